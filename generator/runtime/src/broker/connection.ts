@@ -1,0 +1,196 @@
+import { EventEmitter } from 'node:events';
+import { type ChannelModel, connect } from 'amqplib';
+import type { Logger } from 'pino';
+import { describeError, KadaError } from '../errors.ts';
+import type { RuntimeMetrics } from '../metrics.ts';
+import type { BrokerOptions } from '../types.ts';
+
+export const DEFAULT_BROKER_URL = 'amqp://guest:guest@127.0.0.1:5672';
+
+/** The one place where broker options get their defaults. */
+export function brokerDefaults(
+  options: Partial<BrokerOptions> & { service: string },
+): BrokerOptions {
+  return {
+    url: options.url ?? process.env.RABBITMQ_URL ?? DEFAULT_BROKER_URL,
+    service: options.service,
+    heartbeatSeconds: options.heartbeatSeconds ?? 15,
+    reconnect: { initialDelayMs: 100, maxDelayMs: 15_000, multiplier: 2, jitter: 0.3, ...options.reconnect },
+    maxInFlight: options.maxInFlight ?? 1000,
+    maxQueued: options.maxQueued ?? 20_000,
+    publishTimeoutMs: options.publishTimeoutMs ?? 30_000,
+    maxResends: options.maxResends ?? 3,
+    socketOptions: options.socketOptions ?? {},
+  };
+}
+
+/** Delay before reconnect attempt `attempt` (1-based): capped exponential backoff with +-jitter. */
+export function reconnectDelay(attempt: number, policy: BrokerOptions['reconnect'], random = Math.random): number {
+  const base = Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.multiplier ** (attempt - 1));
+  const spread = base * policy.jitter;
+  return Math.max(0, Math.round(base - spread + random() * 2 * spread));
+}
+
+/** The URL with a heartbeat query parameter unless it already names one; the password is not logged. */
+function withHeartbeat(url: string, seconds: number): string {
+  const parsed = new URL(url);
+  if (!parsed.searchParams.has('heartbeat')) parsed.searchParams.set('heartbeat', String(seconds));
+  return parsed.toString();
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '<invalid url>';
+  }
+}
+
+interface BrokerConnectionEvents {
+  connected: [model: ChannelModel];
+  disconnected: [error: Error | undefined];
+}
+
+/**
+ * One AMQP connection per process, re-established with capped exponential backoff and jitter
+ * whenever it is lost. Channel owners (publisher, consumers) listen for `connected` to re-create
+ * their channels, re-declare topology and resume; `disconnected` tells them their channels are gone.
+ */
+export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
+  readonly options: BrokerOptions;
+  readonly #log: Logger;
+  readonly #metrics: RuntimeMetrics | undefined;
+  #model: ChannelModel | undefined;
+  #closed = false;
+  #connecting: Promise<void> | undefined;
+  #everConnected = false;
+  #waiters = new Set<() => void>();
+  #sleepTimer: NodeJS.Timeout | undefined;
+  #wakeSleep: (() => void) | undefined;
+
+  constructor(options: BrokerOptions, log: Logger, metrics?: RuntimeMetrics) {
+    super();
+    this.options = options;
+    this.#log = log;
+    this.#metrics = metrics;
+    this.setMaxListeners(0);
+  }
+
+  get isUp(): boolean {
+    return this.#model !== undefined;
+  }
+
+  get model(): ChannelModel | undefined {
+    return this.#model;
+  }
+
+  /** Starts connecting (idempotent) and resolves once connected, or rejects after `timeoutMs`. */
+  async start(timeoutMs = this.options.publishTimeoutMs): Promise<void> {
+    if (this.#closed) throw new KadaError('KADA_STOPPED', 'broker connection is closed');
+    this.#connecting ??= this.#connectLoop();
+    await this.whenUp(timeoutMs);
+  }
+
+  /** Resolves with the live connection, waiting for a reconnect for at most `timeoutMs`. */
+  whenUp(timeoutMs: number): Promise<ChannelModel> {
+    const model = this.#model;
+    if (model) return Promise.resolve(model);
+    if (this.#closed) return Promise.reject(new KadaError('KADA_STOPPED', 'broker connection is closed'));
+    return new Promise((resolve, reject) => {
+      const onUp = (): void => {
+        clearTimeout(timer);
+        this.#waiters.delete(onUp);
+        if (this.#model) resolve(this.#model);
+        else reject(new KadaError('KADA_STOPPED', 'broker connection is closed'));
+      };
+      const timer = setTimeout(() => {
+        this.#waiters.delete(onUp);
+        reject(
+          new KadaError('KADA_BROKER_UNAVAILABLE', `no broker connection within ${timeoutMs} ms`, {
+            severity: 'connection',
+          }),
+        );
+      }, timeoutMs);
+      this.#waiters.add(onUp);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#sleepTimer);
+    this.#wakeSleep?.();
+    for (const waiter of [...this.#waiters]) waiter();
+    const model = this.#model;
+    this.#model = undefined;
+    if (model) {
+      try {
+        await model.close();
+      } catch (error) {
+        this.#log.debug({ err: describeError(error) }, 'broker connection close failed');
+      }
+    }
+    await this.#connecting;
+  }
+
+  async #connectLoop(): Promise<void> {
+    let attempt = 0;
+    const url = withHeartbeat(this.options.url, this.options.heartbeatSeconds);
+    while (!this.#closed) {
+      try {
+        const model = await connect(url, {
+          timeout: 10_000,
+          ...this.options.socketOptions,
+          clientProperties: { connection_name: this.options.service },
+        });
+        if (this.#closed) {
+          await model.close().catch(() => undefined);
+          return;
+        }
+        this.#attach(model);
+        return;
+      } catch (error) {
+        attempt += 1;
+        const delay = reconnectDelay(attempt, this.options.reconnect);
+        this.#log.warn(
+          { err: describeError(error), attempt, delayMs: delay, url: redactUrl(this.options.url) },
+          'broker connection failed; retrying',
+        );
+        await this.#sleep(delay);
+      }
+    }
+  }
+
+  #attach(model: ChannelModel): void {
+    model.on('error', (error: Error) => {
+      this.#log.warn({ err: describeError(error) }, 'broker connection error');
+    });
+    model.on('blocked', (reason: string) => this.#log.warn({ reason }, 'broker blocked publishing'));
+    model.on('unblocked', () => this.#log.info('broker unblocked publishing'));
+    model.once('close', (error?: Error) => this.#onLost(model, error));
+    this.#model = model;
+    if (this.#everConnected) this.#metrics?.reconnects.inc();
+    this.#log.info({ reconnect: this.#everConnected }, 'broker connected');
+    this.#everConnected = true;
+    for (const waiter of [...this.#waiters]) waiter();
+    this.emit('connected', model);
+  }
+
+  #onLost(model: ChannelModel, error: Error | undefined): void {
+    if (this.#model !== model) return;
+    this.#model = undefined;
+    if (this.#closed) return;
+    this.#log.warn({ err: error ? describeError(error) : undefined }, 'broker connection lost; reconnecting');
+    this.emit('disconnected', error);
+    this.#connecting = this.#connectLoop();
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.#wakeSleep = resolve;
+      this.#sleepTimer = setTimeout(resolve, ms);
+    });
+  }
+}

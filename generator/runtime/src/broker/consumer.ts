@@ -1,0 +1,428 @@
+import type { Channel, ChannelModel, ConsumeMessage, MessagePropertyHeaders, Options } from 'amqplib';
+import type { Logger } from 'pino';
+import { runWithContext } from '../context.ts';
+import { validationIssues } from '../envelope.ts';
+import { describeError, KadaError } from '../errors.ts';
+import type { DeadLetterReason, RuntimeMetrics } from '../metrics.ts';
+import { parseTraceparent } from '../trace.ts';
+import type { ConsumerDefinition, ConsumerHandle, ConsumerRoute, Envelope } from '../types.ts';
+import { uuidv7 } from '../uuid.ts';
+import type { BrokerConnection } from './connection.ts';
+import type { ConfirmPublisher } from './publisher.ts';
+import { declareConsumerTopology, dlqName, retryQueueName, validatePolicy } from './topology.ts';
+
+/** One validated message on its way to a handler. */
+export interface Delivery {
+  readonly queue: string;
+  readonly route: ConsumerRoute;
+  readonly envelope: Envelope<unknown>;
+  readonly attempt: number;
+  readonly log: Logger;
+}
+
+/** `duplicate`: the inbox already had the event, the handler did not run. */
+export type DeliveryOutcome = 'handled' | 'duplicate';
+
+/** Runs the handler of one delivery: the runtime's wraps it in a transaction with the inbox. */
+export type DeliveryExecutor = (delivery: Delivery) => Promise<DeliveryOutcome>;
+
+/** Headers the broker owns; copying them onto a re-published message would mislead it. */
+const BROKER_HEADERS = /^(x-death|x-first-death-.*|x-last-death-.*|x-delivery-count)$/;
+const MAX_ERROR_HEADER = 1000;
+
+interface Pending {
+  readonly message: ConsumeMessage;
+  readonly channel: Channel;
+}
+
+/**
+ * Consumes one queue: manual ack, prefetch, at most `concurrency` handlers at once. Every delivery
+ * ends in a broker action: ack after success (or duplicate); a copy to the next retry delay queue
+ * and then ack after a handler error; a copy to `<queue>.dlq` with reason headers and then ack for
+ * bad JSON, an unknown event, a schema violation, retries exhausted, or the delivery limit. Copies
+ * are published with confirms before the original is acked, so a crash in between duplicates at
+ * worst. Survives reconnects: the channel, topology and consumer are re-created.
+ */
+export class QueueConsumer implements ConsumerHandle {
+  readonly queue: string;
+  readonly #definition: ConsumerDefinition;
+  readonly #connection: BrokerConnection;
+  readonly #publisher: ConfirmPublisher;
+  readonly #executor: DeliveryExecutor;
+  readonly #log: Logger;
+  readonly #metrics: RuntimeMetrics;
+  readonly #envelopeRoutes = new Map<string, ConsumerRoute>();
+  readonly #bareRoutes = new Map<string, ConsumerRoute>();
+  #channel: Channel | undefined;
+  #consumerTag: string | undefined;
+  #waiting: Pending[] = [];
+  #active = 0;
+  #stopping = false;
+  #stopped: Promise<void> | undefined;
+  #idleWaiters: Array<() => void> = [];
+  #resetupTimer: NodeJS.Timeout | undefined;
+  readonly #onConnected = (model: ChannelModel): void => {
+    void this.#setup(model).catch((error: unknown) => this.#setupFailed(model, error));
+  };
+  readonly #onDisconnected = (): void => {
+    this.#channel = undefined;
+    this.#consumerTag = undefined;
+    // Unacked deliveries of the dead channel go back to the queue on the broker's side.
+    this.#waiting = [];
+  };
+
+  constructor(
+    definition: ConsumerDefinition,
+    connection: BrokerConnection,
+    publisher: ConfirmPublisher,
+    executor: DeliveryExecutor,
+    log: Logger,
+    metrics: RuntimeMetrics,
+  ) {
+    validatePolicy(definition.policy);
+    this.queue = definition.policy.queue;
+    this.#definition = definition;
+    this.#connection = connection;
+    this.#publisher = publisher;
+    this.#executor = executor;
+    this.#log = log.child({ queue: this.queue });
+    this.#metrics = metrics;
+    for (const route of definition.routes) {
+      const { descriptor } = route;
+      if (descriptor.envelope) this.#envelopeRoutes.set(`${descriptor.eventType}\u0000${descriptor.version}`, route);
+      else this.#bareRoutes.set(descriptor.routingKey, route);
+    }
+  }
+
+  /** Declares the topology and starts consuming; rejects if the topology cannot be declared. */
+  async start(): Promise<void> {
+    const model = await this.#connection.whenUp(this.#connection.options.publishTimeoutMs);
+    await this.#setup(model);
+    this.#connection.on('connected', this.#onConnected);
+    this.#connection.on('disconnected', this.#onDisconnected);
+  }
+
+  stop(): Promise<void> {
+    this.#stopped ??= this.#stop();
+    return this.#stopped;
+  }
+
+  async #stop(): Promise<void> {
+    this.#stopping = true;
+    clearTimeout(this.#resetupTimer);
+    this.#connection.off('connected', this.#onConnected);
+    const channel = this.#channel;
+    if (channel && this.#consumerTag) {
+      await channel.cancel(this.#consumerTag).catch(() => undefined);
+    }
+    // Delivered but not started: straight back to the queue for another consumer.
+    for (const pending of this.#waiting) this.#settle(pending, 'requeue');
+    this.#waiting = [];
+    if (this.#active > 0) await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+    this.#connection.off('disconnected', this.#onDisconnected);
+    this.#channel = undefined;
+    if (channel) await channel.close().catch(() => undefined);
+    this.#log.info('consumer stopped');
+  }
+
+  async #setup(model: ChannelModel): Promise<void> {
+    if (this.#stopping) return;
+    const channel = await model.createChannel();
+    channel.on('error', (error: Error) => this.#log.warn({ err: describeError(error) }, 'consumer channel error'));
+    channel.once('close', () => {
+      if (this.#channel !== channel) return;
+      this.#channel = undefined;
+      this.#consumerTag = undefined;
+      this.#waiting = [];
+      if (!this.#stopping && this.#connection.model === model) this.#scheduleSetup(model, 1000);
+    });
+    try {
+      await declareConsumerTopology(channel, this.#definition.policy, this.#definition.routes);
+      await channel.prefetch(this.#definition.policy.prefetch);
+    } catch (error) {
+      await channel.close().catch(() => undefined);
+      throw new KadaError('KADA_CONFIG', `cannot declare topology of ${this.queue}: ${describeError(error)}`, {
+        cause: error,
+        severity: 'channel',
+      });
+    }
+    if (this.#stopping) {
+      await channel.close().catch(() => undefined);
+      return;
+    }
+    this.#channel = channel;
+    const reply = await channel.consume(this.queue, (message) => this.#onMessage(channel, message), {
+      noAck: false,
+    });
+    this.#consumerTag = reply.consumerTag;
+    this.#log.info({ prefetch: this.#definition.policy.prefetch }, 'consuming');
+  }
+
+  #setupFailed(model: ChannelModel, error: unknown): void {
+    this.#log.error({ err: describeError(error) }, 'consumer setup failed; retrying');
+    if (!this.#stopping && this.#connection.model === model) this.#scheduleSetup(model, 5000);
+  }
+
+  #scheduleSetup(model: ChannelModel, delayMs: number): void {
+    clearTimeout(this.#resetupTimer);
+    this.#resetupTimer = setTimeout(() => {
+      if (this.#stopping || this.#connection.model !== model || this.#channel) return;
+      void this.#setup(model).catch((error: unknown) => this.#setupFailed(model, error));
+    }, delayMs);
+    this.#resetupTimer.unref();
+  }
+
+  #onMessage(channel: Channel, message: ConsumeMessage | null): void {
+    if (message === null) {
+      // The broker cancelled us (queue deleted or failed over): consume again once it is back.
+      this.#log.warn('consumer cancelled by the broker');
+      if (this.#channel === channel) {
+        this.#channel = undefined;
+        void channel.close().catch(() => undefined);
+      }
+      return;
+    }
+    this.#waiting.push({ message, channel });
+    this.#drain();
+  }
+
+  #drain(): void {
+    const concurrency = this.#definition.policy.concurrency;
+    while (this.#active < concurrency && this.#waiting.length > 0 && !this.#stopping) {
+      const pending = this.#waiting.shift() as Pending;
+      this.#active += 1;
+      void this.#process(pending)
+        .catch((error: unknown) => {
+          // Only a bug in the runtime gets here; the broker dead-letters the message.
+          this.#log.error({ err: describeError(error) }, 'unexpected consumer failure');
+          this.#settle(pending, 'reject');
+        })
+        .finally(() => {
+          this.#active -= 1;
+          if (this.#active === 0 && this.#idleWaiters.length > 0) {
+            for (const waiter of this.#idleWaiters.splice(0)) waiter();
+          }
+          this.#drain();
+        });
+    }
+  }
+
+  async #process(pending: Pending): Promise<void> {
+    const { message } = pending;
+    const { policy } = this.#definition;
+    const queue = this.queue;
+    this.#metrics.consumed.inc({ queue });
+    const headers: MessagePropertyHeaders = message.properties.headers ?? {};
+    const attempt = positiveInteger(headers['x-kada-attempt']) ?? 1;
+    const originalRoutingKey = String(headers['x-kada-original-routing-key'] ?? message.fields.routingKey);
+    const deliveryCount = positiveInteger(headers['x-delivery-count']) ?? 0;
+
+    if (policy.queueType === 'quorum' && deliveryCount >= policy.deliveryLimit) {
+      const detail = `delivered ${deliveryCount + 1} times without an ack (limit ${policy.deliveryLimit})`;
+      return this.#deadLetter(pending, 'delivery-limit', detail, attempt, originalRoutingKey);
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(message.content.toString('utf8'));
+    } catch (error) {
+      return this.#deadLetter(pending, 'invalid-json', describeError(error), attempt, originalRoutingKey);
+    }
+    const route = this.#findRoute(body, originalRoutingKey);
+    if (!route) {
+      const detail = `no route for ${describeEvent(body, originalRoutingKey)} on ${queue}`;
+      return this.#deadLetter(pending, 'unknown-event', detail, attempt, originalRoutingKey);
+    }
+    const { descriptor } = route;
+    if (!descriptor.validate(body)) {
+      const detail = validationIssues(descriptor.validate)
+        .map((issue) => `${issue.instancePath || '/'} ${issue.message}`)
+        .join('; ');
+      return this.#deadLetter(pending, 'validation', detail, attempt, originalRoutingKey);
+    }
+    const envelope = descriptor.envelope ? (body as Envelope<unknown>) : bareEnvelope(message, route, body);
+    const trace = parseTraceparent(headers.traceparent);
+    const log = this.#log.child({
+      eventId: envelope.eventId,
+      eventType: envelope.eventType,
+      correlationId: envelope.correlationId,
+      causationId: envelope.causationId,
+      traceId: trace?.traceId,
+      attempt,
+    });
+    const stopTimer = this.#metrics.handlerDuration.startTimer({ queue });
+    let outcome: DeliveryOutcome;
+    try {
+      outcome = await runWithContext(
+        { correlationId: envelope.correlationId, causationId: envelope.eventId, trace },
+        () => this.#executor({ queue, route, envelope, attempt, log }),
+      );
+    } catch (error) {
+      stopTimer();
+      if (attempt <= policy.retry.maxRetries) {
+        log.warn({ err: describeError(error) }, 'handler failed; retrying later');
+        return this.#retry(pending, attempt, error, originalRoutingKey);
+      }
+      log.error({ err: describeError(error) }, 'handler failed; retries exhausted');
+      return this.#deadLetter(pending, 'handler-error', describeError(error), attempt, originalRoutingKey);
+    }
+    stopTimer();
+    if (outcome === 'duplicate') {
+      this.#metrics.duplicates.inc({ queue });
+      log.info('duplicate delivery acknowledged without running the handler');
+    }
+    this.#settle(pending, 'ack');
+    this.#metrics.succeeded.inc({ queue });
+  }
+
+  #findRoute(body: unknown, routingKey: string): ConsumerRoute | undefined {
+    if (isRecord(body) && typeof body.eventType === 'string' && typeof body.version === 'number') {
+      const route = this.#envelopeRoutes.get(`${body.eventType}\u0000${body.version}`);
+      if (route) return route;
+    }
+    return this.#bareRoutes.get(routingKey);
+  }
+
+  async #retry(pending: Pending, attempt: number, error: unknown, originalRoutingKey: string): Promise<void> {
+    const headers = {
+      ...copyHeaders(pending.message),
+      'x-kada-attempt': attempt + 1,
+      'x-kada-original-routing-key': originalRoutingKey,
+      'x-kada-error': truncate(describeError(error)),
+    };
+    try {
+      await this.#publisher.publish({
+        exchange: '',
+        routingKey: retryQueueName(this.queue, attempt),
+        content: pending.message.content,
+        properties: { ...copyProperties(pending.message), headers },
+      });
+    } catch (publishError) {
+      return this.#copyFailed(pending, publishError);
+    }
+    this.#metrics.retried.inc({ queue: this.queue });
+    this.#settle(pending, 'ack');
+  }
+
+  async #deadLetter(
+    pending: Pending,
+    reason: DeadLetterReason,
+    detail: string,
+    attempts: number,
+    originalRoutingKey: string,
+  ): Promise<void> {
+    const { message } = pending;
+    const log = this.#log.child({ messageId: message.properties.messageId, reason });
+    if (this.#definition.policy.deadLetter) {
+      const headers = {
+        ...copyHeaders(message),
+        'x-kada-reason': reason,
+        'x-kada-error': truncate(detail),
+        'x-kada-attempts': attempts,
+        'x-kada-original-routing-key': originalRoutingKey,
+        'x-kada-dead-lettered-at': new Date().toISOString(),
+        'x-kada-queue': this.queue,
+      };
+      try {
+        await this.#publisher.publish({
+          exchange: '',
+          routingKey: dlqName(this.queue),
+          content: message.content,
+          properties: { ...copyProperties(message), headers },
+        });
+      } catch (publishError) {
+        return this.#copyFailed(pending, publishError);
+      }
+      log.warn({ detail: truncate(detail, 300) }, 'message dead-lettered');
+    } else {
+      log.error({ detail: truncate(detail, 300) }, 'message dropped (dead-lettering is off for this queue)');
+    }
+    this.#metrics.deadLettered.inc({ queue: this.queue, reason });
+    this.#settle(pending, 'ack');
+  }
+
+  /** The copy was not confirmed: give the original back to the broker, after a pause against hot loops. */
+  async #copyFailed(pending: Pending, error: unknown): Promise<void> {
+    this.#log.error(
+      { err: describeError(error), messageId: pending.message.properties.messageId },
+      'could not publish the retry/dead-letter copy; requeueing the original',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    this.#settle(pending, 'requeue');
+  }
+
+  /** Acks/nacks on the channel that delivered the message; after a reconnect that tag is void. */
+  #settle(pending: Pending, action: 'ack' | 'requeue' | 'reject'): void {
+    if (pending.channel !== this.#channel) return;
+    try {
+      if (action === 'ack') pending.channel.ack(pending.message);
+      else pending.channel.nack(pending.message, false, action === 'requeue');
+    } catch (error) {
+      this.#log.debug({ err: describeError(error) }, 'ack/nack on a closed channel; the broker redelivers');
+    }
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function positiveInteger(value: unknown): number | undefined {
+  const number = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
+  return Number.isInteger(number) && number >= 0 ? number : undefined;
+}
+
+function truncate(text: string, max = MAX_ERROR_HEADER): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function describeEvent(body: unknown, routingKey: string): string {
+  if (isRecord(body) && typeof body.eventType === 'string') return `${body.eventType} v${String(body.version)}`;
+  return `routing key ${routingKey}`;
+}
+
+/** A third-party body (no envelope): the envelope facts come from the AMQP properties. */
+function bareEnvelope(message: ConsumeMessage, route: ConsumerRoute, body: unknown): Envelope<unknown> {
+  const { properties } = message;
+  const eventId = typeof properties.messageId === 'string' ? properties.messageId : uuidv7();
+  return {
+    eventId,
+    eventType: route.descriptor.eventType,
+    version: route.descriptor.version,
+    occurredAt: new Date(typeof properties.timestamp === 'number' ? properties.timestamp * 1000 : Date.now()).toISOString(),
+    correlationId: typeof properties.correlationId === 'string' ? properties.correlationId : eventId,
+    causationId: null,
+    producer: typeof properties.appId === 'string' ? properties.appId : 'unknown',
+    data: body,
+  };
+}
+
+export function copyHeaders(message: { properties: { headers?: MessagePropertyHeaders | undefined } }): Record<
+  string,
+  unknown
+> {
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(message.properties.headers ?? {})) {
+    if (!BROKER_HEADERS.test(key)) copy[key] = value;
+  }
+  return copy;
+}
+
+/** The original message's properties for a re-published copy (messageId kept; userId dropped). */
+export function copyProperties(message: ConsumeMessage | { properties: ConsumeMessage['properties'] }): Options.Publish & {
+  messageId: string;
+} {
+  const p = message.properties;
+  const properties: Options.Publish & { messageId: string } = {
+    messageId: typeof p.messageId === 'string' ? p.messageId : uuidv7(),
+    persistent: true,
+  };
+  if (p.type !== undefined) properties.type = p.type;
+  if (p.timestamp !== undefined) properties.timestamp = p.timestamp;
+  if (p.correlationId !== undefined) properties.correlationId = p.correlationId;
+  if (p.contentType !== undefined) properties.contentType = p.contentType;
+  if (p.contentEncoding !== undefined) properties.contentEncoding = p.contentEncoding;
+  if (p.appId !== undefined) properties.appId = p.appId;
+  if (p.priority !== undefined) properties.priority = p.priority;
+  if (p.replyTo !== undefined) properties.replyTo = p.replyTo;
+  return properties;
+}

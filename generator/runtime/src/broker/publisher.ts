@@ -1,0 +1,287 @@
+import type { ChannelModel, ConfirmChannel, Message, Options } from 'amqplib';
+import type { Logger } from 'pino';
+import { describeError, KadaError } from '../errors.ts';
+import type { RuntimeMetrics } from '../metrics.ts';
+import type { BrokerConnection } from './connection.ts';
+
+/** One message to publish. `properties.messageId` is required: returns are matched by it. */
+export interface OutgoingMessage {
+  exchange: string;
+  routingKey: string;
+  content: Buffer;
+  properties: Options.Publish & { messageId: string };
+}
+
+interface PublishRequest extends OutgoingMessage {
+  readonly seq: number;
+  readonly deadline: number;
+  resends: number;
+  returned: boolean;
+  settled: boolean;
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+/**
+ * Publishes on one ConfirmChannel of the shared connection. A publish resolves only when the broker
+ * confirmed it and rejects on a nack, on a `mandatory` return (unroutable), or when its deadline
+ * passes. At most `maxInFlight` messages are unconfirmed and at most `maxQueued` wait to be
+ * written; the writer pauses on `drain`. Messages written but unconfirmed when the channel dies are
+ * put back at the head of the queue, in their original order, and re-sent once a channel is back
+ * (at most `maxResends` times): the broker may see them twice, which the consumers' inbox absorbs,
+ * but a confirmed publish is never lost and an unconfirmed one is never silently dropped.
+ */
+export class ConfirmPublisher {
+  readonly #connection: BrokerConnection;
+  readonly #log: Logger;
+  readonly #metrics: RuntimeMetrics | undefined;
+  #channel: ConfirmChannel | undefined;
+  #opening: Promise<void> | undefined;
+  #writable = true;
+  #queue: PublishRequest[] = [];
+  #inflight = new Map<number, PublishRequest>();
+  #seq = 0;
+  #closed = false;
+  #sweeper: NodeJS.Timeout;
+  #idleWaiters: Array<() => void> = [];
+
+  constructor(connection: BrokerConnection, log: Logger, metrics?: RuntimeMetrics) {
+    this.#connection = connection;
+    this.#log = log.child({ component: 'publisher' });
+    this.#metrics = metrics;
+    connection.on('connected', (model) => this.#open(model));
+    connection.on('disconnected', () => {
+      this.#channel = undefined;
+    });
+    const model = connection.model;
+    if (model) this.#open(model);
+    this.#sweeper = setInterval(() => this.#expire(), 250);
+    this.#sweeper.unref();
+  }
+
+  /** Messages accepted and not yet confirmed or rejected. */
+  get pending(): number {
+    return this.#queue.length + this.#inflight.size;
+  }
+
+  publish(message: OutgoingMessage): Promise<void> {
+    if (this.#closed) return Promise.reject(new KadaError('KADA_STOPPED', 'publisher is closed'));
+    if (this.#queue.length >= this.#connection.options.maxQueued) {
+      return Promise.reject(
+        new KadaError(
+          'KADA_PUBLISH_OVERFLOW',
+          `${this.#queue.length} messages already wait to be published (maxQueued); slow down or raise the limit`,
+        ),
+      );
+    }
+    return new Promise<void>((resolve, reject) => {
+      const request: PublishRequest = {
+        ...message,
+        seq: ++this.#seq,
+        deadline: Date.now() + this.#connection.options.publishTimeoutMs,
+        resends: 0,
+        returned: false,
+        settled: false,
+        resolve,
+        reject,
+      };
+      this.#queue.push(request);
+      this.#pump();
+    });
+  }
+
+  /** Resolves when nothing is queued or in flight (or after `timeoutMs`). */
+  idle(timeoutMs: number): Promise<void> {
+    if (this.pending === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#idleWaiters.push(done);
+    });
+  }
+
+  /** Rejects whatever is still waiting and closes the channel. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearInterval(this.#sweeper);
+    for (const request of this.#queue) this.#settle(request, new KadaError('KADA_STOPPED', 'publisher closed'));
+    this.#queue = [];
+    const channel = this.#channel;
+    this.#channel = undefined;
+    if (channel) await channel.close().catch(() => undefined);
+  }
+
+  #open(model: ChannelModel): void {
+    if (this.#closed || this.#opening) return;
+    this.#opening = (async () => {
+      try {
+        const channel = await model.createConfirmChannel();
+        channel.on('error', (error: Error) => this.#log.warn({ err: describeError(error) }, 'publish channel error'));
+        channel.on('return', (returned: Message) => this.#onReturn(returned));
+        channel.on('drain', () => {
+          this.#writable = true;
+          this.#pump();
+        });
+        channel.once('close', () => this.#onChannelClosed(channel, model));
+        this.#writable = true;
+        this.#channel = channel;
+      } catch (error) {
+        this.#log.warn({ err: describeError(error) }, 'could not open publish channel');
+        setTimeout(() => {
+          if (this.#connection.model === model) this.#open(model);
+        }, 500).unref();
+      } finally {
+        this.#opening = undefined;
+      }
+      this.#pump();
+    })();
+  }
+
+  #onChannelClosed(channel: ConfirmChannel, model: ChannelModel): void {
+    if (this.#channel === channel) this.#channel = undefined;
+    // amqplib has already failed every unconfirmed callback with 'channel closed'; those requests
+    // are back in the queue. A channel-level error (connection still up) gets a fresh channel.
+    if (!this.#closed && this.#connection.model === model) {
+      setTimeout(() => {
+        if (this.#connection.model === model) this.#open(model);
+      }, 100).unref();
+    }
+  }
+
+  #pump(): void {
+    const channel = this.#channel;
+    if (!channel) return;
+    const maxInFlight = this.#connection.options.maxInFlight;
+    while (this.#writable && this.#queue.length > 0 && this.#inflight.size < maxInFlight) {
+      const request = this.#queue.shift() as PublishRequest;
+      if (request.settled) continue;
+      request.returned = false;
+      this.#inflight.set(request.seq, request);
+      try {
+        this.#writable = channel.publish(
+          request.exchange,
+          request.routingKey,
+          request.content,
+          { persistent: true, ...request.properties, mandatory: true },
+          (error: unknown) => this.#onConfirm(channel, request, error),
+        );
+      } catch (error) {
+        // The channel closed under us (IllegalOperationError) or the message cannot be encoded.
+        this.#inflight.delete(request.seq);
+        if (error instanceof RangeError) {
+          this.#settle(request, new KadaError('KADA_CONFIG', describeError(error), { cause: error }));
+        } else {
+          if (this.#channel === channel) this.#channel = undefined;
+          this.#requeue(request, false);
+        }
+        return;
+      }
+    }
+  }
+
+  #onConfirm(channel: ConfirmChannel, request: PublishRequest, error: unknown): void {
+    this.#inflight.delete(request.seq);
+    if (error === null || error === undefined) {
+      if (request.returned) {
+        this.#settle(
+          request,
+          new KadaError(
+            'KADA_PUBLISH_UNROUTABLE',
+            `no queue is bound to ${request.exchange || '(default exchange)'} for ${request.routingKey}`,
+          ),
+        );
+      } else {
+        this.#metrics?.published.inc({ exchange: request.exchange, routing_key: request.routingKey });
+        this.#settle(request);
+      }
+    } else if (error instanceof Error && error.message === 'message nacked') {
+      this.#settle(
+        request,
+        new KadaError('KADA_PUBLISH_NACKED', `broker nacked ${request.properties.messageId}`, { cause: error }),
+      );
+    } else {
+      // Channel or connection lost before the confirm: we do not know whether the broker has it.
+      if (this.#channel === channel) this.#channel = undefined;
+      this.#requeue(request, true);
+    }
+    this.#pump();
+    this.#notifyIdle();
+  }
+
+  #requeue(request: PublishRequest, wasSent: boolean): void {
+    if (request.settled) return;
+    if (wasSent) request.resends += 1;
+    if (request.resends > this.#connection.options.maxResends) {
+      this.#settle(
+        request,
+        new KadaError(
+          'KADA_PUBLISH_UNCONFIRMED',
+          `${request.properties.messageId} was not confirmed after ${request.resends} attempts`,
+          { severity: 'channel' },
+        ),
+      );
+      return;
+    }
+    // Keep publish order: re-sent messages go back in front of newer ones, sorted by sequence.
+    let index = 0;
+    while (index < this.#queue.length && (this.#queue[index] as PublishRequest).seq < request.seq) index += 1;
+    this.#queue.splice(index, 0, request);
+  }
+
+  #onReturn(returned: Message): void {
+    const messageId: unknown = returned.properties.messageId;
+    for (const request of this.#inflight.values()) {
+      if (!request.returned && request.properties.messageId === messageId) {
+        request.returned = true;
+        return;
+      }
+    }
+  }
+
+  #expire(): void {
+    const now = Date.now();
+    if (this.#queue.length > 0 && (this.#queue[0] as PublishRequest).deadline <= now) {
+      const keep: PublishRequest[] = [];
+      for (const request of this.#queue) {
+        if (request.deadline <= now) {
+          this.#settle(request, this.#timeoutError(request));
+        } else {
+          keep.push(request);
+        }
+      }
+      this.#queue = keep;
+    }
+    for (const request of this.#inflight.values()) {
+      // Still counted in flight until its confirm (or the channel's end) arrives.
+      if (request.deadline <= now) this.#settle(request, this.#timeoutError(request));
+    }
+    this.#notifyIdle();
+  }
+
+  #timeoutError(request: PublishRequest): KadaError {
+    const connected = this.#connection.isUp;
+    return new KadaError(
+      connected ? 'KADA_PUBLISH_TIMEOUT' : 'KADA_BROKER_UNAVAILABLE',
+      `${request.properties.messageId} not confirmed within ${this.#connection.options.publishTimeoutMs} ms` +
+        (connected ? '' : ' (broker unreachable)'),
+      { severity: connected ? 'message' : 'connection' },
+    );
+  }
+
+  #settle(request: PublishRequest, error?: Error): void {
+    if (request.settled) return;
+    request.settled = true;
+    if (error) request.reject(error);
+    else request.resolve();
+  }
+
+  #notifyIdle(): void {
+    if (this.pending > 0 || this.#idleWaiters.length === 0) return;
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const waiter of waiters) waiter();
+  }
+}

@@ -1,0 +1,156 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+
+/** A precompiled ajv (standalone) validate function. */
+export type ValidateFunction = {
+  (data: unknown): boolean;
+  errors?: null | Array<{ instancePath: string; message?: string; keyword: string; params: object }>;
+};
+
+/** What the generator emits for each event version: routing facts plus its validator. */
+export interface EventDescriptor<T = unknown> {
+  /** e.g. 'order.created' */
+  readonly eventType: string;
+  /** The major version, e.g. 1 */
+  readonly version: number;
+  /** e.g. 'order.created.v1' */
+  readonly routingKey: string;
+  /** e.g. 'domain.events' */
+  readonly exchange: string;
+  /** true: the body is the Envelope; false: the body is the bare payload (third-party channels). */
+  readonly envelope: boolean;
+  /** Validates the WHOLE body (the envelope including data when `envelope` is true). */
+  readonly validate: ValidateFunction;
+  /** Phantom type carrier; never set. */
+  readonly __data?: T;
+}
+
+export interface Envelope<T> {
+  eventId: string;
+  eventType: string;
+  version: number;
+  occurredAt: string;
+  correlationId: string;
+  causationId: string | null;
+  producer: string;
+  data: T;
+}
+
+export interface PublishOptions {
+  eventId?: string;
+  correlationId?: string;
+  causationId?: string | null;
+  occurredAt?: string;
+  /** Events with the same ordering key (usually the aggregate id) are relayed in commit order. */
+  orderingKey?: string;
+  headers?: Record<string, string>;
+}
+
+export interface EventSink {
+  emit<T>(descriptor: EventDescriptor<T>, data: T, options?: PublishOptions): Promise<Envelope<T>>;
+}
+
+export interface RetryPolicy {
+  maxRetries: number;
+  initialDelayMs: number;
+  multiplier: number;
+  maxDelayMs: number;
+}
+
+export interface ConsumerPolicy {
+  queue: string;
+  queueType: 'quorum' | 'classic';
+  prefetch: number;
+  concurrency: number;
+  retry: RetryPolicy;
+  deliveryLimit: number;
+  deadLetter: boolean;
+  maxPriority?: number;
+}
+
+export interface HandlerContext<DB = any> {
+  tx: Transaction<DB>;
+  sink: EventSink;
+  log: Logger;
+  /** 1 on the first delivery, 2 on the first retry, and so on. */
+  attempt: number;
+  envelope: Envelope<unknown>;
+}
+
+export interface ConsumerRoute {
+  descriptor: EventDescriptor<any>;
+  handle(event: Envelope<any>, ctx: HandlerContext<any>): Promise<void>;
+}
+
+export interface ConsumerDefinition {
+  service: string;
+  policy: ConsumerPolicy;
+  routes: readonly ConsumerRoute[];
+}
+
+export interface ConsumerHandle {
+  readonly queue: string;
+  /** Stops consuming, finishes in-flight messages, closes the channel. */
+  stop(): Promise<void>;
+}
+
+export type SqlDialect = 'sqlite' | 'postgres' | 'mssql';
+
+export interface ServiceRuntimeOptions {
+  service: string;
+  /** Default: process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672' */
+  url?: string;
+  db: Kysely<any>;
+  dialect: SqlDialect;
+  logger?: Logger;
+  registry?: Registry;
+  outbox?: {
+    pollIntervalMs?: number;
+    batchSize?: number;
+    /** Sent outbox rows and inbox rows older than this are pruned. Default 7 days. */
+    retentionMs?: number;
+  };
+  /** Passed to amqplib's connect: TLS material for amqps:// (ca, cert, key, passphrase, servername). */
+  socketOptions?: Record<string, unknown>;
+  /** Broker-layer tuning; defaults in {@link BrokerOptions}. */
+  broker?: Partial<Omit<BrokerOptions, 'url' | 'service' | 'log' | 'metrics'>>;
+}
+
+export interface ServiceRuntime {
+  readonly service: string;
+  readonly db: Kysely<any>;
+  readonly log: Logger;
+  readonly registry: Registry;
+  /** Connects, migrates the inbox/outbox tables, starts the outbox relay. */
+  start(): Promise<void>;
+  /** Declares the queue's topology and starts consuming. */
+  consume(def: ConsumerDefinition): Promise<ConsumerHandle>;
+  /** For HTTP routes: state changes and outbox rows in one transaction. */
+  transaction<R>(fn: (tx: Transaction<any>, sink: EventSink) => Promise<R>): Promise<R>;
+  /** Publishes with confirms right away, without the outbox. */
+  readonly directSink: EventSink;
+  /** Graceful: stop consuming, finish in-flight, flush the relay, close. */
+  stop(): Promise<void>;
+  /** SIGTERM/SIGINT -> stop(). */
+  installSignalHandlers(): void;
+  health(): { ready: boolean; broker: 'up' | 'down'; db: 'up' | 'down' };
+}
+
+/** Tuning of the broker layer. Defaults live in `broker/connection.ts` (`brokerDefaults`). */
+export interface BrokerOptions {
+  url: string;
+  /** Shown in the RabbitMQ management UI as the connection name. */
+  service: string;
+  heartbeatSeconds: number;
+  reconnect: { initialDelayMs: number; maxDelayMs: number; multiplier: number; jitter: number };
+  /** Published but not yet confirmed messages at most; more wait for a slot. */
+  maxInFlight: number;
+  /** Publishes accepted but not yet written (e.g. while disconnected); beyond this, publish rejects. */
+  maxQueued: number;
+  /** How long a publish may wait for a connection and its confirm before it rejects. */
+  publishTimeoutMs: number;
+  /** Times a message whose confirm was lost with the connection is re-sent after reconnect. */
+  maxResends: number;
+  socketOptions: Record<string, unknown>;
+}

@@ -1,0 +1,171 @@
+/**
+ * check: drift between producers and consumers, completeness, routing, and examples.
+ *
+ *   order.yaml sends order.created.v1 with `total` optional;
+ *   stock.yaml receives it with a view that requires `total`
+ *   -> error drift:required-missing at specs/asyncapi/stock.yaml:<line of total>
+ *      "stock's view of order.created.v1 requires /total, which order may omit (specs/asyncapi/order.yaml:…)"
+ */
+import type { Diagnostic } from '../diagnostics.ts';
+import { checkReadable } from './_tmp-readable.ts';
+import { newAjv } from '../emit/validators.ts';
+import { followRef, type ContractGraph, type JsonSchema, type MessageModel, type SchemaLocation } from '../model.ts';
+
+export function locate(graph: ContractGraph, base: SchemaLocation, segs: readonly string[]): { file: string; line: number; column: number } {
+  const sourceOf = (abs: string) => graph.sources.get(abs);
+  let loc = base;
+  for (const seg of segs) {
+    loc = followRef(sourceOf, loc);
+    loc = { absPath: loc.absPath, pointer: [...loc.pointer, seg] };
+  }
+  const src = graph.sources.get(loc.absPath);
+  if (!src) return { file: loc.absPath, line: 1, column: 1 };
+  const pos = src.position(loc.pointer);
+  return { file: src.path, line: pos.line, column: pos.column };
+}
+
+function pointerSegments(p: string): string[] {
+  if (!p || p === '/') return [];
+  return p
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** '/items/*\/unitPrice' in the data -> ['properties','items','items','properties','unitPrice'] in `schema`. */
+export function dataPointerToSchemaPath(schema: JsonSchema, dataPointer: string): string[] {
+  const out: string[] = [];
+  let node: JsonSchema | undefined = schema;
+  for (const seg of pointerSegments(dataPointer)) {
+    if (!node) break;
+    if (seg === '*' || /^\d+$/.test(seg)) {
+      out.push('items');
+      node = node.items as JsonSchema | undefined;
+    } else {
+      out.push('properties', seg);
+      node = (node.properties as Record<string, JsonSchema> | undefined)?.[seg];
+    }
+  }
+  return out;
+}
+
+function opLocation(graph: ContractGraph, m: MessageModel) {
+  return locate(graph, m.operationLocation, []);
+}
+
+export function checkContracts(graph: ContractGraph): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const e of graph.events) {
+    const p = e.producer;
+    if (p && e.consumers.length === 0) {
+      const at = opLocation(graph, p);
+      out.push({
+        severity: 'warning',
+        code: 'no-consumer',
+        message: `${p.service} sends ${e.key} but no document receives it.`,
+        ...at,
+      });
+    }
+    for (const c of e.consumers) {
+      const at = opLocation(graph, c);
+      if (!p) {
+        if (!c.external) {
+          out.push({
+            severity: 'error',
+            code: 'no-producer',
+            message: `${c.service} receives ${e.key} (${c.file}) but no document sends it. Add a send operation to the producer's document, or mark the receive operation x-kada-external: true if it comes from outside these specs.`,
+            ...at,
+          });
+        }
+        continue;
+      }
+      const related = [{ ...opLocation(graph, p), note: `${p.service} sends ${e.key} here` }];
+      if (c.exchange !== p.exchange) {
+        out.push({
+          severity: 'error',
+          code: 'routing-exchange',
+          message: `${c.service} binds ${e.key} on exchange "${c.exchange}" but ${p.service} (${p.file}) publishes it to "${p.exchange}".`,
+          ...at,
+          related,
+        });
+      }
+      if (!topicMatches(c.routingKey, p.routingKey)) {
+        out.push({
+          severity: 'error',
+          code: 'routing-unbound',
+          message: `${c.service} (${c.file}) binds "${c.routingKey}" for ${e.key}, which does not match the routing key "${p.routingKey}" that ${p.service} (${p.file}) publishes: no binding matches, the messages would never arrive.`,
+          ...at,
+          related,
+        });
+      }
+      if (c.envelope !== p.envelope) {
+        out.push({
+          severity: 'error',
+          code: 'drift-envelope',
+          message: `${c.service} (${c.file}) expects ${e.key} ${c.envelope ? 'inside' : 'without'} the envelope, but ${p.service} (${p.file}) sends it ${p.envelope ? 'inside' : 'without'} it.`,
+          ...at,
+          related,
+        });
+      }
+      for (const f of checkReadable(p.schema, c.schema)) {
+        if (f.severity !== 'breaking') continue;
+        const where = locate(graph, c.schemaLocation, pointerSegments(f.schemaPointer));
+        const prodWhere = locate(graph, p.schemaLocation, dataPointerToSchemaPath(p.schema, f.pointer));
+        out.push({
+          severity: 'error',
+          code: `drift:${f.rule}`,
+          message: `${c.service}'s view of ${e.key} (${c.file}) is not satisfied by its producer ${p.service} (${p.file}) at field ${f.pointer || '/'}: ${f.message}`,
+          ...where,
+          related: [{ ...prodWhere, note: `${p.service}'s schema for ${f.pointer || '/'}` }],
+        });
+      }
+    }
+  }
+  out.push(...checkExamples(graph));
+  return out;
+}
+
+/** AMQP topic matching: `*` one word, `#` zero or more words. */
+export function topicMatches(pattern: string, key: string): boolean {
+  const p = pattern.split('.');
+  const k = key.split('.');
+  const go = (i: number, j: number): boolean => {
+    if (i === p.length) return j === k.length;
+    if (p[i] === '#') return go(i + 1, j) || (j < k.length && go(i, j + 1));
+    if (j === k.length) return false;
+    return (p[i] === '*' || p[i] === k[j]) && go(i + 1, j + 1);
+  };
+  return go(0, 0);
+}
+
+function checkExamples(graph: ContractGraph): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const ajv = newAjv();
+  const seen = new Set<string>();
+  for (const s of graph.services) {
+    for (const m of [...s.sends, ...s.receives, ...s.other]) {
+      for (const ex of m.examples) {
+        const id = `${ex.location.absPath}#${ex.location.pointer.join('/')}`;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        let validate: ReturnType<typeof ajv.compile>;
+        try {
+          validate = ajv.compile(m.schema);
+        } catch (err) {
+          out.push({ severity: 'error', code: 'schema-invalid', message: `the payload schema of ${m.key} does not compile: ${(err as Error).message}`, ...locate(graph, m.schemaLocation, []) });
+          break;
+        }
+        if (!validate(ex.payload)) {
+          const first = validate.errors?.[0];
+          out.push({
+            severity: 'error',
+            code: 'example-invalid',
+            message: `example ${ex.name ? `"${ex.name}" ` : ''}of ${m.key} does not match its payload schema: ${first?.instancePath || '/'} ${first?.message ?? ''}. Fix the example or the schema.`,
+            ...locate(graph, ex.location, ['payload', ...pointerSegments(first?.instancePath ?? '')]),
+          });
+        }
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,189 @@
+/**
+ * publishers and consumers emitter: per service, a typed publisher for exactly the events it
+ * sends, a handler interface for exactly the events it receives (typed by its own view), and a
+ * registration function that wires queues, bindings and consumer policy.
+ *
+ *   stock.yaml: send stock.reserved.v1; receive order.created.v1 (a narrower view), queue "stock"
+ *   -> services/stock/publisher.ts: interface StockPublisher { stockReservedV1(data, options?) }
+ *      services/stock/consumer.ts:  interface StockHandlers { orderCreatedV1(event, ctx): Promise<void> }
+ *                                   function registerStockConsumers(rt, handlers)
+ */
+import type { ConsumerModel, ContractGraph, MessageModel, ServiceModel } from '../model.ts';
+import { descriptorName, type EmitOptions, eventTypeName, pointerComment } from './events.ts';
+import { camelCase, docComment, GeneratedFile, type OutputFile, pascalCase } from './file.ts';
+import { stableStringify, TypePrinter } from './types.ts';
+import { bodySchema, type ValidatorSpec } from './validators.ts';
+
+export function publisherNames(s: ServiceModel): { iface: string; factory: string } {
+  const p = pascalCase(s.id);
+  return { iface: `${p}Publisher`, factory: `create${p}Publisher` };
+}
+
+export function consumerNames(s: ServiceModel): { handlers: string; ctx: string; register: string } {
+  const p = pascalCase(s.id);
+  return { handlers: `${p}Handlers`, ctx: `${p}HandlerContext`, register: `register${p}Consumers` };
+}
+
+/** Retry delay of attempt n (1-based): initial * multiplier^(n-1), capped. */
+export function retryDelays(c: ConsumerModel['policy']): number[] {
+  const out: number[] = [];
+  for (let n = 1; n <= c.maxRetries; n++) {
+    out.push(Math.min(c.backoff.maxMs, Math.round(c.backoff.initialMs * c.backoff.multiplier ** (n - 1))));
+  }
+  return out;
+}
+
+function sameSchema(a: MessageModel, b: MessageModel | null): boolean {
+  return b !== null && a.envelope === b.envelope && stableStringify(a.schema) === stableStringify(b.schema);
+}
+
+function emitPublisher(s: ServiceModel, opts: EmitOptions): GeneratedFile {
+  const f = new GeneratedFile(`services/${s.id}/publisher.ts`, [s.file]);
+  const names = publisherNames(s);
+  const Sink = f.importType(opts.runtimeModule, 'EventSink');
+  const PO = f.importType(opts.runtimeModule, 'PublishOptions');
+  const Env = f.importType(opts.runtimeModule, 'Envelope');
+  const sends = [...s.sends].sort((a, b) => a.key.localeCompare(b.key));
+  f.print(docComment([`The events ${s.id} sends. Each call validates the envelope, then emits it through the sink:`, "the outbox of the current transaction (handlers, HTTP routes) or a confirmed publish."]));
+  f.block(`export interface ${names.iface} {`, () => {
+    for (const m of sends) {
+      const T = f.importType('../../events.ts', eventTypeName(m.key));
+      f.print(docComment([`${m.title ?? m.name} (${m.key}).${m.summary ? ` ${m.summary}` : ''}`, pointerComment(m)]));
+      f.print(`${descriptorName(m.key)}(data: ${T}, options?: ${PO}): Promise<${Env}<${T}>>;`);
+    }
+  });
+  f.blank();
+  f.block(`export function ${names.factory}(sink: ${Sink}): ${names.iface} {`, () => {
+    if (sends.length === 0) {
+      f.print('void sink;', 'return {};');
+      return;
+    }
+    f.block('return {', () => {
+      for (const m of sends) {
+        const d = f.import('../../events.ts', `${descriptorName(m.key)}Event`);
+        f.print(`${descriptorName(m.key)}: (data, options) => sink.emit(${d}, data, options),`);
+      }
+    }, '};');
+  });
+  return f;
+}
+
+function emitConsumer(s: ServiceModel, graph: ContractGraph, opts: EmitOptions, validators: ValidatorSpec[]): { file: GeneratedFile; types: string[] } {
+  const f = new GeneratedFile(`services/${s.id}/consumer.ts`, [s.file]);
+  const names = consumerNames(s);
+  const pub = publisherNames(s);
+  const HC = f.importType(opts.runtimeModule, 'HandlerContext');
+  const Env = f.importType(opts.runtimeModule, 'Envelope');
+  const ED = f.importType(opts.runtimeModule, 'EventDescriptor');
+  const printer = new TypePrinter();
+  const receives = [...s.receives].sort((a, b) => a.key.localeCompare(b.key));
+  const viewType = new Map<string, string>();
+  const viewDescriptor = new Map<string, string>();
+  const viewDecls: string[] = [];
+  for (const c of receives) {
+    const canonical = graph.events.find((e) => e.key === c.key)?.producer ?? null;
+    if (sameSchema(c, canonical)) {
+      viewType.set(c.key, f.importType('../../events.ts', eventTypeName(c.key)));
+      viewDescriptor.set(c.key, f.import('../../events.ts', `${descriptorName(c.key)}Event`));
+      continue;
+    }
+    const T = printer.declare(eventTypeName(c.key), c.schema, [`${s.id}'s view of ${c.key}: the fields it reads.`, pointerComment(c)]);
+    const vname = `${camelCase(s.id)}View_${descriptorName(c.key)}`;
+    f.import('../../validators.js', vname);
+    validators.push({ name: vname, schema: bodySchema(c) });
+    viewType.set(c.key, T);
+    viewDescriptor.set(c.key, `${descriptorName(c.key)}View`);
+    viewDecls.push(
+      [
+        docComment([`${c.key} as ${s.id} reads it (validated against ${s.id}'s view).`, pointerComment(c)]),
+        `const ${descriptorName(c.key)}View: ${ED}<${T}> = {`,
+        `  eventType: ${JSON.stringify(c.eventType)},`,
+        `  version: ${c.version},`,
+        `  routingKey: ${JSON.stringify(c.routingKey)},`,
+        `  exchange: ${JSON.stringify(c.exchange)},`,
+        `  envelope: ${c.envelope},`,
+        `  validate: ${vname},`,
+        '};',
+      ].join('\n'),
+    );
+  }
+  for (const d of printer.declarations()) f.print(d.code).blank();
+  for (const d of viewDecls) f.print(d).blank();
+  const hasPublisher = s.sends.length > 0;
+  const P = hasPublisher ? f.importType('./publisher.ts', pub.iface) : '';
+  f.print(docComment([`What every ${s.id} handler gets: the transaction its effects and the inbox row commit in,`, hasPublisher ? 'a publisher bound to that transaction\'s outbox, a logger with the event\'s ids, and the attempt number.' : 'a logger with the event\'s ids, and the attempt number.']));
+  // biome-ignore lint: generated
+  f.block(`export interface ${names.ctx}<DB = any> extends ${HC}<DB> {`, () => {
+    if (hasPublisher) f.print(`readonly publish: ${P};`);
+  });
+  f.blank();
+  f.print(docComment([`The events ${s.id} receives: implement one handler per event.`, 'A missing or misspelled handler does not compile.']));
+  f.block(`export interface ${names.handlers}<DB = any> {`, () => {
+    for (const c of receives) {
+      f.print(docComment([`${c.title ?? c.name} (${c.key}) from ${graph.events.find((e) => e.key === c.key)?.producer?.service ?? 'outside'}, on queue "${c.policy.queue}".`, pointerComment(c)]));
+      f.print(`${descriptorName(c.key)}(event: ${Env}<${viewType.get(c.key)}>, ctx: ${names.ctx}<DB>): Promise<void>;`);
+    }
+  });
+  f.blank();
+  const queues = s.queues;
+  f.print(docComment([`Consumer policy per queue, from the receive operations' x-kada-consumer.`]));
+  f.block(`export const ${camelCase(s.id)}Queues = {`, () => {
+    for (const q of queues) {
+      const p = q.policy;
+      f.block(`${JSON.stringify(q.name)}: {`, () => {
+        f.print(
+          `queue: ${JSON.stringify(p.queue)},`,
+          `queueType: ${JSON.stringify(p.queueType)},`,
+          `prefetch: ${p.prefetch},`,
+          `concurrency: ${p.concurrency},`,
+          `retry: { maxRetries: ${p.maxRetries}, initialDelayMs: ${p.backoff.initialMs}, multiplier: ${p.backoff.multiplier}, maxDelayMs: ${p.backoff.maxMs} },`,
+          `deliveryLimit: ${p.deliveryLimit},`,
+          `deadLetter: ${p.deadLetter},`,
+          ...(p.priority !== undefined ? [`maxPriority: ${p.priority},`] : []),
+        );
+      }, '},');
+    }
+  }, '} as const;');
+  f.blank();
+  const SR = f.importType(opts.runtimeModule, 'ServiceRuntime');
+  const CH = f.importType(opts.runtimeModule, 'ConsumerHandle');
+  f.print(docComment([`Declares ${s.id}'s queues (${queues.map((q) => q.name).join(', ') || 'none'}), their bindings, retry and dead-letter queues, and starts consuming.`]));
+  // biome-ignore lint: generated
+  f.block(`export function ${names.register}<DB = any>(rt: ${SR}, handlers: ${names.handlers}<DB>): Promise<${CH}[]> {`, () => {
+    if (hasPublisher) f.import('./publisher.ts', pub.factory);
+    f.block('return Promise.all([', () => {
+      for (const q of queues) {
+        f.block('rt.consume({', () => {
+          f.print(`service: ${JSON.stringify(s.id)},`, `policy: ${camelCase(s.id)}Queues[${JSON.stringify(q.name)}],`);
+          f.block('routes: [', () => {
+            for (const c of [...q.consumers].sort((a, b) => a.key.localeCompare(b.key))) {
+              const ctx = hasPublisher ? `{ ...ctx, publish: ${pub.factory}(ctx.sink) }` : 'ctx';
+              f.print(`{ descriptor: ${viewDescriptor.get(c.key)}, handle: (event, ctx) => handlers.${descriptorName(c.key)}(event, ${ctx}) },`);
+            }
+          }, '],');
+        }, '}),');
+      }
+    }, ']);');
+  });
+  return { file: f, types: printer.declarations().map((d) => d.name) };
+}
+
+/** Per service: publisher.ts, consumer.ts and index.ts (an explicit export list). */
+export function emitServices(graph: ContractGraph, opts: EmitOptions): { files: OutputFile[]; validators: ValidatorSpec[] } {
+  const files: OutputFile[] = [];
+  const validators: ValidatorSpec[] = [];
+  for (const s of graph.services) {
+    if (s.sends.length === 0 && s.receives.length === 0) continue;
+    const pub = emitPublisher(s, opts);
+    const con = emitConsumer(s, graph, opts, validators);
+    files.push(pub.toOutput(), con.file.toOutput());
+    const idx = new GeneratedFile(`services/${s.id}/index.ts`, [s.file]);
+    const pn = publisherNames(s);
+    const cn = consumerNames(s);
+    idx.print(`export { ${pn.factory}, type ${pn.iface} } from './publisher.ts';`);
+    const viewTypes = con.types.map((t) => `type ${t}`);
+    idx.print(`export { ${[cn.register, `${camelCase(s.id)}Queues`, `type ${cn.ctx}`, `type ${cn.handlers}`, ...viewTypes].join(', ')} } from './consumer.ts';`);
+    files.push(idx.toOutput());
+  }
+  return { files, validators };
+}

@@ -1,0 +1,231 @@
+/**
+ * types emitter: JSON Schema -> TypeScript declarations, keeping what matters to a reader of
+ * the contract: closed objects stay exact, enums become literal unions, nullable becomes
+ * `| null`, oneOf/anyOf become unions, allOf an intersection, named component schemas
+ * (x-kada-ref) become named interfaces.
+ *
+ *   { type: 'object', additionalProperties: false, required: ['id'],
+ *     properties: { id: { type: 'string', format: 'uuid' }, note: { type: ['string', 'null'] } } }
+ *   -> export interface OrderCreatedV1 {
+ *        /** @format uuid *\/
+ *        id: string;
+ *        note?: string | null;
+ *      }
+ *
+ * Why not @asyncapi/modelina: its TypeScript output turns closed objects into classes with
+ * `additionalProperties` maps and oneOf into loose unions of models; the contract's exactness is
+ * the point, so this emitter prints types straight from the resolved schema.
+ */
+import type { JsonSchema } from '../model.ts';
+import { docComment, pascalCase, propertyKey } from './file.ts';
+
+/** Names that can't be used as type names in generated modules (runtime imports, TS globals). */
+const RESERVED = new Set([
+  'Envelope',
+  'EventDescriptor',
+  'EventSink',
+  'PublishOptions',
+  'ServiceRuntime',
+  'HandlerContext',
+  'ConsumerHandle',
+  'Record',
+  'Array',
+  'Date',
+  'Object',
+  'String',
+  'Number',
+  'Boolean',
+  'Promise',
+  'Error',
+  'Map',
+  'Set',
+]);
+
+/**
+ * Registers names before printing: one name per distinct schema; a second, different schema
+ * asking for a taken name gets a numbered one (`Money2`), identical schemas share the name.
+ */
+export class TypeNames {
+  private readonly byName = new Map<string, string>();
+
+  claim(wanted: string, schema: unknown): { name: string; fresh: boolean } {
+    const key = stableStringify(schema);
+    let base = pascalCase(wanted) || 'Anonymous';
+    if (RESERVED.has(base)) base = `${base}Type`;
+    for (let i = 1; ; i++) {
+      const name = i === 1 ? base : `${base}${i}`;
+      const had = this.byName.get(name);
+      if (had === undefined) {
+        this.byName.set(name, key);
+        return { name, fresh: true };
+      }
+      if (had === key) return { name, fresh: false };
+    }
+  }
+}
+
+export function stableStringify(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableStringify).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v)
+      .filter((k) => k !== 'description' && k !== 'title' && k !== 'examples' && k !== 'example')
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableStringify((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'undefined';
+}
+
+export interface TypeDecl {
+  readonly name: string;
+  readonly code: string;
+}
+
+/**
+ * Prints a set of root schemas as declarations. Each root gets the name it asks for; named
+ * nested schemas become declarations of their own, printed once.
+ */
+export class TypePrinter {
+  readonly names: TypeNames;
+  private readonly decls: TypeDecl[] = [];
+  private readonly printing = new Set<object>();
+
+  constructor(names = new TypeNames()) {
+    this.names = names;
+  }
+
+  /** Declares `name` for `schema`; returns the name actually used. */
+  declare(name: string, schema: JsonSchema, doc: readonly (string | undefined)[] = []): string {
+    const claimed = this.names.claim(name, schema);
+    if (!claimed.fresh) return claimed.name;
+    const body = this.typeOf(schema, 0, true);
+    const comment = docComment([...doc, schema.description as string | undefined]);
+    const isObjectBody = body.startsWith('{') && schemaIsPlainObject(schema);
+    const code = isObjectBody
+      ? `${comment ? `${comment}\n` : ''}export interface ${claimed.name} ${body}`
+      : `${comment ? `${comment}\n` : ''}export type ${claimed.name} = ${body};`;
+    this.decls.push({ name: claimed.name, code });
+    return claimed.name;
+  }
+
+  declarations(): readonly TypeDecl[] {
+    return this.decls;
+  }
+
+  typeOf(schema: unknown, depth: number, root = false): string {
+    if (schema === true || schema === undefined) return 'unknown';
+    if (schema === false) return 'never';
+    if (!schema || typeof schema !== 'object') return 'unknown';
+    const s = schema as JsonSchema;
+    if (this.printing.has(s) || depth > 40) return 'unknown';
+    const ref = s['x-kada-ref'];
+    // A named schema becomes its own declaration; claiming the name first makes recursion safe.
+    if (!root && typeof ref === 'string') return this.declare(ref, s);
+    this.printing.add(s);
+    try {
+      return this.structural(s, depth);
+    } finally {
+      this.printing.delete(s);
+    }
+  }
+
+  private structural(s: JsonSchema, depth: number): string {
+    if ('const' in s) return literal(s.const);
+    if (Array.isArray(s.enum)) return s.enum.map(literal).join(' | ') || 'never';
+    const parts: string[] = [];
+    const union = (Array.isArray(s.oneOf) ? s.oneOf : Array.isArray(s.anyOf) ? s.anyOf : null) as unknown[] | null;
+    const base = this.byType(s, depth);
+    if (union) {
+      const u = union.map((b) => this.typeOf(b, depth + 1)).map(wrapUnionMember);
+      const alt = u.join(' | ');
+      parts.push(base === 'unknown' ? alt : `(${base}) & (${alt})`);
+    } else parts.push(base);
+    if (Array.isArray(s.allOf) && s.allOf.length > 0) {
+      const all = s.allOf.map((b) => wrapUnionMember(this.typeOf(b, depth + 1)));
+      const head = parts[0] === 'unknown' ? [] : [wrapUnionMember(parts[0] as string)];
+      return [...head, ...all].join(' & ');
+    }
+    return parts[0] as string;
+  }
+
+  private byType(s: JsonSchema, depth: number): string {
+    const types = Array.isArray(s.type) ? (s.type as string[]) : typeof s.type === 'string' ? [s.type] : inferTypes(s);
+    if (types.length === 0) return 'unknown';
+    const out = types.map((t) => {
+      switch (t) {
+        case 'string':
+          return 'string';
+        case 'integer':
+        case 'number':
+          return 'number';
+        case 'boolean':
+          return 'boolean';
+        case 'null':
+          return 'null';
+        case 'array': {
+          const items = s.items;
+          const inner = Array.isArray(items) ? `[${items.map((i) => this.typeOf(i, depth)).join(', ')}]` : null;
+          return inner ?? `${wrapArrayItem(this.typeOf(items, depth))}[]`;
+        }
+        case 'object':
+          return this.object(s, depth);
+        default:
+          return 'unknown';
+      }
+    });
+    return [...new Set(out)].join(' | ');
+  }
+
+  private object(s: JsonSchema, depth: number): string {
+    const props = (s.properties ?? {}) as Record<string, unknown>;
+    const required = new Set(Array.isArray(s.required) ? (s.required as string[]) : []);
+    const pad = '  '.repeat(depth + 1);
+    const lines: string[] = [];
+    for (const key of Object.keys(props)) {
+      const p = props[key] as JsonSchema;
+      const doc = propertyDoc(p);
+      if (doc) lines.push(...doc.split('\n').map((l) => pad + l));
+      lines.push(`${pad}${propertyKey(key)}${required.has(key) ? '' : '?'}: ${this.typeOf(p, depth + 1)};`);
+    }
+    const ap = s.additionalProperties;
+    if (ap && typeof ap === 'object' && Object.keys(ap).length > 0) {
+      lines.push(`${pad}[key: string]: ${this.typeOf(ap, depth + 1)}${Object.keys(props).length > 0 ? ' | undefined' : ''};`);
+    } else if (Object.keys(props).length === 0 && ap !== false) {
+      return 'Record<string, unknown>';
+    }
+    if (lines.length === 0) return 'Record<string, never>';
+    return `{\n${lines.join('\n')}\n${'  '.repeat(depth)}}`;
+  }
+}
+
+function schemaIsPlainObject(s: JsonSchema): boolean {
+  return (s.type === 'object' || (!s.type && typeof s.properties === 'object')) && !s.oneOf && !s.anyOf && !s.allOf && !('const' in s) && !s.enum;
+}
+
+function inferTypes(s: JsonSchema): string[] {
+  if (s.properties || s.additionalProperties !== undefined) return ['object'];
+  if (s.items) return ['array'];
+  return [];
+}
+
+function propertyDoc(p: JsonSchema): string {
+  const tags: string[] = [];
+  if (typeof p.format === 'string') tags.push(`@format ${p.format}`);
+  for (const k of ['minimum', 'maximum', 'minLength', 'maxLength', 'pattern', 'minItems', 'maxItems', 'multipleOf']) {
+    if (p[k] !== undefined) tags.push(`@${k} ${String(p[k])}`);
+  }
+  if (p.deprecated === true) tags.push('@deprecated');
+  return docComment([p.description as string | undefined, tags.length > 0 ? tags.join(' ') : undefined]);
+}
+
+function literal(v: unknown): string {
+  return v === null ? 'null' : JSON.stringify(v);
+}
+
+function wrapUnionMember(t: string): string {
+  return t.includes(' | ') || t.includes(' & ') ? `(${t})` : t;
+}
+
+function wrapArrayItem(t: string): string {
+  return /^[A-Za-z0-9_]+$/.test(t) || t.startsWith('{') || t.startsWith('Record<') ? t : `(${t})`;
+}

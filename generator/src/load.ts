@@ -1,0 +1,227 @@
+/**
+ * load: finds the AsyncAPI and OpenAPI documents under a specs folder and parses them.
+ *
+ *   loadSpecs('specs') -> { asyncapi: [{ file: 'specs/asyncapi/order.yaml', document, source }],
+ *                           openapi: [{ file: 'specs/openapi/order.yaml', json, source }],
+ *                           diagnostics: [...] }
+ *
+ * AsyncAPI documents go through @asyncapi/parser (3.0 and 3.1); its diagnostics keep their file,
+ * line and column. A YAML file with neither an `asyncapi` nor an `openapi` key (shared
+ * components under common/) is read only when a document references it.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { type AsyncAPIDocumentInterface, fromFile, Parser } from '@asyncapi/parser';
+import type { Diagnostic } from './diagnostics.ts';
+import { SourceFile } from './source-map.ts';
+
+export interface LoadedAsyncApi {
+  /** Path relative to the working directory, as shown in diagnostics. */
+  readonly file: string;
+  readonly absPath: string;
+  readonly document: AsyncAPIDocumentInterface;
+  readonly source: SourceFile;
+}
+
+export interface LoadedOpenApi {
+  readonly file: string;
+  readonly absPath: string;
+  readonly json: Record<string, unknown>;
+  readonly source: SourceFile;
+}
+
+export interface LoadedSpecs {
+  readonly specsDir: string;
+  readonly asyncapi: LoadedAsyncApi[];
+  readonly openapi: LoadedOpenApi[];
+  readonly diagnostics: Diagnostic[];
+  /** Every YAML/JSON file read, by absolute path (for following $refs when locating lines). */
+  readonly sources: Map<string, SourceFile>;
+}
+
+const SPEC_FILE = /\.(ya?ml|json)$/i;
+
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    if (name.startsWith('.') || name === 'node_modules') continue;
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...listFiles(p));
+    else if (SPEC_FILE.test(name)) out.push(p);
+  }
+  return out;
+}
+
+export function displayPath(abs: string): string {
+  const rel = relative(process.cwd(), abs);
+  return rel.startsWith('..') ? abs : rel;
+}
+
+/** Parser warnings we do not pass on: they are advice about the spec's own version choice. */
+const QUIET_CODES = new Set(['asyncapi-latest-version']);
+
+/** Every `$ref` file target in a raw JSON tree (relative to `fromAbs`). */
+function refTargets(json: unknown, fromAbs: string, out = new Set<string>()): Set<string> {
+  if (Array.isArray(json)) for (const v of json) refTargets(v, fromAbs, out);
+  else if (json && typeof json === 'object') {
+    for (const [k, v] of Object.entries(json)) {
+      if (k === '$ref' && typeof v === 'string') {
+        const file = v.split('#')[0];
+        if (file) out.add(resolve(dirname(fromAbs), file));
+      } else refTargets(v, fromAbs, out);
+    }
+  }
+  return out;
+}
+
+const PARSER_CACHE_VERSION = 'parser-3.6.3-v1';
+
+export interface LoadOptions {
+  /**
+   * Folder for the validation cache. @asyncapi/parser's full validation costs about 0.6 s per
+   * document here; a document whose text (and the text of every file it references) was
+   * validated before is parsed without re-running the rules and its diagnostics replayed.
+   */
+  readonly cacheDir?: string | null;
+}
+
+export async function loadSpecs(specsDir: string, options: LoadOptions = {}): Promise<LoadedSpecs> {
+  const root = resolve(specsDir);
+  const diagnostics: Diagnostic[] = [];
+  const sources = new Map<string, SourceFile>();
+  const asyncapi: LoadedAsyncApi[] = [];
+  const openapi: LoadedOpenApi[] = [];
+  const parser = new Parser();
+  const fastParser = new Parser({ ruleset: { core: false, recommended: false } } as never);
+  const cacheDir = options.cacheDir ?? null;
+
+  let files: string[];
+  try {
+    files = listFiles(root);
+  } catch (err) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'specs-missing',
+      message: `cannot read the specs folder: ${(err as Error).message}. Pass --specs DIR.`,
+      file: displayPath(root),
+      line: 1,
+      column: 1,
+    });
+    return { specsDir: root, asyncapi, openapi, diagnostics, sources };
+  }
+
+  const sourceOf = (abs: string): SourceFile => {
+    let s = sources.get(abs);
+    if (!s) {
+      s = new SourceFile(displayPath(abs), readFileSync(abs, 'utf8'));
+      sources.set(abs, s);
+    }
+    return s;
+  };
+
+  const candidates: { abs: string; source: SourceFile; kind: 'asyncapi' | 'openapi' }[] = [];
+  for (const abs of files) {
+    let source: SourceFile;
+    try {
+      source = sourceOf(abs);
+    } catch (err) {
+      diagnostics.push({
+        severity: 'error',
+        code: 'yaml-syntax',
+        message: `not valid YAML/JSON: ${(err as Error).message}`,
+        file: displayPath(abs),
+        line: 1,
+        column: 1,
+      });
+      continue;
+    }
+    const json = source.json as Record<string, unknown> | null;
+    if (!json || typeof json !== 'object') continue;
+    if (typeof json.asyncapi === 'string') candidates.push({ abs, source, kind: 'asyncapi' });
+    else if (typeof json.openapi === 'string') candidates.push({ abs, source, kind: 'openapi' });
+  }
+
+  /** Hash of a document's text and, transitively, of every file it references. */
+  const contentKey = (abs: string): string => {
+    const h = createHash('sha256').update(PARSER_CACHE_VERSION);
+    const seen = new Set<string>();
+    const visit = (p: string): void => {
+      if (seen.has(p)) return;
+      seen.add(p);
+      let src: SourceFile;
+      try {
+        src = sourceOf(p);
+      } catch {
+        h.update(`missing:${p}`);
+        return;
+      }
+      h.update(`\0${p}\0${src.text}`);
+      for (const t of [...refTargets(src.json, p)].sort()) visit(t);
+    };
+    visit(abs);
+    return h.digest('hex').slice(0, 40);
+  };
+
+  const parsed: { c: (typeof candidates)[number]; document: AsyncAPIDocumentInterface | undefined; diags: Diagnostic[] }[] = [];
+  for (const c of candidates.filter((x) => x.kind === 'asyncapi')) {
+    const key = contentKey(c.abs);
+    const cacheFile = cacheDir ? join(cacheDir, `validated-${key}.json`) : null;
+    let cached: Diagnostic[] | null = null;
+    if (cacheFile) {
+      try {
+        cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as Diagnostic[];
+      } catch {
+        cached = null;
+      }
+    }
+    if (cached) {
+      const fast = await fromFile(fastParser, c.abs).parse();
+      parsed.push({ c, document: fast.document, diags: cached });
+      continue;
+    }
+    const result = await fromFile(parser, c.abs).parse();
+    const diags: Diagnostic[] = [];
+    for (const d of result.diagnostics) {
+      if (QUIET_CODES.has(String(d.code))) continue;
+      const severity = d.severity === 0 ? 'error' : d.severity === 1 ? 'warning' : null;
+      if (!severity) continue;
+      const srcAbs = d.source ? resolve(String(d.source)) : c.abs;
+      diags.push({
+        severity,
+        code: `asyncapi:${String(d.code)}`,
+        message: d.message,
+        file: displayPath(srcAbs),
+        line: d.range.start.line + 1,
+        column: d.range.start.character + 1,
+      });
+    }
+    // Only a document without errors is remembered: a failing one is re-checked every run.
+    if (cacheFile && result.document && !diags.some((d) => d.severity === 'error')) {
+      mkdirSync(dirname(cacheFile), { recursive: true });
+      writeFileSync(cacheFile, JSON.stringify(diags));
+    }
+    parsed.push({ c, document: result.document, diags });
+  }
+  for (const { c, document, diags } of parsed) {
+    diagnostics.push(...diags);
+    const result = { document };
+    if (result.document) asyncapi.push({ file: c.source.path, absPath: c.abs, document: result.document, source: c.source });
+    const version = String((c.source.json as { asyncapi: string }).asyncapi);
+    if (result.document && !/^3\./.test(version)) {
+      const pos = c.source.position(['asyncapi']);
+      diagnostics.push({
+        severity: 'error',
+        code: 'asyncapi-version',
+        message: `AsyncAPI ${version} is not supported: kada-gen reads AsyncAPI 3.0 and 3.1 documents.`,
+        file: c.source.path,
+        line: pos.line,
+        column: pos.column,
+      });
+    }
+  }
+  for (const c of candidates.filter((x) => x.kind === 'openapi')) {
+    openapi.push({ file: c.source.path, absPath: c.abs, json: c.source.json as Record<string, unknown>, source: c.source });
+  }
+  return { specsDir: root, asyncapi, openapi, diagnostics, sources };
+}

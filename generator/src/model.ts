@@ -1,0 +1,472 @@
+/**
+ * model: one contract graph built from every loaded document. Every later step (checks,
+ * emitters, docs) reads only this graph.
+ *
+ *   order.yaml  send    order.created.v1  ──┐
+ *   stock.yaml  receive order.created.v1  ──┴─> events['order.created.v1'] =
+ *        { producer: order (canonical schema), consumers: [stock (its view)] }
+ */
+import { basename, dirname, extname, resolve } from 'node:path';
+import type { AsyncAPIDocumentInterface, ChannelInterface, MessageInterface, OperationInterface } from '@asyncapi/parser';
+import type { Diagnostic } from './diagnostics.ts';
+import type { LoadedAsyncApi, LoadedSpecs } from './load.ts';
+import { parsePointer, type SourceFile } from './source-map.ts';
+
+export type JsonSchema = Record<string, unknown>;
+export type Compatibility = 'backward' | 'forward' | 'full' | 'backward-transitive' | 'forward-transitive' | 'full-transitive';
+
+export interface SchemaLocation {
+  /** Absolute path of the file that holds the schema text. */
+  readonly absPath: string;
+  readonly pointer: readonly string[];
+}
+
+export interface ConsumerPolicyModel {
+  readonly queue: string;
+  readonly queueType: 'quorum' | 'classic';
+  readonly prefetch: number;
+  readonly concurrency: number;
+  readonly maxRetries: number;
+  readonly backoff: { readonly initialMs: number; readonly multiplier: number; readonly maxMs: number };
+  readonly deliveryLimit: number;
+  readonly deadLetter: boolean;
+  readonly priority?: number;
+  readonly orderingKey?: string;
+}
+
+/** One message as one document declares it (a producer's canonical schema or a consumer's view). */
+export interface MessageModel {
+  readonly service: string;
+  readonly file: string;
+  readonly operationId: string;
+  readonly channelId: string;
+  readonly messageId: string;
+  readonly name: string;
+  readonly title?: string;
+  readonly summary?: string;
+  readonly description?: string;
+  /** 'order.created' */
+  readonly eventType: string;
+  readonly version: number;
+  /** 'order.created.v1' */
+  readonly key: string;
+  readonly routingKey: string;
+  readonly exchange: string;
+  readonly exchangeType: string;
+  /** true when the channel has an AMQP binding: publishers and consumers are emitted. */
+  readonly amqp: boolean;
+  /** true when the message travels in the shared envelope (the Envelope trait). */
+  readonly envelope: boolean;
+  readonly envelopeSchema: JsonSchema | null;
+  readonly compatibility: Compatibility;
+  /** The payload (the envelope's `data`), all $refs resolved. */
+  readonly schema: JsonSchema;
+  readonly schemaLocation: SchemaLocation;
+  /** Where the operation is declared, for diagnostics. */
+  readonly operationLocation: SchemaLocation;
+  readonly examples: readonly { name?: string; summary?: string; payload: unknown; location: SchemaLocation }[];
+}
+
+export interface ConsumerModel extends MessageModel {
+  readonly policy: ConsumerPolicyModel;
+  /** Declared `x-kada-external: true`: produced outside this set of specs. */
+  readonly external: boolean;
+}
+
+export interface QueueModel {
+  readonly name: string;
+  readonly service: string;
+  readonly policy: ConsumerPolicyModel;
+  readonly consumers: readonly ConsumerModel[];
+}
+
+export interface ServiceModel {
+  readonly id: string;
+  readonly title: string;
+  readonly version: string;
+  readonly description: string;
+  readonly file: string;
+  readonly absPath: string;
+  readonly sends: readonly MessageModel[];
+  readonly receives: readonly ConsumerModel[];
+  readonly queues: readonly QueueModel[];
+  /** Events sent or received on channels with no AMQP binding: types and validators only. */
+  readonly other: readonly MessageModel[];
+}
+
+export interface EventModel {
+  readonly key: string;
+  readonly eventType: string;
+  readonly version: number;
+  readonly routingKey: string;
+  readonly exchange: string;
+  readonly producer: MessageModel | null;
+  readonly consumers: readonly ConsumerModel[];
+}
+
+export interface HttpApiModel {
+  readonly service: string;
+  readonly file: string;
+  readonly absPath: string;
+  readonly title: string;
+  readonly json: Record<string, unknown>;
+}
+
+export interface ContractGraph {
+  readonly services: readonly ServiceModel[];
+  readonly events: readonly EventModel[];
+  readonly http: readonly HttpApiModel[];
+  readonly exchanges: readonly { name: string; type: string; durable: boolean }[];
+  /** Read access to the spec texts, for diagnostics that point at lines. */
+  readonly sources: Map<string, SourceFile>;
+}
+
+export const DEFAULT_EXCHANGE = 'domain.events';
+export const DEFAULT_POLICY: Omit<ConsumerPolicyModel, 'queue'> = {
+  queueType: 'quorum',
+  prefetch: 100,
+  concurrency: 16,
+  maxRetries: 3,
+  backoff: { initialMs: 1000, multiplier: 2, maxMs: 30_000 },
+  deliveryLimit: 5,
+  deadLetter: true,
+};
+
+const COMPAT = new Set(['backward', 'forward', 'full', 'backward-transitive', 'forward-transitive', 'full-transitive']);
+
+/**
+ * Removes the parser's bookkeeping keys (x-parser-*) from a resolved schema, deeply; a named
+ * component schema keeps its name as `x-kada-ref` (types are named after it, and the
+ * compatibility check reports a changed $ref target).
+ */
+export function cleanSchema(value: unknown, seen = new Map<object, unknown>()): unknown {
+  if (Array.isArray(value)) return value.map((v) => cleanSchema(v, seen));
+  if (value && typeof value === 'object') {
+    const hit = seen.get(value);
+    if (hit) return hit;
+    const out: Record<string, unknown> = {};
+    seen.set(value, out);
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'x-parser-schema-id' && typeof v === 'string' && !v.startsWith('<')) {
+        out['x-kada-ref'] = v;
+        continue;
+      }
+      if (k.startsWith('x-parser-')) continue;
+      out[k] = cleanSchema(v, seen);
+    }
+    return out;
+  }
+  return value;
+}
+
+function serviceIdOf(doc: AsyncAPIDocumentInterface, file: string): string {
+  const ext = doc.info().extensions().get('x-kada-service')?.value();
+  if (typeof ext === 'string' && ext) return ext;
+  return basename(file, extname(file));
+}
+
+interface Ctx {
+  readonly loaded: LoadedAsyncApi;
+  readonly service: string;
+  readonly diagnostics: Diagnostic[];
+  readonly sourceOf: (abs: string) => SourceFile | undefined;
+}
+
+function diag(ctx: Ctx, severity: Diagnostic['severity'], code: string, message: string, path: readonly string[]): void {
+  const pos = ctx.loaded.source.position(path);
+  ctx.diagnostics.push({ severity, code, message, file: ctx.loaded.file, line: pos.line, column: pos.column });
+}
+
+/** Follows `$ref`s in the raw YAML to find where a node's text really is. */
+export function followRef(
+  sourceOf: (abs: string) => SourceFile | undefined,
+  loc: SchemaLocation,
+  depth = 0,
+): SchemaLocation {
+  const src = sourceOf(loc.absPath);
+  if (!src || depth > 16) return loc;
+  let node: unknown = src.json;
+  for (const seg of loc.pointer) {
+    if (node && typeof node === 'object') node = (node as Record<string, unknown>)[seg];
+    else return loc;
+  }
+  const ref = node && typeof node === 'object' ? (node as Record<string, unknown>).$ref : undefined;
+  if (typeof ref !== 'string') return loc;
+  const [filePart, frag = ''] = ref.split('#');
+  const absPath = filePart ? resolve(dirname(loc.absPath), filePart) : loc.absPath;
+  return followRef(sourceOf, { absPath, pointer: parsePointer(frag) }, depth + 1);
+}
+
+function channelKey(doc: AsyncAPIDocumentInterface, channel: ChannelInterface): string {
+  for (const c of doc.channels().all()) if (c === channel || c.id() === channel.id()) return c.id();
+  return channel.id();
+}
+
+function messageKeyIn(channel: ChannelInterface, message: MessageInterface): string {
+  for (const m of channel.messages().all()) if (m.id() === message.id()) return m.id();
+  return message.id();
+}
+
+function readPolicy(ctx: Ctx, op: OperationInterface, service: string, defaultQueue: string | null): ConsumerPolicyModel {
+  const raw = op.extensions().get('x-kada-consumer')?.value() as Record<string, unknown> | undefined;
+  const path = ['operations', op.id(), 'x-kada-consumer'];
+  const p = raw ?? {};
+  const num = (k: string, d: number, min: number, max: number): number => {
+    const v = p[k];
+    if (v === undefined) return d;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+      diag(ctx, 'error', 'consumer-policy', `x-kada-consumer.${k} must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}.`, [...path, k]);
+      return d;
+    }
+    return v;
+  };
+  const known = new Set(['queue', 'queueType', 'prefetch', 'concurrency', 'maxRetries', 'backoff', 'deliveryLimit', 'deadLetter', 'priority', 'orderingKey']);
+  for (const k of Object.keys(p)) {
+    if (!known.has(k)) diag(ctx, 'error', 'consumer-policy', `x-kada-consumer has an unknown key "${k}"; known keys: ${[...known].join(', ')}.`, [...path, k]);
+  }
+  const queueType = p.queueType ?? DEFAULT_POLICY.queueType;
+  if (queueType !== 'quorum' && queueType !== 'classic') {
+    diag(ctx, 'error', 'consumer-policy', `x-kada-consumer.queueType must be "quorum" or "classic", got ${JSON.stringify(queueType)}.`, [...path, 'queueType']);
+  }
+  const b = (p.backoff ?? {}) as Record<string, unknown>;
+  const backoffNum = (k: 'initialMs' | 'multiplier' | 'maxMs', min: number, max: number): number => {
+    const v = b[k];
+    if (v === undefined) return DEFAULT_POLICY.backoff[k];
+    if (typeof v !== 'number' || v < min || v > max) {
+      diag(ctx, 'error', 'consumer-policy', `x-kada-consumer.backoff.${k} must be a number from ${min} to ${max}, got ${JSON.stringify(v)}.`, [...path, 'backoff', k]);
+      return DEFAULT_POLICY.backoff[k];
+    }
+    return v;
+  };
+  const priority = p.priority === undefined ? undefined : num('priority', 0, 1, 255);
+  if (priority !== undefined && queueType === 'quorum') {
+    diag(ctx, 'error', 'consumer-policy', 'x-kada-consumer.priority needs queueType "classic": RabbitMQ 3.10 quorum queues have no priorities. Use a separate queue for urgent events instead.', [...path, 'priority']);
+  }
+  const queue = typeof p.queue === 'string' && p.queue ? p.queue : (defaultQueue ?? service);
+  const policy: ConsumerPolicyModel = {
+    queue,
+    queueType: queueType === 'classic' ? 'classic' : 'quorum',
+    prefetch: num('prefetch', DEFAULT_POLICY.prefetch, 1, 65_535),
+    concurrency: num('concurrency', DEFAULT_POLICY.concurrency, 1, 1024),
+    maxRetries: num('maxRetries', DEFAULT_POLICY.maxRetries, 0, 20),
+    backoff: { initialMs: backoffNum('initialMs', 1, 3_600_000), multiplier: backoffNum('multiplier', 1, 10), maxMs: backoffNum('maxMs', 1, 86_400_000) },
+    deliveryLimit: num('deliveryLimit', DEFAULT_POLICY.deliveryLimit, 1, 1000),
+    deadLetter: p.deadLetter === undefined ? DEFAULT_POLICY.deadLetter : p.deadLetter === true,
+    ...(priority !== undefined ? { priority } : {}),
+    ...(typeof p.orderingKey === 'string' ? { orderingKey: p.orderingKey } : {}),
+  };
+  return policy;
+}
+
+function buildMessages(ctx: Ctx, op: OperationInterface): MessageModel[] {
+  const doc = ctx.loaded.document;
+  const out: MessageModel[] = [];
+  const opPath = ['operations', op.id()];
+  const channels = op.channels().all();
+  const channel = channels[0];
+  if (!channel) {
+    diag(ctx, 'error', 'operation-channel', `operation "${op.id()}" has no channel.`, opPath);
+    return out;
+  }
+  const chKey = channelKey(doc, channel);
+  const address = channel.address() ?? chKey;
+  const amqpBinding = channel.bindings().get('amqp');
+  const amqp = Boolean(amqpBinding);
+  const bindingJson = (amqpBinding?.value() ?? {}) as Record<string, unknown>;
+  const exchangeJson = (bindingJson.exchange ?? {}) as Record<string, unknown>;
+  const exchange = typeof exchangeJson.name === 'string' ? exchangeJson.name : DEFAULT_EXCHANGE;
+  const exchangeType = typeof exchangeJson.type === 'string' ? exchangeJson.type : 'topic';
+  const opMessages = op.messages().all();
+  const messages = opMessages.length > 0 ? opMessages : channel.messages().all();
+  for (const msg of messages) {
+    const mKey = messageKeyIn(channel, msg);
+    const ext = (msg.extensions().get('x-kada-event')?.value() ?? {}) as Record<string, unknown>;
+    const m = /^(.+)\.v(\d+)$/.exec(address);
+    const eventType = typeof ext.type === 'string' ? ext.type : m ? (m[1] as string) : (msg.name() ?? address);
+    const version = typeof ext.version === 'number' ? ext.version : m ? Number(m[2]) : 1;
+    const compatibility = (typeof ext.compatibility === 'string' ? ext.compatibility : 'full') as Compatibility;
+    const msgPath = ['channels', chKey, 'messages', mKey];
+    if (!COMPAT.has(compatibility)) {
+      diag(ctx, 'error', 'compatibility-mode', `x-kada-event.compatibility must be one of ${[...COMPAT].join(', ')}; got "${compatibility}".`, msgPath);
+    }
+    const envelopeExt = msg.extensions().get('x-kada-envelope')?.value();
+    const payload = msg.payload();
+    const schema = (payload ? cleanSchema(payload.json()) : {}) as JsonSchema;
+    const msgLoc = followRef(ctx.sourceOf, { absPath: ctx.loaded.absPath, pointer: msgPath });
+    const schemaLoc = followRef(ctx.sourceOf, { absPath: msgLoc.absPath, pointer: [...msgLoc.pointer, 'payload'] });
+    const examples = msg
+      .examples()
+      .all()
+      .map((e, i) => ({
+        ...(e.name() ? { name: e.name() as string } : {}),
+        ...(e.summary() ? { summary: e.summary() as string } : {}),
+        payload: cleanSchema(e.payload()),
+        location: { absPath: msgLoc.absPath, pointer: [...msgLoc.pointer, 'examples', String(i)] },
+      }))
+      .filter((e) => e.payload !== undefined);
+    out.push({
+      service: ctx.service,
+      file: ctx.loaded.file,
+      operationId: op.id(),
+      channelId: chKey,
+      messageId: mKey,
+      name: msg.name() ?? mKey,
+      ...(msg.title() ? { title: msg.title() as string } : {}),
+      ...(msg.summary() ? { summary: msg.summary() as string } : {}),
+      ...(msg.description() ? { description: msg.description() as string } : {}),
+      eventType,
+      version,
+      key: `${eventType}.v${version}`,
+      routingKey: address,
+      exchange,
+      exchangeType,
+      amqp,
+      envelope: envelopeExt !== undefined,
+      envelopeSchema: envelopeExt === undefined ? null : (cleanSchema(envelopeExt) as JsonSchema),
+      compatibility,
+      schema,
+      schemaLocation: schemaLoc,
+      operationLocation: { absPath: ctx.loaded.absPath, pointer: opPath },
+      examples,
+    });
+  }
+  return out;
+}
+
+export function buildModel(specs: LoadedSpecs): { graph: ContractGraph; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const sourceOf = (abs: string): SourceFile | undefined => specs.sources.get(abs);
+  const services: ServiceModel[] = [];
+  const seenIds = new Map<string, string>();
+  for (const loaded of [...specs.asyncapi].sort((a, b) => a.file.localeCompare(b.file))) {
+    const doc = loaded.document;
+    const id = serviceIdOf(doc, loaded.file);
+    const ctx: Ctx = { loaded, service: id, diagnostics, sourceOf };
+    const prev = seenIds.get(id);
+    if (prev) {
+      diag(ctx, 'error', 'service-duplicate', `service id "${id}" is also used by ${prev}; set info.x-kada-service to tell them apart.`, ['info']);
+      continue;
+    }
+    seenIds.set(id, loaded.file);
+    const sends: MessageModel[] = [];
+    const receives: ConsumerModel[] = [];
+    const other: MessageModel[] = [];
+    for (const op of doc.operations().all()) {
+      const msgs = buildMessages(ctx, op);
+      const chan = op.channels().all()[0];
+      const binding = (chan?.bindings().get('amqp')?.value() ?? {}) as Record<string, unknown>;
+      const bq = binding.is === 'queue' ? ((binding.queue ?? {}) as Record<string, unknown>).name : undefined;
+      for (const m of msgs) {
+        if (!m.amqp) {
+          other.push(m);
+          continue;
+        }
+        if (op.action() === 'send') sends.push(m);
+        else {
+          const policy = readPolicy(ctx, op, id, typeof bq === 'string' ? bq : null);
+          receives.push({ ...m, policy, external: op.extensions().get('x-kada-external')?.value() === true });
+        }
+      }
+    }
+    const queues = new Map<string, ConsumerModel[]>();
+    for (const r of receives) queues.set(r.policy.queue, [...(queues.get(r.policy.queue) ?? []), r]);
+    const queueModels: QueueModel[] = [];
+    for (const [name, consumers] of [...queues].sort((a, b) => a[0].localeCompare(b[0]))) {
+      const first = consumers[0] as ConsumerModel;
+      const { queue: _q, orderingKey: _o, ...base } = first.policy;
+      for (const c of consumers.slice(1)) {
+        const { queue: _q2, orderingKey: _o2, ...other2 } = c.policy;
+        if (JSON.stringify(other2) !== JSON.stringify(base)) {
+          const pos = loaded.source.position(['operations', c.operationId, 'x-kada-consumer']);
+          diagnostics.push({
+            severity: 'error',
+            code: 'consumer-policy-conflict',
+            message: `operations "${first.operationId}" and "${c.operationId}" share queue "${name}" but declare different consumer policies; one queue has one policy: make them equal or use another queue.`,
+            file: loaded.file,
+            line: pos.line,
+            column: pos.column,
+          });
+        }
+      }
+      queueModels.push({ name, service: id, policy: first.policy, consumers });
+    }
+    const info = doc.info();
+    services.push({
+      id,
+      title: info.title(),
+      version: info.version(),
+      description: info.description() ?? '',
+      file: loaded.file,
+      absPath: loaded.absPath,
+      sends,
+      receives,
+      queues: queueModels,
+      other,
+    });
+  }
+
+  const events = new Map<string, { producer: MessageModel | null; consumers: ConsumerModel[] }>();
+  const entry = (key: string) => {
+    let e = events.get(key);
+    if (!e) {
+      e = { producer: null, consumers: [] };
+      events.set(key, e);
+    }
+    return e;
+  };
+  for (const s of services) {
+    for (const m of s.sends) {
+      const e = entry(m.key);
+      if (e.producer && e.producer.service !== s.id) {
+        const pos = specs.sources.get(s.absPath)?.position(m.operationLocation.pointer) ?? { line: 1, column: 1 };
+        diagnostics.push({
+          severity: 'error',
+          code: 'event-owner',
+          message: `event ${m.key} is sent by both ${e.producer.service} (${e.producer.file}) and ${s.id}; one document must own an event.`,
+          file: s.file,
+          line: pos.line,
+          column: pos.column,
+        });
+      } else if (!e.producer) e.producer = m;
+    }
+    for (const c of s.receives) entry(c.key).consumers.push(c);
+  }
+  const eventModels: EventModel[] = [...events]
+    .sort((a, b) => a[0].localeCompare(b[0]))
+    .map(([key, e]) => {
+      const ref = e.producer ?? (e.consumers[0] as MessageModel);
+      return {
+        key,
+        eventType: ref.eventType,
+        version: ref.version,
+        routingKey: ref.routingKey,
+        exchange: ref.exchange,
+        producer: e.producer,
+        consumers: e.consumers,
+      };
+    });
+
+  const exchanges = new Map<string, { name: string; type: string; durable: boolean }>();
+  for (const s of services) {
+    for (const m of [...s.sends, ...s.receives]) exchanges.set(m.exchange, { name: m.exchange, type: m.exchangeType, durable: true });
+  }
+
+  const http: HttpApiModel[] = specs.openapi
+    .map((o) => {
+      const info = (o.json.info ?? {}) as Record<string, unknown>;
+      const svc = typeof info['x-kada-service'] === 'string' ? (info['x-kada-service'] as string) : basename(o.file, extname(o.file));
+      return { service: svc, file: o.file, absPath: o.absPath, title: String(info.title ?? svc), json: o.json };
+    })
+    .sort((a, b) => a.service.localeCompare(b.service));
+
+  return {
+    graph: {
+      services,
+      events: eventModels,
+      http,
+      exchanges: [...exchanges.values()].sort((a, b) => a.name.localeCompare(b.name)),
+      sources: specs.sources,
+    },
+    diagnostics,
+  };
+}
