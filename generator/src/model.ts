@@ -282,7 +282,7 @@ function buildMessages(ctx: Ctx, op: OperationInterface): MessageModel[] {
     const mKey = messageKeyIn(channel, msg);
     const ext = (msg.extensions().get('x-kada-event')?.value() ?? {}) as Record<string, unknown>;
     const m = /^(.+)\.v(\d+)$/.exec(address);
-    const eventType = typeof ext.type === 'string' ? ext.type : m ? (m[1] as string) : (msg.name() ?? address);
+    const eventType = typeof ext.type === 'string' ? ext.type : m ? (m[1] as string) : /^[\w-]+(\.[\w-]+)*$/.test(address) ? address : (msg.name() ?? mKey);
     const version = typeof ext.version === 'number' ? ext.version : m ? Number(m[2]) : 1;
     const compatibility = (typeof ext.compatibility === 'string' ? ext.compatibility : 'full') as Compatibility;
     const msgPath = ['channels', chKey, 'messages', mKey];

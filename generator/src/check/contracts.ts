@@ -7,7 +7,7 @@
  *      "stock's view of order.created.v1 requires /total, which order may omit (specs/asyncapi/order.yaml:…)"
  */
 import type { Diagnostic } from '../diagnostics.ts';
-import { checkReadable } from './_tmp-readable.ts';
+import { checkReadable } from '../compat/readable.ts';
 import { newAjv } from '../emit/validators.ts';
 import { followRef, type ContractGraph, type JsonSchema, type MessageModel, type SchemaLocation } from '../model.ts';
 

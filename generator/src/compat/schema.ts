@@ -253,8 +253,13 @@ export function subject(pointer: string): string {
   return `Field '${name}'`;
 }
 
+/** A type list for messages: `['integer', 'null']` → `integer | null`. */
+export function showTypes(value: unknown): string {
+  if (Array.isArray(value)) return value.join(' | ');
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** A schema value for messages, as JSON; `undefined` is "none". */
 export function show(value: unknown): string {
-  if (value === undefined) return 'none';
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.join(' | ');
-  return JSON.stringify(value);
+  return value === undefined ? 'none' : JSON.stringify(value);
 }

@@ -9,7 +9,7 @@
  */
 import type { ContractGraph, MessageModel } from '../model.ts';
 import { camelCase, docComment, GeneratedFile, pascalCase } from './file.ts';
-import { TypePrinter } from './types.ts';
+import { stableStringify, TypePrinter } from './types.ts';
 import { bodySchema, type ValidatorSpec } from './validators.ts';
 
 export interface EmitOptions {
@@ -35,7 +35,7 @@ export function pointerComment(m: MessageModel): string {
 }
 
 export function emitEvents(graph: ContractGraph, opts: EmitOptions): { file: GeneratedFile; validators: ValidatorSpec[] } {
-  const sources = graph.events.map((e) => canonicalMessage(e).file);
+  const sources = graph.services.map((s) => s.file);
   const f = new GeneratedFile('events.ts', sources);
   const ED = f.importType(opts.runtimeModule, 'EventDescriptor');
   const printer = new TypePrinter();
@@ -62,6 +62,18 @@ export function emitEvents(graph: ContractGraph, opts: EmitOptions): { file: Gen
         .filter(Boolean)
         .join('\n'),
     );
+  }
+  // Messages on channels without AMQP bindings (any protocol): types and validators only.
+  const seenOther = new Set<string>();
+  for (const s of graph.services) {
+    for (const m of s.other) {
+      const id = `${m.name}\u0000${stableStringify(m.schema)}`;
+      if (seenOther.has(id)) continue;
+      seenOther.add(id);
+      const typeName = printer.declare(m.name, m.schema, [m.title ?? m.name, m.summary, `on channel ${m.routingKey}`, pointerComment(m)]);
+      validators.push({ name: `validate${typeName}`, schema: bodySchema(m) });
+      f.print(`export { validate${typeName} } from './validators.js';`);
+    }
   }
   for (const d of printer.declarations()) f.print(d.code).blank();
   for (const d of descriptors) f.print(d).blank();

@@ -51,6 +51,7 @@ export class QueueConsumer implements ConsumerHandle {
   readonly #executor: DeliveryExecutor;
   readonly #log: Logger;
   readonly #metrics: RuntimeMetrics;
+  readonly #onStopped: (() => void) | undefined;
   readonly #envelopeRoutes = new Map<string, ConsumerRoute>();
   readonly #bareRoutes = new Map<string, ConsumerRoute>();
   #channel: Channel | undefined;
@@ -78,8 +79,10 @@ export class QueueConsumer implements ConsumerHandle {
     executor: DeliveryExecutor,
     log: Logger,
     metrics: RuntimeMetrics,
+    onStopped?: () => void,
   ) {
     validatePolicy(definition.policy);
+    this.#onStopped = onStopped;
     this.queue = definition.policy.queue;
     this.#definition = definition;
     this.#connection = connection;
@@ -122,6 +125,7 @@ export class QueueConsumer implements ConsumerHandle {
     this.#connection.off('disconnected', this.#onDisconnected);
     this.#channel = undefined;
     if (channel) await channel.close().catch(() => undefined);
+    this.#onStopped?.();
     this.#log.info('consumer stopped');
   }
 

@@ -16,7 +16,13 @@ export class Html {
   }
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 export function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ESCAPES[c] as string);
@@ -49,7 +55,7 @@ export function join(parts: readonly Html[], sep = ''): Html {
  * **bold** and bullet lists. Everything is escaped first, so no spec text becomes a tag.
  */
 export function prose(text: string | undefined): Html {
-  if (!text || !text.trim()) return raw('');
+  if (!text?.trim()) return raw('');
   const inline = (s: string): string =>
     esc(s)
       .replace(/`([^`]+)`/g, '<code>$1</code>')

@@ -65,14 +65,17 @@ export function typeLabel(s0: Schema, deref: (s: Schema) => Schema = (s) => s, d
   let t: string;
   if (s.const !== undefined) t = 'const';
   else if (Array.isArray(s.type)) {
-    t = s.type.map((x) => (x === 'array' && isObj(s.items) && depth < 3 ? arrayOf(s.items, deref, depth) : String(x))).join(' | ');
+    t = s.type
+      .map((x) => (x === 'array' && isObj(s.items) && depth < 3 ? arrayOf(s.items, deref, depth) : String(x)))
+      .join(' | ');
   } else if (typeof s.type === 'string') {
     t = s.type === 'array' && isObj(s.items) && depth < 3 ? arrayOf(s.items, deref, depth) : s.type;
   } else if (isObj(s.properties)) t = 'object';
   else if (isObj(s.items)) t = arrayOf(s.items, deref, depth);
   else if (Array.isArray(s.oneOf)) t = 'one of';
   else if (Array.isArray(s.anyOf)) t = 'any of';
-  else if (Array.isArray(s.enum)) t = [...new Set(s.enum.map((v) => (v === null ? 'null' : typeof v)))].join(' | ');
+  else if (Array.isArray(s.enum))
+    t = [...new Set(s.enum.map((v) => (v === null ? 'null' : typeof v)))].join(' | ');
   else if (typeof s.$ref === 'string') t = `$ref ${s.$ref}`;
   else t = 'any';
   if (s.nullable === true && !t.includes('null')) t += ' | null';
@@ -85,7 +88,8 @@ function arrayOf(items: Schema, deref: (s: Schema) => Schema, depth: number): st
 }
 
 function range(lo: unknown, hi: unknown, what: string): string | null {
-  if (lo !== undefined && hi !== undefined) return lo === hi ? `${what} ${json(lo)}` : `${what} ${json(lo)}..${json(hi)}`;
+  if (lo !== undefined && hi !== undefined)
+    return lo === hi ? `${what} ${json(lo)}` : `${what} ${json(lo)}..${json(hi)}`;
   if (lo !== undefined) return `${what} ≥ ${json(lo)}`;
   if (hi !== undefined) return `${what} ≤ ${json(hi)}`;
   return null;
@@ -127,7 +131,14 @@ export function flattenSchema(root: Schema, opts: FlattenOptions = {}): SchemaRo
   const rows: SchemaRow[] = [];
   const stack: { schema: Schema; path: string }[] = [];
 
-  const row = (s: Schema, path: string, name: string, depth: number, required: boolean, note: string | null): void => {
+  const row = (
+    s: Schema,
+    path: string,
+    name: string,
+    depth: number,
+    required: boolean,
+    note: string | null,
+  ): void => {
     const enumValues = Array.isArray(s.enum) ? s.enum.map((v) => JSON.stringify(v)) : [];
     const itemSchema = isObj(s.items) ? merged(deref(s.items), deref) : null;
     // An array of plain values shows its items' format and values on the array's own row.
@@ -138,9 +149,22 @@ export function flattenSchema(root: Schema, opts: FlattenOptions = {}): SchemaRo
       depth,
       type: typeLabel(s, deref),
       required,
-      format: typeof s.format === 'string' ? s.format : plainItems && typeof plainItems.format === 'string' ? plainItems.format : null,
-      enumValues: enumValues.length > 0 ? enumValues : plainItems && Array.isArray(plainItems.enum) ? plainItems.enum.map((v) => JSON.stringify(v)) : [],
-      constraints: [...constraintsOf(s), ...(plainItems ? constraintsOf(plainItems).map((x) => `each: ${x}`) : [])],
+      format:
+        typeof s.format === 'string'
+          ? s.format
+          : plainItems && typeof plainItems.format === 'string'
+            ? plainItems.format
+            : null,
+      enumValues:
+        enumValues.length > 0
+          ? enumValues
+          : plainItems && Array.isArray(plainItems.enum)
+            ? plainItems.enum.map((v) => JSON.stringify(v))
+            : [],
+      constraints: [
+        ...constraintsOf(s),
+        ...(plainItems ? constraintsOf(plainItems).map((x) => `each: ${x}`) : []),
+      ],
       description: describe(s),
       note,
     });
@@ -161,7 +185,8 @@ export function flattenSchema(root: Schema, opts: FlattenOptions = {}): SchemaRo
         if (isObj(v)) walk(v, path ? `${path}.${k}` : k, k, depth, req.has(k), null);
       }
     }
-    if (isObj(s.additionalProperties)) walk(s.additionalProperties, path ? `${path}.*` : '*', '*', depth, false, 'any other key');
+    if (isObj(s.additionalProperties))
+      walk(s.additionalProperties, path ? `${path}.*` : '*', '*', depth, false, 'any other key');
     if (isObj(s.items)) {
       const items = merged(deref(s.items), deref);
       if (hasChildren(items)) children(items, `${path}[]`, depth);
@@ -192,7 +217,14 @@ export function flattenSchema(root: Schema, opts: FlattenOptions = {}): SchemaRo
     }
   };
 
-  const walk = (node: Schema, path: string, name: string, depth: number, required: boolean, note: string | null): void => {
+  const walk = (
+    node: Schema,
+    path: string,
+    name: string,
+    depth: number,
+    required: boolean,
+    note: string | null,
+  ): void => {
     const raw0 = deref(node);
     const s = merged(raw0, deref);
     const loop = stack.find((a) => a.schema === raw0 || a.schema === s);
@@ -210,7 +242,12 @@ export function flattenSchema(root: Schema, opts: FlattenOptions = {}): SchemaRo
 
   const r = merged(deref(root), deref);
   stack.push({ schema: deref(root), path: '' });
-  if (isObj(r.properties) || Array.isArray(r.oneOf) || Array.isArray(r.anyOf) || isObj(r.additionalProperties)) {
+  if (
+    isObj(r.properties) ||
+    Array.isArray(r.oneOf) ||
+    Array.isArray(r.anyOf) ||
+    isObj(r.additionalProperties)
+  ) {
     children(r, '', 0);
   } else if (isObj(r.items)) {
     row(r, '[]', '[]', 0, true, 'the payload is an array');
@@ -238,7 +275,8 @@ export function schemaTable(schema: Schema, opts: SchemaTableOptions): Html {
   const body = rows.map((r) => {
     const id = opts.ids.id(opts.idPrefix, r.path || 'value');
     const dot = r.path.length - r.name.length;
-    const parent = r.name.startsWith('one of') || r.name.startsWith('any of') || dot <= 0 ? '' : r.path.slice(0, dot);
+    const parent =
+      r.name.startsWith('one of') || r.name.startsWith('any of') || dot <= 0 ? '' : r.path.slice(0, dot);
     return html`<tr id="${id}" data-path="${r.path}">
 <td class="field" style="--depth:${String(r.depth)}"><a class="anchor" href="#${id}" aria-label="Link to ${r.path}">#</a><code>${parent ? html`<span class="parent">${parent}</span>` : ''}<span class="name">${r.name}</span></code></td>
 <td class="type"><code>${r.type}</code></td>

@@ -1,0 +1,44 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { SqlDialect } from '../types.ts';
+import type { RuntimeTables } from './schema.ts';
+
+type Db = Kysely<RuntimeTables> | Transaction<RuntimeTables>;
+
+/** SQL Server has no ON CONFLICT: insert where absent, holding a key-range lock until commit. */
+export function claimInboxMssql(consumer: string, eventId: string, eventType: string, now: number) {
+  return sql`insert into processed_events (consumer, event_id, event_type, processed_at) select ${consumer}, ${eventId}, ${eventType}, ${now} where not exists (select 1 from processed_events with (updlock, holdlock) where consumer = ${consumer} and event_id = ${eventId})`;
+}
+
+/** PostgreSQL and SQLite: insert, doing nothing on a (consumer, event_id) conflict. */
+export function claimInboxUpsert(db: Db, consumer: string, eventId: string, eventType: string, now: number) {
+  return db
+    .insertInto('processed_events')
+    .values({ consumer, event_id: eventId, event_type: eventType, processed_at: now })
+    .onConflict((conflict) => conflict.columns(['consumer', 'event_id']).doNothing());
+}
+
+/**
+ * Claims (consumer, eventId) in the inbox inside the handler's transaction: true if this
+ * transaction inserted the row (run the handler), false if it was already there (a duplicate).
+ * Inserting first, rather than select-then-insert, makes a concurrent duplicate wait on the first
+ * transaction's row lock (PostgreSQL, SQL Server) and then see it, instead of racing it.
+ */
+export async function claimInbox(
+  db: Db,
+  dialect: SqlDialect,
+  consumer: string,
+  eventId: string,
+  eventType: string,
+  now = Date.now(),
+): Promise<boolean> {
+  if (dialect === 'mssql') {
+    const result = await claimInboxMssql(consumer, eventId, eventType, now).execute(db);
+    return Number(result.numAffectedRows ?? 0n) > 0;
+  }
+  const result = await claimInboxUpsert(db, consumer, eventId, eventType, now).executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+}
+
+export function pruneInboxQuery(db: Db, cutoff: number) {
+  return db.deleteFrom('processed_events').where('processed_at', '<', cutoff);
+}

@@ -1,0 +1,76 @@
+import { resolve } from 'node:path';
+import { Kysely, MssqlDialect, PostgresDialect, SqliteDialect } from 'kysely';
+import { KadaError } from '../errors.ts';
+import type { SqlDialect } from '../types.ts';
+import { openSqlite } from './sqlite.ts';
+
+export interface OpenDatabaseOptions {
+  service: string;
+  /** DATABASE_URL: postgres://…, mssql://…, or a SQLite path. Default `.data/<service>/db.sqlite`. */
+  url?: string;
+}
+
+/** Which dialect a DATABASE_URL names. */
+export function dialectOf(url: string): SqlDialect {
+  if (/^postgres(ql)?:\/\//i.test(url)) return 'postgres';
+  if (/^(mssql|sqlserver):\/\//i.test(url)) return 'mssql';
+  return 'sqlite';
+}
+
+/**
+ * Opens the service's database. The embedded default is SQLite through Node's built-in
+ * `node:sqlite` (WAL, busy timeout): nothing to install, one file per service.
+ */
+export async function openDatabase(
+  options: OpenDatabaseOptions,
+): Promise<{ db: Kysely<any>; dialect: SqlDialect }> {
+  const url = options.url ?? process.env.DATABASE_URL ?? resolve('.data', options.service, 'db.sqlite');
+  const dialect = dialectOf(url);
+  if (dialect === 'postgres') {
+    const { default: pg } = await import('pg');
+    const pool = new pg.Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_MAX ?? 10) });
+    return { db: new Kysely<any>({ dialect: new PostgresDialect({ pool }) }), dialect };
+  }
+  if (dialect === 'mssql') {
+    return { db: new Kysely<any>({ dialect: await mssqlDialect(url) }), dialect };
+  }
+  const path = url.startsWith('sqlite:') ? url.replace(/^sqlite:(\/\/)?/, '') : url;
+  return { db: new Kysely<any>({ dialect: new SqliteDialect({ database: openSqlite(path) }) }), dialect };
+}
+
+/** `mssql://user:password@host:1433/database?encrypt=true&trustServerCertificate=true` */
+export async function mssqlDialect(url: string): Promise<MssqlDialect> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (error) {
+    throw new KadaError('KADA_CONFIG', 'DATABASE_URL is not a valid mssql:// URL', { cause: error });
+  }
+  const tedious = await import('tedious');
+  const tarn = await import('tarn');
+  const query = parsed.searchParams;
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || undefined;
+  return new MssqlDialect({
+    tarn: { ...tarn, options: { min: 0, max: Number(query.get('poolMax') ?? 10) } },
+    tedious: {
+      ...tedious,
+      connectionFactory: () =>
+        new tedious.Connection({
+          server: parsed.hostname,
+          authentication: {
+            type: 'default',
+            options: {
+              userName: decodeURIComponent(parsed.username),
+              password: decodeURIComponent(parsed.password),
+            },
+          },
+          options: {
+            port: Number(parsed.port || 1433),
+            ...(database ? { database } : {}),
+            encrypt: query.get('encrypt') !== 'false',
+            trustServerCertificate: query.get('trustServerCertificate') === 'true',
+          },
+        }),
+    },
+  });
+}

@@ -1,0 +1,107 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { PreparedEvent } from '../envelope.ts';
+import type { SqlDialect } from '../types.ts';
+import type { RuntimeTables } from './schema.ts';
+
+type Db = Kysely<RuntimeTables> | Transaction<RuntimeTables>;
+
+/** An unsent outbox row as the relay reads it. */
+export interface OutboxRow {
+  id: number | string;
+  event_id: string;
+  ordering_key: string | null;
+  exchange: string;
+  routing_key: string;
+  event_type: string;
+  correlation_id: string;
+  producer: string;
+  body: string;
+  headers: string;
+  created_at: number | string;
+  attempts: number;
+}
+
+export function insertOutboxQuery(db: Db, event: PreparedEvent) {
+  const { envelope } = event;
+  return db.insertInto('outbox').values({
+    event_id: envelope.eventId,
+    ordering_key: event.orderingKey,
+    exchange: event.exchange,
+    routing_key: event.routingKey,
+    event_type: envelope.eventType,
+    correlation_id: envelope.correlationId,
+    producer: envelope.producer,
+    body: event.body,
+    headers: JSON.stringify(event.headers),
+    created_at: Date.parse(envelope.occurredAt) || Date.now(),
+    sent_at: null,
+    last_error: null,
+  });
+}
+
+/** The oldest unsent rows, in insertion order. */
+export function selectUnsentQuery(db: Db, dialect: SqlDialect, limit: number) {
+  const base = db
+    .selectFrom('outbox')
+    .select([
+      'id',
+      'event_id',
+      'ordering_key',
+      'exchange',
+      'routing_key',
+      'event_type',
+      'correlation_id',
+      'producer',
+      'body',
+      'headers',
+      'created_at',
+      'attempts',
+    ])
+    .where('sent_at', 'is', null)
+    .orderBy('id');
+  return dialect === 'mssql' ? base.top(limit) : base.limit(limit);
+}
+
+export function markSentQuery(db: Db, ids: ReadonlyArray<number | string>, now: number) {
+  return db.updateTable('outbox').set({ sent_at: now, last_error: null }).where('id', 'in', ids);
+}
+
+export function markFailedQuery(db: Db, ids: ReadonlyArray<number | string>, error: string) {
+  return db
+    .updateTable('outbox')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error.slice(0, 1000) }))
+    .where('id', 'in', ids);
+}
+
+export function outboxStatsQuery(db: Db) {
+  return db
+    .selectFrom('outbox')
+    .select((eb) => [eb.fn.countAll().as('pending'), eb.fn.min('created_at').as('oldest')])
+    .where('sent_at', 'is', null);
+}
+
+export function pruneOutboxQuery(db: Db, cutoff: number) {
+  return db.deleteFrom('outbox').where('sent_at', 'is not', null).where('sent_at', '<', cutoff);
+}
+
+/**
+ * Relay leadership for server databases: only one process of a service relays at a time, so rows
+ * keep their order. Taken inside the relay's transaction and released at its end. Returns the
+ * statement, whose single row has `locked` (true/1, or >= 0 on SQL Server) when taken.
+ */
+export function relayLockQuery(dialect: 'postgres' | 'mssql') {
+  if (dialect === 'postgres') {
+    return sql<{
+      locked: boolean;
+    }>`select pg_try_advisory_xact_lock(hashtext(current_schema() || '.kada_outbox_relay')) as locked`;
+  }
+  return sql<{
+    locked: number;
+  }>`declare @result int; exec @result = sp_getapplock @Resource = 'kada_outbox_relay', @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 0; select @result as locked`;
+}
+
+export async function takeRelayLock(db: Db, dialect: 'postgres' | 'mssql'): Promise<boolean> {
+  const { rows } = await relayLockQuery(dialect).execute(db);
+  const locked = rows[0]?.locked;
+  return dialect === 'postgres' ? locked === true : typeof locked === 'number' && locked >= 0;
+}

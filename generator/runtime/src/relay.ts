@@ -1,0 +1,215 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Logger } from 'pino';
+import type { Broker } from './broker/broker.ts';
+import type { OutgoingMessage } from './broker/publisher.ts';
+import { pruneInboxQuery } from './db/inbox.ts';
+import {
+  markFailedQuery,
+  markSentQuery,
+  type OutboxRow,
+  outboxStatsQuery,
+  pruneOutboxQuery,
+  selectUnsentQuery,
+  takeRelayLock,
+} from './db/outbox.ts';
+import type { RuntimeTables } from './db/schema.ts';
+import { amqpProperties } from './envelope.ts';
+import { describeError } from './errors.ts';
+import type { RuntimeMetrics } from './metrics.ts';
+import type { SqlDialect } from './types.ts';
+
+export interface OutboxRelayOptions {
+  pollIntervalMs: number;
+  batchSize: number;
+  retentionMs: number;
+}
+
+type Db = Kysely<RuntimeTables> | Transaction<RuntimeTables>;
+
+const PRUNE_EVERY_MS = 10 * 60_000;
+
+/**
+ * Publishes outbox rows with confirms, oldest first, and marks them sent. Woken right after a
+ * transaction that wrote rows commits; polls every `pollIntervalMs` as a fallback (rows committed
+ * before a crash, or by another process). Rows of one ordering key keep their order: a batch is
+ * written to one channel in id order, and a row that failed before holds back the later rows of
+ * its key until it is confirmed. A crash between publish and marking sent re-publishes the same
+ * eventId; consumers' inboxes drop the duplicate.
+ */
+export class OutboxRelay {
+  readonly #db: Kysely<RuntimeTables>;
+  readonly #dialect: SqlDialect;
+  readonly #broker: Broker;
+  readonly #log: Logger;
+  readonly #metrics: RuntimeMetrics;
+  readonly #options: OutboxRelayOptions;
+  #running = false;
+  #loop: Promise<void> | undefined;
+  #woken = false;
+  #wake: (() => void) | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #lastPrune = 0;
+  /** Whether the last database round trip worked; read by health(). */
+  dbUp = true;
+
+  constructor(
+    db: Kysely<any>,
+    dialect: SqlDialect,
+    broker: Broker,
+    log: Logger,
+    metrics: RuntimeMetrics,
+    options: OutboxRelayOptions,
+  ) {
+    this.#db = db as Kysely<RuntimeTables>;
+    this.#dialect = dialect;
+    this.#broker = broker;
+    this.#log = log.child({ component: 'outbox-relay' });
+    this.#metrics = metrics;
+    this.#options = options;
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#lastPrune = Date.now();
+    this.#loop = this.#run();
+  }
+
+  /** Asks for a pass now (after a commit that wrote outbox rows). */
+  wake(): void {
+    this.#woken = true;
+    this.#wake?.();
+  }
+
+  /** Publishes what is pending (for at most `flushTimeoutMs`), then stops. */
+  async stop(flushTimeoutMs = 10_000): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    this.#wake?.();
+    await this.#loop;
+    const deadline = Date.now() + flushTimeoutMs;
+    while (Date.now() < deadline) {
+      const outcome = await this.runOnce().catch(() => undefined);
+      if (!outcome || outcome.failed > 0 || !outcome.more) break;
+    }
+  }
+
+  async #run(): Promise<void> {
+    while (this.#running) {
+      let more = false;
+      try {
+        const outcome = await this.runOnce();
+        more = outcome.more && outcome.failed === 0;
+        await this.#updateGauges();
+        await this.#maybePrune();
+        this.dbUp = true;
+      } catch (error) {
+        this.#log.warn({ err: describeError(error) }, 'outbox relay pass failed');
+        this.dbUp = !isDatabaseError(error) ? this.dbUp : false;
+      }
+      if (!more && this.#running) await this.#idle();
+    }
+  }
+
+  #idle(): Promise<void> {
+    if (this.#woken) {
+      this.#woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(this.#timer);
+        this.#wake = undefined;
+        this.#woken = false;
+        resolve();
+      };
+      this.#wake = done;
+      this.#timer = setTimeout(done, this.#options.pollIntervalMs);
+    });
+  }
+
+  /** One batch. `more`: the batch was full, go again at once. */
+  async runOnce(): Promise<{ published: number; failed: number; more: boolean }> {
+    const dialect = this.#dialect;
+    if (dialect === 'sqlite') return this.#publishBatch(this.#db);
+    return this.#db.transaction().execute(async (tx) => {
+      if (!(await takeRelayLock(tx, dialect))) return { published: 0, failed: 0, more: false };
+      return this.#publishBatch(tx);
+    });
+  }
+
+  async #publishBatch(db: Db): Promise<{ published: number; failed: number; more: boolean }> {
+    const rows = (await selectUnsentQuery(db, this.#dialect, this.#options.batchSize).execute()) as OutboxRow[];
+    if (rows.length === 0) return { published: 0, failed: 0, more: false };
+    const heldBack = new Set<string>();
+    const batch: OutboxRow[] = [];
+    for (const row of rows) {
+      if (row.ordering_key !== null) {
+        if (heldBack.has(row.ordering_key)) continue;
+        if (Number(row.attempts) > 0) heldBack.add(row.ordering_key);
+      }
+      batch.push(row);
+    }
+    // All writes go out before any confirm is awaited: one pipelined batch per pass.
+    const results = await Promise.allSettled(batch.map((row) => this.#broker.publish(toMessage(row))));
+    const sent: Array<number | string> = [];
+    const failures = new Map<string, Array<number | string>>();
+    results.forEach((result, index) => {
+      const row = batch[index] as OutboxRow;
+      if (result.status === 'fulfilled') {
+        sent.push(row.id);
+      } else {
+        const error = describeError(result.reason);
+        failures.set(error, [...(failures.get(error) ?? []), row.id]);
+        this.#log.warn(
+          { eventId: row.event_id, eventType: row.event_type, correlationId: row.correlation_id, err: error },
+          'outbox publish failed; will retry',
+        );
+      }
+    });
+    if (sent.length > 0) await markSentQuery(db, sent, Date.now()).execute();
+    for (const [error, ids] of failures) await markFailedQuery(db, ids, error).execute();
+    return {
+      published: sent.length,
+      failed: batch.length - sent.length,
+      more: rows.length === this.#options.batchSize,
+    };
+  }
+
+  async #updateGauges(): Promise<void> {
+    const stats = await outboxStatsQuery(this.#db).executeTakeFirst();
+    const pending = Number(stats?.pending ?? 0);
+    const oldest = stats?.oldest === null || stats?.oldest === undefined ? undefined : Number(stats.oldest);
+    this.#metrics.outboxPending.set(pending);
+    this.#metrics.outboxLag.set(oldest === undefined ? 0 : Math.max(0, (Date.now() - oldest) / 1000));
+  }
+
+  async #maybePrune(): Promise<void> {
+    const now = Date.now();
+    if (now - this.#lastPrune < PRUNE_EVERY_MS) return;
+    this.#lastPrune = now;
+    const cutoff = now - this.#options.retentionMs;
+    await pruneOutboxQuery(this.#db, cutoff).execute();
+    await pruneInboxQuery(this.#db, cutoff).execute();
+  }
+}
+
+function toMessage(row: OutboxRow): OutgoingMessage {
+  return {
+    exchange: row.exchange,
+    routingKey: row.routing_key,
+    content: Buffer.from(row.body),
+    properties: amqpProperties({
+      eventId: row.event_id,
+      eventType: row.event_type,
+      correlationId: row.correlation_id,
+      occurredAtMs: Number(row.created_at),
+      producer: row.producer,
+      headers: JSON.parse(row.headers) as Record<string, string>,
+    }),
+  };
+}
+
+function isDatabaseError(error: unknown): boolean {
+  return !(error instanceof Error && 'code' in error && String(error.code).startsWith('KADA_'));
+}

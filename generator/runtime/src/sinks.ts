@@ -1,0 +1,55 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Broker } from './broker/broker.ts';
+import type { OutgoingMessage } from './broker/publisher.ts';
+import { insertOutboxQuery } from './db/outbox.ts';
+import type { RuntimeTables } from './db/schema.ts';
+import { amqpProperties, type PreparedEvent, prepareEvent } from './envelope.ts';
+import type { EventSink } from './types.ts';
+
+export function toOutgoing(event: PreparedEvent): OutgoingMessage {
+  const { envelope } = event;
+  return {
+    exchange: event.exchange,
+    routingKey: event.routingKey,
+    content: Buffer.from(event.body),
+    properties: amqpProperties({
+      eventId: envelope.eventId,
+      eventType: envelope.eventType,
+      correlationId: envelope.correlationId,
+      occurredAtMs: Date.parse(envelope.occurredAt) || Date.now(),
+      producer: envelope.producer,
+      headers: event.headers,
+    }),
+  };
+}
+
+/** Publishes at once with confirms: `emit` resolves when the broker has the event. */
+export function createDirectSink(producer: string, broker: Broker): EventSink {
+  return {
+    async emit(descriptor, data, options) {
+      const event = prepareEvent(producer, descriptor, data, options);
+      await broker.publish(toOutgoing(event));
+      return event.envelope;
+    },
+  };
+}
+
+/**
+ * Writes events to the outbox in the caller's transaction; the relay publishes them after commit.
+ * `onWrite` lets the owner of the transaction wake the relay once it has committed.
+ */
+export function createOutboxSink(
+  producer: string,
+  tx: Transaction<any> | Kysely<any>,
+  onWrite: () => void,
+): EventSink {
+  const db = tx as Transaction<RuntimeTables>;
+  return {
+    async emit(descriptor, data, options) {
+      const event = prepareEvent(producer, descriptor, data, options);
+      await insertOutboxQuery(db, event).execute();
+      onWrite();
+      return event.envelope;
+    },
+  };
+}

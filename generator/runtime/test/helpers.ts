@@ -1,0 +1,199 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Ajv } from 'ajv';
+import { type ChannelModel, connect, type GetMessage } from 'amqplib';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { pino } from 'pino';
+import {
+  type ConsumerPolicy,
+  type EventDescriptor,
+  openSqlite,
+  type SqlDialect,
+  type ValidateFunction,
+} from '../src/index.ts';
+
+const run = promisify(execFile);
+
+export const AMQP_URL = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+export const PG_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
+
+export const silentLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+/** A name no other test (or other run) uses. */
+export function unique(prefix: string): string {
+  return `kada-test.${prefix}.${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+}
+
+const ajv = new Ajv({ allErrors: true });
+
+export interface OrderCreated {
+  orderId: string;
+  amount: number;
+}
+
+/** A hand-written descriptor, compiled here the way the generator compiles ajv standalone code. */
+export function orderCreatedDescriptor(routingKey: string, exchange = 'domain.events'): EventDescriptor<OrderCreated> {
+  const schema = {
+    type: 'object',
+    required: ['eventId', 'eventType', 'version', 'occurredAt', 'correlationId', 'causationId', 'producer', 'data'],
+    properties: {
+      eventId: { type: 'string', minLength: 1 },
+      eventType: { const: 'order.created' },
+      version: { const: 1 },
+      occurredAt: { type: 'string' },
+      correlationId: { type: 'string' },
+      causationId: { type: ['string', 'null'] },
+      producer: { type: 'string' },
+      data: {
+        type: 'object',
+        required: ['orderId', 'amount'],
+        additionalProperties: false,
+        properties: { orderId: { type: 'string', minLength: 1 }, amount: { type: 'number', minimum: 0 } },
+      },
+    },
+  };
+  return {
+    eventType: 'order.created',
+    version: 1,
+    routingKey,
+    exchange,
+    envelope: true,
+    validate: ajv.compile(schema) as ValidateFunction,
+  };
+}
+
+export function policy(queue: string, overrides: Partial<ConsumerPolicy> = {}): ConsumerPolicy {
+  return {
+    queue,
+    queueType: 'quorum',
+    prefetch: 50,
+    concurrency: 8,
+    retry: { maxRetries: 3, initialDelayMs: 100, multiplier: 2, maxDelayMs: 1000 },
+    deliveryLimit: 5,
+    deadLetter: true,
+    ...overrides,
+  };
+}
+
+/** A plain amqplib connection for asserting on what the broker holds. */
+export async function rawConnection(): Promise<ChannelModel> {
+  return connect(AMQP_URL);
+}
+
+/** Deletes a consumer queue and its retry and dead-letter queues. */
+export async function deleteQueues(queue: string, retries = 5): Promise<void> {
+  const model = await rawConnection();
+  try {
+    const channel = await model.createChannel();
+    channel.on('error', () => undefined);
+    const names = [queue, `${queue}.dlq`, ...Array.from({ length: retries }, (_, i) => `${queue}.retry.${i + 1}`)];
+    for (const name of names) await channel.deleteQueue(name);
+    await channel.close();
+  } finally {
+    await model.close();
+  }
+}
+
+/** Gets up to `max` messages from a queue, acking them. */
+export async function drainQueue(queue: string, max = 1000): Promise<GetMessage[]> {
+  const model = await rawConnection();
+  const out: GetMessage[] = [];
+  try {
+    const channel = await model.createChannel();
+    for (let i = 0; i < max; i++) {
+      const message = await channel.get(queue, { noAck: true });
+      if (message === false) break;
+      out.push(message);
+    }
+    await channel.close();
+  } finally {
+    await model.close();
+  }
+  return out;
+}
+
+export async function messageCount(queue: string): Promise<number> {
+  const model = await rawConnection();
+  try {
+    const channel = await model.createChannel();
+    const { messageCount: count } = await channel.checkQueue(queue);
+    await channel.close();
+    return count;
+  } finally {
+    await model.close();
+  }
+}
+
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 15_000,
+  intervalMs = 50,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Closes the broker connections whose client-provided name is `connectionName` (others untouched). */
+export async function closeConnectionsNamed(connectionName: string): Promise<number> {
+  const { stdout } = await run('rabbitmqctl', ['list_connections', 'pid', 'client_properties', '--formatter', 'json']);
+  const connections = JSON.parse(stdout) as Array<{ pid: string; client_properties: unknown[] }>;
+  let closed = 0;
+  for (const connection of connections) {
+    if (JSON.stringify(connection.client_properties).includes(`"${connectionName}"`)) {
+      await run('rabbitmqctl', ['close_connection', connection.pid, 'kada test: forced close']);
+      closed += 1;
+    }
+  }
+  return closed;
+}
+
+/** A database for one test: a fresh PostgreSQL database, or a SQLite file in a temp directory. */
+export interface TestDatabase {
+  readonly dialect: SqlDialect;
+  readonly url: string;
+  open(): Kysely<any>;
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(dialect: 'postgres' | 'sqlite'): Promise<TestDatabase> {
+  if (dialect === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'kada-test-'));
+    const path = join(dir, 'db.sqlite');
+    return {
+      dialect,
+      url: path,
+      open: () => new Kysely<any>({ dialect: new SqliteDialect({ database: openSqlite(path) }) }),
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  }
+  const name = `kada_test_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: `${PG_URL}/test` });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = `${PG_URL}/${name}`;
+  return {
+    dialect,
+    url,
+    open: () => new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 5 }) }) }),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: `${PG_URL}/test` });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}

@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import {
+  brokerDefaults,
+  currentContext,
+  type EventContext,
+  isKadaError,
+  KadaValidationError,
+  mainQueueArguments,
+  parseTraceparent,
+  prepareEvent,
+  reconnectDelay,
+  retryDelayMs,
+  runWithContext,
+  uuidv7,
+} from '../src/index.ts';
+import { orderCreatedDescriptor, policy } from './helpers.ts';
+
+describe('uuidv7', () => {
+  it('has version 7, the RFC variant, the current time, and sorts in creation order', () => {
+    const before = Date.now();
+    const ids = Array.from({ length: 5000 }, () => uuidv7());
+    expect(ids[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const ms = Number.parseInt((ids[0] as string).replace(/-/g, '').slice(0, 12), 16);
+    expect(ms).toBeGreaterThanOrEqual(before);
+    expect(ms).toBeLessThanOrEqual(Date.now());
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('retry and reconnect delays', () => {
+  const table = [
+    { given: 1, want: 100 },
+    { given: 2, want: 200 },
+    { given: 3, want: 400 },
+    { given: 5, want: 1000 },
+  ];
+  for (const { given, want } of table) {
+    it(`retry ${given} waits ${want} ms`, () => {
+      expect(retryDelayMs({ maxRetries: 5, initialDelayMs: 100, multiplier: 2, maxDelayMs: 1000 }, given)).toBe(want);
+    });
+  }
+
+  it('reconnect backoff grows, is capped, and is jittered within bounds', () => {
+    const policy = { initialDelayMs: 100, maxDelayMs: 5000, multiplier: 2, jitter: 0.3 };
+    expect(reconnectDelay(1, policy, () => 0.5)).toBe(100);
+    expect(reconnectDelay(4, policy, () => 0.5)).toBe(800);
+    expect(reconnectDelay(30, policy, () => 0.5)).toBe(5000);
+    expect(reconnectDelay(30, policy, () => 0)).toBe(3500);
+    expect(reconnectDelay(30, policy, () => 1)).toBe(6500);
+  });
+
+  it('broker defaults come from one place and honour RABBITMQ_URL', () => {
+    const defaults = brokerDefaults({ service: 'svc' });
+    expect(defaults.maxInFlight).toBeGreaterThan(0);
+    expect(defaults.url).toBe(process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672');
+  });
+});
+
+describe('traceparent', () => {
+  const table: Array<{ given: unknown; want: boolean }> = [
+    { given: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', want: true },
+    { given: '00-00000000000000000000000000000000-00f067aa0ba902b7-01', want: false },
+    { given: '00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01', want: false },
+    { given: 'garbage', want: false },
+    { given: undefined, want: false },
+  ];
+  for (const { given, want } of table) {
+    it(`${String(given)} is ${want ? 'valid' : 'rejected'}`, () => {
+      expect(parseTraceparent(given) !== undefined).toBe(want);
+    });
+  }
+});
+
+describe('prepareEvent', () => {
+  const descriptor = orderCreatedDescriptor('order.created.v1');
+
+  it('builds the envelope from the current context and continues the trace with a new span', () => {
+    const incoming = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const event = runWithContext({ correlationId: 'corr-1', causationId: 'cause-1', traceparent: incoming }, () =>
+      prepareEvent('order', descriptor, { orderId: 'o-1', amount: 3 }),
+    );
+    expect(event.envelope).toMatchObject({
+      eventType: 'order.created',
+      version: 1,
+      correlationId: 'corr-1',
+      causationId: 'cause-1',
+      producer: 'order',
+      data: { orderId: 'o-1', amount: 3 },
+    });
+    const trace = parseTraceparent(event.headers.traceparent);
+    expect(trace?.traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(trace?.spanId).not.toBe('00f067aa0ba902b7');
+    expect(event.headers['x-kada-version']).toBe('1');
+    expect(JSON.parse(event.body)).toEqual(event.envelope);
+  });
+
+  it('outside any context starts a new correlation and has no causation', () => {
+    expect(currentContext()).toBeUndefined();
+    const event = prepareEvent('order', descriptor, { orderId: 'o-1', amount: 3 });
+    expect(event.envelope.correlationId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(event.envelope.causationId).toBeNull();
+  });
+
+  it('throws KADA_VALIDATION listing each instancePath and message', () => {
+    let thrown: unknown;
+    try {
+      prepareEvent('order', descriptor, { orderId: '', amount: -1 } as never);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(isKadaError(thrown)).toBe(true);
+    expect(thrown).toBeInstanceOf(KadaValidationError);
+    const error = thrown as KadaValidationError;
+    expect(error.code).toBe('KADA_VALIDATION');
+    expect(error.issues.map((issue) => issue.instancePath).sort()).toEqual(['/data/amount', '/data/orderId']);
+    expect(error.message).toContain('/data/amount');
+  });
+
+  it('keeps the context across awaits', async () => {
+    const seen = await runWithContext({ correlationId: 'c-async' }, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return currentContext() as EventContext;
+    });
+    expect(seen.correlationId).toBe('c-async');
+  });
+});
+
+describe('queue arguments', () => {
+  it('quorum: delivery limit and at-least-once dead-lettering to <queue>.dlq', () => {
+    expect(mainQueueArguments(policy('q1'))).toEqual({
+      'x-queue-type': 'quorum',
+      'x-delivery-limit': 5,
+      'x-dead-letter-exchange': '',
+      'x-dead-letter-routing-key': 'q1.dlq',
+      'x-dead-letter-strategy': 'at-least-once',
+      'x-overflow': 'reject-publish',
+    });
+  });
+
+  it('classic with priority; quorum with priority is a config error', () => {
+    expect(mainQueueArguments(policy('q2', { queueType: 'classic', maxPriority: 5, deadLetter: false }))).toEqual({
+      'x-max-priority': 5,
+    });
+    expect(() => mainQueueArguments(policy('q3', { maxPriority: 5 }))).toThrow(/priorities/);
+  });
+});

@@ -1,0 +1,39 @@
+// @kada/service-kit: the wiring every Kada service shares. Explicit export list.
+
+export type { HttpAppOptions, Listening, ReadinessCheck } from './src/app.ts';
+export { CORRELATION_HEADER, correlationIdOf, createHttpApp, finishHttpApp, listen } from './src/app.ts';
+export type { AuthUser, Role } from './src/auth.ts';
+export { bearerToken, currentUser, requireAuth, verifyAccessToken } from './src/auth.ts';
+export type { ServiceConfig } from './src/config.ts';
+export {
+  DEFAULT_PORTS,
+  DEFAULT_PRIVATE_KEY_FILE,
+  DEFAULT_PUBLIC_KEY_FILE,
+  JWT_AUDIENCE,
+  JWT_ISSUER,
+  loadConfig,
+} from './src/config.ts';
+export type { ProblemError, ProblemExtra } from './src/errors.ts';
+export {
+  asyncRoute,
+  errorHandler,
+  HttpError,
+  isHttpError,
+  notFoundHandler,
+  PROBLEM_BASE,
+  PROBLEM_CONTENT_TYPE,
+  problem,
+} from './src/errors.ts';
+export type { DevKeys } from './src/keys.ts';
+export { ensureDevKeys, JWT_ALGORITHM, publicPart } from './src/keys.ts';
+export type { ServiceContext, ServiceOptions, StartedService } from './src/service.ts';
+export { migrateService, startService } from './src/service.ts';
+export type { Ajv, AjvError } from './src/validate.ts';
+export {
+  createAjv,
+  loadOpenApi,
+  openApiSchema,
+  toProblemErrors,
+  validateBody,
+  validationError,
+} from './src/validate.ts';

@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { chmodSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+
+export const JWT_ALGORITHM = 'EdDSA';
+
+export interface DevKeys {
+  privateKeyFile: string;
+  publicKeyFile: string;
+  /** Key id (RFC 7638 thumbprint of the public key), also in the JWKs as `kid`. */
+  kid: string;
+}
+
+/**
+ * Makes sure `dir` holds an Ed25519 key pair for signing access tokens: `jwt-private.jwk.json` (mode 0600,
+ * read only by auth) and `jwt-public.jwk.json` (read by every service). Existing keys are kept. Safe when
+ * several processes call it at once: each file appears atomically (written aside, then hard-linked into place).
+ */
+export async function ensureDevKeys(dir: string): Promise<DevKeys> {
+  mkdirSync(dir, { recursive: true });
+  const privateKeyFile = join(dir, 'jwt-private.jwk.json');
+  const publicKeyFile = join(dir, 'jwt-public.jwk.json');
+
+  let privateJwk = readJwk(privateKeyFile);
+  if (!privateJwk) {
+    const { privateKey } = await generateKeyPair(JWT_ALGORITHM, { crv: 'Ed25519', extractable: true });
+    const jwk = await exportJWK(privateKey);
+    const kid = await calculateJwkThumbprint(publicPart(jwk));
+    createExclusive(privateKeyFile, { ...jwk, alg: JWT_ALGORITHM, use: 'sig', kid }, 0o600);
+    // Another process may have won the race: whatever is in place now is the key.
+    privateJwk = readJwk(privateKeyFile);
+    if (!privateJwk) throw new Error(`could not create ${privateKeyFile}`);
+  }
+  const publicJwk = publicPart(privateJwk);
+  const existingPublic = readJwk(publicKeyFile);
+  if (!existingPublic || existingPublic.x !== publicJwk.x) {
+    if (existingPublic) unlinkSync(publicKeyFile);
+    createExclusive(publicKeyFile, publicJwk, 0o644);
+  }
+  return { privateKeyFile, publicKeyFile, kid: String(privateJwk.kid ?? '') };
+}
+
+/** The public members of an OKP/EC JWK (drops `d`). */
+export function publicPart(jwk: JWK): JWK {
+  const { d: _d, ...rest } = jwk;
+  void _d;
+  return rest;
+}
+
+function readJwk(file: string): JWK | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as JWK;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+function createExclusive(file: string, content: object, mode: number): void {
+  const temp = `${file}.${process.pid}.${randomUUID()}.tmp`;
+  writeFileSync(temp, `${JSON.stringify(content, null, 2)}\n`, { mode, flag: 'wx' });
+  chmodSync(temp, mode); // the umask may have narrowed or the file system ignored `mode`
+  try {
+    linkSync(temp, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    unlinkSync(temp);
+  }
+}

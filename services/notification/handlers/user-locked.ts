@@ -1,0 +1,33 @@
+import type { UserLockedV1 } from '@kada/contracts/events.ts';
+import type { Envelope } from '@kada/runtime';
+import { type Ctx, type NotificationDeps, notify } from '../delivery/notify.ts';
+import { recipientOf } from '../delivery/recipients.ts';
+import { formatTime } from '../delivery/templates.ts';
+
+const reasons: Record<UserLockedV1['reason'], string> = {
+  TOO_MANY_FAILED_LOGINS: 'too many failed sign-in attempts',
+  SUSPICIOUS_ACTIVITY: 'suspicious activity',
+  ADMIN_ACTION: 'by an administrator',
+};
+
+/** Tells the user their account is locked: email, and SMS when a phone number is on file. */
+export async function userLocked(deps: NotificationDeps, event: Envelope<UserLockedV1>, ctx: Ctx): Promise<void> {
+  const { userId, email, reason, lockedUntil } = event.data;
+  const { erased, contact } = await recipientOf(deps, ctx, userId, { needContact: false });
+  if (erased) return;
+  await notify(deps, ctx, {
+    userId,
+    template: 'user.locked',
+    priority: 'normal',
+    channels: contact?.phone ? ['email', 'sms'] : ['email'],
+    email,
+    phone: contact?.phone ?? null,
+    vars: {
+      name: contact?.name,
+      reason: reasons[reason],
+      until: lockedUntil
+        ? `It unlocks by itself at ${formatTime(lockedUntil)}.`
+        : 'An administrator has to unlock it; contact support.',
+    },
+  });
+}

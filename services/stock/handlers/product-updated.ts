@@ -1,0 +1,62 @@
+import type { StockHandlers } from '@kada/contracts/services/stock/index.ts';
+import type { StockDatabase } from '../db/schema.ts';
+
+/**
+ * The seller's declared stock is applied as a CHANGE to what is available: the product service does
+ * not see sales, so its `stock` field stays at the seller's last figure. Setting `available` to it
+ * outright would give back units that are reserved or sold whenever a seller edits, say, the price.
+ * A rise of the declared stock adds units; a fall removes them (never below zero). Older events
+ * than the state already applied are ignored.
+ */
+export const productUpdatedV1: StockHandlers<StockDatabase>['productUpdatedV1'] = async (event, { tx, log }) => {
+  const { productId, sellerId, stock, active, updatedAt } = event.data;
+  const declaredAt = new Date(updatedAt).toISOString();
+  const now = new Date().toISOString();
+  const level = await tx
+    .selectFrom('stock_levels')
+    .select(['declared', 'declared_at'])
+    .where('product_id', '=', productId)
+    .executeTakeFirst();
+  if (!level) {
+    await tx
+      .insertInto('stock_levels')
+      .values({
+        product_id: productId,
+        seller_id: sellerId,
+        declared: stock,
+        available: stock,
+        reserved: 0,
+        sold: 0,
+        active: active ? 1 : 0,
+        declared_at: declaredAt,
+        updated_at: now,
+      })
+      .execute();
+    return;
+  }
+  if (declaredAt < level.declared_at) {
+    log.info({ productId, updatedAt }, 'stale product.updated (a newer state is applied); ignored');
+    return;
+  }
+  const delta = stock - level.declared;
+  await tx
+    .updateTable('stock_levels')
+    .set((eb) => ({
+      declared: stock,
+      available: eb('available', '+', delta),
+      active: active ? 1 : 0,
+      seller_id: sellerId,
+      declared_at: declaredAt,
+      updated_at: now,
+    }))
+    .where('product_id', '=', productId)
+    .execute();
+  if (delta < 0) {
+    await tx
+      .updateTable('stock_levels')
+      .set({ available: 0 })
+      .where('product_id', '=', productId)
+      .where('available', '<', 0)
+      .execute();
+  }
+};
