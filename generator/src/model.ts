@@ -209,7 +209,7 @@ function messageKeyIn(channel: ChannelInterface, message: MessageInterface): str
 
 function readPolicy(ctx: Ctx, op: OperationInterface, service: string, defaultQueue: string | null): ConsumerPolicyModel {
   const raw = op.extensions().get('x-kada-consumer')?.value() as Record<string, unknown> | undefined;
-  const path = ['operations', op.id(), 'x-kada-consumer'];
+  const path = ['operations', String(op.id()), 'x-kada-consumer'];
   const p = raw ?? {};
   const num = (k: string, d: number, min: number, max: number): number => {
     const v = p[k];
@@ -261,7 +261,7 @@ function readPolicy(ctx: Ctx, op: OperationInterface, service: string, defaultQu
 function buildMessages(ctx: Ctx, op: OperationInterface): MessageModel[] {
   const doc = ctx.loaded.document;
   const out: MessageModel[] = [];
-  const opPath = ['operations', op.id()];
+  const opPath = ['operations', String(op.id())];
   const channels = op.channels().all();
   const channel = channels[0];
   if (!channel) {
@@ -307,7 +307,7 @@ function buildMessages(ctx: Ctx, op: OperationInterface): MessageModel[] {
     out.push({
       service: ctx.service,
       file: ctx.loaded.file,
-      operationId: op.id(),
+      operationId: String(op.id()),
       channelId: chKey,
       messageId: mKey,
       name: msg.name() ?? mKey,

@@ -146,14 +146,17 @@ export async function waitFor<T>(
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Closes the broker connections whose client-provided name is `connectionName` (others untouched). */
+/**
+ * Closes the broker connections whose client-provided name is `connectionName`, as
+ * `rabbitmqctl close_all_connections` would, but without touching other processes' connections.
+ */
 export async function closeConnectionsNamed(connectionName: string): Promise<number> {
-  const { stdout } = await run('rabbitmqctl', ['list_connections', 'pid', 'client_properties', '--formatter', 'json']);
-  const connections = JSON.parse(stdout) as Array<{ pid: string; client_properties: unknown[] }>;
+  const { stdout } = await run('rabbitmqctl', ['list_connections', 'pid', 'client_properties', '-q']);
   let closed = 0;
-  for (const connection of connections) {
-    if (JSON.stringify(connection.client_properties).includes(`"${connectionName}"`)) {
-      await run('rabbitmqctl', ['close_connection', connection.pid, 'kada test: forced close']);
+  for (const line of stdout.split('\n')) {
+    const [pid, properties] = line.split('\t');
+    if (pid?.startsWith('<') && properties?.includes(`{"connection_name","${connectionName}"}`)) {
+      await run('rabbitmqctl', ['close_connection', pid, 'kada test: forced close']);
       closed += 1;
     }
   }

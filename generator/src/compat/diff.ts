@@ -43,7 +43,7 @@ interface Walk {
 export function describeChanges(oldSchema: unknown, newSchema: unknown): Finding[] {
   const walk: Walk = { out: [], active: new Map() };
   diff(walk, oldSchema, newSchema, '', '', '');
-  return walk.out.filter((f) => f.rule !== process.env.DROP_RULE);
+  return walk.out;
 }
 
 function add(

@@ -224,6 +224,7 @@ export function mergeAllOf(value: unknown): Schema {
   const cached = mergedCache.get(schema);
   if (cached !== undefined) return cached;
   let out: Schema = omit(schema, 'allOf');
+  mergedCache.set(schema, out); // a member that refers back to this node sees it without allOf
   for (const member of schema.allOf) {
     const m = mergeAllOf(member);
     if (m === false) {

@@ -1,4 +1,5 @@
-import type { Kysely, Migration } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Migration } from 'kysely/migration';
 
 /** The stock service's migrations (Kysely schema builder only: SQLite, PostgreSQL and SQL Server). */
 export const migrations: Record<string, Migration> = {

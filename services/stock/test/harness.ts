@@ -18,7 +18,8 @@ import type {
   EventSink,
   ServiceRuntime,
 } from '@kada/runtime';
-import { Kysely, type Migration, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { type Migration, Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { pino } from 'pino';
 import { openSqlite } from '../../../generator/runtime/src/db/sqlite.ts';
@@ -53,9 +54,10 @@ export async function openTestDatabase<DB>(
     await admin.end();
     const url = new URL(PG_ADMIN_URL);
     url.pathname = `/${name}`;
-    db = new Kysely<DB>({
-      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString(), max: 10 }) }),
-    });
+    const pool = new pg.Pool({ connectionString: url.toString(), max: 10 });
+    // The drop below ends any connection still open; that is expected, not an error.
+    pool.on('error', () => {});
+    db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     drop = async () => {
       const client = new pg.Client({ connectionString: PG_ADMIN_URL });
       await client.connect();
