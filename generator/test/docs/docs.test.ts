@@ -99,9 +99,9 @@ describe('emitDocs on the fixture specs', () => {
     const examples = section(page('docs/events/order.created.v1.html'), 'examples');
     expect(examples).toContain('twoItems');
     expect(examples).toContain('<pre class="json">');
-    expect(examples).toContain('<span class="k">"orderId"</span>: <span class="s">"01920c50-7f10-7a21-b432-c543d654e701"</span>');
-    expect(examples).toMatch(/\n {4}<span class="k">"productId"<\/span>/); // indented by JSON.stringify(…, 2)
-    expect(examples).toContain('<span class="k">"eventType"</span>: <span class="s">"order.created"</span>');
+    expect(examples).toContain('<span class="k">&quot;orderId&quot;</span>: <span class="s">&quot;01920c50-7f10-7a21-b432-c543d654e701&quot;</span>');
+    expect(examples).toMatch(/\n {6}<span class="k">&quot;productId&quot;<\/span>/); // indented by JSON.stringify(…, 2)
+    expect(examples).toContain('<span class="k">&quot;eventType&quot;</span>: <span class="s">&quot;order.created&quot;</span>');
   });
 
   it('shows the envelope, the routing key, exchange, compatibility and the other versions', () => {
@@ -110,8 +110,8 @@ describe('emitDocs on the fixture specs', () => {
     expect(htmlText).toContain('<dt>Routing key</dt><dd><code>order.created.v1</code></dd>');
     expect(htmlText).toContain('<dt>Exchange</dt><dd><code>domain.events</code> (topic)</dd>');
     expect(htmlText).toContain('<code>backward</code>: consumers on this schema can read events written with the previous version');
-    expect(section(htmlText, 'versions')).toContain('href="order.created.v2.html"');
-    expect(section(page('docs/events/order.created.v2.html'), 'versions')).toContain('href="order.created.v1.html"');
+    expect(section(htmlText, 'versions')).toContain('href="../events/order.created.v2.html"');
+    expect(section(page('docs/events/order.created.v2.html'), 'versions')).toContain('href="../events/order.created.v1.html"');
   });
 
   it('lists every consumer with its view and its policy', () => {

@@ -7,7 +7,7 @@ import type { Migration } from 'kysely/migration';
  */
 export const migrations: Record<string, Migration> = {
   '0001_notification': {
-    async up(db: Kysely<any>): Promise<void> {
+    async up(db: Kysely<unknown>): Promise<void> {
       await db.schema
         .createTable('contacts')
         .addColumn('user_id', 'varchar(64)', (col) => col.primaryKey())
@@ -59,7 +59,7 @@ export const migrations: Record<string, Migration> = {
         .column('notification_id')
         .execute();
     },
-    async down(db: Kysely<any>): Promise<void> {
+    async down(db: Kysely<unknown>): Promise<void> {
       await db.schema.dropTable('delivery_log').execute();
       await db.schema.dropTable('notifications').execute();
       await db.schema.dropTable('erased_users').execute();

@@ -24,7 +24,9 @@ export interface NotificationConfig {
   contactWaitAttempts: number;
 }
 
-export function loadNotificationConfig(env: Readonly<Record<string, string | undefined>> = process.env): NotificationConfig {
+export function loadNotificationConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): NotificationConfig {
   const outboxDir = resolve(env.NOTIFY_OUTBOX_DIR || '.data/notification/outbox');
   return {
     outboxDir,

@@ -4,7 +4,13 @@ import type { NotificationHandlerContext } from '@kada/contracts/services/notifi
 import type { NotificationChannel, NotificationDatabase, NotificationStatus } from '../db/schema.ts';
 import type { NotificationConfig } from './config.ts';
 import { type ProviderChain, ProviderFailure } from './providers.ts';
-import { type RenderedMessage, RenderError, render, type TemplateKey, type TemplateVars } from './templates.ts';
+import {
+  RenderError,
+  type RenderedMessage,
+  render,
+  type TemplateKey,
+  type TemplateVars,
+} from './templates.ts';
 
 /** What every handler needs besides its context: settings and the provider chains. */
 export interface NotificationDeps {
@@ -52,7 +58,11 @@ export function notificationId(eventId: string, channel: NotificationChannel): s
  * notification.failed through the outbox. The notification row is written before any provider is
  * called, so a message is only handed over once its record exists.
  */
-export async function notify(deps: NotificationDeps, ctx: Ctx, request: NotifyRequest): Promise<NotifyOutcome[]> {
+export async function notify(
+  deps: NotificationDeps,
+  ctx: Ctx,
+  request: NotifyRequest,
+): Promise<NotifyOutcome[]> {
   const outcomes: NotifyOutcome[] = [];
   for (const channel of request.channels) {
     outcomes.push(await notifyOnChannel(deps, ctx, request, channel));
@@ -105,18 +115,27 @@ async function notifyOnChannel(
       .values({ ...base, status: 'skipped', provider: null, error: 'RATE_LIMITED' })
       .execute();
     await logAttempt(ctx, base, 'rate-limit', 'skipped', 'RATE_LIMITED', now);
-    return fail(ctx, base, now, {
-      kind: 'provider',
-      provider: 'rate-limit',
-      code: 'RATE_LIMITED',
-      message: `More than ${deps.config.rateLimitPerHour} notifications in an hour for this user; skipped.`,
-      retryable: true,
-    }, 'skipped');
+    return fail(
+      ctx,
+      base,
+      now,
+      {
+        kind: 'provider',
+        provider: 'rate-limit',
+        code: 'RATE_LIMITED',
+        message: `More than ${deps.config.rateLimitPerHour} notifications in an hour for this user; skipped.`,
+        retryable: true,
+      },
+      'skipped',
+    );
   }
 
   const to = channel === 'email' ? request.email : channel === 'sms' ? request.phone : userId;
   if (!to) {
-    await ctx.tx.insertInto('notifications').values({ ...base, status: 'failed', provider: null, error: 'NO_RECIPIENT' }).execute();
+    await ctx.tx
+      .insertInto('notifications')
+      .values({ ...base, status: 'failed', provider: null, error: 'NO_RECIPIENT' })
+      .execute();
     const field = channel === 'email' ? 'email' : channel === 'sms' ? 'phone' : 'deviceToken';
     return fail(ctx, base, now, { kind: 'recipient', field, message: `No ${field} on file for the user.` });
   }
@@ -126,12 +145,18 @@ async function notifyOnChannel(
     message = render(template, request.vars);
   } catch (error) {
     if (!(error instanceof RenderError)) throw error;
-    await ctx.tx.insertInto('notifications').values({ ...base, status: 'failed', provider: null, error: 'RENDER' }).execute();
+    await ctx.tx
+      .insertInto('notifications')
+      .values({ ...base, status: 'failed', provider: null, error: 'RENDER' })
+      .execute();
     return fail(ctx, base, now, { kind: 'render', missingVariables: error.missingVariables });
   }
 
   // The row exists before anything is handed to a provider.
-  await ctx.tx.insertInto('notifications').values({ ...base, status: 'pending', provider: null, error: null }).execute();
+  await ctx.tx
+    .insertInto('notifications')
+    .values({ ...base, status: 'pending', provider: null, error: null })
+    .execute();
 
   let lastFailure: ProviderFailure | undefined;
   for (const provider of deps.providers[channel]) {
@@ -142,7 +167,14 @@ async function notifyOnChannel(
         error instanceof ProviderFailure
           ? error
           : new ProviderFailure(provider.name, null, 'provider error', true, error);
-      await logAttempt(ctx, base, provider.name, 'failed', `${lastFailure.code ?? 'ERROR'}: ${lastFailure.message}`, now);
+      await logAttempt(
+        ctx,
+        base,
+        provider.name,
+        'failed',
+        `${lastFailure.code ?? 'ERROR'}: ${lastFailure.message}`,
+        now,
+      );
       ctx.log.warn(
         { notificationId: id, channel, template, provider: provider.name, code: lastFailure.code },
         'notification provider failed; trying the next one',

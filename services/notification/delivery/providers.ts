@@ -83,7 +83,11 @@ export function smtpEmailProvider(name: string, url: string, from: string): Deli
  * A simulated SMS or push gateway: appends one line per accepted message to a delivery log. The
  * line names the notification and masks the recipient; the message body is not logged.
  */
-export function simulatedProvider(name: string, channel: NotificationChannel, logFile: string): DeliveryProvider {
+export function simulatedProvider(
+  name: string,
+  channel: NotificationChannel,
+  logFile: string,
+): DeliveryProvider {
   return {
     name,
     channel,
@@ -112,7 +116,12 @@ export function failingProvider(provider: DeliveryProvider): DeliveryProvider {
     name: provider.name,
     channel: provider.channel,
     async send() {
-      throw new ProviderFailure(provider.name, 'UNAVAILABLE', `${provider.name} is unavailable (injected failure)`, true);
+      throw new ProviderFailure(
+        provider.name,
+        'UNAVAILABLE',
+        `${provider.name} is unavailable (injected failure)`,
+        true,
+      );
     },
   };
 }
@@ -148,7 +157,10 @@ function mailOptions(notification: OutgoingNotification, from: string) {
     text: notification.message.text,
     html: notification.message.html,
     messageId: `<${notification.notificationId}@kada-mandiya.local>`,
-    headers: { 'X-Kada-Notification-Id': notification.notificationId, 'X-Kada-Template': notification.template },
+    headers: {
+      'X-Kada-Notification-Id': notification.notificationId,
+      'X-Kada-Template': notification.template,
+    },
   };
 }
 

@@ -133,9 +133,12 @@ export function render(key: TemplateKey, vars: TemplateVars): RenderedMessage {
   if (missing.length > 0) throw new RenderError(missing);
   const paragraphs = template.paragraphs(vars);
   const action = template.action?.(vars);
-  const text = [...paragraphs, ...(action ? [`${action.label}: ${action.url}`] : []), '', '— Kada Mandiya'].join(
-    '\n\n',
-  );
+  const text = [
+    ...paragraphs,
+    ...(action ? [`${action.label}: ${action.url}`] : []),
+    '',
+    '— Kada Mandiya',
+  ].join('\n\n');
   const htmlBody = paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n');
   const htmlAction = action
     ? `\n<p><a href="${escapeHtml(action.url)}">${escapeHtml(action.label)}</a></p>`

@@ -16,7 +16,9 @@ import { userRegistered } from './user-registered.ts';
  * registration puts order.paid, order.failed and payment.failed on queue `notification.priority`
  * (its own consumer), the account events on queue `notification`.
  */
-export function createNotificationHandlers(deps: NotificationDeps): NotificationHandlers<NotificationDatabase> {
+export function createNotificationHandlers(
+  deps: NotificationDeps,
+): NotificationHandlers<NotificationDatabase> {
   return {
     userRegisteredV1: (event, ctx) => userRegistered(deps, event, ctx),
     userEmailVerificationRequestedV1: (event, ctx) => userEmailVerificationRequested(deps, event, ctx),

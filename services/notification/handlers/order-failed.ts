@@ -15,7 +15,11 @@ const reasons: Record<OrderFailedV1['reason'], string> = {
  * The order could not be completed (queue notification.priority): email and push. When the cause
  * is a declined payment, payment.failed already emailed the buyer, so only the push goes out.
  */
-export async function orderFailed(deps: NotificationDeps, event: Envelope<OrderFailedV1>, ctx: Ctx): Promise<void> {
+export async function orderFailed(
+  deps: NotificationDeps,
+  event: Envelope<OrderFailedV1>,
+  ctx: Ctx,
+): Promise<void> {
   const { orderId, userId, reason } = event.data;
   const emailToo = reason !== 'PAYMENT_FAILED';
   const { erased, contact } = await recipientOf(deps, ctx, userId, { needContact: emailToo });

@@ -5,7 +5,11 @@ import { recipientOf } from '../delivery/recipients.ts';
 import { formatMoney, formatTime, orderRef } from '../delivery/templates.ts';
 
 /** Order confirmation (queue notification.priority): email and push. */
-export async function orderPaid(deps: NotificationDeps, event: Envelope<OrderPaidV1>, ctx: Ctx): Promise<void> {
+export async function orderPaid(
+  deps: NotificationDeps,
+  event: Envelope<OrderPaidV1>,
+  ctx: Ctx,
+): Promise<void> {
   const { orderId, userId, total, paidAt } = event.data;
   const { erased, contact } = await recipientOf(deps, ctx, userId, { needContact: true });
   if (erased) return;

@@ -5,7 +5,11 @@ import { recipientOf } from '../delivery/recipients.ts';
 import { formatMoney, orderRef } from '../delivery/templates.ts';
 
 /** A declined payment (queue notification.priority): email, and SMS when a phone number is on file. */
-export async function paymentFailed(deps: NotificationDeps, event: Envelope<PaymentFailedV1>, ctx: Ctx): Promise<void> {
+export async function paymentFailed(
+  deps: NotificationDeps,
+  event: Envelope<PaymentFailedV1>,
+  ctx: Ctx,
+): Promise<void> {
   const { orderId, userId, amount, message } = event.data;
   const { erased, contact } = await recipientOf(deps, ctx, userId, { needContact: true });
   if (erased) return;

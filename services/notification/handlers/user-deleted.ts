@@ -9,7 +9,11 @@ import type { Ctx, NotificationDeps } from '../delivery/notify.ts';
  * again and a late user.registered is ignored) and deletes the stored .eml files addressed to them.
  * The notification and delivery rows hold no personal data and stay, for the record.
  */
-export async function userDeleted(deps: NotificationDeps, event: Envelope<UserDeletedV1>, ctx: Ctx): Promise<void> {
+export async function userDeleted(
+  deps: NotificationDeps,
+  event: Envelope<UserDeletedV1>,
+  ctx: Ctx,
+): Promise<void> {
   const { userId } = event.data;
   await ctx.tx.deleteFrom('contacts').where('user_id', '=', userId).execute();
   const erased = await ctx.tx
@@ -18,7 +22,10 @@ export async function userDeleted(deps: NotificationDeps, event: Envelope<UserDe
     .where('user_id', '=', userId)
     .executeTakeFirst();
   if (!erased) {
-    await ctx.tx.insertInto('erased_users').values({ user_id: userId, erased_at: new Date().toISOString() }).execute();
+    await ctx.tx
+      .insertInto('erased_users')
+      .values({ user_id: userId, erased_at: new Date().toISOString() })
+      .execute();
   }
   const emails = await ctx.tx
     .selectFrom('notifications')

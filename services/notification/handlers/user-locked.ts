@@ -11,7 +11,11 @@ const reasons: Record<UserLockedV1['reason'], string> = {
 };
 
 /** Tells the user their account is locked: email, and SMS when a phone number is on file. */
-export async function userLocked(deps: NotificationDeps, event: Envelope<UserLockedV1>, ctx: Ctx): Promise<void> {
+export async function userLocked(
+  deps: NotificationDeps,
+  event: Envelope<UserLockedV1>,
+  ctx: Ctx,
+): Promise<void> {
   const { userId, email, reason, lockedUntil } = event.data;
   const { erased, contact } = await recipientOf(deps, ctx, userId, { needContact: false });
   if (erased) return;

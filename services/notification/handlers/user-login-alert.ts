@@ -5,7 +5,11 @@ import { recipientOf } from '../delivery/recipients.ts';
 import { formatTime } from '../delivery/templates.ts';
 
 /** A sign-in from a new device: email (with device and IP) and a push. */
-export async function userLoginAlert(deps: NotificationDeps, event: Envelope<UserLoginAlertV1>, ctx: Ctx): Promise<void> {
+export async function userLoginAlert(
+  deps: NotificationDeps,
+  event: Envelope<UserLoginAlertV1>,
+  ctx: Ctx,
+): Promise<void> {
   const { userId, email, ip, userAgent, loggedInAt } = event.data;
   const { erased, contact } = await recipientOf(deps, ctx, userId, { needContact: false });
   if (erased) return;

@@ -25,7 +25,10 @@ export async function userRegistered(
     .where('user_id', '=', userId)
     .executeTakeFirst();
   if (Number(updated.numUpdatedRows) === 0) {
-    await ctx.tx.insertInto('contacts').values({ user_id: userId, email, name, phone: null, updated_at: now }).execute();
+    await ctx.tx
+      .insertInto('contacts')
+      .values({ user_id: userId, email, name, phone: null, updated_at: now })
+      .execute();
   }
   await notify(deps, ctx, {
     userId,

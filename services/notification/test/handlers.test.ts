@@ -18,7 +18,7 @@ import {
   type NotificationHandlers,
   registerNotificationConsumers,
 } from '@kada/contracts/services/notification/index.ts';
-import type { ConsumerDefinition, Envelope, EventDescriptor, ServiceRuntime } from '@kada/runtime';
+import type { ConsumerDefinition, Envelope, ServiceRuntime } from '@kada/runtime';
 import { uuidv7 } from '@kada/runtime';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { migrations } from '../db/migrations.ts';
@@ -72,7 +72,10 @@ describe.each(dialects)('notification handlers on %s', (kind) => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  function setup(overrides: Partial<NotificationConfig> = {}): { handlers: Handlers; config: NotificationConfig } {
+  function setup(overrides: Partial<NotificationConfig> = {}): {
+    handlers: Handlers;
+    config: NotificationConfig;
+  } {
     const config: NotificationConfig = {
       ...loadNotificationConfig({}),
       outboxDir: join(dir, 'outbox'),
@@ -88,7 +91,15 @@ describe.each(dialects)('notification handlers on %s', (kind) => {
     event: Envelope<T>,
     attempt = 1,
   ): Promise<void> {
-    return runHandler(testDb.db, 'notification', createNotificationPublisher, handler, event, recorder, attempt);
+    return runHandler(
+      testDb.db,
+      'notification',
+      createNotificationPublisher,
+      handler,
+      event,
+      recorder,
+      attempt,
+    );
   }
 
   const registered = (userId = uuidv7(), email = 'jane.doe@example.com') =>
@@ -96,19 +107,19 @@ describe.each(dialects)('notification handlers on %s', (kind) => {
       userId,
       email,
       name: 'Jane Doe',
-      role: 'buyer',
+      role: 'buyer' as const,
       registeredAt: new Date().toISOString(),
     });
 
   const paid = (userId: string, orderId = uuidv7()) =>
-    envelopeOf(orderPaidV1Event as EventDescriptor<Envelope<unknown>['data']>, {
+    envelopeOf(orderPaidV1Event, {
       orderId,
       userId,
       sellerIds: [uuidv7()],
       total: { amount: 5248, currency: 'USD' },
       paymentIntentId: 'pi_3Ptest',
       paidAt: '2025-06-12T14:00:09Z',
-    }) as Envelope<Parameters<Handlers['orderPaidV1']>[0]['data']>;
+    });
 
   const dump = async (userId: string): Promise<string> =>
     JSON.stringify([
@@ -145,7 +156,11 @@ describe.each(dialects)('notification handlers on %s', (kind) => {
       provider: 'file',
     });
     expect(sent[0]?.causationId).toBe(event.eventId);
-    const log = await testDb.db.selectFrom('delivery_log').selectAll().where('notification_id', '=', id).execute();
+    const log = await testDb.db
+      .selectFrom('delivery_log')
+      .selectAll()
+      .where('notification_id', '=', id)
+      .execute();
     expect(log.map((row) => [row.provider, row.status])).toEqual([['file', 'sent']]);
   });
 
@@ -192,9 +207,16 @@ describe.each(dialects)('notification handlers on %s', (kind) => {
 
     const files = readdirSync(config.outboxDir).filter((f) => f.endsWith('.eml'));
     expect(files.sort()).toEqual(
-      [`${notificationId(user.eventId, 'email')}.eml`, `${notificationId(event.eventId, 'email')}.eml`].sort(),
+      [
+        `${notificationId(user.eventId, 'email')}.eml`,
+        `${notificationId(event.eventId, 'email')}.eml`,
+      ].sort(),
     );
-    const rows = await testDb.db.selectFrom('notifications').select('id').where('event_id', '=', event.eventId).execute();
+    const rows = await testDb.db
+      .selectFrom('notifications')
+      .select('id')
+      .where('event_id', '=', event.eventId)
+      .execute();
     expect(rows).toHaveLength(2);
     expect(recorder.of('notification.sent')).toHaveLength(3);
   });
@@ -266,7 +288,11 @@ describe.each(dialects)('notification handlers on %s', (kind) => {
     expect(events.map((e) => byEvent.get(e.eventId))).toEqual(['sent', 'sent', 'skipped']);
     const failed = recorder.of<NotificationFailedV1>('notification.failed');
     expect(failed).toHaveLength(1);
-    expect(failed[0]?.data.error).toMatchObject({ kind: 'provider', provider: 'rate-limit', code: 'RATE_LIMITED' });
+    expect(failed[0]?.data.error).toMatchObject({
+      kind: 'provider',
+      provider: 'rate-limit',
+      code: 'RATE_LIMITED',
+    });
     const skipped = await testDb.db
       .selectFrom('delivery_log')
       .select(['provider', 'status'])
@@ -325,7 +351,9 @@ describe.each(dialects)('notification handlers on %s', (kind) => {
       failedAt: new Date().toISOString(),
     });
     await run(handlers.paymentFailedV1, event);
-    const sent = recorder.of<NotificationSentV1>('notification.sent').filter((e) => e.data.template === 'payment.failed');
+    const sent = recorder
+      .of<NotificationSentV1>('notification.sent')
+      .filter((e) => e.data.template === 'payment.failed');
     expect(sent.map((e) => [e.data.channel, e.data.provider])).toEqual([
       ['email', 'file'],
       ['sms', 'sim-b'],
@@ -417,11 +445,18 @@ describe('notification consumer registration', () => {
       },
     } as unknown as ServiceRuntime;
     const config = loadNotificationConfig({});
-    await registerNotificationConsumers(rt, createNotificationHandlers({ config, providers: createProviders(config) }));
+    await registerNotificationConsumers(
+      rt,
+      createNotificationHandlers({ config, providers: createProviders(config) }),
+    );
     const routes = Object.fromEntries(
       defs.map((def) => [def.policy.queue, def.routes.map((route) => route.descriptor.routingKey).sort()]),
     );
-    expect(routes['notification.priority']).toEqual(['order.failed.v1', 'order.paid.v1', 'payment.failed.v1']);
+    expect(routes['notification.priority']).toEqual([
+      'order.failed.v1',
+      'order.paid.v1',
+      'payment.failed.v1',
+    ]);
     expect(routes.notification).toEqual([
       'user.deleted.v1',
       'user.email_verification_requested.v1',

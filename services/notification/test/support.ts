@@ -20,7 +20,8 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Migration } from 'kysely/migration';
 import pg from 'pg';
 
-export const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const POSTGRES_ADMIN_URL =
+  process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface TestDb<DB> {
   db: Kysely<DB>;
@@ -100,7 +101,9 @@ export function envelopeOf<T>(
     ...overrides,
   };
   if (descriptor.envelope && !descriptor.validate(envelope)) {
-    throw new Error(`test event ${descriptor.eventType} is not valid: ${JSON.stringify(descriptor.validate.errors)}`);
+    throw new Error(
+      `test event ${descriptor.eventType} is not valid: ${JSON.stringify(descriptor.validate.errors)}`,
+    );
   }
   return envelope;
 }
@@ -155,7 +158,14 @@ export async function runHandler<DB, T, Ctx>(
         return prepared.envelope;
       },
     };
-    const ctx = { tx, sink, publish: makePublisher(sink), log: silent, attempt, envelope: event as Envelope<unknown> };
+    const ctx = {
+      tx,
+      sink,
+      publish: makePublisher(sink),
+      log: silent,
+      attempt,
+      envelope: event as Envelope<unknown>,
+    };
     await handler(event, ctx as unknown as Ctx);
   });
   recorder.emitted.push(...pending);

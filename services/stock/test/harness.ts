@@ -22,7 +22,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { type Migration, Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { pino } from 'pino';
-import { openSqlite } from '../../../generator/runtime/src/db/sqlite.ts';
+import { openSqlite } from '@kada/runtime';
 
 export type TestDialect = 'sqlite' | 'postgres';
 

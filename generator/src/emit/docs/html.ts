@@ -77,7 +77,7 @@ export function prose(text: string | undefined): Html {
 export class IdAllocator {
   private readonly used = new Set<string>();
   id(prefix: string, name: string): string {
-    const base = `${prefix}-${name.replace(/[^A-Za-z0-9_.-]+/g, '_')}`;
+    const base = `${prefix}-${name}`.replace(/[^A-Za-z0-9_.-]+/g, '_');
     let id = base;
     for (let n = 2; this.used.has(id); n++) id = `${base}-${n}`;
     this.used.add(id);

@@ -1,0 +1,74 @@
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createAuthPublisher } from '@kada/contracts/services/auth/index.ts';
+import {
+  DEFAULT_PRIVATE_KEY_FILE,
+  ensureDevKeys,
+  type ServiceOptions,
+  type StartedService,
+  startService,
+} from '@kada/service-kit';
+import type { Logger } from 'pino';
+import type { AuthDatabase } from './db/schema.ts';
+import { migrations } from './db/migrations.ts';
+import { type AuthDeps, type Tx, unlockExpired } from './domain/accounts.ts';
+import { type AuthConfig, loadAuthConfig } from './domain/config.ts';
+import { createAccessTokenSigner } from './domain/tokens.ts';
+import { authRoutes } from './http/routes.ts';
+
+export interface AuthServiceOptions
+  extends Pick<ServiceOptions, 'port' | 'databaseUrl' | 'rabbitUrl' | 'handleSignals' | 'logger'> {
+  config?: Partial<AuthConfig>;
+  /** Clock override (tests). */
+  now?: () => Date;
+}
+
+/** Starts the auth service (see main.ts); in-process for tests and the end-to-end runner. */
+export async function startAuthService(options: AuthServiceOptions = {}): Promise<StartedService<AuthDatabase>> {
+  const config = { ...loadAuthConfig(), ...options.config };
+  // Development convenience: with no key configured, make one where every service looks by default.
+  if (!process.env.JWT_PRIVATE_KEY_FILE && config.privateKeyFile === DEFAULT_PRIVATE_KEY_FILE) {
+    if (!existsSync(config.privateKeyFile)) await ensureDevKeys(dirname(config.privateKeyFile));
+  }
+  let deps: AuthDeps | undefined;
+  const service = await startService<AuthDatabase>({
+    ...options,
+    name: 'auth',
+    migrations,
+    routes: (app, ctx) => {
+      deps = {
+        db: ctx.db,
+        run: (fn) => ctx.rt.transaction((tx, sink) => fn(tx as Tx, createAuthPublisher(sink))),
+        signer: createAccessTokenSigner(config.privateKeyFile, config.accessTokenTtlSeconds),
+        config,
+        log: ctx.log as Logger,
+        now: options.now ?? (() => new Date()),
+      };
+      authRoutes(app, ctx, deps);
+    },
+  });
+  const stopSweep = deps ? startUnlockSweep(deps) : undefined;
+  return {
+    ...service,
+    close: async () => {
+      stopSweep?.();
+      await service.close();
+    },
+  };
+}
+
+/** Lifts expired locks every `unlockSweepMs`, so user.unlocked goes out when the lock ends, not at the next login. */
+function startUnlockSweep(deps: AuthDeps): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    unlockExpired(deps)
+      .catch((error: unknown) => deps.log.warn({ err: error }, 'unlock sweep failed'))
+      .finally(() => {
+        running = false;
+      });
+  }, deps.config.unlockSweepMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,496 @@
+import { createHash } from 'node:crypto';
+import type { AuthPublisher } from '@kada/contracts/services/auth/index.ts';
+import { HttpError, uuidv7 } from '@kada/service-kit';
+import type { Kysely, Transaction } from 'kysely';
+import type { Logger } from 'pino';
+import type { AuthDatabase, UsersTable } from '../db/schema.ts';
+import type { AuthConfig } from './config.ts';
+import { dummyHash, hashPassword, verifyPassword } from './passwords.ts';
+import { type AccessTokenSigner, randomToken, tokenHash } from './tokens.ts';
+
+export type Tx = Transaction<AuthDatabase>;
+
+/** What the account operations need; `run` is the runtime's transaction with the outbox-bound publisher. */
+export interface AuthDeps {
+  db: Kysely<AuthDatabase>;
+  run<R>(fn: (tx: Tx, publish: AuthPublisher) => Promise<R>): Promise<R>;
+  signer: AccessTokenSigner;
+  config: AuthConfig;
+  log: Logger;
+  now(): Date;
+}
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+}
+
+export interface RegisteredUser {
+  userId: string;
+  email: string;
+  name: string;
+  role: 'buyer' | 'seller';
+  emailVerified: boolean;
+}
+
+const invalidCredentials = () => new HttpError(401, 'Unauthorized', 'The email or password is not right.');
+const invalidRefresh = () => new HttpError(401, 'Unauthorized', 'The refresh token is not valid.');
+const invalidLinkToken = () =>
+  new HttpError(400, 'Invalid token', 'The link is not valid or has expired.', {
+    type: 'https://kada-mandiya.example/problems/invalid-token',
+  });
+
+export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
+const iso = (date: Date): string => date.toISOString();
+const plus = (date: Date, seconds: number): Date => new Date(date.getTime() + seconds * 1000);
+const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
+
+function lockedError(lockedUntil: string, now: Date): HttpError {
+  const seconds = Math.max(1, Math.ceil((Date.parse(lockedUntil) - now.getTime()) / 1000));
+  return new HttpError(423, 'Locked', 'Too many failed logins; try again later or reset the password.', {
+    type: 'https://kada-mandiya.example/problems/account-locked',
+    headers: { 'Retry-After': String(seconds) },
+  });
+}
+
+/** Unique-key violations on SQLite, PostgreSQL and SQL Server. */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: unknown; number?: unknown; message?: unknown } | null;
+  if (!e) return false;
+  return (
+    e.code === '23505' ||
+    e.number === 2627 ||
+    e.number === 2601 ||
+    (typeof e.message === 'string' && /UNIQUE constraint failed/i.test(e.message))
+  );
+}
+
+/** Creates the account; emits user.registered and user.email_verification_requested. */
+export async function register(
+  deps: AuthDeps,
+  input: { email: string; password: string; name: string; role: 'buyer' | 'seller' },
+): Promise<RegisteredUser> {
+  const email = normalizeEmail(input.email);
+  const taken = await deps.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
+  if (taken) throw conflict();
+  const passwordHash = await hashPassword(input.password);
+  const now = deps.now();
+  const userId = uuidv7(now.getTime());
+  const token = randomToken();
+  try {
+    await deps.run(async (tx, publish) => {
+      await tx
+        .insertInto('users')
+        .values({
+          id: userId,
+          email,
+          name: input.name,
+          role: input.role,
+          password_hash: passwordHash,
+          email_verified: 0,
+          failed_logins: 0,
+          locked_until: null,
+          created_at: iso(now),
+          updated_at: iso(now),
+        })
+        .execute();
+      const expiresAt = iso(plus(now, deps.config.emailVerificationTtlSeconds));
+      await tx
+        .insertInto('one_time_tokens')
+        .values({
+          token_hash: tokenHash(token),
+          user_id: userId,
+          purpose: 'verify_email',
+          created_at: iso(now),
+          expires_at: expiresAt,
+          used_at: null,
+        })
+        .execute();
+      await publish.userRegisteredV1(
+        { userId, email, name: input.name, role: input.role, registeredAt: iso(now) },
+        { orderingKey: userId },
+      );
+      await publish.userEmailVerificationRequestedV1({ userId, email, token, expiresAt }, { orderingKey: userId });
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw conflict();
+    throw error;
+  }
+  deps.log.info({ userId }, 'user registered');
+  return { userId, email, name: input.name, role: input.role, emailVerified: false };
+}
+
+const conflict = () =>
+  new HttpError(409, 'Conflict', 'An account with this email already exists.', {
+    type: 'https://kada-mandiya.example/problems/email-taken',
+  });
+
+/** Lifts an expired lock (once, whoever gets there first) and emits user.unlocked. */
+async function liftExpiredLock(tx: Tx, publish: AuthPublisher, user: UsersTable, now: Date): Promise<boolean> {
+  if (user.locked_until === null || user.locked_until > iso(now)) return false;
+  const result = await tx
+    .updateTable('users')
+    .set({ locked_until: null, failed_logins: 0, updated_at: iso(now) })
+    .where('id', '=', user.id)
+    .where('locked_until', '=', user.locked_until)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) return false;
+  await publish.userUnlockedV1({ userId: user.id, email: user.email }, { orderingKey: user.id });
+  return true;
+}
+
+/** Every lock that has run out is lifted and announced; returns how many. */
+export async function unlockExpired(deps: AuthDeps): Promise<number> {
+  const now = deps.now();
+  const due = await deps.db.selectFrom('users').selectAll().where('locked_until', '<=', iso(now)).limit(100).execute();
+  let lifted = 0;
+  for (const user of due) {
+    if (await deps.run((tx, publish) => liftExpiredLock(tx, publish, user, now))) lifted += 1;
+  }
+  return lifted;
+}
+
+type LoginOutcome =
+  | { kind: 'ok'; tokens: TokenPair }
+  | { kind: 'failed' }
+  | { kind: 'locked'; lockedUntil: string };
+
+/**
+ * Checks the credentials. Failures count towards a lock (user.locked at the threshold); a success resets the
+ * count, remembers the client and emits user.login_alert when the IP or user agent is new for this user.
+ */
+export async function login(
+  deps: AuthDeps,
+  input: { email: string; password: string; ip: string; userAgent: string | null },
+): Promise<TokenPair> {
+  const email = normalizeEmail(input.email);
+  const user = await deps.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+  if (!user) {
+    await verifyPassword(await dummyHash(), input.password);
+    throw invalidCredentials();
+  }
+  const started = deps.now();
+  if (user.locked_until !== null && user.locked_until > iso(started)) throw lockedError(user.locked_until, started);
+  const passwordOk = await verifyPassword(user.password_hash, input.password);
+  const now = deps.now();
+  const { threshold, seconds } = { threshold: deps.config.lockoutThreshold, seconds: deps.config.lockoutSeconds };
+
+  const outcome = await deps.run(async (tx, publish): Promise<LoginOutcome> => {
+    await liftExpiredLock(tx, publish, user, now);
+    if (!passwordOk) {
+      await tx
+        .updateTable('users')
+        .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1), updated_at: iso(now) }))
+        .where('id', '=', user.id)
+        .execute();
+      const lockedUntil = iso(plus(now, seconds));
+      const locked = await tx
+        .updateTable('users')
+        .set({ locked_until: lockedUntil, failed_logins: 0 })
+        .where('id', '=', user.id)
+        .where('failed_logins', '>=', threshold)
+        .where('locked_until', 'is', null)
+        .executeTakeFirst();
+      if (Number(locked.numUpdatedRows) === 1) {
+        await publish.userLockedV1(
+          { userId: user.id, email: user.email, reason: 'TOO_MANY_FAILED_LOGINS', lockedUntil },
+          { orderingKey: user.id },
+        );
+        return { kind: 'locked', lockedUntil };
+      }
+      return { kind: 'failed' };
+    }
+    await tx
+      .updateTable('users')
+      .set({ failed_logins: 0, updated_at: iso(now) })
+      .where('id', '=', user.id)
+      .execute();
+    if (await rememberClient(tx, user.id, input.ip, input.userAgent, now)) {
+      await publish.userLoginAlertV1(
+        {
+          userId: user.id,
+          email: user.email,
+          ip: input.ip,
+          userAgent: input.userAgent === null ? null : input.userAgent.slice(0, 512),
+          loggedInAt: iso(now),
+        },
+        { orderingKey: user.id },
+      );
+    }
+    const refreshToken = await insertRefreshToken(tx, deps, user.id, uuidv7(now.getTime()), now);
+    return { kind: 'ok', tokens: await tokenPair(deps, user, refreshToken) };
+  });
+
+  switch (outcome.kind) {
+    case 'ok':
+      return outcome.tokens;
+    case 'locked':
+      deps.log.warn({ userId: user.id }, 'account locked after failed logins');
+      throw lockedError(outcome.lockedUntil, now);
+    case 'failed':
+      throw invalidCredentials();
+  }
+}
+
+/**
+ * Records the client's IP and user agent (hashed). True when the user has logged in before and this IP or
+ * user agent is new: the first login sets the baseline and raises no alert.
+ */
+async function rememberClient(
+  tx: Tx,
+  userId: string,
+  ip: string,
+  userAgent: string | null,
+  now: Date,
+): Promise<boolean> {
+  const seen = await tx.selectFrom('known_logins').select(['kind', 'value_hash']).where('user_id', '=', userId).execute();
+  const wanted = [
+    { kind: 'ip' as const, value_hash: sha256(`ip:${ip}`) },
+    { kind: 'ua' as const, value_hash: sha256(`ua:${userAgent ?? ''}`) },
+  ];
+  let fresh = false;
+  for (const entry of wanted) {
+    const known = seen.some((row) => row.kind === entry.kind && row.value_hash === entry.value_hash);
+    if (known) {
+      await tx
+        .updateTable('known_logins')
+        .set({ last_seen_at: iso(now) })
+        .where('user_id', '=', userId)
+        .where('kind', '=', entry.kind)
+        .where('value_hash', '=', entry.value_hash)
+        .execute();
+    } else {
+      fresh = true;
+      await tx
+        .insertInto('known_logins')
+        .values({ user_id: userId, ...entry, first_seen_at: iso(now), last_seen_at: iso(now) })
+        .execute();
+    }
+  }
+  return fresh && seen.length > 0;
+}
+
+async function insertRefreshToken(tx: Tx, deps: AuthDeps, userId: string, familyId: string, now: Date) {
+  const token = randomToken();
+  const id = uuidv7(now.getTime());
+  await tx
+    .insertInto('refresh_tokens')
+    .values({
+      id,
+      user_id: userId,
+      family_id: familyId,
+      token_hash: tokenHash(token),
+      created_at: iso(now),
+      expires_at: iso(plus(now, deps.config.refreshTokenTtlSeconds)),
+      revoked_at: null,
+      replaced_by: null,
+    })
+    .execute();
+  return { id, token };
+}
+
+async function tokenPair(
+  deps: AuthDeps,
+  user: Pick<UsersTable, 'id' | 'role' | 'email'>,
+  refresh: { token: string },
+): Promise<TokenPair> {
+  return {
+    accessToken: await deps.signer.sign({ userId: user.id, role: user.role, email: user.email }),
+    refreshToken: refresh.token,
+    tokenType: 'Bearer',
+    expiresIn: deps.signer.ttlSeconds,
+  };
+}
+
+async function revokeFamily(tx: Tx, familyId: string, now: Date): Promise<void> {
+  await tx
+    .updateTable('refresh_tokens')
+    .set({ revoked_at: iso(now) })
+    .where('family_id', '=', familyId)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
+/**
+ * Rotates a refresh token: the old one is revoked and points at its successor. Presenting a token that was
+ * already rotated means it leaked (or a client raced itself): the whole family is revoked.
+ */
+export async function refresh(deps: AuthDeps, refreshToken: string): Promise<TokenPair> {
+  const now = deps.now();
+  const outcome = await deps.run(async (tx): Promise<TokenPair | 'invalid' | 'reused'> => {
+    const row = await tx
+      .selectFrom('refresh_tokens')
+      .selectAll()
+      .where('token_hash', '=', tokenHash(refreshToken))
+      .executeTakeFirst();
+    if (!row) return 'invalid';
+    if (row.revoked_at !== null) {
+      if (row.replaced_by === null) return 'invalid';
+      await revokeFamily(tx, row.family_id, now);
+      return 'reused';
+    }
+    if (row.expires_at <= iso(now)) return 'invalid';
+    const user = await tx.selectFrom('users').selectAll().where('id', '=', row.user_id).executeTakeFirst();
+    if (!user || (user.locked_until !== null && user.locked_until > iso(now))) return 'invalid';
+    const next = await insertRefreshToken(tx, deps, user.id, row.family_id, now);
+    const rotated = await tx
+      .updateTable('refresh_tokens')
+      .set({ revoked_at: iso(now), replaced_by: next.id })
+      .where('id', '=', row.id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(rotated.numUpdatedRows) !== 1) {
+      await revokeFamily(tx, row.family_id, now);
+      return 'reused';
+    }
+    return tokenPair(deps, user, next);
+  });
+  if (outcome === 'reused') {
+    deps.log.warn('refresh token reused; its family is revoked');
+    throw invalidRefresh();
+  }
+  if (outcome === 'invalid') throw invalidRefresh();
+  return outcome;
+}
+
+/** Ends the session the refresh token belongs to (its whole family), if it is the caller's. */
+export async function logout(deps: AuthDeps, userId: string, refreshToken: string): Promise<void> {
+  const now = deps.now();
+  await deps.run(async (tx) => {
+    const row = await tx
+      .selectFrom('refresh_tokens')
+      .select(['family_id', 'user_id'])
+      .where('token_hash', '=', tokenHash(refreshToken))
+      .executeTakeFirst();
+    if (row && row.user_id === userId) await revokeFamily(tx, row.family_id, now);
+  });
+}
+
+/** Consumes a single-use token of the given purpose; undefined when unknown, used or expired. */
+async function consumeLinkToken(
+  tx: Tx,
+  token: string,
+  purpose: 'verify_email' | 'password_reset',
+  now: Date,
+): Promise<string | undefined> {
+  const hash = tokenHash(token);
+  const row = await tx
+    .selectFrom('one_time_tokens')
+    .select(['user_id', 'expires_at', 'used_at'])
+    .where('token_hash', '=', hash)
+    .where('purpose', '=', purpose)
+    .executeTakeFirst();
+  if (!row || row.used_at !== null || row.expires_at <= iso(now)) return undefined;
+  const used = await tx
+    .updateTable('one_time_tokens')
+    .set({ used_at: iso(now) })
+    .where('token_hash', '=', hash)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return Number(used.numUpdatedRows) === 1 ? row.user_id : undefined;
+}
+
+export async function verifyEmail(deps: AuthDeps, token: string): Promise<void> {
+  const now = deps.now();
+  const ok = await deps.run(async (tx) => {
+    const userId = await consumeLinkToken(tx, token, 'verify_email', now);
+    if (!userId) return false;
+    await tx
+      .updateTable('users')
+      .set({ email_verified: 1, updated_at: iso(now) })
+      .where('id', '=', userId)
+      .execute();
+    return true;
+  });
+  if (!ok) throw invalidLinkToken();
+}
+
+/** Always succeeds (no account enumeration); a known address gets user.password_reset_requested. */
+export async function requestPasswordReset(deps: AuthDeps, rawEmail: string): Promise<void> {
+  const email = normalizeEmail(rawEmail);
+  const user = await deps.db.selectFrom('users').select(['id', 'email']).where('email', '=', email).executeTakeFirst();
+  if (!user) return;
+  const now = deps.now();
+  const token = randomToken();
+  const expiresAt = iso(plus(now, deps.config.passwordResetTtlSeconds));
+  await deps.run(async (tx, publish) => {
+    // Only the newest link works.
+    await tx
+      .updateTable('one_time_tokens')
+      .set({ used_at: iso(now) })
+      .where('user_id', '=', user.id)
+      .where('purpose', '=', 'password_reset')
+      .where('used_at', 'is', null)
+      .execute();
+    await tx
+      .insertInto('one_time_tokens')
+      .values({
+        token_hash: tokenHash(token),
+        user_id: user.id,
+        purpose: 'password_reset',
+        created_at: iso(now),
+        expires_at: expiresAt,
+        used_at: null,
+      })
+      .execute();
+    await publish.userPasswordResetRequestedV1(
+      { userId: user.id, email: user.email, token, expiresAt },
+      { orderingKey: user.id },
+    );
+  });
+}
+
+/**
+ * Sets the new password, revokes every refresh token of the user, and lifts a lock (user.unlocked): proving
+ * control of the mailbox is as good as waiting the lock out.
+ */
+export async function confirmPasswordReset(deps: AuthDeps, token: string, newPassword: string): Promise<void> {
+  const pending = await deps.db
+    .selectFrom('one_time_tokens')
+    .select(['used_at', 'expires_at'])
+    .where('token_hash', '=', tokenHash(token))
+    .where('purpose', '=', 'password_reset')
+    .executeTakeFirst();
+  if (!pending || pending.used_at !== null || pending.expires_at <= iso(deps.now())) throw invalidLinkToken();
+  const passwordHash = await hashPassword(newPassword);
+  const now = deps.now();
+  const ok = await deps.run(async (tx, publish) => {
+    const userId = await consumeLinkToken(tx, token, 'password_reset', now);
+    if (!userId) return false;
+    const user = await tx.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+    if (!user) return false;
+    await tx
+      .updateTable('users')
+      .set({ password_hash: passwordHash, failed_logins: 0, locked_until: null, updated_at: iso(now) })
+      .where('id', '=', userId)
+      .execute();
+    await tx
+      .updateTable('refresh_tokens')
+      .set({ revoked_at: iso(now) })
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .execute();
+    if (user.locked_until !== null) {
+      await publish.userUnlockedV1({ userId, email: user.email }, { orderingKey: userId });
+    }
+    return true;
+  });
+  if (!ok) throw invalidLinkToken();
+}
+
+/** Deletes the account and everything auth keeps about it; emits user.deleted (once). */
+export async function deleteAccount(deps: AuthDeps, userId: string): Promise<void> {
+  const now = deps.now();
+  const deleted = await deps.run(async (tx, publish) => {
+    await tx.deleteFrom('refresh_tokens').where('user_id', '=', userId).execute();
+    await tx.deleteFrom('one_time_tokens').where('user_id', '=', userId).execute();
+    await tx.deleteFrom('known_logins').where('user_id', '=', userId).execute();
+    const result = await tx.deleteFrom('users').where('id', '=', userId).executeTakeFirst();
+    if (Number(result.numDeletedRows) !== 1) return false;
+    await publish.userDeletedV1({ userId, deletedAt: iso(now), reason: 'USER_REQUEST' }, { orderingKey: userId });
+    return true;
+  });
+  if (deleted) deps.log.info({ userId }, 'user deleted');
+}

@@ -1,0 +1,35 @@
+import { DEFAULT_PRIVATE_KEY_FILE } from '@kada/service-kit';
+
+/** The auth service's settings, from the environment, with defaults in one place. */
+export interface AuthConfig {
+  privateKeyFile: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  emailVerificationTtlSeconds: number;
+  passwordResetTtlSeconds: number;
+  /** Failed logins in a row that lock the account. */
+  lockoutThreshold: number;
+  lockoutSeconds: number;
+  /** How often expired locks are lifted (and user.unlocked emitted) without waiting for a login. */
+  unlockSweepMs: number;
+}
+
+export function loadAuthConfig(env: Readonly<Record<string, string | undefined>> = process.env): AuthConfig {
+  const int = (name: string, fallback: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+    return value;
+  };
+  return {
+    privateKeyFile: env.JWT_PRIVATE_KEY_FILE || DEFAULT_PRIVATE_KEY_FILE,
+    accessTokenTtlSeconds: int('ACCESS_TOKEN_TTL_SECONDS', 15 * 60),
+    refreshTokenTtlSeconds: int('REFRESH_TOKEN_TTL_SECONDS', 30 * 24 * 3600),
+    emailVerificationTtlSeconds: int('EMAIL_VERIFICATION_TTL_SECONDS', 24 * 3600),
+    passwordResetTtlSeconds: int('PASSWORD_RESET_TTL_SECONDS', 3600),
+    lockoutThreshold: int('LOCKOUT_THRESHOLD', 5),
+    lockoutSeconds: int('LOCKOUT_SECONDS', 15 * 60),
+    unlockSweepMs: int('UNLOCK_SWEEP_MS', 30_000),
+  };
+}

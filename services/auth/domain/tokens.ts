@@ -1,0 +1,54 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { JWT_AUDIENCE, JWT_ISSUER } from '@kada/service-kit';
+import { importJWK, type JWK, SignJWT } from 'jose';
+
+/** An opaque, URL-safe random token (256 bits: 43 characters). */
+export function randomToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** What is stored for a token: its SHA-256 in hex (the token itself has 256 bits of entropy; no salt needed). */
+export function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export interface AccessClaims {
+  userId: string;
+  role: 'buyer' | 'seller';
+  email: string;
+}
+
+export interface AccessTokenSigner {
+  readonly ttlSeconds: number;
+  sign(claims: AccessClaims): Promise<string>;
+}
+
+/** Signs access tokens with the private JWK in `privateKeyFile`, read on first use. */
+export function createAccessTokenSigner(privateKeyFile: string, ttlSeconds: number): AccessTokenSigner {
+  let loaded: Promise<{ key: Awaited<ReturnType<typeof importJWK>>; alg: string; kid: string | undefined }> | undefined;
+  const load = async () => {
+    const jwk = JSON.parse(await readFile(privateKeyFile, 'utf8')) as JWK;
+    const alg = jwk.alg ?? (jwk.kty === 'EC' ? 'ES256' : 'EdDSA');
+    return { key: await importJWK(jwk, alg), alg, kid: jwk.kid };
+  };
+  return {
+    ttlSeconds,
+    async sign(claims) {
+      loaded ??= load().catch((error: unknown) => {
+        loaded = undefined;
+        throw error;
+      });
+      const { key, alg, kid } = await loaded;
+      return new SignJWT({ role: claims.role, email: claims.email })
+        .setProtectedHeader({ alg, typ: 'at+jwt', ...(kid ? { kid } : {}) })
+        .setSubject(claims.userId)
+        .setIssuer(JWT_ISSUER)
+        .setAudience(JWT_AUDIENCE)
+        .setIssuedAt()
+        .setJti(randomToken())
+        .setExpirationTime(`${ttlSeconds}s`)
+        .sign(key);
+    },
+  };
+}

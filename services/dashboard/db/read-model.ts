@@ -1,0 +1,105 @@
+import type { Transaction } from 'kysely';
+import type { DashboardDatabase, OrderStatus } from './schema.ts';
+
+type Tx = Transaction<DashboardDatabase>;
+
+/** `2025-06-12T14:00:09Z` -> `2025-06-12` (UTC). */
+export function dayOf(iso: string): string {
+  return new Date(iso).toISOString().slice(0, 10);
+}
+
+/** Canonical ISO form, so stored timestamps compare as strings. */
+export function isoOf(iso: string): string {
+  return new Date(iso).toISOString();
+}
+
+const terminal = (status: OrderStatus): number => (status === 'PENDING_PAYMENT' ? 0 : 1);
+
+/**
+ * Moves an order to `status` as of `at`, whatever order the events arrive in: a final status
+ * (PAID, FAILED, CANCELLED) is never replaced by PENDING_PAYMENT, and between final statuses the
+ * later event wins. An order not seen yet gets a placeholder row that order.created completes.
+ */
+export async function applyOrderStatus(tx: Tx, orderId: string, status: OrderStatus, at: string): Promise<void> {
+  const when = isoOf(at);
+  const now = new Date().toISOString();
+  const current = await tx
+    .selectFrom('dash_orders')
+    .select(['status', 'status_at'])
+    .where('order_id', '=', orderId)
+    .executeTakeFirst();
+  if (!current) {
+    await tx
+      .insertInto('dash_orders')
+      .values({
+        order_id: orderId,
+        status,
+        status_at: when,
+        created_at: null,
+        total_amount: null,
+        currency: null,
+        line_count: null,
+        updated_at: now,
+      })
+      .execute();
+    return;
+  }
+  const newer =
+    terminal(status) > terminal(current.status) ||
+    (terminal(status) === terminal(current.status) && when >= current.status_at);
+  if (!newer) return;
+  await tx
+    .updateTable('dash_orders')
+    .set({ status, status_at: when, updated_at: now })
+    .where('order_id', '=', orderId)
+    .execute();
+}
+
+/** Records a money fact once per key (payment.succeeded and order.paid both report the payment). */
+export async function recordMoney(
+  tx: Tx,
+  fact: { key: string; orderId: string; kind: 'payment' | 'refund'; amount: number; currency: string; at: string },
+): Promise<boolean> {
+  const existing = await tx.selectFrom('dash_payments').select('key').where('key', '=', fact.key).executeTakeFirst();
+  if (existing) return false;
+  await tx
+    .insertInto('dash_payments')
+    .values({
+      key: fact.key,
+      order_id: fact.orderId,
+      kind: fact.kind,
+      amount: fact.amount,
+      currency: fact.currency,
+      day: dayOf(fact.at),
+      occurred_at: isoOf(fact.at),
+    })
+    .execute();
+  return true;
+}
+
+/**
+ * Adds one to a day's signup counter. The increment is done by the database (`x = x + 1`), so
+ * concurrent handlers do not lose counts; a concurrent first insert of the day fails on the primary
+ * key and the message is retried.
+ */
+export async function countSignupDay(tx: Tx, day: string, column: 'buyers' | 'sellers' | 'deleted'): Promise<void> {
+  const result = await tx
+    .updateTable('dash_signup_days')
+    .set((eb) => ({ [column]: eb(column, '+', 1) }))
+    .where('day', '=', day)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) > 0) return;
+  await tx
+    .insertInto('dash_signup_days')
+    .values({ day, buyers: 0, sellers: 0, deleted: 0, [column]: 1 })
+    .execute();
+}
+
+export async function isErased(tx: Tx, userId: string): Promise<boolean> {
+  const row = await tx
+    .selectFrom('dash_erased_users')
+    .select('user_id')
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,0 +1,174 @@
+import { HttpError, type ProblemError, validationError } from '@kada/service-kit';
+import type { Kysely } from 'kysely';
+import type { OrderDatabase, OrderStatus } from '../db/schema.ts';
+
+const STATUSES: readonly OrderStatus[] = ['PENDING_PAYMENT', 'PAID', 'FAILED', 'CANCELLED'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface Money {
+  amount: number;
+  currency: string;
+}
+
+/** The `Order` of the OpenAPI contract. */
+export interface OrderView {
+  orderId: string;
+  userId: string;
+  status: OrderStatus;
+  items: Array<{
+    productId: string;
+    sellerId: string;
+    name: string;
+    quantity: number;
+    unitPrice: Money;
+    lineTotal: Money;
+  }>;
+  total: Money;
+  paymentIntentId: string | null;
+  failureReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The `OrderPage` of the OpenAPI contract. */
+export interface OrderPage {
+  items: Array<{ orderId: string; status: OrderStatus; itemCount: number; total: Money; createdAt: string }>;
+  nextCursor: string | null;
+}
+
+export function assertOrderId(orderId: string): void {
+  if (!UUID.test(orderId)) {
+    throw validationError([{ parameter: 'orderId', detail: 'must be a UUID' }], 'The order id is not valid.');
+  }
+}
+
+/** One of the caller's orders; 404 for an order that is not theirs, as for one that does not exist. */
+export async function getOrder(db: Kysely<OrderDatabase>, userId: string, orderId: string): Promise<OrderView> {
+  assertOrderId(orderId);
+  const order = await db
+    .selectFrom('orders')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  if (!order) throw new HttpError(404, 'Not Found', 'No such order.');
+  const lines = await db
+    .selectFrom('order_lines')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .orderBy('line_no')
+    .execute();
+  return {
+    orderId: order.order_id,
+    userId: order.user_id,
+    status: order.status,
+    items: lines.map((line) => ({
+      productId: line.product_id,
+      sellerId: line.seller_id,
+      name: line.name,
+      quantity: line.quantity,
+      unitPrice: { amount: Number(line.unit_amount), currency: line.currency },
+      lineTotal: { amount: Number(line.line_amount), currency: line.currency },
+    })),
+    total: { amount: Number(order.total_amount), currency: order.total_currency },
+    paymentIntentId: order.payment_intent_id,
+    failureReason: order.status === 'FAILED' ? order.failure_reason : null,
+    createdAt: order.created_at,
+    updatedAt: order.updated_at,
+  };
+}
+
+export interface ListQuery {
+  status?: OrderStatus;
+  limit: number;
+  cursor?: { createdAt: string; orderId: string };
+}
+
+/** Parses GET /orders query parameters; 400 problem naming each bad parameter. */
+export function parseListQuery(query: Record<string, unknown>): ListQuery {
+  const errors: ProblemError[] = [];
+  const result: ListQuery = { limit: 20 };
+  const { status, limit, cursor } = query;
+  if (status !== undefined) {
+    if (typeof status === 'string' && (STATUSES as readonly string[]).includes(status)) {
+      result.status = status as OrderStatus;
+    } else errors.push({ parameter: 'status', detail: `must be one of ${STATUSES.join(', ')}` });
+  }
+  if (limit !== undefined) {
+    const n = typeof limit === 'string' && /^\d+$/.test(limit) ? Number(limit) : Number.NaN;
+    if (n >= 1 && n <= 100) result.limit = n;
+    else errors.push({ parameter: 'limit', detail: 'must be an integer from 1 to 100' });
+  }
+  if (cursor !== undefined) {
+    const decoded = typeof cursor === 'string' && cursor.length <= 512 ? decodeCursor(cursor) : undefined;
+    if (decoded) result.cursor = decoded;
+    else errors.push({ parameter: 'cursor', detail: 'is not a cursor this API returned' });
+  }
+  if (errors.length > 0) throw validationError(errors);
+  return result;
+}
+
+/** The caller's orders, newest first, a page at a time (keyset pagination on createdAt, orderId). */
+export async function listOrders(db: Kysely<OrderDatabase>, userId: string, query: ListQuery): Promise<OrderPage> {
+  let select = db
+    .selectFrom('orders')
+    .select(['order_id', 'status', 'total_amount', 'total_currency', 'created_at'])
+    .where('user_id', '=', userId);
+  if (query.status) select = select.where('status', '=', query.status);
+  const { cursor } = query;
+  if (cursor) {
+    select = select.where((eb) =>
+      eb.or([
+        eb('created_at', '<', cursor.createdAt),
+        eb.and([eb('created_at', '=', cursor.createdAt), eb('order_id', '<', cursor.orderId)]),
+      ]),
+    );
+  }
+  const rows = await select
+    .orderBy('created_at', 'desc')
+    .orderBy('order_id', 'desc')
+    .limit(query.limit + 1)
+    .execute();
+  const page = rows.slice(0, query.limit);
+  const counts = new Map<string, number>();
+  if (page.length > 0) {
+    const grouped = await db
+      .selectFrom('order_lines')
+      .select((eb) => ['order_id', eb.fn.countAll().as('lines')])
+      .where(
+        'order_id',
+        'in',
+        page.map((row) => row.order_id),
+      )
+      .groupBy('order_id')
+      .execute();
+    for (const row of grouped) counts.set(row.order_id, Number(row.lines));
+  }
+  const last = page.at(-1);
+  return {
+    items: page.map((row) => ({
+      orderId: row.order_id,
+      status: row.status,
+      itemCount: counts.get(row.order_id) ?? 0,
+      total: { amount: Number(row.total_amount), currency: row.total_currency },
+      createdAt: row.created_at,
+    })),
+    nextCursor: rows.length > query.limit && last ? encodeCursor(last.created_at, last.order_id) : null,
+  };
+}
+
+function encodeCursor(createdAt: string, orderId: string): string {
+  return Buffer.from(JSON.stringify([createdAt, orderId])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: string; orderId: string } | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') {
+      return { createdAt: value[0], orderId: value[1] };
+    }
+  } catch {
+    // not ours
+  }
+  return undefined;
+}
