@@ -192,7 +192,7 @@ export interface OrderCreatedV1 {
        */
       amount: number;
       /**
-       * ISO 4217 currency code
+       * ISO 4217 currency code, e.g. USD.
        * @pattern ^[A-Z]{3}$
        */
       currency: string;
@@ -205,7 +205,7 @@ export interface OrderCreatedV1 {
        */
       amount: number;
       /**
-       * ISO 4217 currency code
+       * ISO 4217 currency code, e.g. USD.
        * @pattern ^[A-Z]{3}$
        */
       currency: string;
@@ -219,7 +219,7 @@ export interface OrderCreatedV1 {
      */
     amount: number;
     /**
-     * ISO 4217 currency code
+     * ISO 4217 currency code, e.g. USD.
      * @pattern ^[A-Z]{3}$
      */
     currency: string;
@@ -297,7 +297,7 @@ export interface OrderPaidV1 {
      */
     amount: number;
     /**
-     * ISO 4217 currency code
+     * ISO 4217 currency code, e.g. USD.
      * @pattern ^[A-Z]{3}$
      */
     currency: string;
@@ -368,7 +368,7 @@ export interface PaymentFailedV1 {
      */
     amount: number;
     /**
-     * ISO 4217 currency code
+     * ISO 4217 currency code, e.g. USD.
      * @pattern ^[A-Z]{3}$
      */
     currency: string;
@@ -420,7 +420,7 @@ export interface PaymentIntentCreatedV1 {
      */
     amount: number;
     /**
-     * ISO 4217 currency code
+     * ISO 4217 currency code, e.g. USD.
      * @pattern ^[A-Z]{3}$
      */
     currency: string;
@@ -457,7 +457,7 @@ export interface PaymentRefundedV1 {
      */
     amount: number;
     /**
-     * ISO 4217 currency code
+     * ISO 4217 currency code, e.g. USD.
      * @pattern ^[A-Z]{3}$
      */
     currency: string;
@@ -499,7 +499,7 @@ export interface PaymentSucceededV1 {
      */
     amount: number;
     /**
-     * ISO 4217 currency code
+     * ISO 4217 currency code, e.g. USD.
      * @pattern ^[A-Z]{3}$
      */
     currency: string;
@@ -551,7 +551,7 @@ export interface ProductCreatedV1 {
      */
     amount: number;
     /**
-     * ISO 4217 currency code
+     * ISO 4217 currency code, e.g. USD.
      * @pattern ^[A-Z]{3}$
      */
     currency: string;
@@ -603,7 +603,7 @@ export interface ProductUpdatedV1 {
      */
     amount: number;
     /**
-     * ISO 4217 currency code
+     * ISO 4217 currency code, e.g. USD.
      * @pattern ^[A-Z]{3}$
      */
     currency: string;
@@ -741,7 +741,7 @@ export interface StockReservedV1 {
      */
     amount: number;
     /**
-     * ISO 4217 currency code
+     * ISO 4217 currency code, e.g. USD.
      * @pattern ^[A-Z]{3}$
      */
     currency: string;

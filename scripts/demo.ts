@@ -42,7 +42,13 @@ class Http {
   constructor(base: string) {
     this.base = base;
   }
-  async call(method: string, path: string, body?: unknown, token?: string, headers: Record<string, string> = {}): Promise<{ status: number; json: any }> {
+  async call(
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; json: any }> {
     const res = await fetch(`${this.base}${path}`, {
       method,
       headers: {
@@ -61,7 +67,13 @@ class Http {
     }
     return { status: res.status, json };
   }
-  async ok(method: string, path: string, body?: unknown, token?: string, headers?: Record<string, string>): Promise<any> {
+  async ok(
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string,
+    headers?: Record<string, string>,
+  ): Promise<any> {
     const r = await this.call(method, path, body, token, headers);
     if (r.status >= 400) throw new Error(`${method} ${path} -> ${r.status} ${JSON.stringify(r.json)}`);
     return r.json;
@@ -69,7 +81,10 @@ class Http {
 }
 
 /** Taps every event on domain.events into a temporary queue. */
-export async function tapEvents(rabbitUrl: string, onEvent: (e: FlowEvent) => void): Promise<() => Promise<void>> {
+export async function tapEvents(
+  rabbitUrl: string,
+  onEvent: (e: FlowEvent) => void,
+): Promise<() => Promise<void>> {
   const conn = await amqp.connect(rabbitUrl);
   const ch = await conn.createChannel();
   await ch.assertExchange('domain.events', 'topic', { durable: true });
@@ -124,20 +139,61 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const run = randomUUID().slice(0, 8);
     const password = `demo-${randomUUID()}`;
     log('demo: register a seller and a buyer, log in');
-    await http.ok('POST', '/auth/register', { email: `seller-${run}@example.com`, password, name: 'Demo Seller', role: 'seller' });
-    await http.ok('POST', '/auth/register', { email: `buyer-${run}@example.com`, password, name: 'Demo Buyer', role: 'buyer' });
-    const seller = (await http.ok('POST', '/auth/login', { email: `seller-${run}@example.com`, password })).accessToken as string;
-    const buyer = (await http.ok('POST', '/auth/login', { email: `buyer-${run}@example.com`, password })).accessToken as string;
+    await http.ok('POST', '/auth/register', {
+      email: `seller-${run}@example.com`,
+      password,
+      name: 'Demo Seller',
+      role: 'seller',
+    });
+    await http.ok('POST', '/auth/register', {
+      email: `buyer-${run}@example.com`,
+      password,
+      name: 'Demo Buyer',
+      role: 'buyer',
+    });
+    const seller = (await http.ok('POST', '/auth/login', { email: `seller-${run}@example.com`, password }))
+      .accessToken as string;
+    const buyer = (await http.ok('POST', '/auth/login', { email: `buyer-${run}@example.com`, password }))
+      .accessToken as string;
 
     log('demo: the seller adds two products (10 and 1 in stock)');
-    const lamp = await http.ok('POST', '/products', { name: 'Desk lamp', description: 'Warm light', category: 'home', price: { amount: 2599, currency: 'USD' }, stock: 10 }, seller);
-    const vase = await http.ok('POST', '/products', { name: 'Last vase', description: 'Only one left', category: 'home', price: { amount: 4900, currency: 'USD' }, stock: 1 }, seller);
+    const lamp = await http.ok(
+      'POST',
+      '/products',
+      {
+        name: 'Desk lamp',
+        description: 'Warm light',
+        category: 'home',
+        price: { amount: 2599, currency: 'USD' },
+        stock: 10,
+      },
+      seller,
+    );
+    const vase = await http.ok(
+      'POST',
+      '/products',
+      {
+        name: 'Last vase',
+        description: 'Only one left',
+        category: 'home',
+        price: { amount: 4900, currency: 'USD' },
+        stock: 1,
+      },
+      seller,
+    );
 
-    const place = async (label: string, items: { productId: string; quantity: number }[], paymentMethodId: string, expected: 'PAID' | 'FAILED') => {
+    const place = async (
+      label: string,
+      items: { productId: string; quantity: number }[],
+      paymentMethodId: string,
+      expected: 'PAID' | 'FAILED',
+    ) => {
       const correlationId = randomUUID();
       // The order service learns prices from product events: until it has, an order is refused with 422.
       const accepted = await until(`order "${label}" to be accepted`, timeoutMs, async () => {
-        const r = await http.call('POST', '/orders', { items, paymentMethodId }, buyer, { 'x-correlation-id': correlationId });
+        const r = await http.call('POST', '/orders', { items, paymentMethodId }, buyer, {
+          'x-correlation-id': correlationId,
+        });
         if (r.status === 202) return r.json as { orderId: string };
         if (r.status !== 422) throw new Error(`POST /orders -> ${r.status} ${JSON.stringify(r.json)}`);
         return undefined;
@@ -148,7 +204,12 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
 
     const placed = [
       await place('pay by card', [{ productId: lamp.productId, quantity: 2 }], 'pm_card_visa', 'PAID'),
-      await place('declined card', [{ productId: lamp.productId, quantity: 1 }], 'pm_card_chargeDeclined', 'FAILED'),
+      await place(
+        'declined card',
+        [{ productId: lamp.productId, quantity: 1 }],
+        'pm_card_chargeDeclined',
+        'FAILED',
+      ),
       await place('out of stock', [{ productId: vase.productId, quantity: 3 }], 'pm_card_visa', 'FAILED'),
     ];
 
@@ -159,7 +220,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
         return o.status === 'PAID' || o.status === 'FAILED' || o.status === 'CANCELLED' ? o : undefined;
       });
       const notified = await until(`a notification for order "${p.label}"`, timeoutMs, async () =>
-        events.some((e) => e.eventType === 'notification.sent' && e.correlationId === p.correlationId) ? true : undefined,
+        events.some((e) => e.eventType === 'notification.sent' && e.correlationId === p.correlationId)
+          ? true
+          : undefined,
       ).catch(() => false);
       orders.push({ ...p, status: final.status, failureReason: final.failureReason ?? null, notified });
     }
@@ -167,7 +230,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     log('demo: final states');
     for (const o of orders) {
       const mark = o.status === o.expected && o.notified ? 'ok ' : 'BAD';
-      log(`  ${mark} ${o.label.padEnd(14)} ${o.status.padEnd(7)} ${(o.failureReason ?? '').padEnd(15)} notified=${o.notified} order=${o.orderId}`);
+      log(
+        `  ${mark} ${o.label.padEnd(14)} ${o.status.padEnd(7)} ${(o.failureReason ?? '').padEnd(15)} notified=${o.notified} order=${o.orderId}`,
+      );
     }
     return { orders, events };
   } finally {

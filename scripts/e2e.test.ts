@@ -39,7 +39,8 @@ const platform = new Platform({
     RATE_LIMIT_IP: '100000',
     RATE_LIMIT_USER: '100000',
   },
-  serviceEnv: (name) => (name === 'gateway' ? {} : { DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${dbName(name)}` }),
+  serviceEnv: (name) =>
+    name === 'gateway' ? {} : { DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${dbName(name)}` },
   onLog: (name, line) => logs.push(`${name}: ${line}`),
 });
 
@@ -58,7 +59,9 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
 
 beforeAll(async () => {
   execFileSync('rabbitmqctl', ['add_vhost', vhost], { stdio: 'ignore' });
-  execFileSync('rabbitmqctl', ['set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*'], { stdio: 'ignore' });
+  execFileSync('rabbitmqctl', ['set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*'], {
+    stdio: 'ignore',
+  });
   await admin(async (c) => {
     for (const s of SERVICES) if (s.name !== 'gateway') await c.query(`CREATE DATABASE ${dbName(s.name)}`);
   });
@@ -76,12 +79,17 @@ afterAll(async () => {
     // already gone
   }
   await admin(async (c) => {
-    for (const s of SERVICES) if (s.name !== 'gateway') await c.query(`DROP DATABASE IF EXISTS ${dbName(s.name)} WITH (FORCE)`);
+    for (const s of SERVICES)
+      if (s.name !== 'gateway') await c.query(`DROP DATABASE IF EXISTS ${dbName(s.name)} WITH (FORCE)`);
   });
   rmSync(tmp, { recursive: true, force: true });
 }, 120_000);
 
-async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 45_000): Promise<T> {
+async function until<T>(
+  what: string,
+  fn: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 45_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const v = await fn();
@@ -91,10 +99,20 @@ async function until<T>(what: string, fn: () => Promise<T | undefined> | T | und
   throw new Error(`timed out waiting for ${what}\n${logs.slice(-40).join('\n')}`);
 }
 
-async function api(method: string, path: string, body?: unknown, token?: string, headers: Record<string, string> = {}) {
+async function api(
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+  headers: Record<string, string> = {},
+) {
   const res = await fetch(`${platform.urlOf('gateway')}${path}`, {
     method,
-    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+    headers: {
+      ...(body ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
@@ -104,14 +122,21 @@ async function api(method: string, path: string, body?: unknown, token?: string,
 async function account(role: 'buyer' | 'seller') {
   const email = `${role}-${randomUUID().slice(0, 8)}@example.com`;
   const password = `pw-${randomUUID()}`;
-  expect((await api('POST', '/auth/register', { email, password, name: `E2E ${role}`, role })).status).toBe(201);
+  expect((await api('POST', '/auth/register', { email, password, name: `E2E ${role}`, role })).status).toBe(
+    201,
+  );
   const login = await api('POST', '/auth/login', { email, password });
   expect(login.status).toBe(200);
   return login.json.accessToken as string;
 }
 
 async function product(seller: string, stock: number, amount = 1000) {
-  const r = await api('POST', '/products', { name: `P-${randomUUID().slice(0, 6)}`, category: 'test', price: { amount, currency: 'USD' }, stock }, seller);
+  const r = await api(
+    'POST',
+    '/products',
+    { name: `P-${randomUUID().slice(0, 6)}`, category: 'test', price: { amount, currency: 'USD' }, stock },
+    seller,
+  );
   expect(r.status).toBe(201);
   return r.json.productId as string;
 }
@@ -119,7 +144,9 @@ async function product(seller: string, stock: number, amount = 1000) {
 async function order(buyer: string, productId: string, quantity: number, paymentMethodId = 'pm_card_visa') {
   const correlationId = randomUUID();
   const r = await until('the order service to know the product', async () => {
-    const x = await api('POST', '/orders', { items: [{ productId, quantity }], paymentMethodId }, buyer, { 'x-correlation-id': correlationId });
+    const x = await api('POST', '/orders', { items: [{ productId, quantity }], paymentMethodId }, buyer, {
+      'x-correlation-id': correlationId,
+    });
     return x.status === 422 ? undefined : x;
   });
   expect(r.status).toBe(202);
@@ -144,7 +171,14 @@ describe('checkout saga end to end', () => {
     // The saga's events flowed in order for the paid one.
     const paid = result.orders[0];
     const flow = result.events.filter((e) => e.correlationId === paid?.correlationId).map((e) => e.eventType);
-    for (const t of ['order.created', 'stock.reserved', 'payment.intent.created', 'payment.succeeded', 'order.paid', 'notification.sent']) {
+    for (const t of [
+      'order.created',
+      'stock.reserved',
+      'payment.intent.created',
+      'payment.succeeded',
+      'order.paid',
+      'notification.sent',
+    ]) {
       expect(flow).toContain(t);
     }
     expect(flow.indexOf('order.created')).toBeLessThan(flow.indexOf('order.paid'));
@@ -155,7 +189,12 @@ describe('checkout saga end to end', () => {
     const [b1, b2] = await Promise.all([account('buyer'), account('buyer')]);
     const pid = await product(seller, 1);
     await until('the product to reach the order service', async () => {
-      const x = await api('POST', '/orders', { items: [{ productId: pid, quantity: 2 }], paymentMethodId: 'pm_card_visa' }, b1);
+      const x = await api(
+        'POST',
+        '/orders',
+        { items: [{ productId: pid, quantity: 2 }], paymentMethodId: 'pm_card_visa' },
+        b1,
+      );
       return x.status === 422 ? undefined : x; // quantity 2 of 1: fails on stock, but proves order knows the product
     });
     const [o1, o2] = await Promise.all([order(b1, pid, 1), order(b2, pid, 1)]);
@@ -195,14 +234,23 @@ describe('checkout saga end to end', () => {
     const send = () =>
       fetch(`${platform.urlOf('gateway')}/webhooks/stripe`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'stripe-signature': stripe.webhooks.generateTestHeaderString({ payload, secret: webhookSecret }) },
+        headers: {
+          'content-type': 'application/json',
+          'stripe-signature': stripe.webhooks.generateTestHeaderString({ payload, secret: webhookSecret }),
+        },
         body: payload,
       });
     expect((await send()).status).toBe(200);
     expect((await send()).status).toBe(200);
-    await until('payment.refunded', () => (events.some((e) => e.eventType === 'payment.refunded' && e.data.orderId === o.orderId) ? true : undefined));
+    await until('payment.refunded', () =>
+      events.some((e) => e.eventType === 'payment.refunded' && e.data.orderId === o.orderId)
+        ? true
+        : undefined,
+    );
     await new Promise((r) => setTimeout(r, 1500));
-    expect(events.filter((e) => e.eventType === 'payment.refunded' && e.data.orderId === o.orderId)).toHaveLength(1);
+    expect(
+      events.filter((e) => e.eventType === 'payment.refunded' && e.data.orderId === o.orderId),
+    ).toHaveLength(1);
     // A forged signature is refused.
     const forged = await fetch(`${platform.urlOf('gateway')}/webhooks/stripe`, {
       method: 'POST',
@@ -220,10 +268,14 @@ describe('checkout saga end to end', () => {
     const o = await order(buyer, pid, 1);
     expect((await finalState(buyer, o.orderId)).status).toBe('PAID');
     await new Promise((r) => setTimeout(r, 1000));
-    expect(events.some((e) => e.eventType === 'notification.sent' && e.correlationId === o.correlationId)).toBe(false);
+    expect(
+      events.some((e) => e.eventType === 'notification.sent' && e.correlationId === o.correlationId),
+    ).toBe(false);
     await platform.start('notification');
     await until('the notification after restart', () =>
-      events.some((e) => e.eventType === 'notification.sent' && e.correlationId === o.correlationId) ? true : undefined,
+      events.some((e) => e.eventType === 'notification.sent' && e.correlationId === o.correlationId)
+        ? true
+        : undefined,
     );
   });
 });

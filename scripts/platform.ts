@@ -60,8 +60,19 @@ export class Platform {
   /** Starts one service process and waits until its /ready answers 200. */
   async start(name: ServiceName, timeoutMs = 60_000): Promise<RunningService> {
     const port = this.portOf(name);
-    const upstreams = Object.fromEntries(SERVICES.filter((s) => s.name !== 'gateway').map((s) => [`${s.name.toUpperCase()}_URL`, this.urlOf(s.name)]));
-    const env = { ...process.env, ...this.opts.env, ...upstreams, PORT: String(port), ...(this.opts.serviceEnv?.(name, port) ?? {}) };
+    const upstreams = Object.fromEntries(
+      SERVICES.filter((s) => s.name !== 'gateway').map((s) => [
+        `${s.name.toUpperCase()}_URL`,
+        this.urlOf(s.name),
+      ]),
+    );
+    const env = {
+      ...process.env,
+      ...this.opts.env,
+      ...upstreams,
+      PORT: String(port),
+      ...(this.opts.serviceEnv?.(name, port) ?? {}),
+    };
     const child = spawn(process.execPath, [join(this.opts.root, 'services', name, 'main.ts')], {
       cwd: this.opts.root,
       env,
@@ -81,7 +92,8 @@ export class Platform {
   async startAll(): Promise<void> {
     const names = (this.opts.only ?? SERVICES.map((s) => s.name)) as ServiceName[];
     // Two at a time: this machine has two cores and each service compiles its TypeScript on start.
-    for (let i = 0; i < names.length; i += 2) await Promise.all(names.slice(i, i + 2).map((n) => this.start(n)));
+    for (let i = 0; i < names.length; i += 2)
+      await Promise.all(names.slice(i, i + 2).map((n) => this.start(n)));
   }
 
   /** SIGTERM (graceful: stop consuming, finish in-flight, close), SIGKILL after a grace period. */
@@ -107,7 +119,8 @@ async function waitReady(svc: RunningService, timeoutMs: number): Promise<void> 
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   while (Date.now() < deadline) {
-    if (svc.child.exitCode !== null) throw new Error(`${svc.name} exited with code ${svc.child.exitCode} before it was ready`);
+    if (svc.child.exitCode !== null)
+      throw new Error(`${svc.name} exited with code ${svc.child.exitCode} before it was ready`);
     try {
       const res = await fetch(`${svc.url}/ready`, { signal: AbortSignal.timeout(2000) });
       if (res.ok) return;

@@ -30,7 +30,18 @@ const platform = new Platform({
     return dbBase ? { DATABASE_URL: `${dbBase.replace(/\/[^/]*$/, '')}/kada_${name}` } : {};
   },
   onLog: (name, line) => {
-    const i = ['auth', 'user', 'product', 'order', 'payment', 'dashboard', 'stock', 'notification', 'audit', 'gateway'].indexOf(name);
+    const i = [
+      'auth',
+      'user',
+      'product',
+      'order',
+      'payment',
+      'dashboard',
+      'stock',
+      'notification',
+      'audit',
+      'gateway',
+    ].indexOf(name);
     process.stdout.write(`\u001b[${colors[i] ?? 37}m${name.padEnd(12)}\u001b[0m ${line}\n`);
   },
 });
@@ -54,7 +65,9 @@ try {
   process.stderr.write(`up: ${(err as Error).message}\n`);
   await shutdown(1);
 }
-process.stdout.write(`up: all services ready in ${Date.now() - t0} ms; gateway at ${platform.urlOf('gateway')}\n\n`);
+process.stdout.write(
+  `up: all services ready in ${Date.now() - t0} ms; gateway at ${platform.urlOf('gateway')}\n\n`,
+);
 let ok = false;
 try {
   const result = await runDemo({ gatewayUrl: platform.urlOf('gateway'), rabbitUrl });

@@ -3,15 +3,22 @@
  * kada-gen: the thin CLI around the pipeline.
  *
  *   kada-gen generate [--specs specs] [--out generated] [--runtime @kada/runtime] [--no-package] [--watch]
- *   kada-gen check    [--specs specs] [--out generated] [--format json]
+ *   kada-gen check    [--specs specs] [--out generated] [--format json] [--against <git-ref>]
+ *   kada-gen rules    [--format json]
  */
 import { watch } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { AgainstError, type AgainstReport, changeJson, checkAgainst, formatChange } from './against.ts';
 import { type Diagnostic, formatDiagnostic, hasErrors, sortDiagnostics } from './diagnostics.ts';
 import { GENERATOR_VERSION } from './emit/file.ts';
 import { loadSpecs } from './load.ts';
+import type { AllowBreaking } from './lock/check.ts';
+import { allRules } from './lock/compare.ts';
+import { LOCK_FILE } from './lock/lockfile.ts';
+import { readLockFile } from './lock/read.ts';
 import { buildModel } from './model.ts';
+import { emitDocs } from './emit/docs/index.ts';
 import { generate } from './pipeline.ts';
 import { diffOutput, writeOutput } from './write.ts';
 
@@ -19,10 +26,16 @@ const USAGE = `kada-gen ${GENERATOR_VERSION}: AsyncAPI 3 + OpenAPI 3.1 contracts
 
 usage:
   kada-gen generate [--specs DIR] [--out DIR] [--runtime MODULE] [--no-package] [--watch]
-  kada-gen check    [--specs DIR] [--out DIR] [--format text|json]
+                    [--allow-breaking EVENT --reason TEXT]
+  kada-gen check    [--specs DIR] [--out DIR] [--format text|json] [--against GIT-REF]
+  kada-gen rules    [--format text|json]
 
-  generate  write generated code for every document under --specs (default specs) into --out (default generated)
-  check     no writes: parse, drift, completeness, examples, and whether --out is up to date; exit 1 on any error
+  generate  write generated code for every document under --specs (default specs) into --out (default generated);
+            refuses a change that breaks a version locked in --out/contracts.lock.json, unless
+            --allow-breaking names that event version and --reason says why (recorded in the lock)
+  check     no writes: parse, drift, completeness, examples, the lock, and whether --out is up to date; exit 1 on any error
+            --against REF: compare the specs with the specs at git REF instead; exit 1 on a breaking change
+  rules     list the compatibility rule ids
 `;
 
 interface Options {
@@ -31,6 +44,7 @@ interface Options {
   runtime: string;
   noPackage: boolean;
   format: 'text' | 'json';
+  allowBreaking: AllowBreaking | null;
 }
 
 async function run(command: string, o: Options): Promise<number> {
@@ -41,12 +55,17 @@ async function run(command: string, o: Options): Promise<number> {
   const { graph, diagnostics: modelDiags } = buildModel(loaded);
   diagnostics.push(...modelDiags);
   const failedEarly = hasErrors(diagnostics);
+  const lockShown = join(o.out, LOCK_FILE);
+  const previous = readLockFile(resolve(o.out, LOCK_FILE), lockShown);
+  diagnostics.push(...previous.diagnostics);
   const result = failedEarly
     ? null
     : await generate(graph, {
         runtimeModule: o.runtime,
         packageName: o.noPackage ? null : undefined,
         cacheDir,
+        extraEmitters: [(g) => emitDocs(g, {})],
+        lock: { previous: previous.lock, allowBreaking: o.allowBreaking, lockPath: lockShown },
       });
   if (result) diagnostics.push(...result.diagnostics);
   const failed = hasErrors(diagnostics);
@@ -83,6 +102,45 @@ async function run(command: string, o: Options): Promise<number> {
   return 0;
 }
 
+async function runAgainst(ref: string, o: Options): Promise<number> {
+  const t0 = performance.now();
+  let report: AgainstReport;
+  try {
+    report = await checkAgainst(ref, o.specs, resolve('node_modules/.cache/kada-gen'));
+  } catch (err) {
+    if (!(err instanceof AgainstError)) throw err;
+    process.stderr.write(`kada-gen check --against: ${err.message}\n`);
+    return 2;
+  }
+  const breaking = report.changes.filter((c) => c.breaking).length;
+  const failed = breaking > 0 || hasErrors(report.diagnostics);
+  for (const d of sortDiagnostics(report.diagnostics)) process.stderr.write(`${formatDiagnostic(d)}\n`);
+  if (o.format === 'json') {
+    process.stdout.write(`${JSON.stringify(report.changes.map(changeJson), null, 2)}\n`);
+    return failed ? 1 : 0;
+  }
+  for (const c of report.changes) process.stdout.write(`${formatChange(c)}\n`);
+  const ms = Math.round(performance.now() - t0);
+  process.stdout.write(
+    `kada-gen check --against ${ref}: ${report.events} events, ${breaking} breaking, ${report.changes.length - breaking} safe changes, ${ms} ms\n`,
+  );
+  if (breaking > 0) {
+    process.stdout.write(
+      'A breaking change to a published event needs a new major version beside the old one (e.g. order.created.v2 next to v1), or an override recorded with kada-gen generate --allow-breaking EVENT --reason TEXT.\n',
+    );
+  }
+  return failed ? 1 : 0;
+}
+
+function printRules(format: 'text' | 'json'): number {
+  const rules = allRules();
+  if (format === 'json') process.stdout.write(`${JSON.stringify(rules, null, 2)}\n`);
+  else {
+    for (const r of rules) process.stdout.write(`${r.id.padEnd(32)} ${r.kind.padEnd(12)} ${r.description}\n`);
+  }
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   let parsed: ReturnType<typeof parseArgs>;
   try {
@@ -96,6 +154,9 @@ async function main(argv: string[]): Promise<number> {
         'no-package': { type: 'boolean', default: false },
         watch: { type: 'boolean', default: false },
         format: { type: 'string', default: 'text' },
+        against: { type: 'string' },
+        'allow-breaking': { type: 'string' },
+        reason: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -109,12 +170,38 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return command || v.help ? 0 : 2;
   }
+  const format = v.format === 'json' ? 'json' : 'text';
+  if (command === 'rules') return printRules(format);
   if (command !== 'generate' && command !== 'check') {
     process.stderr.write(`unknown command "${command}"\n\n${USAGE}`);
     return 2;
   }
-  const format = v.format === 'json' ? 'json' : 'text';
-  const o: Options = { specs: String(v.specs), out: String(v.out), runtime: String(v.runtime), noPackage: Boolean(v['no-package']), format };
+  const allowEvent = typeof v['allow-breaking'] === 'string' ? v['allow-breaking'].trim() : null;
+  const reason = typeof v.reason === 'string' ? v.reason.trim() : null;
+  if ((allowEvent !== null || reason !== null) && command !== 'generate') {
+    process.stderr.write(`--allow-breaking and --reason belong to kada-gen generate.\n\n${USAGE}`);
+    return 2;
+  }
+  if ((allowEvent !== null) !== (reason !== null) || allowEvent === '' || reason === '') {
+    process.stderr.write(
+      '--allow-breaking EVENT needs --reason TEXT (both non-empty): the reason is recorded in the lock for reviewers.\n',
+    );
+    return 2;
+  }
+  if (typeof v.against === 'string' && command !== 'check') {
+    process.stderr.write(`--against belongs to kada-gen check.\n\n${USAGE}`);
+    return 2;
+  }
+  const allowBreaking = allowEvent !== null && reason !== null ? { event: allowEvent, reason } : null;
+  const o: Options = {
+    specs: String(v.specs),
+    out: String(v.out),
+    runtime: String(v.runtime),
+    noPackage: Boolean(v['no-package']),
+    format,
+    allowBreaking,
+  };
+  if (typeof v.against === 'string') return runAgainst(v.against, o);
   if (command === 'generate' && v.watch) {
     await run(command, o);
     let timer: NodeJS.Timeout | null = null;

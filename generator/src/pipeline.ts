@@ -13,6 +13,7 @@ import { emitOpenApiTypes } from './emit/openapi.ts';
 import { emitServices } from './emit/services.ts';
 import { emitTopology } from './emit/topology.ts';
 import { emitValidators } from './emit/validators.ts';
+import { checkLock, type LockInput } from './lock/check.ts';
 import type { ContractGraph } from './model.ts';
 
 export interface GenerateOptions {
@@ -24,6 +25,8 @@ export interface GenerateOptions {
   readonly cacheDir?: string | null;
   /** Extra emitters (docs, lock) that run after the code emitters. */
   readonly extraEmitters?: readonly ((graph: ContractGraph) => OutputFile[] | Promise<OutputFile[]>)[];
+  /** Judge the graph against the previous lock and emit the next contracts.lock.json; omitted: no lock. */
+  readonly lock?: LockInput;
 }
 
 export interface GenerateResult {
@@ -58,6 +61,11 @@ export async function generate(graph: ContractGraph, opts: GenerateOptions = {})
     files.push({ path: 'package.json', content: `${JSON.stringify(pkg, null, 2)}\n` });
   }
   for (const emit of opts.extraEmitters ?? []) files.push(...(await emit(graph)));
+  if (opts.lock) {
+    const locked = checkLock(graph, opts.lock);
+    diagnostics.push(...locked.diagnostics);
+    files.push(locked.file);
+  }
   files.sort((a, b) => a.path.localeCompare(b.path));
   return { files, diagnostics };
 }

@@ -9,8 +9,8 @@ import {
   startService,
 } from '@kada/service-kit';
 import type { Logger } from 'pino';
-import type { AuthDatabase } from './db/schema.ts';
 import { migrations } from './db/migrations.ts';
+import type { AuthDatabase } from './db/schema.ts';
 import { type AuthDeps, type Tx, unlockExpired } from './domain/accounts.ts';
 import { type AuthConfig, loadAuthConfig } from './domain/config.ts';
 import { createAccessTokenSigner } from './domain/tokens.ts';
@@ -24,7 +24,9 @@ export interface AuthServiceOptions
 }
 
 /** Starts the auth service (see main.ts); in-process for tests and the end-to-end runner. */
-export async function startAuthService(options: AuthServiceOptions = {}): Promise<StartedService<AuthDatabase>> {
+export async function startAuthService(
+  options: AuthServiceOptions = {},
+): Promise<StartedService<AuthDatabase>> {
   const config = { ...loadAuthConfig(), ...options.config };
   // Development convenience: with no key configured, make one where every service looks by default.
   if (!process.env.JWT_PRIVATE_KEY_FILE && config.privateKeyFile === DEFAULT_PRIVATE_KEY_FILE) {

@@ -24,14 +24,15 @@ export {
   PROBLEM_CONTENT_TYPE,
   problem,
 } from './src/errors.ts';
+export { uuidv7 } from './src/ids.ts';
 export type { DevKeys } from './src/keys.ts';
 export { ensureDevKeys, JWT_ALGORITHM, publicPart } from './src/keys.ts';
-export { uuidv7 } from './src/ids.ts';
 export type { ServiceContext, ServiceOptions, StartedService } from './src/service.ts';
 export { migrateService, startService } from './src/service.ts';
 export type { Ajv, AjvError } from './src/validate.ts';
 export {
   createAjv,
+  inlineOpenApiSchema,
   loadOpenApi,
   openApiSchema,
   toProblemErrors,

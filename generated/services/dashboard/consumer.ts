@@ -44,7 +44,7 @@ export interface OrderCreatedV1 {
        */
       amount: number;
       /**
-       * ISO 4217 currency code
+       * ISO 4217 currency code, e.g. USD.
        * @pattern ^[A-Z]{3}$
        */
       currency: string;
@@ -58,7 +58,7 @@ export interface OrderCreatedV1 {
      */
     amount: number;
     /**
-     * ISO 4217 currency code
+     * ISO 4217 currency code, e.g. USD.
      * @pattern ^[A-Z]{3}$
      */
     currency: string;
@@ -89,7 +89,7 @@ export interface PaymentSucceededV1 {
      */
     amount: number;
     /**
-     * ISO 4217 currency code
+     * ISO 4217 currency code, e.g. USD.
      * @pattern ^[A-Z]{3}$
      */
     currency: string;

@@ -31,7 +31,7 @@ export interface OrderCreatedV1 {
      */
     amount: number;
     /**
-     * ISO 4217 currency code
+     * ISO 4217 currency code, e.g. USD.
      * @pattern ^[A-Z]{3}$
      */
     currency: string;

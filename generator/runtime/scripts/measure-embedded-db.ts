@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { AnySchema } from '../src/types.ts';
 
 type Candidate = 'baseline' | 'sqlite' | 'pglite' | 'pglite-tuned';
 const candidates: Candidate[] = ['baseline', 'sqlite', 'pglite', 'pglite-tuned'];
@@ -27,16 +28,28 @@ async function child(candidate: Candidate, txCount: number): Promise<void> {
     } else if (candidate === 'sqlite') {
       const { Kysely, SqliteDialect, sql } = await import('kysely');
       const { openSqlite } = await import('../src/db/sqlite.ts');
-      const db = new Kysely<any>({ dialect: new SqliteDialect({ database: openSqlite(join(dir, 'db.sqlite')) }) });
-      await sql`create table inbox (consumer text, event_id text, primary key (consumer, event_id))`.execute(db);
-      await sql`create table outbox (id integer primary key autoincrement, event_id text, body text)`.execute(db);
+      const db = new Kysely<AnySchema>({
+        dialect: new SqliteDialect({ database: openSqlite(join(dir, 'db.sqlite')) }),
+      });
+      await sql`create table inbox (consumer text, event_id text, primary key (consumer, event_id))`.execute(
+        db,
+      );
+      await sql`create table outbox (id integer primary key autoincrement, event_id text, body text)`.execute(
+        db,
+      );
       figures.open_ms = Math.round(performance.now() - started);
       figures.rss_open_mb = mb(process.memoryUsage.rss());
       const t0 = performance.now();
       for (let i = 0; i < txCount; i++) {
         await db.transaction().execute(async (tx) => {
-          await tx.insertInto('inbox').values({ consumer: 'c', event_id: `e${i}` }).execute();
-          await tx.insertInto('outbox').values({ event_id: `o${i}`, body: '{"x":1}' }).execute();
+          await tx
+            .insertInto('inbox')
+            .values({ consumer: 'c', event_id: `e${i}` })
+            .execute();
+          await tx
+            .insertInto('outbox')
+            .values({ event_id: `o${i}`, body: '{"x":1}' })
+            .execute();
         });
       }
       figures.tx_per_s = Math.round(txCount / ((performance.now() - t0) / 1000));
@@ -47,7 +60,12 @@ async function child(candidate: Candidate, txCount: number): Promise<void> {
       const pg = new PGlite(join(dir, 'pgdata'), {
         ...(tuned
           ? {
-              postgresqlconf: ['shared_buffers=8MB', 'work_mem=1MB', 'maintenance_work_mem=4MB', 'wal_buffers=256kB'],
+              postgresqlconf: [
+                'shared_buffers=8MB',
+                'work_mem=1MB',
+                'maintenance_work_mem=4MB',
+                'wal_buffers=256kB',
+              ],
             }
           : {}),
       });

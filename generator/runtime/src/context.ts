@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { uuidv7 } from './uuid.ts';
 import { parseTraceparent, type TraceParent } from './trace.ts';
+import { uuidv7 } from './uuid.ts';
 
 /**
  * What flows from an incoming event or HTTP request to everything published while handling it.

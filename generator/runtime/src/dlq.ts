@@ -66,9 +66,9 @@ async function queueNames(url: string): Promise<string[]> {
   const management = process.env.RABBITMQ_MANAGEMENT_URL;
   if (management) {
     const base = new URL(management);
-    const auth = Buffer.from(`${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`).toString(
-      'base64',
-    );
+    const auth = Buffer.from(
+      `${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`,
+    ).toString('base64');
     base.username = '';
     base.password = '';
     const response = await fetch(new URL(`/api/queues/${encodeURIComponent(vhost)}?columns=name`, base), {
@@ -78,9 +78,13 @@ async function queueNames(url: string): Promise<string[]> {
     return ((await response.json()) as Array<{ name: string }>).map((queue) => queue.name);
   }
   try {
-    const { stdout } = await run('rabbitmqctl', ['list_queues', '-p', vhost, 'name', '--formatter', 'json', '-q'], {
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    const { stdout } = await run(
+      'rabbitmqctl',
+      ['list_queues', '-p', vhost, 'name', '--formatter', 'json', '-q'],
+      {
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
     return (JSON.parse(stdout) as Array<{ name: string }>).map((queue) => queue.name);
   } catch (error) {
     throw new KadaError(
@@ -135,7 +139,8 @@ export function summarize(message: GetMessage): DeadLetterSummary {
     error: text(headers['x-kada-error']),
     attempts: headers['x-kada-attempts'] === undefined ? undefined : Number(headers['x-kada-attempts']),
     originalRoutingKey: text(headers['x-kada-original-routing-key']) ?? death?.['routing-keys']?.[0],
-    deadLetteredAt: text(headers['x-kada-dead-lettered-at']) ?? (death?.time ? String(death.time) : undefined),
+    deadLetteredAt:
+      text(headers['x-kada-dead-lettered-at']) ?? (death?.time ? String(death.time) : undefined),
     queue: text(headers['x-kada-queue']) ?? death?.queue,
     bytes: message.content.length,
   };

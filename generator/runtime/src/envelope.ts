@@ -47,7 +47,11 @@ export function prepareEvent<T>(
   };
   const payload: unknown = descriptor.envelope ? envelope : data;
   if (!descriptor.validate(payload)) {
-    throw new KadaValidationError(descriptor.eventType, descriptor.version, validationIssues(descriptor.validate));
+    throw new KadaValidationError(
+      descriptor.eventType,
+      descriptor.version,
+      validationIssues(descriptor.validate),
+    );
   }
   return {
     envelope,

@@ -21,7 +21,11 @@ export class KadaError extends Error {
   readonly code: KadaErrorCode;
   readonly severity: ErrorSeverity;
 
-  constructor(code: KadaErrorCode, message: string, options: { cause?: unknown; severity?: ErrorSeverity } = {}) {
+  constructor(
+    code: KadaErrorCode,
+    message: string,
+    options: { cause?: unknown; severity?: ErrorSeverity } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'KadaError';
     this.code = code;

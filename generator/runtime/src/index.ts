@@ -42,6 +42,8 @@ export { createDirectSink, createOutboxSink } from './sinks.ts';
 export type { TraceParent } from './trace.ts';
 export { formatTraceparent, parseTraceparent } from './trace.ts';
 export type {
+  AnyPayload,
+  AnySchema,
   BrokerOptions,
   ConsumerDefinition,
   ConsumerHandle,

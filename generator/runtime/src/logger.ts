@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 /**
  * The default logger: JSON lines on stdout with the service name, level from LOG_LEVEL.

@@ -1,7 +1,12 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Reasons a message is dead-lettered; also the value of the `x-kada-reason` header. */
-export type DeadLetterReason = 'handler-error' | 'invalid-json' | 'validation' | 'unknown-event' | 'delivery-limit';
+export type DeadLetterReason =
+  | 'handler-error'
+  | 'invalid-json'
+  | 'validation'
+  | 'unknown-event'
+  | 'delivery-limit';
 
 /** The runtime's Prometheus metrics, registered on one registry (the service's or a new one). */
 export class RuntimeMetrics {

@@ -16,7 +16,7 @@ import type { RuntimeTables } from './db/schema.ts';
 import { amqpProperties } from './envelope.ts';
 import { describeError } from './errors.ts';
 import type { RuntimeMetrics } from './metrics.ts';
-import type { SqlDialect } from './types.ts';
+import type { AnySchema, SqlDialect } from './types.ts';
 
 export interface OutboxRelayOptions {
   pollIntervalMs: number;
@@ -53,7 +53,7 @@ export class OutboxRelay {
   dbUp = true;
 
   constructor(
-    db: Kysely<any>,
+    db: Kysely<AnySchema>,
     dialect: SqlDialect,
     broker: Broker,
     log: Logger,
@@ -139,7 +139,11 @@ export class OutboxRelay {
   }
 
   async #publishBatch(db: Db): Promise<{ published: number; failed: number; more: boolean }> {
-    const rows = (await selectUnsentQuery(db, this.#dialect, this.#options.batchSize).execute()) as OutboxRow[];
+    const rows = (await selectUnsentQuery(
+      db,
+      this.#dialect,
+      this.#options.batchSize,
+    ).execute()) as OutboxRow[];
     if (rows.length === 0) return { published: 0, failed: 0, more: false };
     const heldBack = new Set<string>();
     const batch: OutboxRow[] = [];

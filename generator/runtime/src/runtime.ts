@@ -11,6 +11,7 @@ import { RuntimeMetrics } from './metrics.ts';
 import { OutboxRelay } from './relay.ts';
 import { createDirectSink, createOutboxSink } from './sinks.ts';
 import type {
+  AnySchema,
   ConsumerDefinition,
   ConsumerHandle,
   EventSink,
@@ -32,7 +33,7 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): ServiceRun
 
 class KadaServiceRuntime implements ServiceRuntime {
   readonly service: string;
-  readonly db: Kysely<any>;
+  readonly db: Kysely<AnySchema>;
   readonly log: Logger;
   readonly metrics: RuntimeMetrics;
   readonly directSink: EventSink;
@@ -110,7 +111,7 @@ class KadaServiceRuntime implements ServiceRuntime {
     return outcome;
   }
 
-  async transaction<R>(fn: (tx: Transaction<any>, sink: EventSink) => Promise<R>): Promise<R> {
+  async transaction<R>(fn: (tx: Transaction<AnySchema>, sink: EventSink) => Promise<R>): Promise<R> {
     let wroteOutbox = false;
     const result = await this.db.transaction().execute((tx) =>
       fn(

@@ -4,7 +4,7 @@ import type { OutgoingMessage } from './broker/publisher.ts';
 import { insertOutboxQuery } from './db/outbox.ts';
 import type { RuntimeTables } from './db/schema.ts';
 import { amqpProperties, type PreparedEvent, prepareEvent } from './envelope.ts';
-import type { EventSink } from './types.ts';
+import type { AnySchema, EventSink } from './types.ts';
 
 export function toOutgoing(event: PreparedEvent): OutgoingMessage {
   const { envelope } = event;
@@ -40,7 +40,7 @@ export function createDirectSink(producer: string, broker: Broker): EventSink {
  */
 export function createOutboxSink(
   producer: string,
-  tx: Transaction<any> | Kysely<any>,
+  tx: Transaction<AnySchema> | Kysely<AnySchema>,
   onWrite: () => void,
 ): EventSink {
   const db = tx as Transaction<RuntimeTables>;

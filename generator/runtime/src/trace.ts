@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
 /** The parts of a W3C `traceparent` header (version 00). */
 export interface TraceParent {
@@ -24,11 +24,17 @@ export function formatTraceparent(trace: TraceParent): string {
   return `00-${trace.traceId}-${trace.spanId}-${trace.flags}`;
 }
 
+/** 32 random hex digits (a v4 UUID without dashes: cheap, and never all zeros). */
+function randomHex32(): string {
+  return randomUUID().replaceAll('-', '');
+}
+
 /** A child span of `parent` (same trace id, new span id), or a new sampled trace when there is none. */
 export function childTrace(parent: TraceParent | undefined): TraceParent {
   return {
-    traceId: parent?.traceId ?? randomBytes(16).toString('hex'),
-    spanId: randomBytes(8).toString('hex'),
+    traceId: parent?.traceId ?? randomHex32(),
+    // From the variant nibble on: its first digit is 8-b, so the span id is never zero.
+    spanId: randomHex32().slice(16),
     flags: parent?.flags ?? '01',
   };
 }

@@ -2,6 +2,16 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 
+/**
+ * A service's own database schema, which the runtime does not know; `any` so that a service's
+ * typed `Kysely<OrderDb>` and generated handlers fit without casts.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see above
+export type AnySchema = any;
+/** The payload type of a route as seen by the runtime: each generated handler narrows it. */
+// biome-ignore lint/suspicious/noExplicitAny: the generated route, not the runtime, knows the payload type
+export type AnyPayload = any;
+
 /** A precompiled ajv (standalone) validate function. */
 export type ValidateFunction = {
   (data: unknown): boolean;
@@ -69,7 +79,7 @@ export interface ConsumerPolicy {
   maxPriority?: number;
 }
 
-export interface HandlerContext<DB = any> {
+export interface HandlerContext<DB = AnySchema> {
   tx: Transaction<DB>;
   sink: EventSink;
   log: Logger;
@@ -79,8 +89,8 @@ export interface HandlerContext<DB = any> {
 }
 
 export interface ConsumerRoute {
-  descriptor: EventDescriptor<any>;
-  handle(event: Envelope<any>, ctx: HandlerContext<any>): Promise<void>;
+  descriptor: EventDescriptor<AnyPayload>;
+  handle(event: Envelope<AnyPayload>, ctx: HandlerContext<AnySchema>): Promise<void>;
 }
 
 export interface ConsumerDefinition {
@@ -101,7 +111,7 @@ export interface ServiceRuntimeOptions {
   service: string;
   /** Default: process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672' */
   url?: string;
-  db: Kysely<any>;
+  db: Kysely<AnySchema>;
   dialect: SqlDialect;
   logger?: Logger;
   registry?: Registry;
@@ -119,7 +129,7 @@ export interface ServiceRuntimeOptions {
 
 export interface ServiceRuntime {
   readonly service: string;
-  readonly db: Kysely<any>;
+  readonly db: Kysely<AnySchema>;
   readonly log: Logger;
   readonly registry: Registry;
   /** Connects, migrates the inbox/outbox tables, starts the outbox relay. */
@@ -127,7 +137,7 @@ export interface ServiceRuntime {
   /** Declares the queue's topology and starts consuming. */
   consume(def: ConsumerDefinition): Promise<ConsumerHandle>;
   /** For HTTP routes: state changes and outbox rows in one transaction. */
-  transaction<R>(fn: (tx: Transaction<any>, sink: EventSink) => Promise<R>): Promise<R>;
+  transaction<R>(fn: (tx: Transaction<AnySchema>, sink: EventSink) => Promise<R>): Promise<R>;
   /** Publishes with confirms right away, without the outbox. */
   readonly directSink: EventSink;
   /** Graceful: stop consuming, finish in-flight, flush the relay, close. */

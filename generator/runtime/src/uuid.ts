@@ -1,35 +1,27 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
-let lastMs = 0;
-let sequence = 0;
+/** Monotonic state for ids made in the same millisecond (per process, by design of UUIDv7). */
+const clock = { lastMs: 0, sequence: 0 };
 
 /**
- * RFC 9562 UUID version 7: 48-bit Unix milliseconds, then random bits. Within one millisecond
- * the 12-bit `rand_a` field counts up from a random start, so ids made by one process sort in
- * creation order.
+ * RFC 9562 UUID version 7: 48-bit Unix milliseconds, a 12-bit `rand_a` that counts up from a
+ * random start within one millisecond (so ids of one process sort in creation order), then the
+ * variant and 62 random bits. The random part comes from `randomUUID()`, which draws from Node's
+ * cached entropy pool and is several times faster than `randomBytes(16)` per call.
  */
 export function uuidv7(now: number = Date.now()): string {
-  const bytes = randomBytes(16);
-  if (now > lastMs) {
-    lastMs = now;
-    sequence = ((bytes[6] ?? 0) & 0x07) * 256 + (bytes[7] ?? 0);
+  const random = randomUUID(); // xxxxxxxx-xxxx-4xxx-Vxxx-xxxxxxxxxxxx, V in [89ab]
+  if (now > clock.lastMs) {
+    clock.lastMs = now;
+    clock.sequence = Number.parseInt(random.slice(15, 18), 16) & 0x7ff;
   } else {
-    sequence += 1;
-    if (sequence > 0xfff) {
-      lastMs += 1;
-      sequence = 0;
+    clock.sequence += 1;
+    if (clock.sequence > 0xfff) {
+      clock.lastMs += 1;
+      clock.sequence = 0;
     }
   }
-  const ms = lastMs;
-  bytes[0] = Math.floor(ms / 2 ** 40) & 0xff;
-  bytes[1] = Math.floor(ms / 2 ** 32) & 0xff;
-  bytes[2] = Math.floor(ms / 2 ** 24) & 0xff;
-  bytes[3] = Math.floor(ms / 2 ** 16) & 0xff;
-  bytes[4] = Math.floor(ms / 2 ** 8) & 0xff;
-  bytes[5] = ms & 0xff;
-  bytes[6] = 0x70 | ((sequence >> 8) & 0x0f);
-  bytes[7] = sequence & 0xff;
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  const ms = clock.lastMs.toString(16).padStart(12, '0');
+  const sequence = clock.sequence.toString(16).padStart(3, '0');
+  return `${ms.slice(0, 8)}-${ms.slice(8, 12)}-7${sequence}${random.slice(18)}`;
 }

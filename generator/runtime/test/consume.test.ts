@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type AnySchema,
   type ConsumerHandle,
   createServiceRuntime,
   type Envelope,
@@ -27,7 +28,7 @@ import {
   waitFor,
 } from './helpers.ts';
 
-async function createSeenTable(db: Kysely<any>): Promise<void> {
+async function createSeenTable(db: Kysely<AnySchema>): Promise<void> {
   await db.schema
     .createTable('seen')
     .ifNotExists()
@@ -82,21 +83,30 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
             {
               descriptor,
               handle: async (event: Envelope<OrderCreated>, ctx) => {
-                await ctx.tx.insertInto('seen').values({ event_id: event.eventId, order_id: event.data.orderId }).execute();
+                await ctx.tx
+                  .insertInto('seen')
+                  .values({ event_id: event.eventId, order_id: event.data.orderId })
+                  .execute();
               },
             },
           ],
         }),
       );
       const sent = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => runtime.directSink.emit(descriptor, { orderId: `o-${i}`, amount: i })),
+        Array.from({ length: 20 }, (_, i) =>
+          runtime.directSink.emit(descriptor, { orderId: `o-${i}`, amount: i }),
+        ),
       );
       const rows = await waitFor('20 handled events', async () => {
         const found = await runtime.db.selectFrom('seen').selectAll().execute();
         return found.length >= 20 ? found : undefined;
       });
       expect(new Set(rows.map((row) => row.event_id))).toEqual(new Set(sent.map((e) => e.eventId)));
-      const inbox = await runtime.db.selectFrom('processed_events').selectAll().where('consumer', '=', queue).execute();
+      const inbox = await runtime.db
+        .selectFrom('processed_events')
+        .selectAll()
+        .where('consumer', '=', queue)
+        .execute();
       expect(inbox).toHaveLength(20);
       await (handles.pop() as ConsumerHandle).stop();
       // Stopped consumer: anything unacked would be back in the queue.
@@ -118,7 +128,10 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
               handle: async (event: Envelope<OrderCreated>, ctx) => {
                 calls += 1;
                 await sleep(50);
-                await ctx.tx.insertInto('seen').values({ event_id: event.eventId, order_id: event.data.orderId }).execute();
+                await ctx.tx
+                  .insertInto('seen')
+                  .values({ event_id: event.eventId, order_id: event.data.orderId })
+                  .execute();
               },
             },
           ],
@@ -149,7 +162,9 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const downstream = unique(`chain-down-${dialect}`);
       cleanup.push(queue, downstream);
       const incoming = orderCreatedDescriptor(`${queue}.order.created.v1`);
-      const outgoing: EventDescriptor<OrderCreated> = orderCreatedDescriptor(`${downstream}.order.created.v1`);
+      const outgoing: EventDescriptor<OrderCreated> = orderCreatedDescriptor(
+        `${downstream}.order.created.v1`,
+      );
       handles.push(
         await runtime.consume({
           service: 'svc',
@@ -295,7 +310,10 @@ describe('retries and dead letters', () => {
     const model = await rawConnection();
     const channel = await model.createConfirmChannel();
     for (const body of bodies) {
-      channel.publish('domain.events', routingKey, Buffer.from(body.content), { messageId: body.id, persistent: true });
+      channel.publish('domain.events', routingKey, Buffer.from(body.content), {
+        messageId: body.id,
+        persistent: true,
+      });
     }
     await channel.waitForConfirms();
     await model.close();
@@ -306,15 +324,27 @@ describe('retries and dead letters', () => {
     });
     await handle.stop();
     expect(handled).toEqual(['g1', 'g2', 'g3', 'g4']);
-    const reasons = Object.fromEntries(dead.map((m) => [m.properties.messageId, m.properties.headers?.['x-kada-reason']]));
-    expect(reasons).toEqual({ 'bad-json': 'invalid-json', 'bad-schema': 'validation', unknown: 'unknown-event' });
+    const reasons = Object.fromEntries(
+      dead.map((m) => [m.properties.messageId, m.properties.headers?.['x-kada-reason']]),
+    );
+    expect(reasons).toEqual({
+      'bad-json': 'invalid-json',
+      'bad-schema': 'validation',
+      unknown: 'unknown-event',
+    });
     const schemaDead = dead.find((m) => m.properties.messageId === 'bad-schema');
     expect(String(schemaDead?.properties.headers?.['x-kada-error'])).toContain('/data/orderId');
     expect(schemaDead?.properties.headers?.['x-kada-attempts']).toBe(1);
     const retried = await runtime.registry.getSingleMetric('kada_messages_retried_total')?.get();
     expect(retried?.values.find((v) => v.labels.queue === queue)?.value ?? 0).toBe(0);
     const deadMetric = await runtime.registry.getSingleMetric('kada_messages_dead_lettered_total')?.get();
-    const byReason = deadMetric?.values.filter((v) => v.labels.queue === queue).map((v) => [v.labels.reason, v.value]);
-    expect(Object.fromEntries(byReason ?? [])).toEqual({ 'invalid-json': 1, validation: 1, 'unknown-event': 1 });
+    const byReason = deadMetric?.values
+      .filter((v) => v.labels.queue === queue)
+      .map((v) => [v.labels.reason, v.value]);
+    expect(Object.fromEntries(byReason ?? [])).toEqual({
+      'invalid-json': 1,
+      validation: 1,
+      'unknown-event': 1,
+    });
   });
 });

@@ -26,7 +26,9 @@ interface Child {
 }
 
 function spawnChild(config: Record<string, unknown>): Child {
-  const child = spawn(process.execPath, [fixture, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [fixture, JSON.stringify(config)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   let buffer = '';
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -61,7 +63,10 @@ async function publishOne(routingKey: string, eventId: string): Promise<void> {
     producer: 'test',
     data: { orderId: 'o-crash', amount: 1 },
   };
-  channel.publish('domain.events', routingKey, Buffer.from(JSON.stringify(body)), { messageId: eventId, persistent: true });
+  channel.publish('domain.events', routingKey, Buffer.from(JSON.stringify(body)), {
+    messageId: eventId,
+    persistent: true,
+  });
   await channel.waitForConfirms();
   await model.close();
 }
@@ -92,7 +97,14 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const queue = unique(`crash-ack-${dialect}`);
       cleanup.push({ queue, retries: 3 });
       const routingKey = `${queue}.order.created.v1`;
-      const base = { mode: 'consume', dialect, dbUrl: database.url, queue, routingKey, service: unique('svc') };
+      const base = {
+        mode: 'consume',
+        dialect,
+        dbUrl: database.url,
+        queue,
+        routingKey,
+        service: unique('svc'),
+      };
       const first = spawnChild({ ...base, crashOnAck: true });
       await waitFor('first child ready', () => first.lines.includes('ready'), 20_000);
       const eventId = `evt-${Date.now()}`;
@@ -105,7 +117,11 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       await waitFor('second child ready', () => second.lines.includes('ready'), 20_000);
       const db = database.open();
       try {
-        await waitFor('redelivery recognised as a duplicate', () => second.lines.includes(`duplicate ${eventId}`), 20_000);
+        await waitFor(
+          'redelivery recognised as a duplicate',
+          () => second.lines.includes(`duplicate ${eventId}`),
+          20_000,
+        );
         second.process.kill('SIGTERM');
         expect(await second.exited).toBe(0);
         // Unacked messages would be back in the queue once the consumer is gone.
@@ -122,7 +138,14 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const queue = unique(`crash-mid-${dialect}`);
       cleanup.push({ queue, retries: 3 });
       const routingKey = `${queue}.order.created.v1`;
-      const base = { mode: 'consume', dialect, dbUrl: database.url, queue, routingKey, service: unique('svc') };
+      const base = {
+        mode: 'consume',
+        dialect,
+        dbUrl: database.url,
+        queue,
+        routingKey,
+        service: unique('svc'),
+      };
       const first = spawnChild({ ...base, hang: true });
       await waitFor('first child ready', () => first.lines.includes('ready'), 20_000);
       const eventId = `evt-mid-${Date.now()}`;
@@ -141,7 +164,11 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       try {
         const rows = await db.selectFrom('seen').selectAll().where('event_id', '=', eventId).execute();
         expect(rows).toHaveLength(1);
-        const inbox = await db.selectFrom('processed_events').selectAll().where('event_id', '=', eventId).execute();
+        const inbox = await db
+          .selectFrom('processed_events')
+          .selectAll()
+          .where('event_id', '=', eventId)
+          .execute();
         expect(inbox).toHaveLength(1);
       } finally {
         await db.destroy();
@@ -154,7 +181,14 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const routingKey = `${queue}.order.created.v1`;
       await bindQueue(queue, routingKey);
       const service = unique('svc');
-      const child = spawnChild({ mode: 'outbox-commit-then-crash', dialect, dbUrl: database.url, queue, routingKey, service });
+      const child = spawnChild({
+        mode: 'outbox-commit-then-crash',
+        dialect,
+        dbUrl: database.url,
+        queue,
+        routingKey,
+        service,
+      });
       expect(await child.exited).toBe('SIGKILL');
       const committed = child.lines.find((line) => line.startsWith('committed '))?.slice('committed '.length);
       expect(committed).toBeDefined();
@@ -215,7 +249,9 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         expect(String(failure)).toContain('business rule says no');
         expect(emittedId).not.toBe('');
         // A committed one right after, so we know the relay ran past the rolled-back one.
-        const committed = await runtime.transaction((_tx, sink) => sink.emit(descriptor, { orderId: 'o-ok', amount: 2 }));
+        const committed = await runtime.transaction((_tx, sink) =>
+          sink.emit(descriptor, { orderId: 'o-ok', amount: 2 }),
+        );
         const got = await waitFor('the committed event', async () => {
           const messages = await drainQueue(queue);
           return messages.length > 0 ? messages : undefined;
@@ -223,9 +259,17 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         await sleep(400);
         got.push(...(await drainQueue(queue)));
         expect(got.map((m) => m.properties.messageId)).toEqual([committed.eventId]);
-        const outbox = await runtime.db.selectFrom('outbox').select('event_id').where('event_id', '=', emittedId).execute();
+        const outbox = await runtime.db
+          .selectFrom('outbox')
+          .select('event_id')
+          .where('event_id', '=', emittedId)
+          .execute();
         expect(outbox).toEqual([]);
-        const state = await runtime.db.selectFrom('seen').selectAll().where('event_id', '=', 'rolled-back').execute();
+        const state = await runtime.db
+          .selectFrom('seen')
+          .selectAll()
+          .where('event_id', '=', 'rolled-back')
+          .execute();
         expect(state).toEqual([]);
       } finally {
         await runtime.stop();

@@ -10,6 +10,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { pino } from 'pino';
 import {
+  type AnySchema,
   type ConsumerPolicy,
   type EventDescriptor,
   openSqlite,
@@ -37,10 +38,22 @@ export interface OrderCreated {
 }
 
 /** A hand-written descriptor, compiled here the way the generator compiles ajv standalone code. */
-export function orderCreatedDescriptor(routingKey: string, exchange = 'domain.events'): EventDescriptor<OrderCreated> {
+export function orderCreatedDescriptor(
+  routingKey: string,
+  exchange = 'domain.events',
+): EventDescriptor<OrderCreated> {
   const schema = {
     type: 'object',
-    required: ['eventId', 'eventType', 'version', 'occurredAt', 'correlationId', 'causationId', 'producer', 'data'],
+    required: [
+      'eventId',
+      'eventType',
+      'version',
+      'occurredAt',
+      'correlationId',
+      'causationId',
+      'producer',
+      'data',
+    ],
     properties: {
       eventId: { type: 'string', minLength: 1 },
       eventType: { const: 'order.created' },
@@ -91,7 +104,11 @@ export async function deleteQueues(queue: string, retries = 5): Promise<void> {
   try {
     const channel = await model.createChannel();
     channel.on('error', () => undefined);
-    const names = [queue, `${queue}.dlq`, ...Array.from({ length: retries }, (_, i) => `${queue}.retry.${i + 1}`)];
+    const names = [
+      queue,
+      `${queue}.dlq`,
+      ...Array.from({ length: retries }, (_, i) => `${queue}.retry.${i + 1}`),
+    ];
     for (const name of names) await channel.deleteQueue(name);
     await channel.close();
   } finally {
@@ -167,7 +184,7 @@ export async function closeConnectionsNamed(connectionName: string): Promise<num
 export interface TestDatabase {
   readonly dialect: SqlDialect;
   readonly url: string;
-  open(): Kysely<any>;
+  open(): Kysely<AnySchema>;
   drop(): Promise<void>;
 }
 
@@ -178,7 +195,7 @@ export async function createTestDatabase(dialect: 'postgres' | 'sqlite'): Promis
     return {
       dialect,
       url: path,
-      open: () => new Kysely<any>({ dialect: new SqliteDialect({ database: openSqlite(path) }) }),
+      open: () => new Kysely<AnySchema>({ dialect: new SqliteDialect({ database: openSqlite(path) }) }),
       drop: async () => rmSync(dir, { recursive: true, force: true }),
     };
   }
@@ -191,7 +208,10 @@ export async function createTestDatabase(dialect: 'postgres' | 'sqlite'): Promis
   return {
     dialect,
     url,
-    open: () => new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 5 }) }) }),
+    open: () =>
+      new Kysely<AnySchema>({
+        dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 5 }) }),
+      }),
     drop: async () => {
       const client = new pg.Client({ connectionString: `${PG_URL}/test` });
       await client.connect();

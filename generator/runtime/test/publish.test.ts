@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServiceRuntime, type KadaError, parseTraceparent, runWithContext, type ServiceRuntime } from '../src/index.ts';
+import {
+  createServiceRuntime,
+  type KadaError,
+  parseTraceparent,
+  runWithContext,
+  type ServiceRuntime,
+} from '../src/index.ts';
 import {
   AMQP_URL,
   createTestDatabase,
@@ -71,7 +77,9 @@ describe('publishing with confirms', () => {
 
   it('pipelines many publishes and confirms each', async () => {
     const sent = await Promise.all(
-      Array.from({ length: 500 }, (_, i) => runtime.directSink.emit(descriptor, { orderId: `o-${i}`, amount: i })),
+      Array.from({ length: 500 }, (_, i) =>
+        runtime.directSink.emit(descriptor, { orderId: `o-${i}`, amount: i }),
+      ),
     );
     expect(await messageCount(queue)).toBe(500);
     const ids = new Set((await drainQueue(queue)).map((m) => m.properties.messageId as string));

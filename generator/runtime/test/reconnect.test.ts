@@ -147,7 +147,10 @@ describe('publishing while the broker is unreachable', () => {
       db: database.open(),
       dialect: 'sqlite',
       logger: silentLogger,
-      broker: { publishTimeoutMs: 4000, reconnect: { initialDelayMs: 50, maxDelayMs: 300, multiplier: 2, jitter: 0.2 } },
+      broker: {
+        publishTimeoutMs: 4000,
+        reconnect: { initialDelayMs: 50, maxDelayMs: 300, multiplier: 2, jitter: 0.2 },
+      },
     });
     try {
       await runtime.start();

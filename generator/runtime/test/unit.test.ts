@@ -37,7 +37,9 @@ describe('retry and reconnect delays', () => {
   ];
   for (const { given, want } of table) {
     it(`retry ${given} waits ${want} ms`, () => {
-      expect(retryDelayMs({ maxRetries: 5, initialDelayMs: 100, multiplier: 2, maxDelayMs: 1000 }, given)).toBe(want);
+      expect(
+        retryDelayMs({ maxRetries: 5, initialDelayMs: 100, multiplier: 2, maxDelayMs: 1000 }, given),
+      ).toBe(want);
     });
   }
 
@@ -77,8 +79,9 @@ describe('prepareEvent', () => {
 
   it('builds the envelope from the current context and continues the trace with a new span', () => {
     const incoming = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
-    const event = runWithContext({ correlationId: 'corr-1', causationId: 'cause-1', traceparent: incoming }, () =>
-      prepareEvent('order', descriptor, { orderId: 'o-1', amount: 3 }),
+    const event = runWithContext(
+      { correlationId: 'corr-1', causationId: 'cause-1', traceparent: incoming },
+      () => prepareEvent('order', descriptor, { orderId: 'o-1', amount: 3 }),
     );
     expect(event.envelope).toMatchObject({
       eventType: 'order.created',
@@ -139,7 +142,9 @@ describe('queue arguments', () => {
   });
 
   it('classic with priority; quorum with priority is a config error', () => {
-    expect(mainQueueArguments(policy('q2', { queueType: 'classic', maxPriority: 5, deadLetter: false }))).toEqual({
+    expect(
+      mainQueueArguments(policy('q2', { queueType: 'classic', maxPriority: 5, deadLetter: false })),
+    ).toEqual({
       'x-max-priority': 5,
     });
     expect(() => mainQueueArguments(policy('q3', { maxPriority: 5 }))).toThrow(/priorities/);

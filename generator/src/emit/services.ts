@@ -37,6 +37,22 @@ function sameSchema(a: MessageModel, b: MessageModel | null): boolean {
   return b !== null && a.envelope === b.envelope && stableStringify(a.schema) === stableStringify(b.schema);
 }
 
+/**
+ * Event types this service sends in more than one major version, for the one-call publish of a
+ * migration: order.created v1 + v2 -> { name: 'orderCreated', versions: [v1 message, v2 message] }.
+ * A name another method already has is skipped.
+ */
+export function multiVersionSends(s: ServiceModel): { name: string; versions: MessageModel[] }[] {
+  const byType = new Map<string, MessageModel[]>();
+  for (const m of s.sends) byType.set(m.eventType, [...(byType.get(m.eventType) ?? []), m]);
+  const taken = new Set(s.sends.map((m) => descriptorName(m.key)));
+  return [...byType]
+    .filter(([, ms]) => new Set(ms.map((m) => m.version)).size > 1)
+    .map(([type, ms]) => ({ name: camelCase(type), versions: [...ms].sort((a, b) => a.version - b.version) }))
+    .filter((g) => !taken.has(g.name))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
 function emitPublisher(s: ServiceModel, opts: EmitOptions): GeneratedFile {
   const f = new GeneratedFile(`services/${s.id}/publisher.ts`, [s.file]);
   const names = publisherNames(s);
@@ -51,6 +67,20 @@ function emitPublisher(s: ServiceModel, opts: EmitOptions): GeneratedFile {
       f.print(docComment([`${m.title ?? m.name} (${m.key}).${m.summary ? ` ${m.summary}` : ''}`, pointerComment(m)]));
       f.print(`${descriptorName(m.key)}(data: ${T}, options?: ${PO}): Promise<${Env}<${T}>>;`);
     }
+    for (const g of multiVersionSends(s)) {
+      const vs = g.versions.map((m) => ({ v: `v${m.version}`, T: f.importType('../../events.ts', eventTypeName(m.key)) }));
+      const first = g.versions[0] as MessageModel;
+      f.print(
+        docComment([
+          `${first.eventType} in every version ${s.id} sends (${vs.map((x) => x.v).join(', ')}), in one call, for a migration: consumers of each version get theirs.`,
+          'The envelopes share correlation id, causation id and occurredAt; each has its own eventId.',
+          ...g.versions.map(pointerComment),
+        ]),
+      );
+      f.print(
+        `${g.name}(data: { ${vs.map((x) => `${x.v}: ${x.T}`).join('; ')} }, options?: Omit<${PO}, 'eventId'>): Promise<{ ${vs.map((x) => `${x.v}: ${Env}<${x.T}>`).join('; ')} }>;`,
+      );
+    }
   });
   f.blank();
   f.block(`export function ${names.factory}(sink: ${Sink}): ${names.iface} {`, () => {
@@ -62,6 +92,16 @@ function emitPublisher(s: ServiceModel, opts: EmitOptions): GeneratedFile {
       for (const m of sends) {
         const d = f.import('../../events.ts', `${descriptorName(m.key)}Event`);
         f.print(`${descriptorName(m.key)}: (data, options) => sink.emit(${d}, data, options),`);
+      }
+      for (const g of multiVersionSends(s)) {
+        f.block(`${g.name}: async (data, options) => {`, () => {
+          const [first, ...rest] = g.versions as [MessageModel, ...MessageModel[]];
+          const v = (m: MessageModel) => `v${m.version}`;
+          f.print(`const ${v(first)} = await sink.emit(${descriptorName(first.key)}Event, data.${v(first)}, options);`);
+          f.print(`const shared = { ...options, correlationId: ${v(first)}.correlationId, causationId: ${v(first)}.causationId, occurredAt: ${v(first)}.occurredAt };`);
+          for (const m of rest) f.print(`const ${v(m)} = await sink.emit(${descriptorName(m.key)}Event, data.${v(m)}, shared);`);
+          f.print(`return { ${g.versions.map(v).join(', ')} };`);
+        }, '},');
       }
     }, '};');
   });

@@ -18,7 +18,8 @@ export async function graphOf(specsDir: string): Promise<ContractGraph> {
   if (errors.length > 0) throw new Error(`fixture specs do not load: ${JSON.stringify(errors, null, 2)}`);
   const { graph, diagnostics } = buildModel(loaded);
   const modelErrors = diagnostics.filter((d) => d.severity === 'error');
-  if (modelErrors.length > 0) throw new Error(`fixture model has errors: ${JSON.stringify(modelErrors, null, 2)}`);
+  if (modelErrors.length > 0)
+    throw new Error(`fixture model has errors: ${JSON.stringify(modelErrors, null, 2)}`);
   return graph;
 }
 
@@ -30,7 +31,14 @@ export function fileMap(files: readonly OutputFile[]): Map<string, string> {
 export function links(htmlText: string): string[] {
   const out: string[] = [];
   for (const m of htmlText.matchAll(/\s(?:href|src)="([^"]*)"/g)) {
-    out.push((m[1] ?? '').replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>'));
+    out.push(
+      (m[1] ?? '')
+        .replace(/&amp;/g, '&')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>'),
+    );
   }
   return out;
 }
@@ -46,7 +54,10 @@ export interface BrokenLink {
 }
 
 /** Every relative link of every emitted HTML page must name an emitted file (and id, with a #fragment). */
-export function brokenLinks(files: readonly OutputFile[], allowMissing: (target: string) => boolean = () => false): BrokenLink[] {
+export function brokenLinks(
+  files: readonly OutputFile[],
+  allowMissing: (target: string) => boolean = () => false,
+): BrokenLink[] {
   const byPath = fileMap(files);
   const broken: BrokenLink[] = [];
   const check = (page: string, link: string): void => {
@@ -58,7 +69,8 @@ export function brokenLinks(files: readonly OutputFile[], allowMissing: (target:
       if (!allowMissing(target)) broken.push({ page, link, why: `no emitted file ${target}` });
       return;
     }
-    if (fragment && !ids(content).has(decodeURIComponent(fragment))) broken.push({ page, link, why: `no id "${fragment}" in ${target}` });
+    if (fragment && !ids(content).has(decodeURIComponent(fragment)))
+      broken.push({ page, link, why: `no id "${fragment}" in ${target}` });
   };
   for (const [page, content] of byPath) {
     if (!page.endsWith('.html')) continue;
@@ -66,7 +78,8 @@ export function brokenLinks(files: readonly OutputFile[], allowMissing: (target:
   }
   const index = byPath.get('docs/search-index.js');
   if (index) {
-    for (const m of index.matchAll(/"u":"([^"]*)"/g)) check('docs/search-index.js', JSON.parse(`"${m[1]}"`) as string);
+    for (const m of index.matchAll(/"u":"([^"]*)"/g))
+      check('docs/search-index.js', JSON.parse(`"${m[1]}"`) as string);
   }
   return broken;
 }
@@ -79,22 +92,33 @@ export function writeSite(dir: string, files: readonly OutputFile[]): void {
   }
 }
 
-/** The rows of the table whose rows carry `id="<prefix>-…"`: path -> the row's cells as text. */
-export function tableRows(htmlText: string, prefix: string): Map<string, string[]> {
-  const rows = new Map<string, string[]>();
+const text = (h: string): string =>
+  h
+    .replace(/<a class="anchor"[^>]*>#<\/a>/g, '')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
+
+/**
+ * The schema table whose rows carry `id="<prefix>-…"`: field path -> { column heading -> cell
+ * text }, e.g. rows.get('items[].quantity')?.Type === 'integer'.
+ */
+export function tableRows(htmlText: string, prefix: string): Map<string, Record<string, string>> {
+  const rows = new Map<string, Record<string, string>>();
+  const first = htmlText.search(new RegExp(`<tr id="${prefix}-[^"]*" data-path=`));
+  if (first < 0) return rows;
+  const tableStart = htmlText.lastIndexOf('<table', first);
+  const headings = [...htmlText.slice(tableStart, first).matchAll(/<th[^>]*>([\s\S]*?)<\/th>/g)].map((m) =>
+    text(m[1] ?? ''),
+  );
   const re = new RegExp(`<tr id="${prefix}-[^"]*" data-path="([^"]*)">([\\s\\S]*?)</tr>`, 'g');
   for (const m of htmlText.matchAll(re)) {
-    const cells = [...(m[2] ?? '').matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) =>
-      (c[1] ?? '')
-        .replace(/<a class="anchor"[^>]*>#<\/a>/g, '')
-        .replace(/<[^>]+>/g, '')
-        .replace(/&quot;/g, '"')
-        .replace(/&lt;/g, '<')
-        .replace(/&gt;/g, '>')
-        .replace(/&amp;/g, '&')
-        .trim(),
-    );
-    rows.set((m[1] ?? '').replace(/&lt;/g, '<').replace(/&gt;/g, '>'), cells);
+    const cells = [...(m[2] ?? '').matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) => text(c[1] ?? ''));
+    rows.set(text(m[1] ?? ''), Object.fromEntries(headings.map((h, i) => [h, cells[i] ?? ''])));
   }
   return rows;
 }

@@ -112,7 +112,10 @@ export async function register(
         { userId, email, name: input.name, role: input.role, registeredAt: iso(now) },
         { orderingKey: userId },
       );
-      await publish.userEmailVerificationRequestedV1({ userId, email, token, expiresAt }, { orderingKey: userId });
+      await publish.userEmailVerificationRequestedV1(
+        { userId, email, token, expiresAt },
+        { orderingKey: userId },
+      );
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw conflict();
@@ -128,7 +131,12 @@ const conflict = () =>
   });
 
 /** Lifts an expired lock (once, whoever gets there first) and emits user.unlocked. */
-async function liftExpiredLock(tx: Tx, publish: AuthPublisher, user: UsersTable, now: Date): Promise<boolean> {
+async function liftExpiredLock(
+  tx: Tx,
+  publish: AuthPublisher,
+  user: UsersTable,
+  now: Date,
+): Promise<boolean> {
   if (user.locked_until === null || user.locked_until > iso(now)) return false;
   const result = await tx
     .updateTable('users')
@@ -144,7 +152,12 @@ async function liftExpiredLock(tx: Tx, publish: AuthPublisher, user: UsersTable,
 /** Every lock that has run out is lifted and announced; returns how many. */
 export async function unlockExpired(deps: AuthDeps): Promise<number> {
   const now = deps.now();
-  const due = await deps.db.selectFrom('users').selectAll().where('locked_until', '<=', iso(now)).limit(100).execute();
+  const due = await deps.db
+    .selectFrom('users')
+    .selectAll()
+    .where('locked_until', '<=', iso(now))
+    .limit(100)
+    .execute();
   let lifted = 0;
   for (const user of due) {
     if (await deps.run((tx, publish) => liftExpiredLock(tx, publish, user, now))) lifted += 1;
@@ -172,10 +185,14 @@ export async function login(
     throw invalidCredentials();
   }
   const started = deps.now();
-  if (user.locked_until !== null && user.locked_until > iso(started)) throw lockedError(user.locked_until, started);
+  if (user.locked_until !== null && user.locked_until > iso(started))
+    throw lockedError(user.locked_until, started);
   const passwordOk = await verifyPassword(user.password_hash, input.password);
   const now = deps.now();
-  const { threshold, seconds } = { threshold: deps.config.lockoutThreshold, seconds: deps.config.lockoutSeconds };
+  const { threshold, seconds } = {
+    threshold: deps.config.lockoutThreshold,
+    seconds: deps.config.lockoutSeconds,
+  };
 
   const outcome = await deps.run(async (tx, publish): Promise<LoginOutcome> => {
     await liftExpiredLock(tx, publish, user, now);
@@ -245,7 +262,11 @@ async function rememberClient(
   userAgent: string | null,
   now: Date,
 ): Promise<boolean> {
-  const seen = await tx.selectFrom('known_logins').select(['kind', 'value_hash']).where('user_id', '=', userId).execute();
+  const seen = await tx
+    .selectFrom('known_logins')
+    .select(['kind', 'value_hash'])
+    .where('user_id', '=', userId)
+    .execute();
   const wanted = [
     { kind: 'ip' as const, value_hash: sha256(`ip:${ip}`) },
     { kind: 'ua' as const, value_hash: sha256(`ua:${userAgent ?? ''}`) },
@@ -410,7 +431,11 @@ export async function verifyEmail(deps: AuthDeps, token: string): Promise<void> 
 /** Always succeeds (no account enumeration); a known address gets user.password_reset_requested. */
 export async function requestPasswordReset(deps: AuthDeps, rawEmail: string): Promise<void> {
   const email = normalizeEmail(rawEmail);
-  const user = await deps.db.selectFrom('users').select(['id', 'email']).where('email', '=', email).executeTakeFirst();
+  const user = await deps.db
+    .selectFrom('users')
+    .select(['id', 'email'])
+    .where('email', '=', email)
+    .executeTakeFirst();
   if (!user) return;
   const now = deps.now();
   const token = randomToken();
@@ -446,7 +471,11 @@ export async function requestPasswordReset(deps: AuthDeps, rawEmail: string): Pr
  * Sets the new password, revokes every refresh token of the user, and lifts a lock (user.unlocked): proving
  * control of the mailbox is as good as waiting the lock out.
  */
-export async function confirmPasswordReset(deps: AuthDeps, token: string, newPassword: string): Promise<void> {
+export async function confirmPasswordReset(
+  deps: AuthDeps,
+  token: string,
+  newPassword: string,
+): Promise<void> {
   const pending = await deps.db
     .selectFrom('one_time_tokens')
     .select(['used_at', 'expires_at'])
@@ -489,7 +518,10 @@ export async function deleteAccount(deps: AuthDeps, userId: string): Promise<voi
     await tx.deleteFrom('known_logins').where('user_id', '=', userId).execute();
     const result = await tx.deleteFrom('users').where('id', '=', userId).executeTakeFirst();
     if (Number(result.numDeletedRows) !== 1) return false;
-    await publish.userDeletedV1({ userId, deletedAt: iso(now), reason: 'USER_REQUEST' }, { orderingKey: userId });
+    await publish.userDeletedV1(
+      { userId, deletedAt: iso(now), reason: 'USER_REQUEST' },
+      { orderingKey: userId },
+    );
     return true;
   });
   if (deleted) deps.log.info({ userId }, 'user deleted');

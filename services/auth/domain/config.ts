@@ -19,7 +19,8 @@ export function loadAuthConfig(env: Readonly<Record<string, string | undefined>>
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
     const value = Number(raw);
-    if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+    if (!Number.isInteger(value) || value <= 0)
+      throw new Error(`${name} must be a positive integer, got "${raw}"`);
     return value;
   };
   return {

@@ -44,7 +44,12 @@ async function verifyScrypt(stored: string, password: string): Promise<boolean> 
   return got.length === want.length && timingSafeEqual(got, want);
 }
 
-function scryptAsync(password: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> {
+function scryptAsync(
+  password: string,
+  salt: Buffer,
+  keyLength: number,
+  options: ScryptOptions,
+): Promise<Buffer> {
   const maxmem = 256 * (options.N ?? 16384) * (options.r ?? 8) + 1024 * 1024;
   return new Promise((resolve, reject) => {
     scrypt(password.normalize('NFKC'), salt, keyLength, { ...options, maxmem }, (error, key) =>

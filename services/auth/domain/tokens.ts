@@ -26,7 +26,9 @@ export interface AccessTokenSigner {
 
 /** Signs access tokens with the private JWK in `privateKeyFile`, read on first use. */
 export function createAccessTokenSigner(privateKeyFile: string, ttlSeconds: number): AccessTokenSigner {
-  let loaded: Promise<{ key: Awaited<ReturnType<typeof importJWK>>; alg: string; kid: string | undefined }> | undefined;
+  let loaded:
+    | Promise<{ key: Awaited<ReturnType<typeof importJWK>>; alg: string; kid: string | undefined }>
+    | undefined;
   const load = async () => {
     const jwk = JSON.parse(await readFile(privateKeyFile, 'utf8')) as JWK;
     const alg = jwk.alg ?? (jwk.kty === 'EC' ? 'ES256' : 'EdDSA');

@@ -16,7 +16,11 @@ export const migrations: Record<string, Migration> = {
         .addColumn('line_count', 'integer')
         .addColumn('updated_at', 'varchar(32)', (col) => col.notNull())
         .execute();
-      await db.schema.createIndex('dash_orders_created').on('dash_orders').columns(['created_at', 'order_id']).execute();
+      await db.schema
+        .createIndex('dash_orders_created')
+        .on('dash_orders')
+        .columns(['created_at', 'order_id'])
+        .execute();
       await db.schema
         .createTable('dash_order_sellers')
         .addColumn('order_id', 'varchar(64)', (col) => col.notNull())
@@ -41,7 +45,11 @@ export const migrations: Record<string, Migration> = {
         .addColumn('day', 'varchar(10)', (col) => col.notNull())
         .addColumn('occurred_at', 'varchar(32)', (col) => col.notNull())
         .execute();
-      await db.schema.createIndex('dash_payments_day').on('dash_payments').columns(['day', 'currency']).execute();
+      await db.schema
+        .createIndex('dash_payments_day')
+        .on('dash_payments')
+        .columns(['day', 'currency'])
+        .execute();
       await db.schema.createIndex('dash_payments_order').on('dash_payments').column('order_id').execute();
       await db.schema
         .createTable('dash_signup_days')
@@ -57,7 +65,13 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
     async down(db: Kysely<unknown>): Promise<void> {
-      for (const table of ['dash_erased_users', 'dash_signup_days', 'dash_payments', 'dash_order_sellers', 'dash_orders']) {
+      for (const table of [
+        'dash_erased_users',
+        'dash_signup_days',
+        'dash_payments',
+        'dash_order_sellers',
+        'dash_orders',
+      ]) {
         await db.schema.dropTable(table).execute();
       }
     },

@@ -20,7 +20,12 @@ const terminal = (status: OrderStatus): number => (status === 'PENDING_PAYMENT' 
  * (PAID, FAILED, CANCELLED) is never replaced by PENDING_PAYMENT, and between final statuses the
  * later event wins. An order not seen yet gets a placeholder row that order.created completes.
  */
-export async function applyOrderStatus(tx: Tx, orderId: string, status: OrderStatus, at: string): Promise<void> {
+export async function applyOrderStatus(
+  tx: Tx,
+  orderId: string,
+  status: OrderStatus,
+  at: string,
+): Promise<void> {
   const when = isoOf(at);
   const now = new Date().toISOString();
   const current = await tx
@@ -58,9 +63,20 @@ export async function applyOrderStatus(tx: Tx, orderId: string, status: OrderSta
 /** Records a money fact once per key (payment.succeeded and order.paid both report the payment). */
 export async function recordMoney(
   tx: Tx,
-  fact: { key: string; orderId: string; kind: 'payment' | 'refund'; amount: number; currency: string; at: string },
+  fact: {
+    key: string;
+    orderId: string;
+    kind: 'payment' | 'refund';
+    amount: number;
+    currency: string;
+    at: string;
+  },
 ): Promise<boolean> {
-  const existing = await tx.selectFrom('dash_payments').select('key').where('key', '=', fact.key).executeTakeFirst();
+  const existing = await tx
+    .selectFrom('dash_payments')
+    .select('key')
+    .where('key', '=', fact.key)
+    .executeTakeFirst();
   if (existing) return false;
   await tx
     .insertInto('dash_payments')
@@ -82,7 +98,11 @@ export async function recordMoney(
  * concurrent handlers do not lose counts; a concurrent first insert of the day fails on the primary
  * key and the message is retried.
  */
-export async function countSignupDay(tx: Tx, day: string, column: 'buyers' | 'sellers' | 'deleted'): Promise<void> {
+export async function countSignupDay(
+  tx: Tx,
+  day: string,
+  column: 'buyers' | 'sellers' | 'deleted',
+): Promise<void> {
   const result = await tx
     .updateTable('dash_signup_days')
     .set((eb) => ({ [column]: eb(column, '+', 1) }))

@@ -21,7 +21,11 @@ export async function orderCreated(
     line_count: items.length,
     updated_at: now,
   };
-  const existing = await tx.selectFrom('dash_orders').select('order_id').where('order_id', '=', orderId).executeTakeFirst();
+  const existing = await tx
+    .selectFrom('dash_orders')
+    .select('order_id')
+    .where('order_id', '=', orderId)
+    .executeTakeFirst();
   if (existing) {
     await tx.updateTable('dash_orders').set(facts).where('order_id', '=', orderId).execute();
   } else {

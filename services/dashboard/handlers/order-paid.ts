@@ -5,7 +5,10 @@ import { applyOrderStatus, recordMoney } from '../db/read-model.ts';
 import type { DashboardDatabase } from '../db/schema.ts';
 
 /** PAID, and the order's payment for revenue (unless payment.succeeded recorded it first). */
-export async function orderPaid(event: Envelope<OrderPaidV1>, ctx: DashboardHandlerContext<DashboardDatabase>): Promise<void> {
+export async function orderPaid(
+  event: Envelope<OrderPaidV1>,
+  ctx: DashboardHandlerContext<DashboardDatabase>,
+): Promise<void> {
   const { orderId, total, paidAt } = event.data;
   await applyOrderStatus(ctx.tx, orderId, 'PAID', paidAt);
   await recordMoney(ctx.tx, {

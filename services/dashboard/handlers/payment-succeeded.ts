@@ -1,4 +1,7 @@
-import type { DashboardHandlerContext, PaymentSucceededV1 } from '@kada/contracts/services/dashboard/index.ts';
+import type {
+  DashboardHandlerContext,
+  PaymentSucceededV1,
+} from '@kada/contracts/services/dashboard/index.ts';
 import type { Envelope } from '@kada/runtime';
 import { recordMoney } from '../db/read-model.ts';
 import type { DashboardDatabase } from '../db/schema.ts';

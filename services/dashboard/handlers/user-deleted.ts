@@ -16,7 +16,10 @@ export async function userDeleted(
   const { tx } = ctx;
   const erased = await tx.deleteFrom('dash_order_sellers').where('seller_id', '=', userId).executeTakeFirst();
   if (!(await isErased(tx, userId))) {
-    await tx.insertInto('dash_erased_users').values({ user_id: userId, erased_at: new Date().toISOString() }).execute();
+    await tx
+      .insertInto('dash_erased_users')
+      .values({ user_id: userId, erased_at: new Date().toISOString() })
+      .execute();
   }
   await countSignupDay(tx, dayOf(deletedAt), 'deleted');
   ctx.log.info({ userId, sellerRowsErased: Number(erased.numDeletedRows) }, 'user personal data erased');

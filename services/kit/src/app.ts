@@ -146,8 +146,15 @@ export interface Listening {
   close(graceMs?: number): Promise<void>;
 }
 
-/** Starts listening (port 0: any free port) and resolves once bound. */
-export function listen(app: Express, port: number, host = process.env.HOST ?? '0.0.0.0'): Promise<Listening> {
+/**
+ * Starts listening (port 0: any free port) and resolves once bound. Internal services default to loopback (only
+ * the gateway is public); env HOST overrides (e.g. 0.0.0.0 in a container).
+ */
+export function listen(
+  app: Express,
+  port: number,
+  host = process.env.HOST || '127.0.0.1',
+): Promise<Listening> {
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host, (error?: Error) => {
       if (error) {

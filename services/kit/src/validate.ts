@@ -13,10 +13,16 @@ export type AjvError = NonNullable<ReturnType<Ajv['compile']>['errors']>[number]
 
 /**
  * An ajv for OpenAPI 3.1 schemas (JSON Schema 2020-12): all errors, formats, OpenAPI's annotation keywords
- * (`example`, `discriminator`, `xml`, `externalDocs`) ignored, `format: password` accepted.
+ * (`example`, `discriminator`, `xml`, `externalDocs`) ignored, `format: password` accepted. `coerceTypes` for
+ * query, path and header parameters, which arrive as strings.
  */
-export function createAjv(): Ajv {
-  const ajv = new Ajv2020({ allErrors: true, strict: false, coerceTypes: false, useDefaults: false });
+export function createAjv(options: { coerceTypes?: boolean } = {}): Ajv {
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: false,
+    coerceTypes: options.coerceTypes ?? false,
+    useDefaults: false,
+  });
   addFormats(ajv);
   ajv.addFormat('password', true);
   return ajv;
@@ -100,7 +106,13 @@ export function loadOpenApi(file: string | URL): Record<string, unknown> {
 export function openApiSchema(doc: Record<string, unknown>, name: string): object {
   const components = (doc.components as { schemas?: Record<string, unknown> } | undefined)?.schemas ?? {};
   if (!(name in components)) throw new Error(`no components.schemas.${name} in the OpenAPI document`);
-  return { $ref: `#/$defs/${escapePointer(name)}`, $defs: rewriteRefs(components) };
+  return inlineOpenApiSchema(doc, { $ref: `#/components/schemas/${escapePointer(name)}` });
+}
+
+/** Any schema found in the document (a request body's, a parameter's), made self-contained the same way. */
+export function inlineOpenApiSchema(doc: Record<string, unknown>, schema: unknown): object {
+  const components = (doc.components as { schemas?: Record<string, unknown> } | undefined)?.schemas ?? {};
+  return { ...(rewriteRefs(schema) as object), $defs: rewriteRefs(components) };
 }
 
 function rewriteRefs(value: unknown): unknown {

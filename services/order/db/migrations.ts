@@ -4,7 +4,7 @@ import type { Migration } from 'kysely/migration';
 /** The order service's migrations (Kysely schema builder only: SQLite, PostgreSQL and SQL Server). */
 export const migrations: Record<string, Migration> = {
   '0001_orders': {
-    async up(db: Kysely<any>): Promise<void> {
+    async up(db: Kysely<unknown>): Promise<void> {
       await db.schema
         .createTable('catalogue')
         .addColumn('product_id', 'varchar(64)', (col) => col.primaryKey())
@@ -64,7 +64,7 @@ export const migrations: Record<string, Migration> = {
         .addPrimaryKeyConstraint('order_history_pk', ['order_id', 'event_id'])
         .execute();
     },
-    async down(db: Kysely<any>): Promise<void> {
+    async down(db: Kysely<unknown>): Promise<void> {
       for (const table of ['order_history', 'order_requests', 'order_lines', 'orders', 'catalogue']) {
         await db.schema.dropTable(table).execute();
       }

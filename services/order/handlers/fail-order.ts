@@ -17,7 +17,10 @@ export async function failOrder(
   const { tx, log, publish } = ctx;
   const order = await orderFor(tx, orderId, event);
   if (isTerminal(order.status)) {
-    log.info({ orderId, status: order.status, eventType: event.eventType }, 'order already ended; recorded, not applied');
+    log.info(
+      { orderId, status: order.status, eventType: event.eventType },
+      'order already ended; recorded, not applied',
+    );
     await recordHistory(tx, orderId, event, false, `order already ${order.status}`);
     return;
   }

@@ -3,7 +3,10 @@ import type { OrderDatabase } from '../db/schema.ts';
 import { orderFor, recordHistory } from './saga.ts';
 
 /** Remembers the PaymentIntent of the order (shown by GET /orders/{orderId}); never changes the status. */
-export const paymentIntentCreatedV1: OrderHandlers<OrderDatabase>['paymentIntentCreatedV1'] = async (event, ctx) => {
+export const paymentIntentCreatedV1: OrderHandlers<OrderDatabase>['paymentIntentCreatedV1'] = async (
+  event,
+  ctx,
+) => {
   const { tx, log } = ctx;
   const { orderId, paymentIntentId } = event.data;
   const order = await orderFor(tx, orderId, event);
@@ -19,5 +22,11 @@ export const paymentIntentCreatedV1: OrderHandlers<OrderDatabase>['paymentIntent
   }
   const same = order.payment_intent_id === paymentIntentId;
   if (!same) log.warn({ orderId }, 'a second PaymentIntent reported for the order; kept the first');
-  await recordHistory(tx, orderId, event, false, same ? 'duplicate' : `intent already ${order.payment_intent_id}`);
+  await recordHistory(
+    tx,
+    orderId,
+    event,
+    false,
+    same ? 'duplicate' : `intent already ${order.payment_intent_id}`,
+  );
 };

@@ -13,7 +13,11 @@ export const paymentSucceededV1: OrderHandlers<OrderDatabase>['paymentSucceededV
   if (isTerminal(order.status)) {
     const duplicate = order.status === 'PAID';
     if (duplicate) log.info({ orderId }, 'payment.succeeded for a paid order; duplicate');
-    else log.warn({ orderId, status: order.status }, 'payment.succeeded after the order ended; recorded, not applied');
+    else
+      log.warn(
+        { orderId, status: order.status },
+        'payment.succeeded after the order ended; recorded, not applied',
+      );
     await recordHistory(tx, orderId, event, false, duplicate ? 'duplicate' : `order already ${order.status}`);
     return;
   }

@@ -10,7 +10,10 @@ export const ERASED_USER_ID = '00000000-0000-0000-0000-000000000000';
  * person (user id, payment method, idempotency keys). Amounts, lines and states stay for accounting.
  * A second user.deleted finds nothing left to erase.
  */
-export const userDeletedV1: OrderHandlers<OrderDatabase>['userDeletedV1'] = async (event, { tx, log, publish }) => {
+export const userDeletedV1: OrderHandlers<OrderDatabase>['userDeletedV1'] = async (
+  event,
+  { tx, log, publish },
+) => {
   const { userId } = event.data;
   const now = new Date().toISOString();
   const pending = await tx

@@ -48,7 +48,9 @@ export async function placeOrder(
         .execute()
     ).map((row) => [row.product_id, row]),
   );
-  const unavailable = wanted.filter((line) => products.get(line.productId)?.active !== 1).map((l) => l.productId);
+  const unavailable = wanted
+    .filter((line) => products.get(line.productId)?.active !== 1)
+    .map((l) => l.productId);
   if (unavailable.length > 0) {
     throw new HttpError(
       422,
@@ -163,9 +165,14 @@ function mergeLines(items: PlaceOrderRequest['items']): Array<{ productId: strin
   const lines = [...merged].map(([productId, quantity]) => ({ productId, quantity }));
   const tooMany = lines.filter((line) => line.quantity > MAX_QUANTITY);
   if (tooMany.length > 0) {
-    throw new HttpError(422, 'Quantity too large', `At most ${MAX_QUANTITY} units of one product per order.`, {
-      productIds: tooMany.map((line) => line.productId),
-    });
+    throw new HttpError(
+      422,
+      'Quantity too large',
+      `At most ${MAX_QUANTITY} units of one product per order.`,
+      {
+        productIds: tooMany.map((line) => line.productId),
+      },
+    );
   }
   return lines;
 }

@@ -43,7 +43,11 @@ export function assertOrderId(orderId: string): void {
 }
 
 /** One of the caller's orders; 404 for an order that is not theirs, as for one that does not exist. */
-export async function getOrder(db: Kysely<OrderDatabase>, userId: string, orderId: string): Promise<OrderView> {
+export async function getOrder(
+  db: Kysely<OrderDatabase>,
+  userId: string,
+  orderId: string,
+): Promise<OrderView> {
   assertOrderId(orderId);
   const order = await db
     .selectFrom('orders')
@@ -109,7 +113,11 @@ export function parseListQuery(query: Record<string, unknown>): ListQuery {
 }
 
 /** The caller's orders, newest first, a page at a time (keyset pagination on createdAt, orderId). */
-export async function listOrders(db: Kysely<OrderDatabase>, userId: string, query: ListQuery): Promise<OrderPage> {
+export async function listOrders(
+  db: Kysely<OrderDatabase>,
+  userId: string,
+  query: ListQuery,
+): Promise<OrderPage> {
   let select = db
     .selectFrom('orders')
     .select(['order_id', 'status', 'total_amount', 'total_currency', 'created_at'])
@@ -164,7 +172,12 @@ function encodeCursor(createdAt: string, orderId: string): string {
 function decodeCursor(cursor: string): { createdAt: string; orderId: string } | undefined {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') {
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      typeof value[0] === 'string' &&
+      typeof value[1] === 'string'
+    ) {
       return { createdAt: value[0], orderId: value[1] };
     }
   } catch {

@@ -32,7 +32,13 @@ export function orderRoutes(app: Express, ctx: ServiceContext<OrderDatabase>): v
       let placed: Awaited<ReturnType<typeof placeOrder>>;
       try {
         placed = await ctx.rt.transaction((tx, sink) =>
-          placeOrder(tx as Transaction<OrderDatabase>, createOrderPublisher(sink), user.id, body, idempotencyKey),
+          placeOrder(
+            tx as Transaction<OrderDatabase>,
+            createOrderPublisher(sink),
+            user.id,
+            body,
+            idempotencyKey,
+          ),
         );
       } catch (error) {
         // Two requests with the same key at once: the second one's insert lost; answer with the first order.

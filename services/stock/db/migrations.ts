@@ -4,7 +4,7 @@ import type { Migration } from 'kysely/migration';
 /** The stock service's migrations (Kysely schema builder only: SQLite, PostgreSQL and SQL Server). */
 export const migrations: Record<string, Migration> = {
   '0001_stock': {
-    async up(db: Kysely<any>): Promise<void> {
+    async up(db: Kysely<unknown>): Promise<void> {
       await db.schema
         .createTable('stock_levels')
         .addColumn('product_id', 'varchar(64)', (col) => col.primaryKey())
@@ -37,7 +37,7 @@ export const migrations: Record<string, Migration> = {
         .addPrimaryKeyConstraint('reservation_lines_pk', ['order_id', 'product_id'])
         .execute();
     },
-    async down(db: Kysely<any>): Promise<void> {
+    async down(db: Kysely<unknown>): Promise<void> {
       await db.schema.dropTable('reservation_lines').execute();
       await db.schema.dropTable('reservations').execute();
       await db.schema.dropTable('stock_levels').execute();

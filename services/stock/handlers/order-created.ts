@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { stockQueues, type StockHandlers } from '@kada/contracts/services/stock/index.ts';
+import { type StockHandlers, stockQueues } from '@kada/contracts/services/stock/index.ts';
 import type { Transaction } from 'kysely';
 import type { StockDatabase } from '../db/schema.ts';
 import { NotYetKnownError } from './errors.ts';
@@ -69,7 +69,11 @@ export const orderCreatedV1: StockHandlers<StockDatabase>['orderCreatedV1'] = as
     } else if (await take(tx, line, now)) {
       taken.push(line);
     } else {
-      unavailable.push({ ...requested(line), available: await availableOf(tx, line.productId), why: 'OUT_OF_STOCK' });
+      unavailable.push({
+        ...requested(line),
+        available: await availableOf(tx, line.productId),
+        why: 'OUT_OF_STOCK',
+      });
     }
   }
 

@@ -13,7 +13,10 @@ export const orderPaidV1: StockHandlers<StockDatabase>['orderPaidV1'] = async (e
   if (!reservation) throw new NotYetKnownError(`no reservation for order ${orderId} yet`);
   if (reservation.status !== 'RESERVED') {
     const level = reservation.status === 'COMMITTED' ? 'info' : 'warn';
-    log[level]({ orderId, status: reservation.status }, 'order.paid for a reservation not held; not committed');
+    log[level](
+      { orderId, status: reservation.status },
+      'order.paid for a reservation not held; not committed',
+    );
     return;
   }
   const now = new Date().toISOString();

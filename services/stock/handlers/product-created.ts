@@ -5,7 +5,10 @@ import type { StockDatabase } from '../db/schema.ts';
  * A new product starts with the stock its seller declared. When a product.updated for it arrived
  * first (queues do not promise order across retries), the newer state is already there: keep it.
  */
-export const productCreatedV1: StockHandlers<StockDatabase>['productCreatedV1'] = async (event, { tx, log }) => {
+export const productCreatedV1: StockHandlers<StockDatabase>['productCreatedV1'] = async (
+  event,
+  { tx, log },
+) => {
   const { productId, sellerId, stock, createdAt } = event.data;
   const existing = await tx
     .selectFrom('stock_levels')

@@ -8,7 +8,10 @@ import type { StockDatabase } from '../db/schema.ts';
  * A rise of the declared stock adds units; a fall removes them (never below zero). Older events
  * than the state already applied are ignored.
  */
-export const productUpdatedV1: StockHandlers<StockDatabase>['productUpdatedV1'] = async (event, { tx, log }) => {
+export const productUpdatedV1: StockHandlers<StockDatabase>['productUpdatedV1'] = async (
+  event,
+  { tx, log },
+) => {
   const { productId, sellerId, stock, active, updatedAt } = event.data;
   const declaredAt = new Date(updatedAt).toISOString();
   const now = new Date().toISOString();

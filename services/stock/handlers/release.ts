@@ -39,7 +39,10 @@ export async function releaseReservation(
     return;
   }
   if (reservation.status !== 'RESERVED') {
-    log.info({ orderId: order.orderId, status: reservation.status }, 'nothing held for the order; no release');
+    log.info(
+      { orderId: order.orderId, status: reservation.status },
+      'nothing held for the order; no release',
+    );
     return;
   }
   const lines = await tx

@@ -18,11 +18,15 @@ import type {
   EventSink,
   ServiceRuntime,
 } from '@kada/runtime';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { openSqlite } from '@kada/runtime';
+import { createHttpApp, finishHttpApp, listen, type ServiceContext } from '@kada/service-kit';
+import { createTestKeys } from '@kada/service-kit/testing.ts';
+import type { Express } from 'express';
+import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import { type Migration, Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { pino } from 'pino';
-import { openSqlite } from '@kada/runtime';
+import { Registry } from 'prom-client';
 
 export type TestDialect = 'sqlite' | 'postgres';
 
@@ -65,7 +69,10 @@ export async function openTestDatabase<DB>(
       await client.end();
     };
   }
-  const { error } = await new Migrator({ db, provider: { getMigrations: async () => migrations } }).migrateToLatest();
+  const { error } = await new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+  }).migrateToLatest();
   if (error) throw error;
   return {
     db,
@@ -152,7 +159,9 @@ export async function consumerHarness<DB>(
         data,
       };
       if (!route.descriptor.validate(route.descriptor.envelope ? envelope : data)) {
-        throw new Error(`test event ${routingKey} is invalid: ${JSON.stringify(route.descriptor.validate.errors)}`);
+        throw new Error(
+          `test event ${routingKey} is invalid: ${JSON.stringify(route.descriptor.validate.errors)}`,
+        );
       }
       const sink = recordingSink(service);
       await db.transaction().execute(async (tx) => {
@@ -176,3 +185,57 @@ export function only<T>(delivery: Delivery | Envelope<unknown>[], eventType: str
 }
 
 export const dialects: TestDialect[] = ['sqlite', 'postgres'];
+
+/** The HTTP side of a service, served in-process on a free port, with a runtime whose transactions
+ * run on the test database and record emitted events (no broker needed). */
+export interface HttpHarness {
+  readonly url: string;
+  /** Events emitted by committed transactions, in order. */
+  readonly events: Envelope<unknown>[];
+  /** An access token for a user of this role (signed with the harness's test key pair). */
+  token(user: { id: string; role: 'buyer' | 'seller' | 'admin'; email?: string }): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function httpHarness<DB>(
+  service: string,
+  database: TestDatabase<DB>,
+  routes: (app: Express, ctx: ServiceContext<DB>) => void | Promise<void>,
+): Promise<HttpHarness> {
+  const keys = await createTestKeys();
+  const log = pino({ level: 'silent' });
+  const events: Envelope<unknown>[] = [];
+  const rt = {
+    service,
+    db: database.db,
+    log,
+    registry: new Registry(),
+    async transaction<R>(fn: (tx: Transaction<DB>, sink: EventSink) => Promise<R>): Promise<R> {
+      const sink = recordingSink(service);
+      const result = await database.db.transaction().execute((tx) => fn(tx, sink));
+      events.push(...sink.events);
+      return result;
+    },
+  } as unknown as ServiceRuntime;
+  const ctx: ServiceContext<DB> = {
+    name: service,
+    rt,
+    db: database.db,
+    dialect: database.dialect,
+    log,
+    config: { port: 0, jwt: keys.jwt, bodyLimit: '100kb', env: {} },
+  };
+  const app = createHttpApp({ name: service, log, registry: rt.registry });
+  await routes(app, ctx);
+  finishHttpApp(app, log);
+  const http = await listen(app, 0, '127.0.0.1');
+  return {
+    url: `http://127.0.0.1:${http.port}`,
+    events,
+    token: (user) => keys.sign({ email: `${user.id}@example.test`, ...user }),
+    async close() {
+      await http.close(100);
+      keys.cleanup();
+    },
+  };
+}

@@ -96,7 +96,11 @@ for (const dialect of dialects) {
     }
 
     async function reservation(orderId: string) {
-      return database.db.selectFrom('reservations').selectAll().where('order_id', '=', orderId).executeTakeFirst();
+      return database.db
+        .selectFrom('reservations')
+        .selectAll()
+        .where('order_id', '=', orderId)
+        .executeTakeFirst();
     }
 
     it('consumes exactly the events of its contract', () => {
@@ -162,7 +166,10 @@ for (const dialect of dialects) {
       );
       expect(await level(a)).toMatchObject({ available: 3, reserved: 2 });
       expect(await level(b)).toMatchObject({ available: 0, reserved: 2 });
-      expect(await reservation(orderId)).toMatchObject({ status: 'RESERVED', reservation_id: reserved.reservationId });
+      expect(await reservation(orderId)).toMatchObject({
+        status: 'RESERVED',
+        reservation_id: reserved.reservationId,
+      });
 
       // The same order again (e.g. re-published with a new event id): no second reservation.
       const again = await stock.deliver('order.created.v1', order);
@@ -201,7 +208,10 @@ for (const dialect of dialects) {
       const p = randomUUID();
       await stock.deliver('product.created.v1', productCreated(p, 5));
       await stock.deliver('product.updated.v1', productUpdated(p, 5, '2025-06-02T00:00:00.000Z', false));
-      const delivery = await stock.deliver('order.created.v1', orderCreated(randomUUID(), [{ productId: p, quantity: 1 }]));
+      const delivery = await stock.deliver(
+        'order.created.v1',
+        orderCreated(randomUUID(), [{ productId: p, quantity: 1 }]),
+      );
       expect(only<StockRejectedV1>(delivery, 'stock.rejected').reason).toBe('PRODUCT_INACTIVE');
       expect(await level(p)).toMatchObject({ available: 5, reserved: 0 });
     });
@@ -210,7 +220,9 @@ for (const dialect of dialects) {
       const p = randomUUID();
       const orderId = randomUUID();
       const order = orderCreated(orderId, [{ productId: p, quantity: 1 }]);
-      await expect(stock.deliver('order.created.v1', order, { attempt: 1 })).rejects.toBeInstanceOf(NotYetKnownError);
+      await expect(stock.deliver('order.created.v1', order, { attempt: 1 })).rejects.toBeInstanceOf(
+        NotYetKnownError,
+      );
       expect(await reservation(orderId)).toBeUndefined();
 
       const last = await stock.deliver('order.created.v1', order, { attempt: 4 });
@@ -229,13 +241,25 @@ for (const dialect of dialects) {
         'stock.reserved',
       );
 
-      const released = only<StockReleasedV1>(await stock.deliver('order.failed.v1', orderEnded(orderId)), 'stock.released');
-      expect(released).toMatchObject({ orderId, reservationId: reserved.reservationId, reason: 'ORDER_FAILED' });
+      const released = only<StockReleasedV1>(
+        await stock.deliver('order.failed.v1', orderEnded(orderId)),
+        'stock.released',
+      );
+      expect(released).toMatchObject({
+        orderId,
+        reservationId: reserved.reservationId,
+        reason: 'ORDER_FAILED',
+      });
       expect(await level(p)).toMatchObject({ available: 3, reserved: 0 });
 
       // Duplicate (or an order.cancelled after it): nothing more is given back.
       expect((await stock.deliver('order.failed.v1', orderEnded(orderId))).emitted).toEqual([]);
-      const cancelled = { orderId, userId: buyer, cancelledAt: new Date().toISOString(), reason: 'USER_REQUEST' };
+      const cancelled = {
+        orderId,
+        userId: buyer,
+        cancelledAt: new Date().toISOString(),
+        reason: 'USER_REQUEST',
+      };
       expect((await stock.deliver('order.cancelled.v1', cancelled)).emitted).toEqual([]);
       expect(await level(p)).toMatchObject({ available: 3, reserved: 0 });
 
@@ -250,11 +274,19 @@ for (const dialect of dialects) {
       const p = randomUUID();
       await stock.deliver('product.created.v1', productCreated(p, 3));
       const orderId = randomUUID();
-      const cancelled = { orderId, userId: buyer, cancelledAt: new Date().toISOString(), reason: 'USER_DELETED' };
+      const cancelled = {
+        orderId,
+        userId: buyer,
+        cancelledAt: new Date().toISOString(),
+        reason: 'USER_DELETED',
+      };
       expect((await stock.deliver('order.cancelled.v1', cancelled)).emitted).toEqual([]);
       expect(await reservation(orderId)).toMatchObject({ status: 'VOIDED' });
 
-      const late = await stock.deliver('order.created.v1', orderCreated(orderId, [{ productId: p, quantity: 1 }]));
+      const late = await stock.deliver(
+        'order.created.v1',
+        orderCreated(orderId, [{ productId: p, quantity: 1 }]),
+      );
       expect(late.emitted).toEqual([]);
       expect(await level(p)).toMatchObject({ available: 3, reserved: 0 });
     });
@@ -280,7 +312,12 @@ for (const dialect of dialects) {
       expect(await reservation(orderId)).toMatchObject({ status: 'COMMITTED' });
 
       await stock.deliver('order.paid.v1', paid);
-      const cancelled = { orderId, userId: buyer, cancelledAt: new Date().toISOString(), reason: 'ADMIN_ACTION' };
+      const cancelled = {
+        orderId,
+        userId: buyer,
+        cancelledAt: new Date().toISOString(),
+        reason: 'ADMIN_ACTION',
+      };
       expect((await stock.deliver('order.cancelled.v1', cancelled)).emitted).toEqual([]);
       expect(await level(p)).toMatchObject({ available: 1, reserved: 0, sold: 2 });
 
@@ -346,8 +383,12 @@ describe('stock under concurrent orders (postgres)', () => {
         ),
       ),
     );
-    const reservedCount = deliveries.filter((d) => d.emitted.some((e) => e.eventType === 'stock.reserved')).length;
-    const rejectedCount = deliveries.filter((d) => d.emitted.some((e) => e.eventType === 'stock.rejected')).length;
+    const reservedCount = deliveries.filter((d) =>
+      d.emitted.some((e) => e.eventType === 'stock.reserved'),
+    ).length;
+    const rejectedCount = deliveries.filter((d) =>
+      d.emitted.some((e) => e.eventType === 'stock.rejected'),
+    ).length;
     expect(reservedCount).toBe(5);
     expect(rejectedCount).toBe(7);
     for (const productId of [a, b]) {

@@ -43,7 +43,8 @@ export class Broker {
    * to a missing exchange would close the channel with every message in flight on it.
    */
   publish(message: OutgoingMessage): Promise<void> {
-    if (message.exchange === '' || this.#declared.has(message.exchange)) return this.publisher.publish(message);
+    if (message.exchange === '' || this.#declared.has(message.exchange))
+      return this.publisher.publish(message);
     return this.ensureExchange(message.exchange).then(() => this.publisher.publish(message));
   }
 
@@ -63,7 +64,9 @@ export class Broker {
   async #declareExchange(exchange: string): Promise<void> {
     const model: ChannelModel = await this.connection.whenUp(this.connection.options.publishTimeoutMs);
     const channel = await model.createChannel();
-    channel.on('error', (error: Error) => this.#log.warn({ err: describeError(error), exchange }, 'declare failed'));
+    channel.on('error', (error: Error) =>
+      this.#log.warn({ err: describeError(error), exchange }, 'declare failed'),
+    );
     try {
       await declareExchange(channel, exchange);
     } finally {

@@ -8,9 +8,7 @@ import type { BrokerOptions } from '../types.ts';
 export const DEFAULT_BROKER_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
 /** The one place where broker options get their defaults. */
-export function brokerDefaults(
-  options: Partial<BrokerOptions> & { service: string },
-): BrokerOptions {
+export function brokerDefaults(options: Partial<BrokerOptions> & { service: string }): BrokerOptions {
   return {
     url: options.url ?? process.env.RABBITMQ_URL ?? DEFAULT_BROKER_URL,
     service: options.service,
@@ -25,7 +23,11 @@ export function brokerDefaults(
 }
 
 /** Delay before reconnect attempt `attempt` (1-based): capped exponential backoff with +-jitter. */
-export function reconnectDelay(attempt: number, policy: BrokerOptions['reconnect'], random = Math.random): number {
+export function reconnectDelay(
+  attempt: number,
+  policy: BrokerOptions['reconnect'],
+  random = Math.random,
+): number {
   const base = Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.multiplier ** (attempt - 1));
   const spread = base * policy.jitter;
   return Math.max(0, Math.round(base - spread + random() * 2 * spread));

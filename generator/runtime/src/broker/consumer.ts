@@ -62,6 +62,14 @@ export class QueueConsumer implements ConsumerHandle {
   #stopped: Promise<void> | undefined;
   #idleWaiters: Array<() => void> = [];
   #resetupTimer: NodeJS.Timeout | undefined;
+  /** Metric children bound to this queue once, instead of hashing labels per message. */
+  readonly #counters: {
+    consumed: { inc(): void };
+    succeeded: { inc(): void };
+    retried: { inc(): void };
+    duplicates: { inc(): void };
+    duration: { startTimer(): () => number };
+  };
   readonly #onConnected = (model: ChannelModel): void => {
     void this.#setup(model).catch((error: unknown) => this.#setupFailed(model, error));
   };
@@ -92,7 +100,8 @@ export class QueueConsumer implements ConsumerHandle {
     this.#metrics = metrics;
     for (const route of definition.routes) {
       const { descriptor } = route;
-      if (descriptor.envelope) this.#envelopeRoutes.set(`${descriptor.eventType}\u0000${descriptor.version}`, route);
+      if (descriptor.envelope)
+        this.#envelopeRoutes.set(`${descriptor.eventType}\u0000${descriptor.version}`, route);
       else this.#bareRoutes.set(descriptor.routingKey, route);
     }
   }
@@ -132,7 +141,9 @@ export class QueueConsumer implements ConsumerHandle {
   async #setup(model: ChannelModel): Promise<void> {
     if (this.#stopping) return;
     const channel = await model.createChannel();
-    channel.on('error', (error: Error) => this.#log.warn({ err: describeError(error) }, 'consumer channel error'));
+    channel.on('error', (error: Error) =>
+      this.#log.warn({ err: describeError(error) }, 'consumer channel error'),
+    );
     channel.once('close', () => {
       if (this.#channel !== channel) return;
       this.#channel = undefined;
@@ -145,10 +156,14 @@ export class QueueConsumer implements ConsumerHandle {
       await channel.prefetch(this.#definition.policy.prefetch);
     } catch (error) {
       await channel.close().catch(() => undefined);
-      throw new KadaError('KADA_CONFIG', `cannot declare topology of ${this.queue}: ${describeError(error)}`, {
-        cause: error,
-        severity: 'channel',
-      });
+      throw new KadaError(
+        'KADA_CONFIG',
+        `cannot declare topology of ${this.queue}: ${describeError(error)}`,
+        {
+          cause: error,
+          severity: 'channel',
+        },
+      );
     }
     if (this.#stopping) {
       await channel.close().catch(() => undefined);
@@ -215,7 +230,7 @@ export class QueueConsumer implements ConsumerHandle {
     const { message } = pending;
     const { policy } = this.#definition;
     const queue = this.queue;
-    this.#metrics.consumed.inc({ queue });
+    this.#counters.consumed.inc();
     const headers: MessagePropertyHeaders = message.properties.headers ?? {};
     const attempt = positiveInteger(headers['x-kada-attempt']) ?? 1;
     const originalRoutingKey = String(headers['x-kada-original-routing-key'] ?? message.fields.routingKey);
@@ -245,15 +260,17 @@ export class QueueConsumer implements ConsumerHandle {
     }
     const envelope = descriptor.envelope ? (body as Envelope<unknown>) : bareEnvelope(message, route, body);
     const trace = parseTraceparent(headers.traceparent);
-    const log = this.#log.child({
-      eventId: envelope.eventId,
-      eventType: envelope.eventType,
-      correlationId: envelope.correlationId,
-      causationId: envelope.causationId,
-      traceId: trace?.traceId,
-      attempt,
-    });
-    const stopTimer = this.#metrics.handlerDuration.startTimer({ queue });
+    const log = lazyLogger(() =>
+      this.#log.child({
+        eventId: envelope.eventId,
+        eventType: envelope.eventType,
+        correlationId: envelope.correlationId,
+        causationId: envelope.causationId,
+        traceId: trace?.traceId,
+        attempt,
+      }),
+    );
+    const stopTimer = this.#counters.duration.startTimer();
     let outcome: DeliveryOutcome;
     try {
       outcome = await runWithContext(
@@ -271,11 +288,11 @@ export class QueueConsumer implements ConsumerHandle {
     }
     stopTimer();
     if (outcome === 'duplicate') {
-      this.#metrics.duplicates.inc({ queue });
+      this.#counters.duplicates.inc();
       log.info('duplicate delivery acknowledged without running the handler');
     }
     this.#settle(pending, 'ack');
-    this.#metrics.succeeded.inc({ queue });
+    this.#counters.succeeded.inc();
   }
 
   #findRoute(body: unknown, routingKey: string): ConsumerRoute | undefined {
@@ -303,7 +320,7 @@ export class QueueConsumer implements ConsumerHandle {
     } catch (publishError) {
       return this.#copyFailed(pending, publishError);
     }
-    this.#metrics.retried.inc({ queue: this.queue });
+    this.#counters.retried.inc();
     this.#settle(pending, 'ack');
   }
 
@@ -366,6 +383,21 @@ export class QueueConsumer implements ConsumerHandle {
   }
 }
 
+/**
+ * A logger whose bindings are built on first use: most deliveries log nothing, and a pino child
+ * costs a serialization of its bindings.
+ */
+function lazyLogger(create: () => Logger): Logger {
+  let logger: Logger | undefined;
+  return new Proxy({} as Logger, {
+    get(_target, property) {
+      logger ??= create();
+      const value: unknown = Reflect.get(logger, property, logger);
+      return typeof value === 'function' ? value.bind(logger) : value;
+    },
+  });
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -380,7 +412,8 @@ function truncate(text: string, max = MAX_ERROR_HEADER): string {
 }
 
 function describeEvent(body: unknown, routingKey: string): string {
-  if (isRecord(body) && typeof body.eventType === 'string') return `${body.eventType} v${String(body.version)}`;
+  if (isRecord(body) && typeof body.eventType === 'string')
+    return `${body.eventType} v${String(body.version)}`;
   return `routing key ${routingKey}`;
 }
 
@@ -392,7 +425,9 @@ function bareEnvelope(message: ConsumeMessage, route: ConsumerRoute, body: unkno
     eventId,
     eventType: route.descriptor.eventType,
     version: route.descriptor.version,
-    occurredAt: new Date(typeof properties.timestamp === 'number' ? properties.timestamp * 1000 : Date.now()).toISOString(),
+    occurredAt: new Date(
+      typeof properties.timestamp === 'number' ? properties.timestamp * 1000 : Date.now(),
+    ).toISOString(),
     correlationId: typeof properties.correlationId === 'string' ? properties.correlationId : eventId,
     causationId: null,
     producer: typeof properties.appId === 'string' ? properties.appId : 'unknown',
@@ -400,10 +435,9 @@ function bareEnvelope(message: ConsumeMessage, route: ConsumerRoute, body: unkno
   };
 }
 
-export function copyHeaders(message: { properties: { headers?: MessagePropertyHeaders | undefined } }): Record<
-  string,
-  unknown
-> {
+export function copyHeaders(message: {
+  properties: { headers?: MessagePropertyHeaders | undefined };
+}): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(message.properties.headers ?? {})) {
     if (!BROKER_HEADERS.test(key)) copy[key] = value;
@@ -412,7 +446,9 @@ export function copyHeaders(message: { properties: { headers?: MessagePropertyHe
 }
 
 /** The original message's properties for a re-published copy (messageId kept; userId dropped). */
-export function copyProperties(message: ConsumeMessage | { properties: ConsumeMessage['properties'] }): Options.Publish & {
+export function copyProperties(
+  message: ConsumeMessage | { properties: ConsumeMessage['properties'] },
+): Options.Publish & {
   messageId: string;
 } {
   const p = message.properties;

@@ -107,7 +107,8 @@ export class ConfirmPublisher {
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#sweeper);
-    for (const request of this.#queue) this.#settle(request, new KadaError('KADA_STOPPED', 'publisher closed'));
+    for (const request of this.#queue)
+      this.#settle(request, new KadaError('KADA_STOPPED', 'publisher closed'));
     this.#queue = [];
     const channel = this.#channel;
     this.#channel = undefined;
@@ -119,7 +120,9 @@ export class ConfirmPublisher {
     this.#opening = (async () => {
       try {
         const channel = await model.createConfirmChannel();
-        channel.on('error', (error: Error) => this.#log.warn({ err: describeError(error) }, 'publish channel error'));
+        channel.on('error', (error: Error) =>
+          this.#log.warn({ err: describeError(error) }, 'publish channel error'),
+        );
         channel.on('return', (returned: Message) => this.#onReturn(returned));
         channel.on('drain', () => {
           this.#writable = true;
@@ -200,7 +203,9 @@ export class ConfirmPublisher {
     } else if (error instanceof Error && error.message === 'message nacked') {
       this.#settle(
         request,
-        new KadaError('KADA_PUBLISH_NACKED', `broker nacked ${request.properties.messageId}`, { cause: error }),
+        new KadaError('KADA_PUBLISH_NACKED', `broker nacked ${request.properties.messageId}`, {
+          cause: error,
+        }),
       );
     } else {
       // Channel or connection lost before the confirm: we do not know whether the broker has it.

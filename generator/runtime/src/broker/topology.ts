@@ -22,7 +22,10 @@ export function mainQueueArguments(policy: ConsumerPolicy): Record<string, unkno
   const args: Record<string, unknown> = {};
   if (policy.queueType === 'quorum') {
     if (policy.maxPriority !== undefined) {
-      throw new KadaError('KADA_CONFIG', `queue ${policy.queue}: quorum queues have no priorities on RabbitMQ 3.10`);
+      throw new KadaError(
+        'KADA_CONFIG',
+        `queue ${policy.queue}: quorum queues have no priorities on RabbitMQ 3.10`,
+      );
     }
     args['x-queue-type'] = 'quorum';
     args['x-delivery-limit'] = policy.deliveryLimit;

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { Kysely, MssqlDialect, PostgresDialect, SqliteDialect } from 'kysely';
 import { KadaError } from '../errors.ts';
-import type { SqlDialect } from '../types.ts';
+import type { AnySchema, SqlDialect } from '../types.ts';
 import { openSqlite } from './sqlite.ts';
 
 export interface OpenDatabaseOptions {
@@ -23,19 +23,22 @@ export function dialectOf(url: string): SqlDialect {
  */
 export async function openDatabase(
   options: OpenDatabaseOptions,
-): Promise<{ db: Kysely<any>; dialect: SqlDialect }> {
+): Promise<{ db: Kysely<AnySchema>; dialect: SqlDialect }> {
   const url = options.url ?? process.env.DATABASE_URL ?? resolve('.data', options.service, 'db.sqlite');
   const dialect = dialectOf(url);
   if (dialect === 'postgres') {
     const { default: pg } = await import('pg');
     const pool = new pg.Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_MAX ?? 10) });
-    return { db: new Kysely<any>({ dialect: new PostgresDialect({ pool }) }), dialect };
+    return { db: new Kysely<AnySchema>({ dialect: new PostgresDialect({ pool }) }), dialect };
   }
   if (dialect === 'mssql') {
-    return { db: new Kysely<any>({ dialect: await mssqlDialect(url) }), dialect };
+    return { db: new Kysely<AnySchema>({ dialect: await mssqlDialect(url) }), dialect };
   }
   const path = url.startsWith('sqlite:') ? url.replace(/^sqlite:(\/\/)?/, '') : url;
-  return { db: new Kysely<any>({ dialect: new SqliteDialect({ database: openSqlite(path) }) }), dialect };
+  return {
+    db: new Kysely<AnySchema>({ dialect: new SqliteDialect({ database: openSqlite(path) }) }),
+    dialect,
+  };
 }
 
 /** `mssql://user:password@host:1433/database?encrypt=true&trustServerCertificate=true` */

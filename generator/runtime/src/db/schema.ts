@@ -1,7 +1,7 @@
 import { type Generated, type Kysely, sql } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import { KadaError } from '../errors.ts';
-import type { SqlDialect } from '../types.ts';
+import type { AnySchema, SqlDialect } from '../types.ts';
 
 /** The inbox: one row per (consumer queue, event) handled; written in the handler's transaction. */
 export interface ProcessedEventsTable {
@@ -54,7 +54,7 @@ function longText(dialect: SqlDialect) {
 export function runtimeMigrations(dialect: SqlDialect): Record<string, Migration> {
   return {
     '0001_inbox_outbox': {
-      async up(db: Kysely<any>): Promise<void> {
+      async up(db: Kysely<AnySchema>): Promise<void> {
         await db.schema
           .createTable('processed_events')
           .addColumn('consumer', 'varchar(200)', (col) => col.notNull())
@@ -91,7 +91,7 @@ export function runtimeMigrations(dialect: SqlDialect): Record<string, Migration
           .execute();
         await db.schema.createIndex('outbox_unsent').on('outbox').columns(['sent_at', 'id']).execute();
       },
-      async down(db: Kysely<any>): Promise<void> {
+      async down(db: Kysely<AnySchema>): Promise<void> {
         await db.schema.dropTable('outbox').execute();
         await db.schema.dropTable('processed_events').execute();
       },
@@ -100,7 +100,7 @@ export function runtimeMigrations(dialect: SqlDialect): Record<string, Migration
 }
 
 /** Creates or upgrades `processed_events` and `outbox` (idempotent; safe from several processes). */
-export async function migrateRuntimeTables(db: Kysely<any>, dialect: SqlDialect): Promise<void> {
+export async function migrateRuntimeTables(db: Kysely<AnySchema>, dialect: SqlDialect): Promise<void> {
   const migrations = runtimeMigrations(dialect);
   const provider: MigrationProvider = { getMigrations: async () => migrations };
   const migrator = new Migrator({

@@ -32,7 +32,7 @@ const CSS = `:root {
   --json-str: #137333;
   --json-num: #a64d00;
   --json-lit: #8a2be2;
-  --sidebar-w: 17rem;
+  --sidebar-w: 16rem;
 }
 @media (prefers-color-scheme: dark) {
   :root {
@@ -87,22 +87,22 @@ a:focus-visible, button:focus-visible, input:focus-visible { outline: 2px solid 
 .sidebar li a { display: block; padding: 0.12rem 0.45rem; border-radius: 5px; color: var(--fg); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .sidebar li a:hover { background: var(--accent-soft); text-decoration: none; }
 .sidebar li a[aria-current="page"] { background: var(--accent-soft); color: var(--accent); font-weight: 600; }
-.sidebar .nav-events code { font-size: 0.82rem; }
+.sidebar code { font-size: 0.82rem; background: none; padding: 0; }
 .search { position: relative; }
 .search input {
   width: 100%; padding: 0.45rem 0.6rem; border: 1px solid var(--border); border-radius: 6px;
   background: var(--bg); color: var(--fg); font: inherit;
 }
 #search-results {
-  position: absolute; z-index: 5; left: 0; width: 28rem; max-width: calc(100vw - 2rem); max-height: 70vh; overflow-y: auto;
+  position: absolute; z-index: 5; left: 0; width: 100%; max-height: 70vh; overflow-y: auto;
   background: var(--bg); border: 1px solid var(--border); border-radius: 8px; box-shadow: 0 8px 24px rgba(0,0,0,.18);
   list-style: none; margin: 0.3rem 0 0; padding: 0.3rem;
 }
 #search-results li a { display: block; padding: 0.35rem 0.5rem; border-radius: 5px; color: var(--fg); white-space: normal; }
 #search-results li[aria-selected="true"] a, #search-results li a:hover { background: var(--accent-soft); text-decoration: none; }
-#search-results .kind { display: inline-block; min-width: 4.8rem; font-size: 0.72rem; text-transform: uppercase; letter-spacing: 0.04em; color: var(--fg-soft); }
-#search-results .title { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.86rem; }
-#search-results .detail { display: block; font-size: 0.8rem; color: var(--fg-soft); margin-left: 4.8rem; }
+#search-results .kind { display: block; font-size: 0.72rem; text-transform: uppercase; letter-spacing: 0.04em; color: var(--fg-soft); }
+#search-results .title { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.84rem; overflow-wrap: anywhere; }
+#search-results .detail { display: block; font-size: 0.78rem; color: var(--fg-soft); }
 #search-results .none { padding: 0.4rem 0.5rem; color: var(--fg-soft); }
 main { padding: 1.5rem 2.5rem 4rem; max-width: 84rem; min-width: 0; }
 .page-head .kicker { margin: 0; text-transform: uppercase; letter-spacing: 0.08em; font-size: 0.75rem; color: var(--fg-soft); }
@@ -135,7 +135,9 @@ table.schema td.field .name { font-weight: 600; }
 table.schema td.field .anchor { position: absolute; left: calc(var(--depth, 0) * 1.3rem - 0.3rem); opacity: 0; color: var(--fg-soft); }
 table.schema tr:hover td.field .anchor, table.schema td.field .anchor:focus { opacity: 1; }
 table.schema td.field code { background: none; padding: 0; }
-table.schema td.desc { min-width: 14rem; }
+table.schema { font-size: 0.86rem; }
+table.schema thead th { white-space: normal; }
+table.schema td.desc { min-width: 11rem; }
 table.schema tr:target { background: var(--accent-soft); }
 .note { color: var(--fg-soft); }
 pre.json { background: var(--bg-code); border: 1px solid var(--border); border-radius: 8px; padding: 0.8rem 1rem; overflow-x: auto; line-height: 1.45; }
@@ -160,10 +162,11 @@ details.wire summary { cursor: pointer; color: var(--accent); }
 .flow-toolbar { display: flex; justify-content: flex-end; }
 .flow-toolbar button { font: inherit; font-size: 0.85rem; padding: 0.25rem 0.7rem; border: 1px solid var(--border); border-radius: 6px; background: var(--bg-soft); color: var(--fg); cursor: pointer; }
 .flow-wrap { margin: 0.5rem 0 1rem; overflow: auto; border: 1px solid var(--border); border-radius: 10px; background: var(--bg-soft); }
-.flow-wrap.fit svg { width: 100%; height: auto; }
+.flow-wrap.fit svg { max-width: 100%; height: auto; }
 svg.flow { display: block; }
 svg.flow .edge { fill: none; stroke: var(--edge); stroke-width: 1.4; transition: opacity .15s; }
 svg.flow .edge.back { stroke-dasharray: 5 4; }
+svg.flow .edge.long { opacity: 0.45; stroke-width: 1; }
 svg.flow #flow-arrow path { fill: var(--edge); }
 svg.flow .node rect { stroke-width: 1.5; transition: opacity .15s; }
 svg.flow .node.service rect { fill: var(--svc-bg); stroke: var(--svc-border); }
@@ -173,6 +176,7 @@ svg.flow .node.service text { font: 600 13px system-ui, -apple-system, "Segoe UI
 svg.flow .node.event text { font: 11px ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; }
 svg.flow .node:hover rect, svg.flow .node:focus rect { stroke-width: 3; }
 svg.flow.focus .edge:not(.hot) { opacity: 0.1; }
+svg.flow.focus .edge.hot { opacity: 1; }
 svg.flow.focus .node:not(.hot) { opacity: 0.3; }
 svg.flow .edge.hot { stroke: var(--accent); stroke-width: 2.2; }
 .change h2 { font-size: 1.1rem; }
@@ -215,6 +219,12 @@ const SEARCH_JS = `(function () {
       for (var j = 0; j < tokens.length; j++) if (hay.indexOf(tokens[j]) < 0) { ok = false; break; }
       if (!ok) continue;
       var score = t === query ? 0 : t.indexOf(query) === 0 ? 1 : t.indexOf(query) >= 0 ? 2 : 3;
+      if (score === 3) {
+        // More query words in the title rank higher than words found only in the detail.
+        var inTitle = 0;
+        for (var w = 0; w < tokens.length; w++) if (t.indexOf(tokens[w]) >= 0) inTitle++;
+        score -= (0.9 * inTitle) / tokens.length;
+      }
       hits.push({ e: e, s: score + (weight[e.k] || 0.5) });
     }
     hits.sort(function (a, b) { return a.s - b.s || a.e.t.length - b.e.t.length || (a.e.t < b.e.t ? -1 : a.e.t > b.e.t ? 1 : 0); });
@@ -340,11 +350,14 @@ const GRAPH_JS = `(function () {
   var button = document.querySelector('.flow-fit');
   var wrap = document.querySelector('.flow-wrap');
   if (button && wrap) {
-    button.addEventListener('click', function () {
-      var fit = wrap.classList.toggle('fit');
+    var setFit = function (fit) {
+      wrap.classList.toggle('fit', fit);
       button.setAttribute('aria-pressed', fit ? 'true' : 'false');
       button.textContent = fit ? 'Actual size' : 'Fit to width';
-    });
+    };
+    button.addEventListener('click', function () { setFit(!wrap.classList.contains('fit')); });
+    // Start fitted when that keeps the labels readable (shrinks by at most a third).
+    setFit(svg.width.baseVal.value <= wrap.clientWidth * 1.5);
   }
 })();
 `;

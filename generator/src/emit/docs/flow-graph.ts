@@ -233,7 +233,9 @@ export function renderFlowSvg(layout: FlowLayout, links: FlowLinks): Html {
   const edges = layout.edges.map((e) => {
     const a = byId.get(e.from) as FlowNode;
     const b = byId.get(e.to) as FlowNode;
-    const cls = e.back ? 'edge back' : 'edge';
+    // Edges that skip columns (an audit log that reads everything) recede until hovered.
+    const long = !e.back && b.column - a.column > 1;
+    const cls = e.back ? 'edge back' : long ? 'edge long' : 'edge';
     return html`<path class="${cls}" data-from="${e.from}" data-to="${e.to}" d="${edgePath(a, b, e.back)}" marker-end="url(#flow-arrow)"><title>${a.label} → ${b.label}</title></path>`;
   });
   const nodes = layout.nodes.map((n) => {

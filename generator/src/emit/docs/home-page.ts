@@ -39,7 +39,7 @@ export function homePage(site: Site): { path: string; title: string; sources: st
 
 <section id="flow">
 <h2>Flow</h2>
-<p>Who sends what, and who reacts. Boxes are services, pills are events; an arrow runs from a producer to its event and from the event to each consumer. Dashed arrows go back to a service further left (replies in the saga). Select a node to open its page; hover to highlight its connections.</p>
+<p>Who sends what, and who reacts. Boxes are services, pills are events; an arrow runs from a producer to its event and from the event to each consumer. Dashed arrows go back to a service further left (replies in the saga); faint arrows skip ahead several columns. Select a node to open its page; hover to highlight its connections.</p>
 <div class="flow-toolbar"><button type="button" class="flow-fit" aria-pressed="false">Fit to width</button></div>
 <figure class="flow-wrap">
 ${svg}

@@ -268,10 +268,16 @@ export interface SchemaTableOptions extends FlattenOptions {
   readonly caption?: string;
 }
 
-/** Renders the rows as an accessible table; `data-path` carries the full field path. */
+/**
+ * Renders the rows as an accessible table; `data-path` carries the full field path. The
+ * format, enum and constraint columns appear only when some row has something to show.
+ */
 export function schemaTable(schema: Schema, opts: SchemaTableOptions): Html {
   const rows = flattenSchema(schema, opts);
   if (rows.length === 0) return html`<p class="muted">No fields: any JSON value is accepted.</p>`;
+  const showFormat = rows.some((r) => r.format);
+  const showEnum = rows.some((r) => r.enumValues.length > 0);
+  const showConstraints = rows.some((r) => r.constraints.length > 0);
   const body = rows.map((r) => {
     const id = opts.ids.id(opts.idPrefix, r.path || 'value');
     const dot = r.path.length - r.name.length;
@@ -280,15 +286,13 @@ export function schemaTable(schema: Schema, opts: SchemaTableOptions): Html {
     return html`<tr id="${id}" data-path="${r.path}">
 <td class="field" style="--depth:${String(r.depth)}"><a class="anchor" href="#${id}" aria-label="Link to ${r.path}">#</a><code>${parent ? html`<span class="parent">${parent}</span>` : ''}<span class="name">${r.name}</span></code></td>
 <td class="type"><code>${r.type}</code></td>
-<td class="req">${r.required ? html`<span class="badge required">required</span>` : html`<span class="muted">optional</span>`}</td>
-<td class="format">${r.format ? html`<code>${r.format}</code>` : ''}</td>
-<td class="enum">${r.enumValues.map((v) => html`<code class="chip">${v}</code> `)}</td>
-<td class="constraints">${r.constraints.map((c) => html`<span class="chip">${c}</span> `)}</td>
+<td class="req">${r.required ? html`<span class="badge required">required</span>` : html`<span class="muted">optional</span>`}</td>${showFormat ? html`\n<td class="format">${r.format ? html`<code>${r.format}</code>` : ''}</td>` : ''}${showEnum ? html`\n<td class="enum">${r.enumValues.map((v) => html`<code class="chip">${v}</code> `)}</td>` : ''}${showConstraints ? html`\n<td class="constraints">${r.constraints.map((c) => html`<span class="chip">${c}</span> `)}</td>` : ''}
 <td class="desc">${r.description ?? ''}${r.note ? html` <em class="note">(${r.note})</em>` : ''}</td>${opts.extra ? html`\n<td class="extra">${opts.extra.cell(r)}</td>` : ''}
 </tr>`;
   });
+  const th = (label: string): Html => html`<th scope="col">${label}</th>`;
   return html`<div class="table-wrap"><table class="schema">${opts.caption ? html`<caption>${opts.caption}</caption>` : ''}
-<thead><tr><th scope="col">Field</th><th scope="col">Type</th><th scope="col">Required</th><th scope="col">Format</th><th scope="col">Enum values</th><th scope="col">Constraints</th><th scope="col">Description</th>${opts.extra ? html`<th scope="col">${opts.extra.heading}</th>` : ''}</tr></thead>
+<thead><tr>${th('Field')}${th('Type')}${th('Required')}${showFormat ? th('Format') : ''}${showEnum ? th('Enum') : ''}${showConstraints ? th('Constraints') : ''}${th('Description')}${opts.extra ? th(opts.extra.heading) : ''}</tr></thead>
 <tbody>
 ${raw(body.map((b) => b.value).join('\n'))}
 </tbody></table></div>`;

@@ -106,6 +106,10 @@ export class Site {
   hasService(id: string): boolean {
     return this.serviceNames.has(id);
   }
+  /** The file-safe name of a service, used for its page and its AsyncAPI reference folder. */
+  serviceSlug(id: string): string {
+    return this.serviceNames.get(id);
+  }
   /** The rendered AsyncAPI reference of a service, or null when it was not rendered. */
   referencePage(id: string): string | null {
     return this.references.has(id) ? `asyncapi/${this.serviceNames.get(id)}/index.html` : null;

@@ -1,0 +1,369 @@
+/**
+ * pnpm bench [--count N] [--window W] [--json]
+ *
+ * Publishes N order.created v1 events and then consumes them, once through the runtime's broker
+ * layer (envelope built and validated by the descriptor's precompiled validator, confirmed
+ * publish, consume with routing + validation + manual ack; no database) and once with raw
+ * amqplib (confirm channel publish of a JSON envelope, consume + JSON.parse + ack), on a classic
+ * and on a quorum queue. Both paths keep W publishes in flight. Prints msgs/s and the ratio;
+ * --json prints one JSON object per line: name, generated_per_s, raw_per_s, ratio.
+ *
+ * Everything goes through a private exchange (`kada.bench`) and throw-away queues, so services
+ * running on the same broker see nothing.
+ */
+import { randomUUID } from 'node:crypto';
+import { type ConfirmChannel, connect } from 'amqplib';
+import { pino } from 'pino';
+import {
+  Broker,
+  brokerDefaults,
+  createDirectSink,
+  type EventDescriptor,
+  RuntimeMetrics,
+  type ValidateFunction,
+} from '../src/index.ts';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number): number => {
+  const index = args.indexOf(name);
+  return index >= 0 ? Number(args[index + 1]) : fallback;
+};
+const COUNT = option('--count', 10_000);
+const ROUNDS = option('--rounds', 3);
+const WINDOW = option('--window', 1000);
+const JSON_OUTPUT = args.includes('--json');
+const URL_ = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const EXCHANGE = 'kada.bench';
+const PREFETCH = 300;
+
+const say = (line: string): void => {
+  if (!JSON_OUTPUT) process.stdout.write(`${line}\n`);
+};
+
+interface OrderCreated {
+  orderId: string;
+  userId: string;
+  items: Array<{
+    productId: string;
+    sellerId: string;
+    name: string;
+    quantity: number;
+    unitPrice: { amount: number; currency: string };
+    lineTotal: { amount: number; currency: string };
+  }>;
+  total: { amount: number; currency: string };
+  paymentMethodId: string;
+  createdAt: string;
+}
+
+function sampleOrder(): OrderCreated {
+  return {
+    orderId: randomUUID(),
+    userId: randomUUID(),
+    items: [
+      {
+        productId: randomUUID(),
+        sellerId: randomUUID(),
+        name: 'Ceylon tea, 500 g',
+        quantity: 2,
+        unitPrice: { amount: 1250, currency: 'LKR' },
+        lineTotal: { amount: 2500, currency: 'LKR' },
+      },
+    ],
+    total: { amount: 2500, currency: 'LKR' },
+    paymentMethodId: 'pm_card_visa',
+    createdAt: new Date().toISOString(),
+  };
+}
+
+/** A hand-written stand-in with the same shape checks, used only when no generated code exists. */
+function handWrittenValidator(): ValidateFunction {
+  const validate: ValidateFunction = (data: unknown): boolean => {
+    const envelope = data as { eventId?: unknown; eventType?: unknown; version?: unknown; data?: OrderCreated };
+    const ok =
+      typeof envelope.eventId === 'string' &&
+      envelope.eventType === 'order.created' &&
+      envelope.version === 1 &&
+      typeof envelope.data?.orderId === 'string' &&
+      Array.isArray(envelope.data.items) &&
+      envelope.data.items.length > 0;
+    validate.errors = ok ? null : [{ instancePath: '', keyword: 'shape', params: {}, message: 'bad shape' }];
+    return ok;
+  };
+  return validate;
+}
+
+/** The generated descriptor of order.created v1 when the generator has emitted it; else hand-written. */
+async function loadDescriptor(): Promise<{ descriptor: EventDescriptor<OrderCreated>; source: string }> {
+  const candidates = ['@kada/contracts/events.ts', new URL('../../../generated/events.ts', import.meta.url).href];
+  for (const specifier of candidates) {
+    try {
+      const events = (await import(specifier)) as { orderCreatedV1Event?: EventDescriptor<OrderCreated> };
+      const generated = events.orderCreatedV1Event;
+      if (generated) {
+        const probe = { ...envelopeFor(sampleOrder()) };
+        if (!generated.validate(probe)) {
+          throw new Error(`sample order fails the generated validator: ${JSON.stringify(generated.validate.errors)}`);
+        }
+        return { descriptor: generated, source: `generated (${specifier.startsWith('@') ? specifier : 'generated/events.ts'})` };
+      }
+    } catch (error) {
+      if (specifier === candidates[candidates.length - 1]) say(`note: generated descriptor not usable: ${String(error)}`);
+    }
+  }
+  return {
+    descriptor: {
+      eventType: 'order.created',
+      version: 1,
+      routingKey: 'order.created.v1',
+      exchange: 'domain.events',
+      envelope: true,
+      validate: handWrittenValidator(),
+    },
+    source: 'hand-written (no generated code found)',
+  };
+}
+
+function envelopeFor(data: OrderCreated) {
+  return {
+    eventId: randomUUID(),
+    eventType: 'order.created',
+    version: 1,
+    occurredAt: new Date().toISOString(),
+    correlationId: randomUUID(),
+    causationId: null,
+    producer: 'bench',
+    data,
+  };
+}
+
+async function withModel<R>(fn: (channel: ConfirmChannel) => Promise<R>): Promise<R> {
+  const model = await connect(URL_);
+  try {
+    return await fn(await model.createConfirmChannel());
+  } finally {
+    await model.close().catch(() => undefined);
+  }
+}
+
+async function deleteQueues(names: string[]): Promise<void> {
+  await withModel(async (channel) => {
+    for (const name of names) await channel.deleteQueue(name);
+  });
+}
+
+interface RunResult {
+  publishMs: number;
+  consumeMs: number;
+  perSecond: number;
+}
+
+const result = (publishMs: number, consumeMs: number): RunResult => ({
+  publishMs,
+  consumeMs,
+  perSecond: Math.round(COUNT / ((publishMs + consumeMs) / 1000)),
+});
+
+/** Raw amqplib: confirm channel, WINDOW publishes in flight, drain honoured; consume + parse + ack. */
+async function runRaw(queueType: 'classic' | 'quorum'): Promise<RunResult> {
+  const queue = `kada.bench.raw.${queueType}.${Date.now()}`;
+  const model = await connect(URL_);
+  try {
+    const channel = await model.createConfirmChannel();
+    await channel.assertExchange(EXCHANGE, 'topic', { durable: true });
+    await channel.assertQueue(queue, {
+      durable: true,
+      arguments: queueType === 'quorum' ? { 'x-queue-type': 'quorum' } : {},
+    });
+    await channel.bindQueue(queue, EXCHANGE, queue);
+    const started = performance.now();
+    await new Promise<void>((resolve, reject) => {
+      let sent = 0;
+      let confirmed = 0;
+      let writable = true;
+      channel.on('drain', () => {
+        writable = true;
+        pump();
+      });
+      function pump(): void {
+        while (writable && sent < COUNT && sent - confirmed < WINDOW) {
+          // The same wire message a careful hand-written publisher sends: envelope + AMQP facts.
+          const envelope = envelopeFor(sampleOrder());
+          const body = Buffer.from(JSON.stringify(envelope));
+          sent += 1;
+          writable = channel.publish(
+            EXCHANGE,
+            queue,
+            body,
+            {
+              persistent: true,
+              mandatory: true,
+              contentType: 'application/json',
+              messageId: envelope.eventId,
+              type: envelope.eventType,
+              correlationId: envelope.correlationId,
+              timestamp: Math.floor(Date.now() / 1000),
+              appId: envelope.producer,
+              headers: {
+                traceparent: `00-${randomUUID().replaceAll('-', '')}-${randomUUID().replaceAll('-', '').slice(16)}-01`,
+                'x-kada-version': '1',
+              },
+            },
+            (error: unknown) => {
+              if (error) return reject(error as Error);
+              confirmed += 1;
+              if (confirmed === COUNT) resolve();
+              else pump();
+            },
+          );
+        }
+      }
+      pump();
+    });
+    const published = performance.now();
+    const consumer = await model.createChannel();
+    await consumer.prefetch(PREFETCH);
+    await new Promise<void>((resolve) => {
+      let received = 0;
+      void consumer.consume(queue, (message) => {
+        if (!message) return;
+        JSON.parse(message.content.toString('utf8'));
+        consumer.ack(message);
+        received += 1;
+        if (received === COUNT) resolve();
+      });
+    });
+    const consumed = performance.now();
+    return result(published - started, consumed - published);
+  } finally {
+    await model.close().catch(() => undefined);
+    await deleteQueues([queue]);
+  }
+}
+
+/** The runtime path: emit (envelope + validation + confirm) with WINDOW in flight; consume via the runtime's consumer. */
+async function runGenerated(
+  queueType: 'classic' | 'quorum',
+  generated: EventDescriptor<OrderCreated>,
+): Promise<RunResult> {
+  const queue = `kada.bench.gen.${queueType}.${Date.now()}`;
+  // The generated descriptor, re-pointed at the private exchange and a bench-only routing key.
+  const descriptor: EventDescriptor<OrderCreated> = { ...generated, exchange: EXCHANGE, routingKey: queue };
+  const log = pino({ level: 'warn' });
+  const broker = new Broker(brokerDefaults({ service: 'kada-bench', url: URL_ }), log, new RuntimeMetrics());
+  await broker.start();
+  try {
+    let received = 0;
+    let allReceived: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => {
+      allReceived = resolve;
+    });
+    // Declare the topology first so the publishes are routable; consume later, like the raw path.
+    const consumer = await broker.consume(
+      {
+        service: 'kada-bench',
+        policy: {
+          queue,
+          queueType,
+          prefetch: PREFETCH,
+          concurrency: 64,
+          retry: { maxRetries: 0, initialDelayMs: 1000, multiplier: 2, maxDelayMs: 30_000 },
+          deliveryLimit: 5,
+          deadLetter: true,
+        },
+        routes: [
+          {
+            descriptor,
+            handle: async () => {
+              received += 1;
+              if (received === COUNT) allReceived();
+            },
+          },
+        ],
+      },
+      (delivery) => delivery.route.handle(delivery.envelope, undefined as never).then(() => 'handled' as const),
+    );
+    await consumer.stop();
+    const sink = createDirectSink('bench', broker);
+    const started = performance.now();
+    let next = 0;
+    const lanes = Array.from({ length: WINDOW }, async () => {
+      while (next < COUNT) {
+        next += 1;
+        await sink.emit(descriptor, sampleOrder());
+      }
+    });
+    await Promise.all(lanes);
+    const published = performance.now();
+    const restarted = await broker.consume(
+      {
+        service: 'kada-bench',
+        policy: {
+          queue,
+          queueType,
+          prefetch: PREFETCH,
+          concurrency: 64,
+          retry: { maxRetries: 0, initialDelayMs: 1000, multiplier: 2, maxDelayMs: 30_000 },
+          deliveryLimit: 5,
+          deadLetter: true,
+        },
+        routes: [
+          {
+            descriptor,
+            handle: async () => {
+              received += 1;
+              if (received === COUNT) allReceived();
+            },
+          },
+        ],
+      },
+      (delivery) => delivery.route.handle(delivery.envelope, undefined as never).then(() => 'handled' as const),
+    );
+    await done;
+    const consumed = performance.now();
+    await restarted.stop();
+    return result(published - started, consumed - published);
+  } finally {
+    await broker.close();
+    await deleteQueues([queue, `${queue}.dlq`]);
+  }
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+};
+
+const { descriptor, source } = await loadDescriptor();
+say(
+  `kada bench: ${COUNT} messages per run, ${ROUNDS} rounds (median), ${WINDOW} publishes in flight, ` +
+    `prefetch ${PREFETCH}; descriptor: ${source}`,
+);
+for (const queueType of ['classic', 'quorum'] as const) {
+  const raws: RunResult[] = [];
+  const generateds: RunResult[] = [];
+  // Alternate which path goes first: the broker's state (disk, a just-deleted queue) favours neither.
+  for (let round = 0; round < ROUNDS; round++) {
+    if (round % 2 === 0) {
+      raws.push(await runRaw(queueType));
+      generateds.push(await runGenerated(queueType, descriptor));
+    } else {
+      generateds.push(await runGenerated(queueType, descriptor));
+      raws.push(await runRaw(queueType));
+    }
+  }
+  const generated = median(generateds.map((r) => r.perSecond));
+  const raw = median(raws.map((r) => r.perSecond));
+  const ratio = Math.round((generated / raw) * 100) / 100;
+  const name = `publish+consume ${queueType}`;
+  if (JSON_OUTPUT) {
+    process.stdout.write(`${JSON.stringify({ name, generated_per_s: generated, raw_per_s: raw, ratio })}\n`);
+  } else {
+    say(
+      `${name.padEnd(26)} generated ${String(generated).padStart(7)} msg/s  raw ${String(raw).padStart(7)} msg/s  ` +
+        `ratio ${ratio.toFixed(2)}`,
+    );
+    const rates = (runs: RunResult[]) => runs.map((r) => r.perSecond).join(', ');
+    say(`${''.padEnd(26)} runs: generated ${rates(generateds)}; raw ${rates(raws)}`);
+  }
+}

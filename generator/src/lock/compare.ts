@@ -1,0 +1,466 @@
+/**
+ * compareContracts: every difference between an earlier state of the contracts (the lock, or
+ * the specs at a git ref, both as LockedEvent facts) and the current contract graph, each with
+ * a rule id, breaking or safe, the old and new value, and the spec line to look at.
+ *
+ *   locked order.created.v1 { quantity: integer }, specs now say { quantity: string }, mode full
+ *   -> [{ rule: 'type-mismatch', breaking: true, event: 'order.created.v1', pointer: '/items/*\/quantity',
+ *         old: ['integer'], new: ['string'], direction: 'both', file: 'specs/asyncapi/order.yaml', line: 212, … }]
+ *
+ * Payload rules are the compat engine's (RULES); the rest are CONTRACT_RULES. Payloads are
+ * compared under the mode the current spec declares.
+ */
+import { dataPointerToSchemaPath, locate } from '../check/contracts.ts';
+import {
+  type Comparison,
+  compareTransitive,
+  compareVersions,
+  type Mode,
+  type VersionFinding,
+} from '../compat/modes.ts';
+import { normalizeSchema } from '../compat/normalize.ts';
+import { RULES } from '../compat/rules.ts';
+import type { ConsumerModel, ContractGraph, MessageModel } from '../model.ts';
+import { type LockedEvent, schemaHash } from './lockfile.ts';
+
+/** Rules beyond payload schemas, in the same id space as the compat engine's RULES. */
+export const CONTRACT_RULES = [
+  {
+    id: 'event-removed',
+    kind: 'contract',
+    description:
+      'An event version is no longer sent; breaking while a consumer still receives it (retiring it is safe once none does).',
+  },
+  { id: 'event-added', kind: 'contract', description: 'A new event version is sent (safe).' },
+  {
+    id: 'operation-removed',
+    kind: 'contract',
+    description:
+      'An operation is gone; breaking when it sent an event that a consumer still receives and nobody sends any more.',
+  },
+  {
+    id: 'channel-removed',
+    kind: 'contract',
+    description:
+      'A channel is gone; breaking when a consumer still binds its address and nobody sends to it any more.',
+  },
+  {
+    id: 'routing-key-changed',
+    kind: 'contract',
+    description: 'The routing key (channel address) of an event, or of a consumer binding, changed.',
+  },
+  {
+    id: 'exchange-changed',
+    kind: 'contract',
+    description: 'The exchange an event is published to, or bound from, changed.',
+  },
+  {
+    id: 'queue-changed',
+    kind: 'contract',
+    description: "A consumer's queue name changed: messages in the old queue are stranded.",
+  },
+  {
+    id: 'envelope-changed',
+    kind: 'contract',
+    description: 'An event moved into or out of the shared envelope.',
+  },
+  {
+    id: 'consumer-without-producer',
+    kind: 'contract',
+    description: 'A consumer starts receiving an event that nobody sends.',
+  },
+  {
+    id: 'dead-letter-removed',
+    kind: 'contract',
+    description: 'A consumer policy drops messages: deadLetter went from true to false.',
+  },
+  {
+    id: 'consumer-policy-changed',
+    kind: 'contract',
+    description: 'A consumer policy changed without dropping messages (e.g. fewer retries, safe).',
+  },
+  {
+    id: 'consumer-added',
+    kind: 'contract',
+    description: 'A consumer starts receiving an event that is sent (safe).',
+  },
+  { id: 'consumer-removed', kind: 'contract', description: 'A consumer stops receiving an event (safe).' },
+  {
+    id: 'producer-changed',
+    kind: 'contract',
+    description: 'Another document now sends the event (safe; ownership moved).',
+  },
+  {
+    id: 'compatibility-changed',
+    kind: 'contract',
+    description: "The event's declared compatibility mode changed (safe; the new mode applies).",
+  },
+] as const;
+
+/** Every rule id the CLI can report, payload rules first. */
+export function allRules(): { id: string; kind: string; description: string }[] {
+  return [...RULES, ...CONTRACT_RULES].map((r) => ({ id: r.id, kind: r.kind, description: r.description }));
+}
+
+export interface Place {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface ContractChange extends Place {
+  readonly rule: string;
+  readonly breaking: boolean;
+  readonly event: string;
+  /** Into the payload data ('/items/*\/sku') for payload rules; into the spec ('#/channels/…') otherwise. */
+  readonly pointer: string;
+  readonly old: unknown;
+  readonly new: unknown;
+  readonly message: string;
+  /** Payload rules: which readers break (backward: new readers of old messages; forward: old readers of new). */
+  readonly direction?: 'backward' | 'forward' | 'both';
+}
+
+export interface CompareOptions {
+  /** How messages name the earlier state: 'the locked schema', 'HEAD~1'. */
+  readonly oldLabel: string;
+  /** Compare `-transitive` modes against the recorded history too (the lock has it, a git ref not). */
+  readonly transitive: boolean;
+  /** Where something that is gone was declared. */
+  readonly removedAt: (event: string, old: LockedEvent, consumer?: string) => Place;
+}
+
+const pointerOf = (segs: readonly string[]): string =>
+  `#/${segs.map((s) => s.replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`;
+
+function segments(p: string): string[] {
+  if (!p || p === '/') return [];
+  return p
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** A place inside the document that declares `m` (channels and operations are in that document). */
+function inDocument(graph: ContractGraph, m: MessageModel, segs: readonly string[]): Place {
+  return locate(graph, { absPath: m.operationLocation.absPath, pointer: [] }, segs);
+}
+
+/** 'full-transitive' -> 'full'. */
+export function baseMode(mode: string): Mode {
+  return mode.replace(/-transitive$/, '') as Mode;
+}
+
+/** Compares payload schemas; merges the two directions of `full` into one change per fact. */
+function payloadChanges(
+  graph: ContractGraph,
+  key: string,
+  old: LockedEvent,
+  p: MessageModel,
+  opts: CompareOptions,
+): ContractChange[] {
+  const next = normalizeSchema(p.schema);
+  if (schemaHash(next) === old.sha256) return [];
+  const mode = p.compatibility;
+  const labels = { oldLabel: opts.oldLabel, newLabel: 'the new schema' };
+  const result: Comparison =
+    opts.transitive && mode.endsWith('-transitive')
+      ? compareTransitive([...old.history, old.schema], next, mode, labels)
+      : compareVersions(old.schema, next, baseMode(mode), labels);
+  const at = (segs: readonly string[]): Place => locate(graph, p.schemaLocation, segs);
+  const byData = (f: VersionFinding): Place => at(dataPointerToSchemaPath(p.schema, f.pointer));
+  const merged = new Map<string, ContractChange>();
+  for (const f of result.breaking) {
+    const backward = f.direction === 'backward';
+    const oldValue = backward ? f.writer : f.reader;
+    const newValue = backward ? f.reader : f.writer;
+    const id = `${f.rule}\u0000${f.pointer}\u0000${JSON.stringify(oldValue)}\u0000${JSON.stringify(newValue)}`;
+    const seen = merged.get(id);
+    if (seen) {
+      if (seen.direction !== f.direction) merged.set(id, { ...seen, direction: 'both' });
+      continue;
+    }
+    const place = backward ? at(segments(f.schemaPointer)) : byData(f);
+    const dir = f.direction === 'both' ? 'both' : f.direction;
+    merged.set(id, {
+      rule: f.rule,
+      breaking: true,
+      event: key,
+      pointer: f.pointer,
+      old: oldValue,
+      new: newValue,
+      message: f.message,
+      direction: dir,
+      ...place,
+    });
+  }
+  const out = [...merged.values()];
+  for (const f of result.safe) {
+    out.push({
+      rule: f.rule,
+      breaking: false,
+      event: key,
+      pointer: f.pointer,
+      old: f.writer,
+      new: f.reader,
+      message: f.message,
+      direction: f.direction,
+      ...byData(f),
+    });
+  }
+  return out;
+}
+
+function consumerChanges(
+  graph: ContractGraph,
+  key: string,
+  old: LockedEvent,
+  now: readonly ConsumerModel[],
+  opts: CompareOptions,
+): ContractChange[] {
+  const out: ContractChange[] = [];
+  const byService = new Map(now.map((c) => [c.service, c]));
+  for (const [service, was] of Object.entries(old.consumers)) {
+    const c = byService.get(service);
+    if (!c) {
+      out.push({
+        rule: 'consumer-removed',
+        breaking: false,
+        event: key,
+        pointer: '',
+        old: was.queue,
+        new: null,
+        message: `${service} no longer receives ${key}.`,
+        ...opts.removedAt(key, old, service),
+      });
+      continue;
+    }
+    const policyAt = (k: string) => ({
+      pointer: pointerOf(['operations', c.operationId, 'x-kada-consumer', k]),
+      ...locate(graph, c.operationLocation, ['x-kada-consumer', k]),
+    });
+    if (was.queue !== c.policy.queue) {
+      out.push({
+        rule: 'queue-changed',
+        breaking: true,
+        event: key,
+        old: was.queue,
+        new: c.policy.queue,
+        message: `${service} now receives ${key} on queue "${c.policy.queue}" instead of "${was.queue}": messages waiting in "${was.queue}" (and its DLQ) are stranded. Keep the queue name, or drain the old queue before the switch.`,
+        ...policyAt('queue'),
+      });
+    }
+    if (was.routingKey !== c.routingKey) {
+      out.push({
+        rule: 'routing-key-changed',
+        breaking: true,
+        event: key,
+        old: was.routingKey,
+        new: c.routingKey,
+        message: `${service} now binds ${key} with "${c.routingKey}" instead of "${was.routingKey}".`,
+        pointer: pointerOf(['channels', c.channelId, 'address']),
+        ...inDocument(graph, c, ['channels', c.channelId, 'address']),
+      });
+    }
+    if (was.exchange !== c.exchange) {
+      const segs = ['channels', c.channelId, 'bindings', 'amqp', 'exchange', 'name'];
+      out.push({
+        rule: 'exchange-changed',
+        breaking: true,
+        event: key,
+        old: was.exchange,
+        new: c.exchange,
+        message: `${service} now binds ${key} on exchange "${c.exchange}" instead of "${was.exchange}".`,
+        pointer: pointerOf(segs),
+        ...inDocument(graph, c, segs),
+      });
+    }
+    if (was.deadLetter && !c.policy.deadLetter) {
+      out.push({
+        rule: 'dead-letter-removed',
+        breaking: true,
+        event: key,
+        old: true,
+        new: false,
+        message: `${service}'s queue "${c.policy.queue}" no longer dead-letters: a message that fails every retry would be dropped. Keep deadLetter: true.`,
+        ...policyAt('deadLetter'),
+      });
+    } else if (!was.deadLetter && c.policy.deadLetter) {
+      out.push({
+        rule: 'consumer-policy-changed',
+        breaking: false,
+        event: key,
+        old: false,
+        new: true,
+        message: `${service}'s queue "${c.policy.queue}" now dead-letters.`,
+        ...policyAt('deadLetter'),
+      });
+    }
+    if (was.maxRetries !== c.policy.maxRetries) {
+      out.push({
+        rule: 'consumer-policy-changed',
+        breaking: false,
+        event: key,
+        old: was.maxRetries,
+        new: c.policy.maxRetries,
+        message: `${service} retries ${key} ${c.policy.maxRetries} times instead of ${was.maxRetries}${c.policy.deadLetter ? '; exhausted messages still go to the DLQ' : ''}.`,
+        ...policyAt('maxRetries'),
+      });
+    }
+  }
+  for (const c of now) {
+    if (old.consumers[c.service]) continue;
+    out.push({
+      rule: 'consumer-added',
+      breaking: false,
+      event: key,
+      pointer: pointerOf(['operations', c.operationId]),
+      old: null,
+      new: c.policy.queue,
+      message: `${c.service} starts receiving ${key} on queue "${c.policy.queue}".`,
+      ...locate(graph, c.operationLocation, []),
+    });
+  }
+  return out;
+}
+
+export function compareContracts(
+  old: ReadonlyMap<string, LockedEvent>,
+  graph: ContractGraph,
+  opts: CompareOptions,
+): ContractChange[] {
+  const out: ContractChange[] = [];
+  const events = new Map(graph.events.map((e) => [e.key, e]));
+  for (const [key, was] of [...old].sort((a, b) => a[0].localeCompare(b[0]))) {
+    const e = events.get(key);
+    const p = e?.producer ?? null;
+    if (!e || !p) {
+      const receivers = (e?.consumers ?? []).filter((c) => !c.external);
+      if (receivers.length === 0) {
+        out.push({
+          rule: 'event-removed',
+          breaking: false,
+          event: key,
+          pointer: '',
+          old: was.producer,
+          new: null,
+          message: `${key} is retired: ${was.producer} no longer sends it and no consumer receives it.`,
+          ...opts.removedAt(key, was),
+        });
+      }
+      for (const c of receivers) {
+        out.push({
+          rule: 'event-removed',
+          breaking: true,
+          event: key,
+          pointer: pointerOf(['operations', c.operationId]),
+          old: was.producer,
+          new: null,
+          message: `${was.producer} (${was.file}) no longer sends ${key}, but ${c.service} still receives it here. Keep sending ${key} until no consumer receives it (move ${c.service} to the next version first), then remove it.`,
+          ...locate(graph, c.operationLocation, []),
+        });
+      }
+      continue;
+    }
+    if (was.producer !== p.service) {
+      out.push({
+        rule: 'producer-changed',
+        breaking: false,
+        event: key,
+        pointer: pointerOf(['operations', p.operationId]),
+        old: was.producer,
+        new: p.service,
+        message: `${key} is now sent by ${p.service} instead of ${was.producer}.`,
+        ...locate(graph, p.operationLocation, []),
+      });
+    }
+    if (was.routingKey !== p.routingKey) {
+      const segs = ['channels', p.channelId, 'address'];
+      out.push({
+        rule: 'routing-key-changed',
+        breaking: true,
+        event: key,
+        pointer: pointerOf(segs),
+        old: was.routingKey,
+        new: p.routingKey,
+        message: `${p.service} now publishes ${key} with routing key "${p.routingKey}" instead of "${was.routingKey}": existing bindings on "${was.routingKey}" stop receiving it.`,
+        ...inDocument(graph, p, segs),
+      });
+    }
+    if (was.exchange !== p.exchange) {
+      const segs = ['channels', p.channelId, 'bindings', 'amqp', 'exchange', 'name'];
+      out.push({
+        rule: 'exchange-changed',
+        breaking: true,
+        event: key,
+        pointer: pointerOf(segs),
+        old: was.exchange,
+        new: p.exchange,
+        message: `${p.service} now publishes ${key} to exchange "${p.exchange}" instead of "${was.exchange}": queues bound on "${was.exchange}" stop receiving it.`,
+        ...inDocument(graph, p, segs),
+      });
+    }
+    if (was.envelope !== p.envelope) {
+      const segs = ['channels', p.channelId, 'messages', p.messageId];
+      out.push({
+        rule: 'envelope-changed',
+        breaking: true,
+        event: key,
+        pointer: pointerOf(segs),
+        old: was.envelope,
+        new: p.envelope,
+        message: `${key} is now sent ${p.envelope ? 'inside' : 'without'} the shared envelope: readers of the other form reject it.`,
+        ...inDocument(graph, p, segs),
+      });
+    }
+    if (was.compatibility !== p.compatibility) {
+      out.push({
+        rule: 'compatibility-changed',
+        breaking: false,
+        event: key,
+        pointer: '',
+        old: was.compatibility,
+        new: p.compatibility,
+        message: `${key} now declares compatibility ${p.compatibility} (was ${was.compatibility}).`,
+        ...locate(graph, p.schemaLocation, []),
+      });
+    }
+    out.push(...payloadChanges(graph, key, was, p, opts));
+    out.push(...consumerChanges(graph, key, was, e.consumers, opts));
+  }
+  for (const e of graph.events) {
+    if (!e.producer || old.has(e.key)) continue;
+    const p = e.producer;
+    out.push({
+      rule: 'event-added',
+      breaking: false,
+      event: e.key,
+      pointer: pointerOf(['operations', p.operationId]),
+      old: null,
+      new: p.service,
+      message: `${p.service} sends a new event ${e.key}.`,
+      ...locate(graph, p.operationLocation, []),
+    });
+  }
+  return out;
+}
+
+/** Stable order: breaking first, then by file, line, rule. */
+export function sortChanges(changes: readonly ContractChange[]): ContractChange[] {
+  return [...changes].sort(
+    (a, b) =>
+      Number(b.breaking) - Number(a.breaking) ||
+      a.file.localeCompare(b.file) ||
+      a.line - b.line ||
+      a.column - b.column ||
+      a.rule.localeCompare(b.rule) ||
+      a.event.localeCompare(b.event) ||
+      a.pointer.localeCompare(b.pointer),
+  );
+}
+
+/** A value as a change report shows it: JSON, or `absent`. */
+export function showValue(v: unknown): string {
+  if (v === undefined || v === null) return 'absent';
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}

@@ -1,0 +1,223 @@
+/**
+ * `kada-gen check --against <ref>`: the comparison of two contract graphs, table-driven, and the
+ * CLI on a git repository made in the test (two commits), in text and JSON, with exit codes.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compareGraphs } from '../../src/against.ts';
+import { loadSpecs } from '../../src/load.ts';
+import { allRules } from '../../src/lock/index.ts';
+import { buildModel, type ContractGraph } from '../../src/model.ts';
+import { CACHE_DIR, type FixtureOptions, fixtureSpecs, lineOf, runCli, V1_SCHEMA, writeSpecs } from '../lock/fixture.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'kada-against-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+async function graphOf(side: string, o: FixtureOptions): Promise<ContractGraph> {
+  const dir = join(work, side);
+  rmSync(dir, { recursive: true, force: true });
+  writeSpecs(dir, fixtureSpecs(o));
+  const loaded = await loadSpecs(dir, { cacheDir: CACHE_DIR });
+  const { graph, diagnostics } = buildModel(loaded);
+  expect([...loaded.diagnostics, ...diagnostics].filter((d) => d.severity === 'error')).toEqual([]);
+  return graph;
+}
+
+const legacy = { service: 'legacy', version: 1 };
+const modern = { service: 'modern', version: 2 };
+const legacyOwnView = { ...legacy, view: V1_SCHEMA };
+const stringTotal = { ...V1_SCHEMA, properties: { ...V1_SCHEMA.properties, total: { type: 'string' } } };
+
+interface Case {
+  name: string;
+  before: FixtureOptions;
+  after: FixtureOptions;
+  /** `breaking|safe rule event`, sorted. */
+  want: string[];
+}
+
+const cases: Case[] = [
+  { name: 'no change', before: { consumers: [legacy] }, after: { consumers: [legacy] }, want: [] },
+  {
+    name: "a field's type changed",
+    before: { consumers: [legacy] },
+    after: { consumers: [legacy], schemas: { 1: stringTotal } },
+    want: ['breaking type-mismatch order.created.v1'],
+  },
+  {
+    name: 'v2 added with a consumer of its own',
+    before: { consumers: [legacy] },
+    after: { versions: [1, 2], consumers: [legacy, modern] },
+    want: ['safe event-added order.created.v2'],
+  },
+  {
+    name: 'a second consumer of v1',
+    before: { consumers: [legacy] },
+    after: { consumers: [legacy, { service: 'audit', version: 1 }] },
+    want: ['safe consumer-added order.created.v1'],
+  },
+  {
+    name: 'v1 removed while legacy still receives it: the event, its operation and its channel',
+    before: { versions: [1, 2], consumers: [legacyOwnView, modern] },
+    after: { versions: [2], consumers: [legacyOwnView, modern] },
+    want: ['breaking channel-removed order.created.v1', 'breaking event-removed order.created.v1', 'breaking operation-removed order.created.v1'],
+  },
+  {
+    name: 'v1 retired after its last consumer moved',
+    before: { versions: [1, 2], consumers: [legacyOwnView, modern] },
+    after: { versions: [2], consumers: [modern] },
+    want: [
+      'safe channel-removed order.created.v1',
+      'safe channel-removed order.created.v1',
+      'safe event-removed order.created.v1',
+      'safe operation-removed order.created.v1',
+      'safe operation-removed order.created.v1',
+    ],
+  },
+  {
+    name: 'legacy stops receiving v1, which is still sent',
+    before: { consumers: [legacy, modern], versions: [1, 2] },
+    after: { consumers: [modern], versions: [1, 2] },
+    want: ['safe channel-removed order.created.v1', 'safe consumer-removed order.created.v1', 'safe operation-removed order.created.v1'],
+  },
+  {
+    name: 'a consumer starts receiving an event nobody sends',
+    before: { consumers: [legacy] },
+    after: { consumers: [legacy, { service: 'eager', version: 3, view: V1_SCHEMA }] },
+    want: ['breaking consumer-without-producer order.created.v3'],
+  },
+  {
+    name: 'routing key, exchange and queue changed',
+    before: { consumers: [legacy] },
+    after: { consumers: [{ ...legacy, queue: 'legacy-2' }], exchange: 'shop.events', addresses: { 1: 'shop.order.created.v1' } },
+    want: [
+      'breaking exchange-changed order.created.v1',
+      'breaking exchange-changed order.created.v1',
+      'breaking queue-changed order.created.v1',
+      'breaking routing-key-changed order.created.v1',
+      'breaking routing-key-changed order.created.v1',
+      'safe channel-removed order.created.v1',
+      'safe channel-removed order.created.v1',
+    ],
+  },
+  {
+    name: 'dead-lettering removed; fewer retries',
+    before: { consumers: [legacy] },
+    after: { consumers: [{ ...legacy, deadLetter: false, maxRetries: 1 }] },
+    want: ['breaking dead-letter-removed order.created.v1', 'safe consumer-policy-changed order.created.v1'],
+  },
+  {
+    name: 'envelope dropped',
+    before: { consumers: [legacy] },
+    after: { consumers: [legacy], envelope: false },
+    want: ['breaking envelope-changed order.created.v1'],
+  },
+  {
+    name: 'another document sends it; the mode changed',
+    before: { consumers: [legacy] },
+    after: { consumers: [legacy], producer: 'storefront', mode: 'backward' },
+    want: [
+      'safe channel-removed order.created.v1',
+      'safe compatibility-changed order.created.v1',
+      'safe operation-removed order.created.v1',
+      'safe producer-changed order.created.v1',
+    ],
+  },
+  {
+    name: 'under the NEW mode: backward lets a closed object gain an optional field',
+    before: { consumers: [legacy] },
+    after: { consumers: [legacy], mode: 'backward', schemas: { 1: { ...V1_SCHEMA, properties: { ...V1_SCHEMA.properties, note: { type: 'string' } } } } },
+    want: ['safe compatibility-changed order.created.v1', 'safe property-added order.created.v1'],
+  },
+];
+
+describe('compareGraphs', () => {
+  for (const c of cases) {
+    it(c.name, async () => {
+      const before = await graphOf('before', c.before);
+      const after = await graphOf('after', c.after);
+      const changes = compareGraphs(before, after, 'HEAD~1', (p) => p);
+      expect(changes.map((x) => `${x.breaking ? 'breaking' : 'safe'} ${x.rule} ${x.event}`).sort()).toEqual([...c.want].sort());
+    });
+  }
+
+  it('every contract rule the CLI lists is expected by a case here or in the lock suite', () => {
+    const contract = allRules().filter((r) => r.kind === 'contract').map((r) => r.id);
+    const here = new Set(cases.flatMap((c) => c.want.map((w) => w.split(' ')[1])));
+    expect(contract.filter((id) => !here.has(id))).toEqual([]);
+  });
+});
+
+function git(repo: string, ...args: string[]): void {
+  execFileSync('git', ['-c', 'user.name=kada test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: repo, stdio: 'ignore' });
+}
+
+describe('kada-gen check --against on a fixture git repository', () => {
+  const repo = join(work, 'repo');
+  const specs = join(repo, 'specs');
+  const commit = (o: FixtureOptions, message: string) => {
+    rmSync(specs, { recursive: true, force: true });
+    writeSpecs(specs, fixtureSpecs(o));
+    git(repo, 'add', '-A', 'specs');
+    git(repo, 'commit', '-q', '-m', message);
+  };
+  const against = (ref: string, ...extra: string[]) => runCli(['check', '--against', ref, ...extra], repo);
+
+  beforeAll(() => {
+    execFileSync('git', ['init', '-q', repo]);
+    commit({ versions: [1], consumers: [legacy] }, 'v1');
+    commit({ versions: [1], consumers: [legacy], schemas: { 1: stringTotal } }, 'total becomes a string');
+  });
+
+  it('text: each finding with file:line, pointer, old -> new, rule and breaking/safe; exit 1', () => {
+    const r = against('HEAD~1');
+    expect(r.code, r.stderr).toBe(1);
+    const line = lineOf(join(specs, 'shop.yaml'), 'total:') + 1;
+    expect(r.stdout).toMatch(
+      new RegExp(`^specs/shop\\.yaml:${line}:\\d+ breaking type-mismatch order\\.created\\.v1 /total: \\["integer"\\] -> \\["string"\\]: `, 'm'),
+    );
+    expect(r.stdout).toMatch(/kada-gen check --against HEAD~1: 1 events, 1 breaking, \d+ safe changes/);
+  });
+
+  it('json: an array of findings with the same fields; exit 1', () => {
+    const r = against('HEAD~1', '--format', 'json');
+    expect(r.code, r.stderr).toBe(1);
+    const findings = JSON.parse(r.stdout) as Record<string, unknown>[];
+    expect(findings).toContainEqual({
+      file: 'specs/shop.yaml',
+      line: lineOf(join(specs, 'shop.yaml'), 'total:') + 1,
+      column: expect.any(Number),
+      event: 'order.created.v1',
+      rule: 'type-mismatch',
+      severity: 'breaking',
+      pointer: '/total',
+      old: ['integer'],
+      new: ['string'],
+      direction: 'both',
+      message: expect.stringContaining("Field 'total'"),
+    });
+  });
+
+  it('a compatible change exits 0 and lists what changed; a removal points into the old ref', () => {
+    commit({ versions: [1, 2], consumers: [legacy, modern], schemas: { 1: stringTotal } }, 'add v2');
+    const r = against('HEAD~1');
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^specs\/shop\.yaml:\d+:\d+ safe event-added order\.created\.v2 /m);
+    expect(r.stdout).toContain('0 breaking');
+
+    commit({ versions: [2], consumers: [modern] }, 'retire v1');
+    const retired = against('HEAD~1', '--format', 'json');
+    expect(retired.code, retired.stderr).toBe(0);
+    const findings = JSON.parse(retired.stdout) as { file: string; rule: string; severity: string }[];
+    expect(findings).toContainEqual(expect.objectContaining({ rule: 'event-removed', severity: 'safe', file: 'HEAD~1:specs/shop.yaml' }));
+  });
+
+  it('an unknown ref is a usage error (exit 2) that says what to do', () => {
+    const r = against('no-such-branch');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('"no-such-branch" is not a commit');
+  });
+});

@@ -1,0 +1,39 @@
+import type { AuditHandlers } from '@kada/contracts/services/audit/index.ts';
+import type { AuditDatabase } from '../db/schema.ts';
+import { type EmailPaths, loadEmailPaths } from '../masking/schema-formats.ts';
+import { appendToLog } from './append.ts';
+
+/**
+ * The generated AuditHandlers interface. Every event gets the same treatment (append, masked), so
+ * the handlers share one implementation instead of one file each; the interface still makes a
+ * missing or misspelled event fail to compile.
+ */
+export function createAuditHandlers(emailPaths: EmailPaths = loadEmailPaths()): AuditHandlers<AuditDatabase> {
+  const append = appendToLog(emailPaths);
+  return {
+    userRegisteredV1: append,
+    userEmailVerificationRequestedV1: append,
+    userPasswordResetRequestedV1: append,
+    userLoginAlertV1: append,
+    userLockedV1: append,
+    userUnlockedV1: append,
+    userTwoFactorEnabledV1: append,
+    userDeletedV1: append,
+    productCreatedV1: append,
+    productUpdatedV1: append,
+    orderCreatedV1: append,
+    orderPaidV1: append,
+    orderFailedV1: append,
+    orderCancelledV1: append,
+    stockReservedV1: append,
+    stockRejectedV1: append,
+    stockReleasedV1: append,
+    paymentIntentCreatedV1: append,
+    paymentSucceededV1: append,
+    paymentFailedV1: append,
+    paymentRefundedV1: append,
+    paymentCancelledV1: append,
+    notificationSentV1: append,
+    notificationFailedV1: append,
+  };
+}

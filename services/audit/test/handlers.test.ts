@@ -1,0 +1,145 @@
+import {
+  notificationFailedV1Event,
+  orderCreatedV1Event,
+  userLoginAlertV1Event,
+  userPasswordResetRequestedV1Event,
+  userRegisteredV1Event,
+} from '@kada/contracts/events.ts';
+import { type AuditHandlerContext, createAuditPublisher } from '@kada/contracts/services/audit/index.ts';
+import { type Envelope, uuidv7 } from '@kada/runtime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrations } from '../db/migrations.ts';
+import type { AuditDatabase } from '../db/schema.ts';
+import { createAuditHandlers } from '../handlers/index.ts';
+import {
+  createRecorder,
+  envelopeOf,
+  openTestDb,
+  postgresAvailable,
+  runHandler,
+  type TestDb,
+} from './support.ts';
+
+type Ctx = AuditHandlerContext<AuditDatabase>;
+const hasPostgres = await postgresAvailable();
+const dialects = hasPostgres ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const);
+
+describe.each(dialects)('audit handlers on %s', (kind) => {
+  let testDb: TestDb<AuditDatabase>;
+  const handlers = createAuditHandlers();
+  const recorder = createRecorder();
+  beforeAll(async () => {
+    testDb = await openTestDb<AuditDatabase>(kind, 'audit', migrations);
+  });
+  afterAll(async () => {
+    await testDb.cleanup();
+  });
+
+  const run = <T>(handler: (event: Envelope<T>, ctx: Ctx) => Promise<void>, event: Envelope<T>) =>
+    runHandler(testDb.db, 'audit', createAuditPublisher, handler, event, recorder);
+  const row = (eventId: string) =>
+    testDb.db.selectFrom('audit_log').selectAll().where('event_id', '=', eventId).executeTakeFirstOrThrow();
+
+  it('logs the envelope facts and masks the personal data of user.registered', async () => {
+    const event = envelopeOf(
+      userRegisteredV1Event,
+      {
+        userId: uuidv7(),
+        email: 'jane.doe@example.com',
+        name: 'Jane Doe',
+        role: 'seller' as const,
+        registeredAt: '2025-06-12T14:00:00Z',
+      },
+      { producer: 'auth', causationId: uuidv7() },
+    );
+    await run(handlers.userRegisteredV1, event);
+    const stored = await row(event.eventId);
+    expect(stored).toMatchObject({
+      event_type: 'user.registered',
+      producer: 'auth',
+      correlation_id: event.correlationId,
+      causation_id: event.causationId,
+      occurred_at: new Date(event.occurredAt).toISOString(),
+    });
+    expect(Number(stored.version)).toBe(1);
+    expect(JSON.parse(stored.data)).toEqual({
+      userId: event.data.userId,
+      email: 'j***@example.com',
+      name: 'J*** D***',
+      role: 'seller',
+      registeredAt: '2025-06-12T14:00:00Z',
+    });
+    expect(recorder.emitted).toHaveLength(0);
+  });
+
+  it('never stores a token, an IP or a user agent in clear', async () => {
+    const token = 'SECRETtokenSECRETtokenSECRETtoken_42';
+    const reset = envelopeOf(userPasswordResetRequestedV1Event, {
+      userId: uuidv7(),
+      email: 'jane.doe@example.com',
+      token,
+      expiresAt: '2030-01-01T00:00:00Z',
+    });
+    const alert = envelopeOf(userLoginAlertV1Event, {
+      userId: uuidv7(),
+      email: 'jane.doe@example.com',
+      ip: '203.0.113.7',
+      userAgent: 'Mozilla/5.0 (X11; Linux x86_64)',
+      loggedInAt: '2025-06-12T14:00:00Z',
+    });
+    await run(handlers.userPasswordResetRequestedV1, reset);
+    await run(handlers.userLoginAlertV1, alert);
+    expect(JSON.parse((await row(reset.eventId)).data)).toMatchObject({ token: '[redacted]' });
+    expect(JSON.parse((await row(alert.eventId)).data)).toMatchObject({
+      ip: '203.0.x.x',
+      userAgent: '[masked]',
+      email: 'j***@example.com',
+    });
+    const everything = JSON.stringify(await testDb.db.selectFrom('audit_log').selectAll().execute());
+    for (const secret of [token, '203.0.113.7', 'Mozilla', 'jane.doe@'])
+      expect(everything).not.toContain(secret);
+  });
+
+  it('keeps business data such as product names and amounts as they are', async () => {
+    const event = envelopeOf(orderCreatedV1Event, {
+      orderId: uuidv7(),
+      userId: uuidv7(),
+      items: [
+        {
+          productId: uuidv7(),
+          sellerId: uuidv7(),
+          name: 'Ceylon tea, 500 g',
+          quantity: 2,
+          unitPrice: { amount: 1999, currency: 'USD' },
+          lineTotal: { amount: 3998, currency: 'USD' },
+        },
+      ],
+      total: { amount: 3998, currency: 'USD' },
+      paymentMethodId: 'pm_card_visa',
+      createdAt: '2025-06-12T14:00:00Z',
+    });
+    await run(handlers.orderCreatedV1, event);
+    expect(JSON.parse((await row(event.eventId)).data)).toEqual(event.data);
+  });
+
+  it('ignores a second copy of an event id and keeps the first', async () => {
+    const data = {
+      notificationId: uuidv7(),
+      userId: uuidv7(),
+      channel: 'push' as const,
+      template: 'user.login_alert',
+      error: { kind: 'recipient' as const, field: 'deviceToken' as const, message: 'No device.' },
+      failedAt: '2025-06-04T21:03:20Z',
+    };
+    const first = envelopeOf(notificationFailedV1Event, data);
+    await run(handlers.notificationFailedV1, first);
+    await run(handlers.notificationFailedV1, { ...first, producer: 'someone-else' });
+    const rows = await testDb.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('event_id', '=', first.eventId)
+      .execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.producer).toBe('test');
+  });
+});

@@ -1,0 +1,276 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { verifyAccessToken } from '@kada/service-kit';
+import { createTestKeys, type TestKeys } from '@kada/service-kit/testing.ts';
+import type { Kysely } from 'kysely';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAuthService } from '../app.ts';
+import type { AuthDatabase } from '../db/schema.ts';
+import { createTestDatabase, type Dialect } from './helpers.ts';
+
+interface OutboxEvent {
+  eventType: string;
+  correlationId: string;
+  data: Record<string, unknown>;
+}
+
+describe.each<Dialect>(['sqlite', 'postgres'])('auth service on %s', (dialect) => {
+  let keys: TestKeys;
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let service: Awaited<ReturnType<typeof startAuthService>>;
+  let base: string;
+  let clockOffsetMs = 0;
+  const logLines: string[] = [];
+  const password = 'correct horse battery';
+
+  beforeAll(async () => {
+    keys = await createTestKeys({ setEnv: true });
+    database = await createTestDatabase(dialect, 'kada_auth_test');
+    service = await startAuthService({
+      port: 0,
+      databaseUrl: database.url,
+      handleSignals: false,
+      logger: pino({ level: 'debug' }, { write: (line: string) => logLines.push(line) }),
+      config: { privateKeyFile: keys.privateKeyFile, unlockSweepMs: 100 },
+      now: () => new Date(Date.now() + clockOffsetMs),
+    });
+    base = service.url;
+  });
+
+  afterAll(async () => {
+    await service?.close();
+    await database?.drop();
+    keys?.cleanup();
+  });
+
+  const db = () => service.ctx.db as Kysely<AuthDatabase>;
+
+  async function events(type: string, userId?: string): Promise<OutboxEvent[]> {
+    const rows = await (
+      service.ctx.db as unknown as Kysely<{ outbox: { event_type: string; body: string; id: number } }>
+    )
+      .selectFrom('outbox')
+      .select(['body'])
+      .where('event_type', '=', type)
+      .orderBy('id')
+      .execute();
+    return rows
+      .map((row) => JSON.parse(row.body) as OutboxEvent)
+      .filter((event) => userId === undefined || event.data.userId === userId);
+  }
+
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
+
+  let counter = 0;
+  async function registerUser(role: 'buyer' | 'seller' = 'buyer') {
+    counter += 1;
+    const email = `user${counter}-${dialect}@example.com`;
+    const res = await post('/auth/register', { email, password, name: `User ${counter}`, role });
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as { userId: string };
+    return { email, userId: body.userId };
+  }
+
+  async function loginOk(email: string, headers: Record<string, string> = {}) {
+    const res = await post('/auth/login', { email, password }, headers);
+    expect(res.status).toBe(200);
+    return (await res.json()) as {
+      accessToken: string;
+      refreshToken: string;
+      expiresIn: number;
+      tokenType: string;
+    };
+  }
+
+  it('registers an account, hashes the password with Argon2id and emits both events through the outbox', async () => {
+    const res = await post(
+      '/auth/register',
+      { email: 'Ada@Example.com', password, name: 'Ada', role: 'seller' },
+      { 'x-correlation-id': 'corr-register-1' },
+    );
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as { userId: string };
+    expect(body).toEqual({
+      userId: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-7/),
+      email: 'ada@example.com',
+      name: 'Ada',
+      role: 'seller',
+      emailVerified: false,
+    });
+    const row = await db()
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', body.userId)
+      .executeTakeFirstOrThrow();
+    expect(row.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    const [registered] = await events('user.registered', body.userId);
+    expect(registered).toMatchObject({
+      correlationId: 'corr-register-1',
+      data: { userId: body.userId, email: 'ada@example.com', name: 'Ada', role: 'seller' },
+    });
+    const [verification] = await events('user.email_verification_requested', body.userId);
+    expect(verification?.data.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('refuses a second account with the same address (any case) and invalid bodies', async () => {
+    const dup = await post('/auth/register', {
+      email: 'ADA@example.com',
+      password,
+      name: 'Ada 2',
+      role: 'buyer',
+    });
+    expect(dup.status).toBe(409);
+    expect(dup.headers.get('content-type')).toMatch(/problem\+json/);
+    const bad = await post('/auth/register', {
+      email: 'not-an-email',
+      password: 'short',
+      name: '',
+      role: 'admin',
+    });
+    expect(bad.status).toBe(400);
+    const problem = (await bad.json()) as { errors: Array<{ pointer: string }> };
+    expect(problem.errors.map((e) => e.pointer).sort()).toEqual(['/email', '/name', '/password', '/role']);
+  });
+
+  it('verifies the email with the single-use token', async () => {
+    const { userId } = await registerUser();
+    const [requested] = await events('user.email_verification_requested', userId);
+    const token = String(requested?.data.token);
+    expect((await post('/auth/verify-email', { token })).status).toBe(204);
+    const row = await db()
+      .selectFrom('users')
+      .select('email_verified')
+      .where('id', '=', userId)
+      .executeTakeFirst();
+    expect(Number(row?.email_verified)).toBe(1);
+    expect((await post('/auth/verify-email', { token })).status).toBe(400);
+  });
+
+  it('logs in with a short-lived EdDSA access token the kit verifies', async () => {
+    const { email, userId } = await registerUser('seller');
+    const tokens = await loginOk(email);
+    expect(tokens.tokenType).toBe('Bearer');
+    expect(tokens.expiresIn).toBe(900);
+    const user = await verifyAccessToken(tokens.accessToken, { jwt: keys.jwt });
+    expect(user).toEqual({ id: userId, role: 'seller', email });
+    const wrong = await post('/auth/login', { email, password: 'wrong password!' });
+    expect(wrong.status).toBe(401);
+    const unknown = await post('/auth/login', { email: 'nobody@example.com', password });
+    expect(unknown.status).toBe(401);
+  });
+
+  it('rotates refresh tokens and revokes the family when a rotated token is reused', async () => {
+    const { email } = await registerUser();
+    const first = await loginOk(email);
+    const second = await post('/auth/refresh', { refreshToken: first.refreshToken });
+    expect(second.status).toBe(200);
+    const rotated = (await second.json()) as { refreshToken: string; accessToken: string };
+    expect(rotated.refreshToken).not.toBe(first.refreshToken);
+    // The stolen first token comes back: both it and its successor die.
+    expect((await post('/auth/refresh', { refreshToken: first.refreshToken })).status).toBe(401);
+    expect((await post('/auth/refresh', { refreshToken: rotated.refreshToken })).status).toBe(401);
+    // Another login is a separate family and still works.
+    const other = await loginOk(email);
+    expect((await post('/auth/refresh', { refreshToken: other.refreshToken })).status).toBe(200);
+  });
+
+  it('logs out: the refresh token stops working', async () => {
+    const { email } = await registerUser();
+    const tokens = await loginOk(email);
+    const auth = { authorization: `Bearer ${tokens.accessToken}` };
+    expect((await post('/auth/logout', { refreshToken: tokens.refreshToken })).status).toBe(401);
+    expect((await post('/auth/logout', { refreshToken: tokens.refreshToken }, auth)).status).toBe(204);
+    expect((await post('/auth/refresh', { refreshToken: tokens.refreshToken })).status).toBe(401);
+  });
+
+  it('locks after 5 failed logins, emits user.locked, and user.unlocked when the lock expires', async () => {
+    const { email, userId } = await registerUser();
+    for (let i = 1; i <= 4; i += 1) {
+      expect((await post('/auth/login', { email, password: `wrong password ${i}` })).status).toBe(401);
+    }
+    const fifth = await post('/auth/login', { email, password: 'wrong password 5' });
+    expect(fifth.status).toBe(423);
+    expect(Number(fifth.headers.get('retry-after'))).toBeGreaterThan(800);
+    const [locked] = await events('user.locked', userId);
+    expect(locked?.data).toMatchObject({ userId, email, reason: 'TOO_MANY_FAILED_LOGINS' });
+    // The right password does not help while locked.
+    expect((await post('/auth/login', { email, password })).status).toBe(423);
+    expect(await events('user.unlocked', userId)).toHaveLength(0);
+
+    // The lock runs out: the sweeper lifts it and says so, without waiting for a login.
+    clockOffsetMs = 16 * 60 * 1000;
+    try {
+      const deadline = Date.now() + 5000;
+      while ((await events('user.unlocked', userId)).length === 0 && Date.now() < deadline) await sleep(50);
+      expect((await events('user.unlocked', userId))[0]?.data).toEqual({ userId, email });
+      await loginOk(email);
+    } finally {
+      clockOffsetMs = 0;
+    }
+    expect(await events('user.unlocked', userId)).toHaveLength(1);
+    expect(await events('user.locked', userId)).toHaveLength(1);
+  });
+
+  it('alerts on a login from a new IP or user agent, not on the first login', async () => {
+    const { email, userId } = await registerUser();
+    await loginOk(email, { 'user-agent': 'Firefox/1' });
+    await loginOk(email, { 'user-agent': 'Firefox/1' });
+    expect(await events('user.login_alert', userId)).toHaveLength(0);
+    await loginOk(email, { 'user-agent': 'Curl/8' });
+    const alerts = await events('user.login_alert', userId);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.data).toMatchObject({ userId, email, userAgent: 'Curl/8', ip: '127.0.0.1' });
+  });
+
+  it('resets a password: 202 for any address, new password works, old sessions end', async () => {
+    const { email, userId } = await registerUser();
+    const session = await loginOk(email);
+    expect((await post('/auth/password-reset/request', { email: 'nobody@example.com' })).status).toBe(202);
+    expect((await post('/auth/password-reset/request', { email })).status).toBe(202);
+    const [requested] = await events('user.password_reset_requested', userId);
+    expect(requested?.data).toMatchObject({ userId, email });
+    const newPassword = 'a brand new passphrase';
+    const confirm = await post('/auth/password-reset/confirm', { token: requested?.data.token, newPassword });
+    expect(confirm.status).toBe(204);
+    expect((await post('/auth/login', { email, password })).status).toBe(401);
+    expect((await post('/auth/login', { email, password: newPassword })).status).toBe(200);
+    expect((await post('/auth/refresh', { refreshToken: session.refreshToken })).status).toBe(401);
+    const again = await post('/auth/password-reset/confirm', { token: requested?.data.token, newPassword });
+    expect(again.status).toBe(400);
+  });
+
+  it('deletes the account and emits user.deleted', async () => {
+    const { email, userId } = await registerUser();
+    const tokens = await loginOk(email);
+    const res = await fetch(`${base}/auth/me`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${tokens.accessToken}` },
+    });
+    expect(res.status).toBe(204);
+    expect(
+      await db().selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst(),
+    ).toBeUndefined();
+    const [deleted] = await events('user.deleted', userId);
+    expect(deleted?.data).toMatchObject({ userId, reason: 'USER_REQUEST' });
+    expect((await post('/auth/login', { email, password })).status).toBe(401);
+    expect((await post('/auth/refresh', { refreshToken: tokens.refreshToken })).status).toBe(401);
+    expect((await fetch(`${base}/auth/me`, { method: 'DELETE' })).status).toBe(401);
+  });
+
+  it('keeps emails, passwords and tokens out of the logs', async () => {
+    const { email } = await registerUser();
+    const tokens = await loginOk(email);
+    await post('/auth/login', { email, password: 'wrong password!' });
+    const text = logLines.join('\n');
+    expect(logLines.length).toBeGreaterThan(0);
+    expect(text).not.toContain('@example.com');
+    expect(text).not.toContain(password);
+    expect(text).not.toContain(tokens.refreshToken);
+    expect(text).not.toContain(tokens.accessToken);
+  });
+});

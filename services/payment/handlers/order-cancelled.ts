@@ -1,0 +1,53 @@
+import type { PaymentHandlers } from '@kada/contracts/services/payment/index.ts';
+import Stripe from 'stripe';
+import type { PaymentDatabase } from '../db/schema.ts';
+import { PaymentNotYetKnownError } from './errors.ts';
+
+/**
+ * The order was cancelled: stop the money. Before stock was reserved there is nothing at Stripe
+ * (CANCELLED here); an intent in flight is cancelled (payment_intent.canceled -> payment.cancelled);
+ * a captured payment is refunded (charge.refunded -> payment.refunded). The webhooks emit the events.
+ */
+export function orderCancelledHandler(stripe: Stripe): PaymentHandlers<PaymentDatabase>['orderCancelledV1'] {
+  return async (event, { tx, log }) => {
+    const { orderId } = event.data;
+    const payment = await tx
+      .selectFrom('payments')
+      .selectAll()
+      .where('order_id', '=', orderId)
+      .executeTakeFirst();
+    if (!payment) throw new PaymentNotYetKnownError(orderId, event.eventType);
+    const now = new Date().toISOString();
+    const intentId = payment.payment_intent_id;
+    if (payment.status === 'AWAITING_STOCK' || (payment.status === 'PROCESSING' && intentId === null)) {
+      await tx
+        .updateTable('payments')
+        .set({ status: 'CANCELLED', updated_at: now })
+        .where('order_id', '=', orderId)
+        .execute();
+      return;
+    }
+    if (intentId === null || !['PROCESSING', 'SUCCEEDED'].includes(payment.status)) {
+      log.info({ orderId, status: payment.status }, 'nothing to cancel or refund');
+      return;
+    }
+    if (payment.status === 'PROCESSING') {
+      try {
+        await stripe.paymentIntents.cancel(
+          intentId,
+          { cancellation_reason: 'abandoned' },
+          { idempotencyKey: `cancel-${orderId}` },
+        );
+        return;
+      } catch (error) {
+        // It captured meanwhile: refund it instead.
+        if (!(error instanceof Stripe.errors.StripeInvalidRequestError)) throw error;
+        log.info({ orderId, code: error.code }, 'PaymentIntent can no longer be cancelled; refunding');
+      }
+    }
+    await stripe.refunds.create(
+      { payment_intent: intentId, reason: 'requested_by_customer', metadata: { orderId } },
+      { idempotencyKey: `refund-${orderId}` },
+    );
+  };
+}

@@ -1,0 +1,374 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  PaymentCancelledV1,
+  PaymentFailedV1,
+  PaymentIntentCreatedV1,
+  PaymentRefundedV1,
+  PaymentSucceededV1,
+} from '@kada/contracts/events.ts';
+import { registerPaymentConsumers } from '@kada/contracts/services/payment/index.ts';
+import Stripe from 'stripe';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migrations } from '../db/migrations.ts';
+import type { PaymentDatabase } from '../db/schema.ts';
+import { PaymentNotYetKnownError } from '../handlers/errors.ts';
+import { createPaymentHandlers } from '../handlers/index.ts';
+import { ERASED_USER_ID } from '../handlers/user-deleted.ts';
+import { paymentRoutes } from '../http/routes.ts';
+import { simulatedClient } from '../stripe/provider.ts';
+import { type SimulatedStripe, startSimulatedStripe } from '../stripe/simulator.ts';
+import {
+  type ConsumerHarness,
+  consumerHarness,
+  dialects,
+  type HttpHarness,
+  httpHarness,
+  only,
+  openTestDatabase,
+  type TestDatabase,
+} from './harness.ts';
+
+const WEBHOOK_SECRET = 'whsec_test_payment_suite';
+
+for (const dialect of dialects) {
+  describe(`payment with the Stripe SDK against a local Stripe (${dialect})`, () => {
+    let database: TestDatabase<PaymentDatabase>;
+    let sim: SimulatedStripe;
+    let stripe: Stripe;
+    let payment: ConsumerHarness;
+    let http: HttpHarness;
+    let buyer: string;
+
+    beforeEach(async () => {
+      database = await openTestDatabase<PaymentDatabase>(dialect, 'payment', migrations);
+      sim = await startSimulatedStripe({ webhookSecret: WEBHOOK_SECRET, webhookDelayMs: 5 });
+      stripe = simulatedClient(sim);
+      payment = await consumerHarness('payment', database.db, (rt) =>
+        registerPaymentConsumers(rt, createPaymentHandlers(stripe)),
+      );
+      http = await httpHarness('payment', database, (app, ctx) =>
+        paymentRoutes(app, ctx, { stripe, webhookSecret: WEBHOOK_SECRET }),
+      );
+      buyer = randomUUID();
+    });
+    afterEach(async () => {
+      await sim.close();
+      await http.close();
+      await database.destroy();
+    });
+
+    async function orderCreated(paymentMethodId = 'pm_card_visa', amount = 5248) {
+      const orderId = randomUUID();
+      await payment.deliver('order.created.v1', {
+        orderId,
+        userId: buyer,
+        items: [
+          {
+            productId: randomUUID(),
+            sellerId: randomUUID(),
+            name: 'Batik sarong',
+            quantity: 1,
+            unitPrice: { amount, currency: 'USD' },
+            lineTotal: { amount, currency: 'USD' },
+          },
+        ],
+        total: { amount, currency: 'USD' },
+        paymentMethodId,
+        createdAt: new Date().toISOString(),
+      });
+      return orderId;
+    }
+
+    function stockReserved(orderId: string, amount = 5248) {
+      return {
+        orderId,
+        userId: buyer,
+        reservationId: randomUUID(),
+        items: [{ productId: randomUUID(), quantity: 1 }],
+        total: { amount, currency: 'USD' },
+        reservedAt: new Date().toISOString(),
+      };
+    }
+
+    async function row(orderId: string) {
+      return database.db
+        .selectFrom('payments')
+        .selectAll()
+        .where('order_id', '=', orderId)
+        .executeTakeFirstOrThrow();
+    }
+
+    function signedPost(payload: string, signature: string | undefined) {
+      return fetch(`${http.url}/webhooks/stripe`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(signature === undefined ? {} : { 'stripe-signature': signature }),
+        },
+        body: payload,
+      });
+    }
+
+    it('creates the PaymentIntent with the amount, idempotency key and metadata, once', async () => {
+      const orderId = await orderCreated('pm_card_visa', 5248);
+      const delivery = await payment.deliver('stock.reserved.v1', stockReserved(orderId));
+      const created = only<PaymentIntentCreatedV1>(delivery, 'payment.intent.created');
+      expect(created).toMatchObject({ orderId, userId: buyer, amount: { amount: 5248, currency: 'USD' } });
+      expect(created.paymentIntentId).toMatch(/^pi_/);
+
+      const creates = sim.requests.filter((r) => r.method === 'POST' && r.path === '/v1/payment_intents');
+      expect(creates).toHaveLength(1);
+      expect(creates[0]).toMatchObject({
+        idempotencyKey: `order-${orderId}`,
+        params: {
+          amount: '5248',
+          currency: 'usd',
+          confirm: 'true',
+          payment_method: 'pm_card_visa',
+          metadata: { orderId, userId: buyer },
+        },
+      });
+      expect(await row(orderId)).toMatchObject({
+        status: 'PROCESSING',
+        payment_intent_id: created.paymentIntentId,
+      });
+
+      // Redelivered stock.reserved: no second PaymentIntent.
+      expect((await payment.deliver('stock.reserved.v1', stockReserved(orderId))).emitted).toEqual([]);
+      expect(sim.requests.filter((r) => r.path === '/v1/payment_intents')).toHaveLength(1);
+
+      // And should the call itself be retried, Stripe's idempotency returns the same intent.
+      const replay = await stripe.paymentIntents.create(
+        { amount: 5248, currency: 'usd', payment_method: 'pm_card_visa', confirm: true },
+        { idempotencyKey: `order-${orderId}` },
+      );
+      expect(replay.id).toBe(created.paymentIntentId);
+    });
+
+    it('drives the signed webhook to payment.succeeded for pm_card_visa', async () => {
+      sim.setWebhookUrl(`${http.url}/webhooks/stripe`);
+      const orderId = await orderCreated('pm_card_visa');
+      const created = only<PaymentIntentCreatedV1>(
+        await payment.deliver('stock.reserved.v1', stockReserved(orderId)),
+        'payment.intent.created',
+      );
+      await sim.idle();
+      const succeeded = only<PaymentSucceededV1>(http.events, 'payment.succeeded');
+      expect(succeeded).toMatchObject({
+        orderId,
+        userId: buyer,
+        paymentIntentId: created.paymentIntentId,
+        amount: { amount: 5248, currency: 'USD' },
+      });
+      expect(await row(orderId)).toMatchObject({ status: 'SUCCEEDED' });
+
+      const view = await fetch(`${http.url}/payments/${orderId}`, {
+        headers: { authorization: `Bearer ${await http.token({ id: buyer, role: 'buyer' })}` },
+      });
+      expect(await view.json()).toMatchObject({
+        orderId,
+        status: 'SUCCEEDED',
+        paymentIntentId: created.paymentIntentId,
+        amount: { amount: 5248, currency: 'USD' },
+        declineCode: null,
+      });
+      const stranger = await http.token({ id: randomUUID(), role: 'buyer' });
+      expect(
+        (await fetch(`${http.url}/payments/${orderId}`, { headers: { authorization: `Bearer ${stranger}` } }))
+          .status,
+      ).toBe(404);
+    });
+
+    it.each([
+      ['pm_card_chargeDeclined', 'generic_decline', 'Your card was declined.'],
+      ['pm_card_chargeDeclinedInsufficientFunds', 'insufficient_funds', 'Your card has insufficient funds.'],
+    ])('turns a decline (%s) into payment.failed with its decline code', async (pm, declineCode, message) => {
+      sim.setWebhookUrl(`${http.url}/webhooks/stripe`);
+      const orderId = await orderCreated(pm);
+      const created = only<PaymentIntentCreatedV1>(
+        await payment.deliver('stock.reserved.v1', stockReserved(orderId)),
+        'payment.intent.created',
+      );
+      await sim.idle();
+      expect(only<PaymentFailedV1>(http.events, 'payment.failed')).toMatchObject({
+        orderId,
+        paymentIntentId: created.paymentIntentId,
+        amount: { amount: 5248, currency: 'USD' },
+        declineCode,
+        message,
+      });
+      expect(await row(orderId)).toMatchObject({ status: 'FAILED', decline_code: declineCode });
+    });
+
+    it('decides by test card numbers too (4000000000000002 declines, 4242… succeeds)', async () => {
+      await expect(
+        stripe.paymentIntents.create({
+          amount: 100,
+          currency: 'usd',
+          confirm: true,
+          payment_method_data: { type: 'card', card: { number: '4000000000000002' } } as never,
+        }),
+      ).rejects.toMatchObject({
+        type: 'StripeCardError',
+        code: 'card_declined',
+        decline_code: 'generic_decline',
+      });
+      const ok = await stripe.paymentIntents.create({
+        amount: 100,
+        currency: 'usd',
+        confirm: true,
+        payment_method_data: { type: 'card', card: { number: '4242424242424242' } } as never,
+      });
+      expect(ok.status).toBe('succeeded');
+    });
+
+    it('fails at once, without an intent, when Stripe refuses the payment method', async () => {
+      const orderId = await orderCreated('pm_card_doesNotExist');
+      const failed = only<PaymentFailedV1>(
+        await payment.deliver('stock.reserved.v1', stockReserved(orderId)),
+        'payment.failed',
+      );
+      expect(failed).toMatchObject({ orderId, paymentIntentId: null, declineCode: null });
+      expect(await row(orderId)).toMatchObject({ status: 'FAILED' });
+    });
+
+    it('retries while Stripe is unreachable, then fails the payment on the last attempt', async () => {
+      const orderId = await orderCreated();
+      const down = await startSimulatedStripe({ webhookSecret: WEBHOOK_SECRET });
+      await down.close();
+      const unreachable = createPaymentHandlers(
+        new Stripe('sk_test_x', { ...down.sdkOptions, maxNetworkRetries: 0 }),
+      );
+      const offline = await consumerHarness('payment', database.db, (rt) =>
+        registerPaymentConsumers(rt, unreachable),
+      );
+      await expect(
+        offline.deliver('stock.reserved.v1', stockReserved(orderId), { attempt: 1 }),
+      ).rejects.toBeInstanceOf(Stripe.errors.StripeConnectionError);
+      expect(await row(orderId)).toMatchObject({ status: 'AWAITING_STOCK' });
+      const last = await offline.deliver('stock.reserved.v1', stockReserved(orderId), { attempt: 6 });
+      expect(only<PaymentFailedV1>(last, 'payment.failed')).toMatchObject({
+        paymentIntentId: null,
+        message: 'The payment provider is unavailable.',
+      });
+    });
+
+    it('retries stock.reserved that overtook its order.created', async () => {
+      await expect(payment.deliver('stock.reserved.v1', stockReserved(randomUUID()))).rejects.toBeInstanceOf(
+        PaymentNotYetKnownError,
+      );
+      expect(sim.requests).toEqual([]);
+    });
+
+    it('verifies the signature on the raw body: 400 problem+json for a bad, missing or replayed-with-changes one', async () => {
+      const orderId = await orderCreated();
+      await payment.deliver('stock.reserved.v1', stockReserved(orderId));
+      const [event] = sim.events;
+      const payload = JSON.stringify(event, null, 2);
+      const good = Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
+
+      const forged = await signedPost(
+        payload,
+        Stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_other' }),
+      );
+      expect(forged.status).toBe(400);
+      expect(forged.headers.get('content-type')).toContain('application/problem+json');
+      expect(await forged.json()).toMatchObject({ status: 400, title: 'Invalid Stripe signature' });
+      expect((await signedPost(payload, undefined)).status).toBe(400);
+      // The same JSON re-serialised (as a JSON body parser would) no longer matches the signature.
+      expect((await signedPost(JSON.stringify(event), good)).status).toBe(400);
+      const old = Stripe.webhooks.generateTestHeaderString({
+        payload,
+        secret: WEBHOOK_SECRET,
+        timestamp: Math.floor(Date.now() / 1000) - 3600,
+      });
+      expect((await signedPost(payload, old)).status).toBe(400);
+      expect(http.events).toEqual([]);
+
+      const accepted = await signedPost(payload, good);
+      expect(accepted.status).toBe(200);
+      expect(await accepted.json()).toEqual({ received: true });
+      expect(only<PaymentSucceededV1>(http.events, 'payment.succeeded').orderId).toBe(orderId);
+    });
+
+    it('deduplicates by Stripe event id: the same webhook twice gives one payment.succeeded', async () => {
+      const orderId = await orderCreated();
+      await payment.deliver('stock.reserved.v1', stockReserved(orderId));
+      const payload = JSON.stringify(sim.events[0]);
+      for (let i = 0; i < 2; i++) {
+        const res = await signedPost(
+          payload,
+          Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }),
+        );
+        expect(res.status).toBe(200);
+      }
+      expect(http.events.filter((e) => e.eventType === 'payment.succeeded')).toHaveLength(1);
+      const recorded = await database.db.selectFrom('stripe_events').selectAll().execute();
+      expect(recorded).toEqual([
+        expect.objectContaining({ type: 'payment_intent.succeeded', outcome: 'applied' }),
+      ]);
+    });
+
+    it('on order.cancelled: cancels an intent in flight, refunds a captured one, and needs nothing before stock', async () => {
+      sim.setWebhookUrl(`${http.url}/webhooks/stripe`);
+      const cancelled = (orderId: string) => ({
+        orderId,
+        userId: buyer,
+        cancelledAt: new Date().toISOString(),
+        reason: 'USER_REQUEST',
+      });
+
+      const early = await orderCreated();
+      await payment.deliver('order.cancelled.v1', cancelled(early));
+      expect(await row(early)).toMatchObject({ status: 'CANCELLED', payment_intent_id: null });
+      expect((await payment.deliver('stock.reserved.v1', stockReserved(early))).emitted).toEqual([]);
+
+      const paid = await orderCreated();
+      await payment.deliver('stock.reserved.v1', stockReserved(paid));
+      await sim.idle();
+      await payment.deliver('order.cancelled.v1', cancelled(paid));
+      await sim.idle();
+      expect(only<PaymentRefundedV1>(http.events, 'payment.refunded')).toMatchObject({
+        orderId: paid,
+        amount: { amount: 5248, currency: 'USD' },
+      });
+      expect(await row(paid)).toMatchObject({ status: 'REFUNDED' });
+
+      // An intent not captured yet is cancelled (a PaymentIntent created without confirming).
+      const inFlight = await orderCreated();
+      const intent = await stripe.paymentIntents.create({
+        amount: 5248,
+        currency: 'usd',
+        metadata: { orderId: inFlight },
+      });
+      await database.db
+        .updateTable('payments')
+        .set({ status: 'PROCESSING', payment_intent_id: intent.id })
+        .where('order_id', '=', inFlight)
+        .execute();
+      await payment.deliver('order.cancelled.v1', cancelled(inFlight));
+      await sim.idle();
+      expect(only<PaymentCancelledV1>(http.events, 'payment.cancelled')).toMatchObject({
+        orderId: inFlight,
+        paymentIntentId: intent.id,
+      });
+      expect(await row(inFlight)).toMatchObject({ status: 'CANCELLED' });
+    });
+
+    it('erases a deleted buyer from payments, keeping amounts', async () => {
+      const orderId = await orderCreated();
+      await payment.deliver('user.deleted.v1', {
+        userId: buyer,
+        deletedAt: new Date().toISOString(),
+        reason: 'USER_REQUEST',
+      });
+      const erased = await row(orderId);
+      expect(erased).toMatchObject({
+        user_id: ERASED_USER_ID,
+        payment_method_id: null,
+        status: 'AWAITING_STOCK',
+      });
+      expect(Number(erased.amount)).toBe(5248);
+    });
+  });
+}

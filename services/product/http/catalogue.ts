@@ -1,0 +1,286 @@
+import type { ProductPublisher } from '@kada/contracts/services/product/index.ts';
+import { HttpError, type ProblemError, uuidv7, validationError } from '@kada/service-kit';
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import type { ProductDatabase, ProductsTable } from '../db/schema.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface Money {
+  amount: number;
+  currency: string;
+}
+
+/** The `Product` of the OpenAPI contract. */
+export interface ProductView {
+  productId: string;
+  sellerId: string;
+  name: string;
+  description: string;
+  category: string;
+  price: Money;
+  stock: number;
+  active: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CreateProductRequest {
+  name: string;
+  description?: string;
+  category: string;
+  price: Money;
+  stock: number;
+}
+
+export type UpdateProductRequest = Partial<CreateProductRequest & { active: boolean }>;
+
+/** Who is changing a product: its seller, or an administrator. */
+export interface Caller {
+  id: string;
+  role: string;
+}
+
+type ProductRow = Selectable<ProductsTable>;
+
+function toView(row: ProductRow): ProductView {
+  return {
+    productId: row.product_id,
+    sellerId: row.seller_id,
+    name: row.name,
+    description: row.description,
+    category: row.category,
+    price: { amount: Number(row.price_amount), currency: row.price_currency },
+    stock: row.stock,
+    active: row.active === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Lists a product for the calling seller and writes product.created to the outbox, in one transaction. */
+export async function createProduct(
+  tx: Transaction<ProductDatabase>,
+  publish: ProductPublisher,
+  sellerId: string,
+  request: CreateProductRequest,
+): Promise<ProductView> {
+  const now = new Date().toISOString();
+  const row: ProductRow = {
+    product_id: uuidv7(),
+    seller_id: sellerId,
+    name: request.name,
+    description: request.description ?? '',
+    category: request.category,
+    price_amount: request.price.amount,
+    price_currency: request.price.currency,
+    stock: request.stock,
+    active: 1,
+    created_at: now,
+    updated_at: now,
+  };
+  await tx.insertInto('products').values(row).execute();
+  const product = toView(row);
+  await publish.productCreatedV1(
+    {
+      productId: product.productId,
+      sellerId,
+      name: product.name,
+      description: product.description,
+      category: product.category,
+      price: product.price,
+      stock: product.stock,
+      createdAt: now,
+    },
+    { orderingKey: product.productId },
+  );
+  return product;
+}
+
+/**
+ * Changes the given fields (owner or admin) and writes product.updated with the full new state. The
+ * row is locked first (a no-op UPDATE), so concurrent changes apply one after the other and each
+ * event's `updatedAt` is later than the previous one: consumers keep the newest state.
+ */
+export async function updateProduct(
+  tx: Transaction<ProductDatabase>,
+  publish: ProductPublisher,
+  caller: Caller,
+  productId: string,
+  changes: UpdateProductRequest,
+): Promise<ProductView> {
+  assertProductId(productId);
+  await tx
+    .updateTable('products')
+    .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+    .where('product_id', '=', productId)
+    .execute();
+  const current = await tx
+    .selectFrom('products')
+    .selectAll()
+    .where('product_id', '=', productId)
+    .executeTakeFirst();
+  if (!current) throw new HttpError(404, 'Not Found', 'No such product.');
+  if (current.seller_id !== caller.id && caller.role !== 'admin') {
+    throw new HttpError(403, 'Forbidden', 'Only the seller who listed the product can change it.');
+  }
+  const next: ProductRow = {
+    ...current,
+    ...(changes.name !== undefined ? { name: changes.name } : {}),
+    ...(changes.description !== undefined ? { description: changes.description } : {}),
+    ...(changes.category !== undefined ? { category: changes.category } : {}),
+    ...(changes.price !== undefined
+      ? { price_amount: changes.price.amount, price_currency: changes.price.currency }
+      : {}),
+    ...(changes.stock !== undefined ? { stock: changes.stock } : {}),
+    ...(changes.active !== undefined ? { active: changes.active ? 1 : 0 } : {}),
+    updated_at: laterThan(current.updated_at),
+  };
+  const { product_id: _id, ...values } = next;
+  await tx.updateTable('products').set(values).where('product_id', '=', productId).execute();
+  const product = toView(next);
+  await publish.productUpdatedV1(
+    {
+      productId,
+      sellerId: product.sellerId,
+      name: product.name,
+      category: product.category,
+      price: product.price,
+      stock: product.stock,
+      active: product.active,
+      updatedAt: product.updatedAt,
+    },
+    { orderingKey: productId },
+  );
+  return product;
+}
+
+/** Now, or 1 ms after `previous` when the clock has not moved past it. */
+function laterThan(previous: string): string {
+  const now = Date.now();
+  const last = Date.parse(previous);
+  return new Date(Number.isNaN(last) || now > last ? now : last + 1).toISOString();
+}
+
+export function assertProductId(productId: string): void {
+  if (!UUID.test(productId)) {
+    throw validationError(
+      [{ parameter: 'productId', detail: 'must be a UUID' }],
+      'The product id is not valid.',
+    );
+  }
+}
+
+export async function getProduct(db: Kysely<ProductDatabase>, productId: string): Promise<ProductView> {
+  assertProductId(productId);
+  const row = await db
+    .selectFrom('products')
+    .selectAll()
+    .where('product_id', '=', productId)
+    .executeTakeFirst();
+  if (!row) throw new HttpError(404, 'Not Found', 'No such product.');
+  return toView(row);
+}
+
+export interface ListQuery {
+  category?: string;
+  sellerId?: string;
+  q?: string;
+  limit: number;
+  cursor?: { createdAt: string; productId: string };
+}
+
+/** Parses GET /products query parameters; 400 problem naming each bad parameter. */
+export function parseListQuery(query: Record<string, unknown>): ListQuery {
+  const errors: ProblemError[] = [];
+  const result: ListQuery = { limit: 20 };
+  const text = (name: string, max: number): string | undefined => {
+    const value = query[name];
+    if (value === undefined) return undefined;
+    if (typeof value === 'string' && value.length <= max) return value;
+    errors.push({ parameter: name, detail: `must be a string of at most ${max} characters` });
+    return undefined;
+  };
+  const category = text('category', 100);
+  if (category !== undefined) result.category = category;
+  const q = text('q', 200);
+  if (q !== undefined && q.trim() !== '') result.q = q.trim();
+  const sellerId = text('sellerId', 64);
+  if (sellerId !== undefined) {
+    if (UUID.test(sellerId)) result.sellerId = sellerId;
+    else errors.push({ parameter: 'sellerId', detail: 'must be a UUID' });
+  }
+  const limit = query.limit;
+  if (limit !== undefined) {
+    const n = typeof limit === 'string' && /^\d+$/.test(limit) ? Number(limit) : Number.NaN;
+    if (n >= 1 && n <= 100) result.limit = n;
+    else errors.push({ parameter: 'limit', detail: 'must be an integer from 1 to 100' });
+  }
+  const cursor = text('cursor', 512);
+  if (cursor !== undefined) {
+    const decoded = decodeCursor(cursor);
+    if (decoded) result.cursor = decoded;
+    else errors.push({ parameter: 'cursor', detail: 'is not a cursor this API returned' });
+  }
+  if (errors.length > 0) throw validationError(errors);
+  return result;
+}
+
+/** Active products, newest first, a page at a time (keyset pagination on createdAt, productId). */
+export async function listProducts(
+  db: Kysely<ProductDatabase>,
+  query: ListQuery,
+): Promise<{ items: ProductView[]; nextCursor: string | null }> {
+  let select = db.selectFrom('products').selectAll().where('active', '=', 1);
+  if (query.category !== undefined) select = select.where('category', '=', query.category);
+  if (query.sellerId !== undefined) select = select.where('seller_id', '=', query.sellerId);
+  if (query.q !== undefined) {
+    const pattern = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    select = select.where((eb) =>
+      eb.or([
+        sql<boolean>`lower(${eb.ref('name')}) like ${pattern} escape '\\'`,
+        sql<boolean>`lower(${eb.ref('description')}) like ${pattern} escape '\\'`,
+      ]),
+    );
+  }
+  const { cursor } = query;
+  if (cursor) {
+    select = select.where((eb) =>
+      eb.or([
+        eb('created_at', '<', cursor.createdAt),
+        eb.and([eb('created_at', '=', cursor.createdAt), eb('product_id', '<', cursor.productId)]),
+      ]),
+    );
+  }
+  const rows = await select
+    .orderBy('created_at', 'desc')
+    .orderBy('product_id', 'desc')
+    .limit(query.limit + 1)
+    .execute();
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(toView),
+    nextCursor: rows.length > query.limit && last ? encodeCursor(last.created_at, last.product_id) : null,
+  };
+}
+
+function encodeCursor(createdAt: string, productId: string): string {
+  return Buffer.from(JSON.stringify([createdAt, productId])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: string; productId: string } | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      typeof value[0] === 'string' &&
+      typeof value[1] === 'string'
+    ) {
+      return { createdAt: value[0], productId: value[1] };
+    }
+  } catch {
+    // not ours
+  }
+  return undefined;
+}
