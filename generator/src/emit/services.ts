@@ -11,6 +11,7 @@
 import type { ConsumerModel, ContractGraph, MessageModel, ServiceModel } from '../model.ts';
 import { descriptorName, type EmitOptions, eventTypeName, pointerComment } from './events.ts';
 import { camelCase, docComment, GeneratedFile, type OutputFile, pascalCase } from './file.ts';
+import { tolerantReader } from '../compat/tolerant.ts';
 import { stableStringify, TypePrinter } from './types.ts';
 import { bodySchema, type ValidatorSpec } from './validators.ts';
 
@@ -122,15 +123,13 @@ function emitConsumer(s: ServiceModel, graph: ContractGraph, opts: EmitOptions, 
   const viewDecls: string[] = [];
   for (const c of receives) {
     const canonical = graph.events.find((e) => e.key === c.key)?.producer ?? null;
-    if (sameSchema(c, canonical)) {
-      viewType.set(c.key, f.importType('../../events.ts', eventTypeName(c.key)));
-      viewDescriptor.set(c.key, f.import('../../events.ts', `${descriptorName(c.key)}Event`));
-      continue;
-    }
-    const T = printer.declare(eventTypeName(c.key), c.schema, [`${s.id}'s view of ${c.key}: the fields it reads.`, pointerComment(c)]);
+    // Consumers are tolerant readers: they validate their view with unknown properties allowed.
     const vname = `${camelCase(s.id)}View_${descriptorName(c.key)}`;
     f.import('../../validators.js', vname);
-    validators.push({ name: vname, schema: bodySchema(c) });
+    validators.push({ name: vname, schema: tolerantReader(bodySchema(c)) });
+    const T = sameSchema(c, canonical)
+      ? f.importType('../../events.ts', eventTypeName(c.key))
+      : printer.declare(eventTypeName(c.key), c.schema, [`${s.id}'s view of ${c.key}: the fields it reads.`, pointerComment(c)]);
     viewType.set(c.key, T);
     viewDescriptor.set(c.key, `${descriptorName(c.key)}View`);
     viewDecls.push(

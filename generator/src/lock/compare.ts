@@ -10,6 +10,7 @@
  * Payload rules are the compat engine's (RULES); the rest are CONTRACT_RULES. Payloads are
  * compared under the mode the current spec declares.
  */
+import { tolerantReader } from '../compat/tolerant.ts';
 import { dataPointerToSchemaPath, locate } from '../check/contracts.ts';
 import {
   type Comparison,
@@ -165,8 +166,8 @@ function payloadChanges(
   const labels = { oldLabel: opts.oldLabel, newLabel: 'the new schema' };
   const result: Comparison =
     opts.transitive && mode.endsWith('-transitive')
-      ? compareTransitive([...old.history, old.schema], next, mode, labels)
-      : compareVersions(old.schema, next, baseMode(mode), labels);
+      ? compareTransitive([...old.history, old.schema].map(tolerantReader), tolerantReader(next), mode, labels)
+      : compareVersions(tolerantReader(old.schema), tolerantReader(next), baseMode(mode), labels);
   const at = (segs: readonly string[]): Place => locate(graph, p.schemaLocation, segs);
   const byData = (f: VersionFinding): Place => at(dataPointerToSchemaPath(p.schema, f.pointer));
   const merged = new Map<string, ContractChange>();

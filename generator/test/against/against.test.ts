@@ -11,7 +11,15 @@ import { compareGraphs } from '../../src/against.ts';
 import { loadSpecs } from '../../src/load.ts';
 import { allRules } from '../../src/lock/index.ts';
 import { buildModel, type ContractGraph } from '../../src/model.ts';
-import { CACHE_DIR, type FixtureOptions, fixtureSpecs, lineOf, runCli, V1_SCHEMA, writeSpecs } from '../lock/fixture.ts';
+import {
+  CACHE_DIR,
+  type FixtureOptions,
+  fixtureSpecs,
+  lineOf,
+  runCli,
+  V1_SCHEMA,
+  writeSpecs,
+} from '../lock/fixture.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'kada-against-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -63,7 +71,11 @@ const cases: Case[] = [
     name: 'v1 removed while legacy still receives it: the event, its operation and its channel',
     before: { versions: [1, 2], consumers: [legacyOwnView, modern] },
     after: { versions: [2], consumers: [legacyOwnView, modern] },
-    want: ['breaking channel-removed order.created.v1', 'breaking event-removed order.created.v1', 'breaking operation-removed order.created.v1'],
+    want: [
+      'breaking channel-removed order.created.v1',
+      'breaking event-removed order.created.v1',
+      'breaking operation-removed order.created.v1',
+    ],
   },
   {
     name: 'v1 retired after its last consumer moved',
@@ -81,7 +93,11 @@ const cases: Case[] = [
     name: 'legacy stops receiving v1, which is still sent',
     before: { consumers: [legacy, modern], versions: [1, 2] },
     after: { consumers: [modern], versions: [1, 2] },
-    want: ['safe channel-removed order.created.v1', 'safe consumer-removed order.created.v1', 'safe operation-removed order.created.v1'],
+    want: [
+      'safe channel-removed order.created.v1',
+      'safe consumer-removed order.created.v1',
+      'safe operation-removed order.created.v1',
+    ],
   },
   {
     name: 'a consumer starts receiving an event nobody sends',
@@ -92,7 +108,11 @@ const cases: Case[] = [
   {
     name: 'routing key, exchange and queue changed',
     before: { consumers: [legacy] },
-    after: { consumers: [{ ...legacy, queue: 'legacy-2' }], exchange: 'shop.events', addresses: { 1: 'shop.order.created.v1' } },
+    after: {
+      consumers: [{ ...legacy, queue: 'legacy-2' }],
+      exchange: 'shop.events',
+      addresses: { 1: 'shop.order.created.v1' },
+    },
     want: [
       'breaking exchange-changed order.created.v1',
       'breaking exchange-changed order.created.v1',
@@ -129,7 +149,11 @@ const cases: Case[] = [
   {
     name: 'under the NEW mode: backward lets a closed object gain an optional field',
     before: { consumers: [legacy] },
-    after: { consumers: [legacy], mode: 'backward', schemas: { 1: { ...V1_SCHEMA, properties: { ...V1_SCHEMA.properties, note: { type: 'string' } } } } },
+    after: {
+      consumers: [legacy],
+      mode: 'backward',
+      schemas: { 1: { ...V1_SCHEMA, properties: { ...V1_SCHEMA.properties, note: { type: 'string' } } } },
+    },
     want: ['safe compatibility-changed order.created.v1', 'safe property-added order.created.v1'],
   },
 ];
@@ -140,19 +164,27 @@ describe('compareGraphs', () => {
       const before = await graphOf('before', c.before);
       const after = await graphOf('after', c.after);
       const changes = compareGraphs(before, after, 'HEAD~1', (p) => p);
-      expect(changes.map((x) => `${x.breaking ? 'breaking' : 'safe'} ${x.rule} ${x.event}`).sort()).toEqual([...c.want].sort());
+      expect(changes.map((x) => `${x.breaking ? 'breaking' : 'safe'} ${x.rule} ${x.event}`).sort()).toEqual(
+        [...c.want].sort(),
+      );
     });
   }
 
   it('every contract rule the CLI lists is expected by a case here or in the lock suite', () => {
-    const contract = allRules().filter((r) => r.kind === 'contract').map((r) => r.id);
+    const contract = allRules()
+      .filter((r) => r.kind === 'contract')
+      .map((r) => r.id);
     const here = new Set(cases.flatMap((c) => c.want.map((w) => w.split(' ')[1])));
     expect(contract.filter((id) => !here.has(id))).toEqual([]);
   });
 });
 
 function git(repo: string, ...args: string[]): void {
-  execFileSync('git', ['-c', 'user.name=kada test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: repo, stdio: 'ignore' });
+  execFileSync(
+    'git',
+    ['-c', 'user.name=kada test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args],
+    { cwd: repo, stdio: 'ignore' },
+  );
 }
 
 describe('kada-gen check --against on a fixture git repository', () => {
@@ -177,7 +209,10 @@ describe('kada-gen check --against on a fixture git repository', () => {
     expect(r.code, r.stderr).toBe(1);
     const line = lineOf(join(specs, 'shop.yaml'), 'total:') + 1;
     expect(r.stdout).toMatch(
-      new RegExp(`^specs/shop\\.yaml:${line}:\\d+ breaking type-mismatch order\\.created\\.v1 /total: \\["integer"\\] -> \\["string"\\]: `, 'm'),
+      new RegExp(
+        `^specs/shop\\.yaml:${line}:\\d+ breaking type-mismatch order\\.created\\.v1 /total: \\["integer"\\] -> \\["string"\\]: `,
+        'm',
+      ),
     );
     expect(r.stdout).toMatch(/kada-gen check --against HEAD~1: 1 events, 1 breaking, \d+ safe changes/);
   });
@@ -212,7 +247,9 @@ describe('kada-gen check --against on a fixture git repository', () => {
     const retired = against('HEAD~1', '--format', 'json');
     expect(retired.code, retired.stderr).toBe(0);
     const findings = JSON.parse(retired.stdout) as { file: string; rule: string; severity: string }[];
-    expect(findings).toContainEqual(expect.objectContaining({ rule: 'event-removed', severity: 'safe', file: 'HEAD~1:specs/shop.yaml' }));
+    expect(findings).toContainEqual(
+      expect.objectContaining({ rule: 'event-removed', severity: 'safe', file: 'HEAD~1:specs/shop.yaml' }),
+    );
   });
 
   it('an unknown ref is a usage error (exit 2) that says what to do', () => {

@@ -35,7 +35,10 @@ export const V2_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       required: ['amount', 'currency'],
-      properties: { amount: { type: 'integer', minimum: 0 }, currency: { type: 'string', pattern: '^[A-Z]{3}$' } },
+      properties: {
+        amount: { type: 'integer', minimum: 0 },
+        currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+      },
     },
   },
 };
@@ -66,7 +69,9 @@ export interface FixtureOptions {
   readonly producer?: string;
 }
 
-const amqp = (exchange: string) => ({ amqp: { is: 'routingKey', exchange: { name: exchange, type: 'topic', durable: true } } });
+const amqp = (exchange: string) => ({
+  amqp: { is: 'routingKey', exchange: { name: exchange, type: 'topic', durable: true } },
+});
 
 export function fixtureSpecs(o: FixtureOptions = {}): Record<string, string> {
   const exchange = o.exchange ?? 'domain.events';
@@ -102,7 +107,9 @@ export function fixtureSpecs(o: FixtureOptions = {}): Record<string, string> {
           {
             name: 'order.created',
             title: `Order created v${v}`,
-            ...(o.envelope === false ? {} : { traits: [{ $ref: './common/envelope.yaml#/components/messageTraits/Envelope' }] }),
+            ...(o.envelope === false
+              ? {}
+              : { traits: [{ $ref: './common/envelope.yaml#/components/messageTraits/Envelope' }] }),
             'x-kada-event': { type: 'order.created', version: v, compatibility: o.mode ?? 'full' },
             payload: { $ref: `#/components/schemas/OrderCreatedV${v}` },
           },
@@ -113,7 +120,10 @@ export function fixtureSpecs(o: FixtureOptions = {}): Record<string, string> {
   };
   const files: Record<string, string> = {
     'shop.yaml': stringify(shop),
-    'common/envelope.yaml': readFileSync(join(REPO, 'generator/test/fixtures/shop/common/envelope.yaml'), 'utf8'),
+    'common/envelope.yaml': readFileSync(
+      join(REPO, 'generator/test/fixtures/shop/common/envelope.yaml'),
+      'utf8',
+    ),
   };
   for (const c of o.consumers ?? []) {
     const v = c.version;
@@ -165,7 +175,9 @@ export function writeSpecs(dir: string, files: Record<string, string>): void {
 
 /** 1-based line of the first line of `file` that contains `needle`. */
 export function lineOf(file: string, needle: string): number {
-  const i = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(needle));
+  const i = readFileSync(file, 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes(needle));
   if (i < 0) throw new Error(`${needle} not in ${file}`);
   return i + 1;
 }
@@ -174,7 +186,8 @@ export function lineOf(file: string, needle: string): number {
 export function edit(file: string, from: string, to: string): void {
   const text = readFileSync(file, 'utf8');
   const at = text.indexOf(from);
-  if (at < 0 || text.indexOf(from, at + 1) >= 0) throw new Error(`expected exactly one ${JSON.stringify(from)} in ${file}`);
+  if (at < 0 || text.indexOf(from, at + 1) >= 0)
+    throw new Error(`expected exactly one ${JSON.stringify(from)} in ${file}`);
   writeFileSync(file, text.slice(0, at) + to + text.slice(at + from.length));
 }
 

@@ -9,7 +9,13 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/diagnostics.ts';
 import { loadSpecs } from '../../src/load.ts';
-import { type AllowBreaking, checkLock, type Lockfile, parseLock, serializeLock } from '../../src/lock/index.ts';
+import {
+  type AllowBreaking,
+  checkLock,
+  type Lockfile,
+  parseLock,
+  serializeLock,
+} from '../../src/lock/index.ts';
 import { buildModel, type ContractGraph } from '../../src/model.ts';
 import { CACHE_DIR, type FixtureOptions, fixtureSpecs, lineOf, V1_SCHEMA, writeSpecs } from './fixture.ts';
 
@@ -28,7 +34,11 @@ async function graphOf(side: string, o: FixtureOptions): Promise<{ graph: Contra
 }
 
 /** The lock written from `before`, then the lock step on `after`. */
-async function step(before: FixtureOptions, after: FixtureOptions, allowBreaking: AllowBreaking | null = null) {
+async function step(
+  before: FixtureOptions,
+  after: FixtureOptions,
+  allowBreaking: AllowBreaking | null = null,
+) {
   const b = await graphOf('specs', before);
   const first = checkLock(b.graph, { previous: null });
   expect(first.diagnostics).toEqual([]);
@@ -63,7 +73,10 @@ const cases: Case[] = [
   {
     name: "a field's type changed (integer -> string)",
     before: { consumers: [legacy] },
-    after: { consumers: [legacy], schemas: { 1: { ...V1_SCHEMA, properties: { ...V1_SCHEMA.properties, total: { type: 'string' } } } } },
+    after: {
+      consumers: [legacy],
+      schemas: { 1: { ...V1_SCHEMA, properties: { ...V1_SCHEMA.properties, total: { type: 'string' } } } },
+    },
     want: ['error compat:type-mismatch'],
     at: ['shop.yaml', 'total:', 1],
   },
@@ -74,11 +87,16 @@ const cases: Case[] = [
     want: [],
   },
   {
-    name: 'an optional field added to a closed object (full): old readers reject it',
+    name: 'an optional field added to a closed object (full): consumers are tolerant readers, so it is safe',
     before: { consumers: [legacy] },
     after: { consumers: [legacy], schemas: { 1: withNote } },
-    want: ['error compat:property-rejected'],
-    at: ['shop.yaml', 'note:'],
+    want: [],
+  },
+  {
+    name: 'a required field added (full): old messages lack it',
+    before: { consumers: [legacy] },
+    after: { consumers: [legacy], schemas: { 1: { ...withNote, required: ['orderId', 'total', 'note'] } } },
+    want: ['error compat:required-missing'],
   },
   {
     name: 'an optional field added to a closed object (backward)',
@@ -89,7 +107,11 @@ const cases: Case[] = [
   {
     name: 'a required field added (backward): new readers reject old messages',
     before: { consumers: [legacy], mode: 'backward' },
-    after: { consumers: [legacy], mode: 'backward', schemas: { 1: { ...withNote, required: ['orderId', 'total', 'note'] } } },
+    after: {
+      consumers: [legacy],
+      mode: 'backward',
+      schemas: { 1: { ...withNote, required: ['orderId', 'total', 'note'] } },
+    },
     want: ['error compat:required-missing'],
   },
   {
@@ -152,14 +174,21 @@ const cases: Case[] = [
   {
     name: 'an override accepts the break and says so',
     before: { consumers: [legacy] },
-    after: { consumers: [legacy], schemas: { 1: { ...V1_SCHEMA, properties: { ...V1_SCHEMA.properties, total: { type: 'string' } } } } },
+    after: {
+      consumers: [legacy],
+      schemas: { 1: { ...V1_SCHEMA, properties: { ...V1_SCHEMA.properties, total: { type: 'string' } } } },
+    },
     allow: { event: 'order.created.v1', reason: 'no consumer is deployed yet' },
     want: ['info compat:type-mismatch'],
   },
   {
     name: 'an override for another event does not cover this one',
     before: { versions: [1, 2], consumers: [legacy] },
-    after: { versions: [1, 2], consumers: [legacy], schemas: { 1: { ...V1_SCHEMA, properties: { ...V1_SCHEMA.properties, total: { type: 'string' } } } } },
+    after: {
+      versions: [1, 2],
+      consumers: [legacy],
+      schemas: { 1: { ...V1_SCHEMA, properties: { ...V1_SCHEMA.properties, total: { type: 'string' } } } },
+    },
     allow: { event: 'order.created.v2', reason: 'typo' },
     want: ['error compat:type-mismatch', 'warning compat:override-unused'],
   },
@@ -189,7 +218,10 @@ describe('lock check', () => {
   it('a breaking error names the pointer, both values, the rule and how to proceed', async () => {
     const r = await step(
       { consumers: [legacy] },
-      { consumers: [legacy], schemas: { 1: { ...V1_SCHEMA, properties: { ...V1_SCHEMA.properties, total: { type: 'string' } } } } },
+      {
+        consumers: [legacy],
+        schemas: { 1: { ...V1_SCHEMA, properties: { ...V1_SCHEMA.properties, total: { type: 'string' } } } },
+      },
     );
     const [e] = r.diagnostics;
     expect(e?.message).toContain('(type-mismatch, /total: ["integer"] -> ["string"])');
@@ -198,15 +230,31 @@ describe('lock check', () => {
   });
 
   it('the lock is deterministic, stamped, and a second run over it changes nothing', async () => {
-    const r = await step({ versions: [1, 2], consumers: [legacy] }, { versions: [1, 2], consumers: [legacy] });
+    const r = await step(
+      { versions: [1, 2], consumers: [legacy] },
+      { versions: [1, 2], consumers: [legacy] },
+    );
     expect(r.file.content).toBe(serializeLock(r.previous));
     expect(r.file.content.startsWith('{\n  "_generated": "@generated by kada-gen')).toBe(true);
     expect(r.file.content.endsWith('}\n')).toBe(true);
     const lock = parseLock(r.file.content);
     expect(Object.keys(lock.events)).toEqual(['order.created.v1', 'order.created.v2']);
     const v1 = lock.events['order.created.v1'];
-    expect(v1).toMatchObject({ producer: 'shop', compatibility: 'full', routingKey: 'order.created.v1', history: [] });
-    expect(v1?.consumers).toEqual({ legacy: { queue: 'legacy', routingKey: 'order.created.v1', exchange: 'domain.events', deadLetter: true, maxRetries: 3 } });
+    expect(v1).toMatchObject({
+      producer: 'shop',
+      compatibility: 'full',
+      routingKey: 'order.created.v1',
+      history: [],
+    });
+    expect(v1?.consumers).toEqual({
+      legacy: {
+        queue: 'legacy',
+        routingKey: 'order.created.v1',
+        exchange: 'domain.events',
+        deadLetter: true,
+        maxRetries: 3,
+      },
+    });
     // normalized: annotations dropped, keys sorted
     expect(JSON.stringify(v1?.schema)).not.toContain('Minor units');
     expect(v1?.sha256).toMatch(/^[0-9a-f]{64}$/);
@@ -214,11 +262,19 @@ describe('lock check', () => {
 
   it('records an accepted override and accepts the new schema from then on', async () => {
     const broken = { ...V1_SCHEMA, properties: { ...V1_SCHEMA.properties, total: { type: 'string' } } };
-    const r = await step({ consumers: [legacy] }, { consumers: [legacy], schemas: { 1: broken } }, { event: 'order.created.v1', reason: 'no consumer is deployed yet' });
+    const r = await step(
+      { consumers: [legacy] },
+      { consumers: [legacy], schemas: { 1: broken } },
+      { event: 'order.created.v1', reason: 'no consumer is deployed yet' },
+    );
     const sha = r.lock.events['order.created.v1']?.sha256;
-    expect(r.lock.overrides).toEqual([{ event: 'order.created.v1', reason: 'no consumer is deployed yet', rules: ['type-mismatch'], at: sha }]);
+    expect(r.lock.overrides).toEqual([
+      { event: 'order.created.v1', reason: 'no consumer is deployed yet', rules: ['type-mismatch'], at: sha },
+    ]);
     expect(r.file.content).toContain('"reason": "no consumer is deployed yet"');
-    const again = checkLock((await graphOf('specs', { consumers: [legacy], schemas: { 1: broken } })).graph, { previous: parseLock(r.file.content) });
+    const again = checkLock((await graphOf('specs', { consumers: [legacy], schemas: { 1: broken } })).graph, {
+      previous: parseLock(r.file.content),
+    });
     expect(again.diagnostics).toEqual([]);
     expect(again.file.content).toBe(r.file.content);
   });
@@ -236,7 +292,8 @@ describe('lock check', () => {
     const s0 = { ...base, properties: { ...base.properties, note: { type: 'string' } } };
     const s2 = { ...base, properties: { ...base.properties, note: { type: 'integer' } } };
     const run = async (mode: string) => {
-      const g = async (schema: unknown) => (await graphOf('specs', { mode, schemas: { 1: schema }, consumers: [legacy] })).graph;
+      const g = async (schema: unknown) =>
+        (await graphOf('specs', { mode, schemas: { 1: schema }, consumers: [legacy] })).graph;
       let lock: Lockfile | null = null;
       const out: string[][] = [];
       for (const schema of [s0, base, s2]) {
@@ -256,8 +313,12 @@ describe('lock check', () => {
   it('keeps the earlier revisions of a -transitive event in its history, newest last', async () => {
     const base = { type: 'object', required: ['orderId'], properties: { orderId: { type: 'string' } } };
     const s1 = { ...base, properties: { ...base.properties, note: { type: 'string' } } };
-    const a = checkLock((await graphOf('specs', { mode: 'full-transitive', schemas: { 1: base } })).graph, { previous: null });
-    const b = checkLock((await graphOf('specs', { mode: 'full-transitive', schemas: { 1: s1 } })).graph, { previous: a.lock });
+    const a = checkLock((await graphOf('specs', { mode: 'full-transitive', schemas: { 1: base } })).graph, {
+      previous: null,
+    });
+    const b = checkLock((await graphOf('specs', { mode: 'full-transitive', schemas: { 1: s1 } })).graph, {
+      previous: a.lock,
+    });
     expect(b.diagnostics).toEqual([]);
     expect(b.lock.events['order.created.v1']?.history).toEqual([a.lock.events['order.created.v1']?.schema]);
   });
@@ -266,7 +327,11 @@ describe('lock check', () => {
 describe('the lock file', () => {
   it('rejects a lock that is not one', () => {
     expect(() => parseLock('{')).toThrow(/not valid JSON/);
-    expect(() => parseLock('{"lockfileVersion": 9, "events": {}, "overrides": []}')).toThrow(/lockfileVersion/);
-    expect(() => parseLock('{"lockfileVersion": 1, "events": {"x": {}}, "overrides": []}')).toThrow(/events\["x"\]/);
+    expect(() => parseLock('{"lockfileVersion": 9, "events": {}, "overrides": []}')).toThrow(
+      /lockfileVersion/,
+    );
+    expect(() => parseLock('{"lockfileVersion": 1, "events": {"x": {}}, "overrides": []}')).toThrow(
+      /events\["x"\]/,
+    );
   });
 });

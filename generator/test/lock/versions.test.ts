@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { ConsumerHandle, Envelope, ServiceRuntime } from '@kada/runtime';
+import type { ConsumerHandle, Envelope, Logger, ServiceRuntime } from '@kada/runtime';
 import { createServiceRuntime, openDatabase } from '@kada/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../src/diagnostics.ts';
@@ -24,7 +24,7 @@ import { CACHE_DIR, type FixtureOptions, fixtureSpecs, REPO, writeSpecs } from '
 // amqplib and pino are the runtime's dependencies; load them the way the runtime does.
 const runtimeRequire = createRequire(join(REPO, 'generator/runtime/package.json'));
 const amqp = runtimeRequire('amqplib') as typeof import('amqplib');
-const { pino } = runtimeRequire('pino') as typeof import('pino');
+const { pino } = runtimeRequire('pino') as { pino: (options: { level: string }) => Logger };
 
 const AMQP_URL = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const id = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
@@ -40,7 +40,9 @@ async function generateInto(o: FixtureOptions, previous: Lockfile | null): Promi
   const loaded = await loadSpecs(specs, { cacheDir: CACHE_DIR });
   const { graph, diagnostics } = buildModel(loaded);
   const result = await generate(graph, { packageName: null, cacheDir: null, lock: { previous } });
-  const errors = [...loaded.diagnostics, ...diagnostics, ...result.diagnostics].filter((d) => d.severity === 'error');
+  const errors = [...loaded.diagnostics, ...diagnostics, ...result.diagnostics].filter(
+    (d) => d.severity === 'error',
+  );
   expect(errors.map(formatDiagnostic)).toEqual([]);
   writeOutput(join(dir, 'generated'), result.files);
   return parseLock(readFileSync(join(dir, 'generated', LOCK_FILE), 'utf8'));
@@ -51,7 +53,14 @@ const handles: ConsumerHandle[] = [];
 
 async function runtimeFor(service: string): Promise<ServiceRuntime> {
   const { db, dialect } = await openDatabase({ service, url: join(dir, `${service}.sqlite`) });
-  const rt = createServiceRuntime({ service, db, dialect, url: AMQP_URL, logger: silent, outbox: { pollIntervalMs: 100 } });
+  const rt = createServiceRuntime({
+    service,
+    db,
+    dialect,
+    url: AMQP_URL,
+    logger: silent,
+    outbox: { pollIntervalMs: 100 },
+  });
   runtimes.push(rt);
   await rt.start();
   return rt;
@@ -64,7 +73,11 @@ beforeAll(async () => {
   const legacy = { service: 'legacy', version: 1, queue: queues.legacy };
   lockV1 = await generateInto({ exchange, versions: [1], consumers: [legacy] }, null);
   lockBoth = await generateInto(
-    { exchange, versions: [1, 2], consumers: [legacy, { service: 'modern', version: 2, queue: queues.modern }] },
+    {
+      exchange,
+      versions: [1, 2],
+      consumers: [legacy, { service: 'modern', version: 2, queue: queues.modern }],
+    },
     lockV1,
   );
 });
@@ -76,7 +89,8 @@ afterAll(async () => {
   try {
     const ch = await conn.createChannel();
     for (const q of Object.values(queues)) {
-      for (const name of [q, `${q}.dlq`, `${q}.retry.1`, `${q}.retry.2`, `${q}.retry.3`]) await ch.deleteQueue(name);
+      for (const name of [q, `${q}.dlq`, `${q}.retry.1`, `${q}.retry.2`, `${q}.retry.3`])
+        await ch.deleteQueue(name);
     }
     await ch.deleteExchange(exchange);
     await ch.close();
@@ -107,14 +121,25 @@ describe('order.created v1 and v2 side by side', () => {
 
     const got: { legacy: Envelope<unknown>[]; modern: Envelope<unknown>[] } = { legacy: [], modern: [] };
     const legacyRt = await runtimeFor('legacy');
-    handles.push(...(await legacyMod.registerLegacyConsumers(legacyRt, { orderCreatedV1: async (e: Envelope<unknown>) => void got.legacy.push(e) })));
+    handles.push(
+      ...(await legacyMod.registerLegacyConsumers(legacyRt, {
+        orderCreatedV1: async (e: Envelope<unknown>) => void got.legacy.push(e),
+      })),
+    );
     const modernRt = await runtimeFor('modern');
-    handles.push(...(await modernMod.registerModernConsumers(modernRt, { orderCreatedV2: async (e: Envelope<unknown>) => void got.modern.push(e) })));
+    handles.push(
+      ...(await modernMod.registerModernConsumers(modernRt, {
+        orderCreatedV2: async (e: Envelope<unknown>) => void got.modern.push(e),
+      })),
+    );
     const shopRt = await runtimeFor('shop');
 
     const sent = (await shopRt.transaction((_tx, sink) =>
       shop.createShopPublisher(sink).orderCreated(
-        { v1: { orderId: 'o-1', total: 1250 }, v2: { orderId: 'o-1', total: { amount: 1250, currency: 'EUR' } } },
+        {
+          v1: { orderId: 'o-1', total: 1250 },
+          v2: { orderId: 'o-1', total: { amount: 1250, currency: 'EUR' } },
+        },
         { correlationId: `corr-${id}` },
       ),
     )) as { v1: Envelope<unknown>; v2: Envelope<unknown> };
@@ -127,10 +152,13 @@ describe('order.created v1 and v2 side by side', () => {
     expect(sent.v2.eventId).not.toBe(sent.v1.eventId);
 
     const deadline = Date.now() + 20_000;
-    while ((got.legacy.length < 1 || got.modern.length < 1) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while ((got.legacy.length < 1 || got.modern.length < 1) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 700)); // room for a wrong or duplicate delivery to show up
 
-    expect(got.legacy.map((e) => [e.eventType, e.version, e.eventId, e.data])).toEqual([['order.created', 1, sent.v1.eventId, { orderId: 'o-1', total: 1250 }]]);
+    expect(got.legacy.map((e) => [e.eventType, e.version, e.eventId, e.data])).toEqual([
+      ['order.created', 1, sent.v1.eventId, { orderId: 'o-1', total: 1250 }],
+    ]);
     expect(got.modern.map((e) => [e.eventType, e.version, e.eventId, e.data])).toEqual([
       ['order.created', 2, sent.v2.eventId, { orderId: 'o-1', total: { amount: 1250, currency: 'EUR' } }],
     ]);

@@ -3,3 +3,4 @@
 import type { ValidateFunction } from '@kada/runtime';
 
 export declare const inventoryItemRestockedV1: ValidateFunction;
+export declare const inventoryView_inventoryItemRestockedV1: ValidateFunction;
