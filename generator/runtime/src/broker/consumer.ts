@@ -68,7 +68,7 @@ export class QueueConsumer implements ConsumerHandle {
     succeeded: { inc(): void };
     retried: { inc(): void };
     duplicates: { inc(): void };
-    duration: { startTimer(): () => number };
+    duration: { startTimer(): () => unknown };
   };
   readonly #onConnected = (model: ChannelModel): void => {
     void this.#setup(model).catch((error: unknown) => this.#setupFailed(model, error));
@@ -98,6 +98,14 @@ export class QueueConsumer implements ConsumerHandle {
     this.#executor = executor;
     this.#log = log.child({ queue: this.queue });
     this.#metrics = metrics;
+    const labels = { queue: this.queue };
+    this.#counters = {
+      consumed: metrics.consumed.labels(labels),
+      succeeded: metrics.succeeded.labels(labels),
+      retried: metrics.retried.labels(labels),
+      duplicates: metrics.duplicates.labels(labels),
+      duration: metrics.handlerDuration.labels(labels),
+    };
     for (const route of definition.routes) {
       const { descriptor } = route;
       if (descriptor.envelope)
