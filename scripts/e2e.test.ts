@@ -36,8 +36,8 @@ const platform = new Platform({
     NOTIFY_OUTBOX_DIR: join(tmp, 'mail'),
     DATA_DIR: join(tmp, 'data'),
     LOG_LEVEL: 'warn',
-    RATE_LIMIT_IP: '100000',
-    RATE_LIMIT_USER: '100000',
+    RATE_LIMIT_IP: '100000/10s',
+    RATE_LIMIT_USER: '100000/10s',
   },
   serviceEnv: (name) =>
     name === 'gateway' ? {} : { DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${dbName(name)}` },

@@ -78,14 +78,24 @@ export class Platform {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const tail: string[] = [];
     const onData = (buf: Buffer) => {
-      for (const line of buf.toString('utf8').split('\n')) if (line.trim()) this.opts.onLog?.(name, line);
+      for (const line of buf.toString('utf8').split('\n')) {
+        if (!line.trim()) continue;
+        tail.push(line);
+        if (tail.length > 20) tail.shift();
+        this.opts.onLog?.(name, line);
+      }
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
     const svc: RunningService = { name, port, url: this.urlOf(name), child };
     this.services.set(name, svc);
-    await waitReady(svc, timeoutMs);
+    try {
+      await waitReady(svc, timeoutMs);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\n${tail.join('\n')}`);
+    }
     return svc;
   }
 

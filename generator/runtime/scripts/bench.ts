@@ -79,7 +79,12 @@ function sampleOrder(): OrderCreated {
 /** A hand-written stand-in with the same shape checks, used only when no generated code exists. */
 function handWrittenValidator(): ValidateFunction {
   const validate: ValidateFunction = (data: unknown): boolean => {
-    const envelope = data as { eventId?: unknown; eventType?: unknown; version?: unknown; data?: OrderCreated };
+    const envelope = data as {
+      eventId?: unknown;
+      eventType?: unknown;
+      version?: unknown;
+      data?: OrderCreated;
+    };
     const ok =
       typeof envelope.eventId === 'string' &&
       envelope.eventType === 'order.created' &&
@@ -95,7 +100,10 @@ function handWrittenValidator(): ValidateFunction {
 
 /** The generated descriptor of order.created v1 when the generator has emitted it; else hand-written. */
 async function loadDescriptor(): Promise<{ descriptor: EventDescriptor<OrderCreated>; source: string }> {
-  const candidates = ['@kada/contracts/events.ts', new URL('../../../generated/events.ts', import.meta.url).href];
+  const candidates = [
+    '@kada/contracts/events.ts',
+    new URL('../../../generated/events.ts', import.meta.url).href,
+  ];
   for (const specifier of candidates) {
     try {
       const events = (await import(specifier)) as { orderCreatedV1Event?: EventDescriptor<OrderCreated> };
@@ -103,12 +111,18 @@ async function loadDescriptor(): Promise<{ descriptor: EventDescriptor<OrderCrea
       if (generated) {
         const probe = { ...envelopeFor(sampleOrder()) };
         if (!generated.validate(probe)) {
-          throw new Error(`sample order fails the generated validator: ${JSON.stringify(generated.validate.errors)}`);
+          throw new Error(
+            `sample order fails the generated validator: ${JSON.stringify(generated.validate.errors)}`,
+          );
         }
-        return { descriptor: generated, source: `generated (${specifier.startsWith('@') ? specifier : 'generated/events.ts'})` };
+        return {
+          descriptor: generated,
+          source: `generated (${specifier.startsWith('@') ? specifier : 'generated/events.ts'})`,
+        };
       }
     } catch (error) {
-      if (specifier === candidates[candidates.length - 1]) say(`note: generated descriptor not usable: ${String(error)}`);
+      if (specifier === candidates[candidates.length - 1])
+        say(`note: generated descriptor not usable: ${String(error)}`);
     }
   }
   return {
@@ -156,6 +170,15 @@ interface RunResult {
   publishMs: number;
   consumeMs: number;
   perSecond: number;
+}
+
+/** Fails the run instead of hanging when messages do not arrive (e.g. they were dead-lettered). */
+function within<T>(what: string, promise: Promise<T>, ms = 60_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not done within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 const result = (publishMs: number, consumeMs: number): RunResult => ({
@@ -223,16 +246,19 @@ async function runRaw(queueType: 'classic' | 'quorum'): Promise<RunResult> {
     const published = performance.now();
     const consumer = await model.createChannel();
     await consumer.prefetch(PREFETCH);
-    await new Promise<void>((resolve) => {
-      let received = 0;
-      void consumer.consume(queue, (message) => {
-        if (!message) return;
-        JSON.parse(message.content.toString('utf8'));
-        consumer.ack(message);
-        received += 1;
-        if (received === COUNT) resolve();
-      });
-    });
+    await within(
+      'raw consume',
+      new Promise<void>((resolve) => {
+        let received = 0;
+        void consumer.consume(queue, (message) => {
+          if (!message) return;
+          JSON.parse(message.content.toString('utf8'));
+          consumer.ack(message);
+          received += 1;
+          if (received === COUNT) resolve();
+        });
+      }),
+    );
     const consumed = performance.now();
     return result(published - started, consumed - published);
   } finally {
@@ -281,7 +307,8 @@ async function runGenerated(
           },
         ],
       },
-      (delivery) => delivery.route.handle(delivery.envelope, undefined as never).then(() => 'handled' as const),
+      (delivery) =>
+        delivery.route.handle(delivery.envelope, undefined as never).then(() => 'handled' as const),
     );
     await consumer.stop();
     const sink = createDirectSink('bench', broker);
@@ -317,9 +344,10 @@ async function runGenerated(
           },
         ],
       },
-      (delivery) => delivery.route.handle(delivery.envelope, undefined as never).then(() => 'handled' as const),
+      (delivery) =>
+        delivery.route.handle(delivery.envelope, undefined as never).then(() => 'handled' as const),
     );
-    await done;
+    await within('runtime consume', done);
     const consumed = performance.now();
     await restarted.stop();
     return result(published - started, consumed - published);

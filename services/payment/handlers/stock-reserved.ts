@@ -68,7 +68,8 @@ export function stockReservedHandler(stripe: Stripe): PaymentHandlers<PaymentDat
           payment_method: payment.payment_method_id,
           automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
           confirm: true,
-          metadata: { orderId, userId },
+          // The correlation id rides along so the webhook continues this order's flow.
+          metadata: { orderId, userId, correlationId: ctx.envelope.correlationId },
         },
         { idempotencyKey: `order-${orderId}` },
       );

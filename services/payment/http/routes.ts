@@ -8,6 +8,7 @@ import {
   type ServiceContext,
   validationError,
 } from '@kada/service-kit';
+import { runWithContext } from '@kada/runtime';
 import express, { type Express } from 'express';
 import type { Transaction } from 'kysely';
 import type Stripe from 'stripe';
@@ -55,9 +56,15 @@ export function paymentRoutes(
           },
         );
       }
-      const outcome = await ctx.rt.transaction((tx, sink) =>
-        applyStripeEvent(tx as Transaction<PaymentDatabase>, createPaymentPublisher(sink), event, ctx.log),
-      );
+      // Continue the order's flow: the intent carries its correlation id in metadata.
+      const metadata = (event.data.object as { metadata?: Record<string, string> | null }).metadata ?? {};
+      const apply = () =>
+        ctx.rt.transaction((tx, sink) =>
+          applyStripeEvent(tx as Transaction<PaymentDatabase>, createPaymentPublisher(sink), event, ctx.log),
+        );
+      const outcome = metadata.correlationId
+        ? await runWithContext({ correlationId: metadata.correlationId, causationId: event.id }, apply)
+        : await apply();
       ctx.log.info({ stripeEvent: event.id, type: event.type, outcome }, 'Stripe webhook');
       res.json({ received: true });
     }),
