@@ -217,6 +217,7 @@ describe('checkout saga end to end', () => {
       object: 'event',
       type: 'charge.refunded',
       api_version: '2024-06-20',
+      livemode: false,
       created: Math.floor(Date.now() / 1000),
       data: {
         object: {
@@ -240,7 +241,8 @@ describe('checkout saga end to end', () => {
         },
         body: payload,
       });
-    expect((await send()).status).toBe(200);
+    const first = await send();
+    expect(first.status, await first.clone().text()).toBe(200);
     expect((await send()).status).toBe(200);
     await until('payment.refunded', () =>
       events.some((e) => e.eventType === 'payment.refunded' && e.data.orderId === o.orderId)

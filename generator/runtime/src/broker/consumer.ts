@@ -7,6 +7,7 @@ import type { DeadLetterReason, RuntimeMetrics } from '../metrics.ts';
 import { parseTraceparent } from '../trace.ts';
 import type { ConsumerDefinition, ConsumerHandle, ConsumerRoute, Envelope } from '../types.ts';
 import { uuidv7 } from '../uuid.ts';
+import { AckBatcher } from './acks.ts';
 import type { BrokerConnection } from './connection.ts';
 import type { ConfirmPublisher } from './publisher.ts';
 import { declareConsumerTopology, dlqName, retryQueueName, validatePolicy } from './topology.ts';
@@ -32,7 +33,8 @@ const MAX_ERROR_HEADER = 1000;
 
 interface Pending {
   readonly message: ConsumeMessage;
-  readonly channel: Channel;
+  /** The acks of the channel that delivered it; void once that channel is gone. */
+  readonly acks: AckBatcher;
 }
 
 /**
@@ -55,6 +57,7 @@ export class QueueConsumer implements ConsumerHandle {
   readonly #envelopeRoutes = new Map<string, ConsumerRoute>();
   readonly #bareRoutes = new Map<string, ConsumerRoute>();
   #channel: Channel | undefined;
+  #acks: AckBatcher | undefined;
   #consumerTag: string | undefined;
   #waiting: Pending[] = [];
   #active = 0;
@@ -75,6 +78,7 @@ export class QueueConsumer implements ConsumerHandle {
   };
   readonly #onDisconnected = (): void => {
     this.#channel = undefined;
+    this.#acks = undefined;
     this.#consumerTag = undefined;
     // Unacked deliveries of the dead channel go back to the queue on the broker's side.
     this.#waiting = [];
@@ -139,8 +143,10 @@ export class QueueConsumer implements ConsumerHandle {
     for (const pending of this.#waiting) this.#settle(pending, 'requeue');
     this.#waiting = [];
     if (this.#active > 0) await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+    this.#acks?.flush();
     this.#connection.off('disconnected', this.#onDisconnected);
     this.#channel = undefined;
+    this.#acks = undefined;
     if (channel) await channel.close().catch(() => undefined);
     this.#onStopped?.();
     this.#log.info('consumer stopped');
@@ -155,6 +161,7 @@ export class QueueConsumer implements ConsumerHandle {
     channel.once('close', () => {
       if (this.#channel !== channel) return;
       this.#channel = undefined;
+      this.#acks = undefined;
       this.#consumerTag = undefined;
       this.#waiting = [];
       if (!this.#stopping && this.#connection.model === model) this.#scheduleSetup(model, 1000);
@@ -178,7 +185,11 @@ export class QueueConsumer implements ConsumerHandle {
       return;
     }
     this.#channel = channel;
-    const reply = await channel.consume(this.queue, (message) => this.#onMessage(channel, message), {
+    const acks = new AckBatcher(channel, (error) =>
+      this.#log.debug({ err: describeError(error) }, 'ack/nack on a closed channel; the broker redelivers'),
+    );
+    this.#acks = acks;
+    const reply = await channel.consume(this.queue, (message) => this.#onMessage(channel, acks, message), {
       noAck: false,
     });
     this.#consumerTag = reply.consumerTag;
@@ -199,17 +210,19 @@ export class QueueConsumer implements ConsumerHandle {
     this.#resetupTimer.unref();
   }
 
-  #onMessage(channel: Channel, message: ConsumeMessage | null): void {
+  #onMessage(channel: Channel, acks: AckBatcher, message: ConsumeMessage | null): void {
     if (message === null) {
       // The broker cancelled us (queue deleted or failed over): consume again once it is back.
       this.#log.warn('consumer cancelled by the broker');
       if (this.#channel === channel) {
         this.#channel = undefined;
+        this.#acks = undefined;
         void channel.close().catch(() => undefined);
       }
       return;
     }
-    this.#waiting.push({ message, channel });
+    acks.track(message);
+    this.#waiting.push({ message, acks });
     this.#drain();
   }
 
@@ -381,13 +394,9 @@ export class QueueConsumer implements ConsumerHandle {
 
   /** Acks/nacks on the channel that delivered the message; after a reconnect that tag is void. */
   #settle(pending: Pending, action: 'ack' | 'requeue' | 'reject'): void {
-    if (pending.channel !== this.#channel) return;
-    try {
-      if (action === 'ack') pending.channel.ack(pending.message);
-      else pending.channel.nack(pending.message, false, action === 'requeue');
-    } catch (error) {
-      this.#log.debug({ err: describeError(error) }, 'ack/nack on a closed channel; the broker redelivers');
-    }
+    if (pending.acks !== this.#acks) return;
+    if (action === 'ack') pending.acks.ack(pending.message);
+    else pending.acks.nack(pending.message, action === 'requeue');
   }
 }
 

@@ -44,6 +44,8 @@ export class ConfirmPublisher {
   #closed = false;
   #sweeper: NodeJS.Timeout;
   #idleWaiters: Array<() => void> = [];
+  /** kada_published_total children per exchange and routing key, to skip label hashing per message. */
+  readonly #publishedCounters = new Map<string, { inc(): void }>();
 
   constructor(connection: BrokerConnection, log: Logger, metrics?: RuntimeMetrics) {
     this.#connection = connection;
@@ -197,7 +199,7 @@ export class ConfirmPublisher {
           ),
         );
       } else {
-        this.#metrics?.published.inc({ exchange: request.exchange, routing_key: request.routingKey });
+        this.#countPublished(request);
         this.#settle(request);
       }
     } else if (error instanceof Error && error.message === 'message nacked') {
@@ -214,6 +216,17 @@ export class ConfirmPublisher {
     }
     this.#pump();
     this.#notifyIdle();
+  }
+
+  #countPublished(request: PublishRequest): void {
+    if (!this.#metrics) return;
+    const key = `${request.exchange}\u0000${request.routingKey}`;
+    let counter = this.#publishedCounters.get(key);
+    if (!counter) {
+      counter = this.#metrics.published.labels({ exchange: request.exchange, routing_key: request.routingKey });
+      this.#publishedCounters.set(key, counter);
+    }
+    counter.inc();
   }
 
   #requeue(request: PublishRequest, wasSent: boolean): void {
