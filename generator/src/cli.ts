@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AgainstError, type AgainstReport, changeJson, checkAgainst, formatChange } from './against.ts';
 import { type Diagnostic, formatDiagnostic, hasErrors, sortDiagnostics } from './diagnostics.ts';
+import { emitDocs } from './emit/docs/index.ts';
 import { GENERATOR_VERSION } from './emit/file.ts';
 import { loadSpecs } from './load.ts';
 import type { AllowBreaking } from './lock/check.ts';
@@ -18,7 +19,6 @@ import { allRules } from './lock/compare.ts';
 import { LOCK_FILE } from './lock/lockfile.ts';
 import { readLockFile } from './lock/read.ts';
 import { buildModel } from './model.ts';
-import { emitDocs } from './emit/docs/index.ts';
 import { generate } from './pipeline.ts';
 import { diffOutput, writeOutput } from './write.ts';
 
@@ -76,22 +76,30 @@ async function run(command: string, o: Options): Promise<number> {
     const stale = result ? diffOutput(resolve(o.out), result.files) : null;
     const staleList = stale ? [...stale.written, ...stale.removed] : [];
     if (o.format === 'json') {
-      process.stdout.write(`${JSON.stringify({ ok: !failed && staleList.length === 0, diagnostics: sorted, stale: staleList, ms })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ ok: !failed && staleList.length === 0, diagnostics: sorted, stale: staleList, ms })}\n`,
+      );
     } else {
       for (const d of sorted) process.stderr.write(`${formatDiagnostic(d)}\n`);
       if (staleList.length > 0) {
-        process.stderr.write(`${o.out} is not up to date with the specs (${staleList.length} files differ: ${staleList.slice(0, 5).join(', ')}${staleList.length > 5 ? ', …' : ''}). Run pnpm generate.\n`);
+        process.stderr.write(
+          `${o.out} is not up to date with the specs (${staleList.length} files differ: ${staleList.slice(0, 5).join(', ')}${staleList.length > 5 ? ', …' : ''}). Run pnpm generate.\n`,
+        );
       }
       const errors = sorted.filter((d) => d.severity === 'error').length;
       const warnings = sorted.filter((d) => d.severity === 'warning').length;
-      process.stdout.write(`kada-gen check: ${graph.services.length} documents, ${graph.events.length} events, ${errors} errors, ${warnings} warnings, ${staleList.length} stale files, ${ms} ms\n`);
+      process.stdout.write(
+        `kada-gen check: ${graph.services.length} documents, ${graph.events.length} events, ${errors} errors, ${warnings} warnings, ${staleList.length} stale files, ${ms} ms\n`,
+      );
     }
     return failed || staleList.length > 0 ? 1 : 0;
   }
 
   for (const d of sorted) process.stderr.write(`${formatDiagnostic(d)}\n`);
   if (failed || !result) {
-    process.stderr.write(`kada-gen: generation failed with ${sorted.filter((d) => d.severity === 'error').length} errors; nothing written.\n`);
+    process.stderr.write(
+      `kada-gen: generation failed with ${sorted.filter((d) => d.severity === 'error').length} errors; nothing written.\n`,
+    );
     return 1;
   }
   const report = writeOutput(resolve(o.out), result.files);
@@ -207,7 +215,10 @@ async function main(argv: string[]): Promise<number> {
     let timer: NodeJS.Timeout | null = null;
     watch(resolve(o.specs), { recursive: true }, () => {
       if (timer) clearTimeout(timer);
-      timer = setTimeout(() => void run(command, o).catch((e) => process.stderr.write(`${String(e)}\n`)), 150);
+      timer = setTimeout(
+        () => void run(command, o).catch((e) => process.stderr.write(`${String(e)}\n`)),
+        150,
+      );
     });
     process.stdout.write(`kada-gen: watching ${o.specs} (Ctrl-C to stop)\n`);
     return await new Promise<number>(() => {});
@@ -220,7 +231,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`kada-gen: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `kada-gen: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     process.exitCode = 2;
   },
 );

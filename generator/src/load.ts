@@ -163,7 +163,11 @@ export async function loadSpecs(specsDir: string, options: LoadOptions = {}): Pr
     return h.digest('hex').slice(0, 40);
   };
 
-  const parsed: { c: (typeof candidates)[number]; document: AsyncAPIDocumentInterface | undefined; diags: Diagnostic[] }[] = [];
+  const parsed: {
+    c: (typeof candidates)[number];
+    document: AsyncAPIDocumentInterface | undefined;
+    diags: Diagnostic[];
+  }[] = [];
   for (const c of candidates.filter((x) => x.kind === 'asyncapi')) {
     const key = contentKey(c.abs);
     const cacheFile = cacheDir ? join(cacheDir, `validated-${key}.json`) : null;
@@ -206,7 +210,8 @@ export async function loadSpecs(specsDir: string, options: LoadOptions = {}): Pr
   for (const { c, document, diags } of parsed) {
     diagnostics.push(...diags);
     const result = { document };
-    if (result.document) asyncapi.push({ file: c.source.path, absPath: c.abs, document: result.document, source: c.source });
+    if (result.document)
+      asyncapi.push({ file: c.source.path, absPath: c.abs, document: result.document, source: c.source });
     const version = String((c.source.json as { asyncapi: string }).asyncapi);
     if (result.document && !/^3\./.test(version)) {
       const pos = c.source.position(['asyncapi']);
@@ -221,7 +226,12 @@ export async function loadSpecs(specsDir: string, options: LoadOptions = {}): Pr
     }
   }
   for (const c of candidates.filter((x) => x.kind === 'openapi')) {
-    openapi.push({ file: c.source.path, absPath: c.abs, json: c.source.json as Record<string, unknown>, source: c.source });
+    openapi.push({
+      file: c.source.path,
+      absPath: c.abs,
+      json: c.source.json as Record<string, unknown>,
+      source: c.source,
+    });
   }
   return { specsDir: root, asyncapi, openapi, diagnostics, sources };
 }

@@ -7,13 +7,24 @@
  *        { producer: order (canonical schema), consumers: [stock (its view)] }
  */
 import { basename, dirname, extname, resolve } from 'node:path';
-import type { AsyncAPIDocumentInterface, ChannelInterface, MessageInterface, OperationInterface } from '@asyncapi/parser';
+import type {
+  AsyncAPIDocumentInterface,
+  ChannelInterface,
+  MessageInterface,
+  OperationInterface,
+} from '@asyncapi/parser';
 import type { Diagnostic } from './diagnostics.ts';
 import type { LoadedAsyncApi, LoadedSpecs } from './load.ts';
 import { parsePointer, type SourceFile } from './source-map.ts';
 
 export type JsonSchema = Record<string, unknown>;
-export type Compatibility = 'backward' | 'forward' | 'full' | 'backward-transitive' | 'forward-transitive' | 'full-transitive';
+export type Compatibility =
+  | 'backward'
+  | 'forward'
+  | 'full'
+  | 'backward-transitive'
+  | 'forward-transitive'
+  | 'full-transitive';
 
 export interface SchemaLocation {
   /** Absolute path of the file that holds the schema text. */
@@ -64,7 +75,12 @@ export interface MessageModel {
   readonly schemaLocation: SchemaLocation;
   /** Where the operation is declared, for diagnostics. */
   readonly operationLocation: SchemaLocation;
-  readonly examples: readonly { name?: string; summary?: string; payload: unknown; location: SchemaLocation }[];
+  readonly examples: readonly {
+    name?: string;
+    summary?: string;
+    payload: unknown;
+    location: SchemaLocation;
+  }[];
 }
 
 export interface ConsumerModel extends MessageModel {
@@ -132,7 +148,14 @@ export const DEFAULT_POLICY: Omit<ConsumerPolicyModel, 'queue'> = {
   deadLetter: true,
 };
 
-const COMPAT = new Set(['backward', 'forward', 'full', 'backward-transitive', 'forward-transitive', 'full-transitive']);
+const COMPAT = new Set([
+  'backward',
+  'forward',
+  'full',
+  'backward-transitive',
+  'forward-transitive',
+  'full-transitive',
+]);
 
 /**
  * Removes the parser's bookkeeping keys (x-parser-*) from a resolved schema, deeply; a named
@@ -172,9 +195,22 @@ interface Ctx {
   readonly sourceOf: (abs: string) => SourceFile | undefined;
 }
 
-function diag(ctx: Ctx, severity: Diagnostic['severity'], code: string, message: string, path: readonly string[]): void {
+function diag(
+  ctx: Ctx,
+  severity: Diagnostic['severity'],
+  code: string,
+  message: string,
+  path: readonly string[],
+): void {
   const pos = ctx.loaded.source.position(path);
-  ctx.diagnostics.push({ severity, code, message, file: ctx.loaded.file, line: pos.line, column: pos.column });
+  ctx.diagnostics.push({
+    severity,
+    code,
+    message,
+    file: ctx.loaded.file,
+    line: pos.line,
+    column: pos.column,
+  });
 }
 
 /** Follows `$ref`s in the raw YAML to find where a node's text really is. */
@@ -207,7 +243,12 @@ function messageKeyIn(channel: ChannelInterface, message: MessageInterface): str
   return message.id();
 }
 
-function readPolicy(ctx: Ctx, op: OperationInterface, service: string, defaultQueue: string | null): ConsumerPolicyModel {
+function readPolicy(
+  ctx: Ctx,
+  op: OperationInterface,
+  service: string,
+  defaultQueue: string | null,
+): ConsumerPolicyModel {
   const raw = op.extensions().get('x-kada-consumer')?.value() as Record<string, unknown> | undefined;
   const path = ['operations', String(op.id()), 'x-kada-consumer'];
   const p = raw ?? {};
@@ -215,32 +256,74 @@ function readPolicy(ctx: Ctx, op: OperationInterface, service: string, defaultQu
     const v = p[k];
     if (v === undefined) return d;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-      diag(ctx, 'error', 'consumer-policy', `x-kada-consumer.${k} must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}.`, [...path, k]);
+      diag(
+        ctx,
+        'error',
+        'consumer-policy',
+        `x-kada-consumer.${k} must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}.`,
+        [...path, k],
+      );
       return d;
     }
     return v;
   };
-  const known = new Set(['queue', 'queueType', 'prefetch', 'concurrency', 'maxRetries', 'backoff', 'deliveryLimit', 'deadLetter', 'priority', 'orderingKey']);
+  const known = new Set([
+    'queue',
+    'queueType',
+    'prefetch',
+    'concurrency',
+    'maxRetries',
+    'backoff',
+    'deliveryLimit',
+    'deadLetter',
+    'priority',
+    'orderingKey',
+  ]);
   for (const k of Object.keys(p)) {
-    if (!known.has(k)) diag(ctx, 'error', 'consumer-policy', `x-kada-consumer has an unknown key "${k}"; known keys: ${[...known].join(', ')}.`, [...path, k]);
+    if (!known.has(k))
+      diag(
+        ctx,
+        'error',
+        'consumer-policy',
+        `x-kada-consumer has an unknown key "${k}"; known keys: ${[...known].join(', ')}.`,
+        [...path, k],
+      );
   }
   const queueType = p.queueType ?? DEFAULT_POLICY.queueType;
   if (queueType !== 'quorum' && queueType !== 'classic') {
-    diag(ctx, 'error', 'consumer-policy', `x-kada-consumer.queueType must be "quorum" or "classic", got ${JSON.stringify(queueType)}.`, [...path, 'queueType']);
+    diag(
+      ctx,
+      'error',
+      'consumer-policy',
+      `x-kada-consumer.queueType must be "quorum" or "classic", got ${JSON.stringify(queueType)}.`,
+      [...path, 'queueType'],
+    );
   }
   const b = (p.backoff ?? {}) as Record<string, unknown>;
   const backoffNum = (k: 'initialMs' | 'multiplier' | 'maxMs', min: number, max: number): number => {
     const v = b[k];
     if (v === undefined) return DEFAULT_POLICY.backoff[k];
     if (typeof v !== 'number' || v < min || v > max) {
-      diag(ctx, 'error', 'consumer-policy', `x-kada-consumer.backoff.${k} must be a number from ${min} to ${max}, got ${JSON.stringify(v)}.`, [...path, 'backoff', k]);
+      diag(
+        ctx,
+        'error',
+        'consumer-policy',
+        `x-kada-consumer.backoff.${k} must be a number from ${min} to ${max}, got ${JSON.stringify(v)}.`,
+        [...path, 'backoff', k],
+      );
       return DEFAULT_POLICY.backoff[k];
     }
     return v;
   };
   const priority = p.priority === undefined ? undefined : num('priority', 0, 1, 255);
   if (priority !== undefined && queueType === 'quorum') {
-    diag(ctx, 'error', 'consumer-policy', 'x-kada-consumer.priority needs queueType "classic": RabbitMQ 3.10 quorum queues have no priorities. Use a separate queue for urgent events instead.', [...path, 'priority']);
+    diag(
+      ctx,
+      'error',
+      'consumer-policy',
+      'x-kada-consumer.priority needs queueType "classic": RabbitMQ 3.10 quorum queues have no priorities. Use a separate queue for urgent events instead.',
+      [...path, 'priority'],
+    );
   }
   const queue = typeof p.queue === 'string' && p.queue ? p.queue : (defaultQueue ?? service);
   const policy: ConsumerPolicyModel = {
@@ -249,7 +332,11 @@ function readPolicy(ctx: Ctx, op: OperationInterface, service: string, defaultQu
     prefetch: num('prefetch', DEFAULT_POLICY.prefetch, 1, 65_535),
     concurrency: num('concurrency', DEFAULT_POLICY.concurrency, 1, 1024),
     maxRetries: num('maxRetries', DEFAULT_POLICY.maxRetries, 0, 20),
-    backoff: { initialMs: backoffNum('initialMs', 1, 3_600_000), multiplier: backoffNum('multiplier', 1, 10), maxMs: backoffNum('maxMs', 1, 86_400_000) },
+    backoff: {
+      initialMs: backoffNum('initialMs', 1, 3_600_000),
+      multiplier: backoffNum('multiplier', 1, 10),
+      maxMs: backoffNum('maxMs', 1, 86_400_000),
+    },
     deliveryLimit: num('deliveryLimit', DEFAULT_POLICY.deliveryLimit, 1, 1000),
     deadLetter: p.deadLetter === undefined ? DEFAULT_POLICY.deadLetter : p.deadLetter === true,
     ...(priority !== undefined ? { priority } : {}),
@@ -282,18 +369,36 @@ function buildMessages(ctx: Ctx, op: OperationInterface): MessageModel[] {
     const mKey = messageKeyIn(channel, msg);
     const ext = (msg.extensions().get('x-kada-event')?.value() ?? {}) as Record<string, unknown>;
     const m = /^(.+)\.v(\d+)$/.exec(address);
-    const eventType = typeof ext.type === 'string' ? ext.type : m ? (m[1] as string) : /^[\w-]+(\.[\w-]+)*$/.test(address) ? address : (msg.name() ?? mKey);
+    const eventType =
+      typeof ext.type === 'string'
+        ? ext.type
+        : m
+          ? (m[1] as string)
+          : /^[\w-]+(\.[\w-]+)*$/.test(address)
+            ? address
+            : (msg.name() ?? mKey);
     const version = typeof ext.version === 'number' ? ext.version : m ? Number(m[2]) : 1;
-    const compatibility = (typeof ext.compatibility === 'string' ? ext.compatibility : 'full') as Compatibility;
+    const compatibility = (
+      typeof ext.compatibility === 'string' ? ext.compatibility : 'full'
+    ) as Compatibility;
     const msgPath = ['channels', chKey, 'messages', mKey];
     if (!COMPAT.has(compatibility)) {
-      diag(ctx, 'error', 'compatibility-mode', `x-kada-event.compatibility must be one of ${[...COMPAT].join(', ')}; got "${compatibility}".`, msgPath);
+      diag(
+        ctx,
+        'error',
+        'compatibility-mode',
+        `x-kada-event.compatibility must be one of ${[...COMPAT].join(', ')}; got "${compatibility}".`,
+        msgPath,
+      );
     }
     const envelopeExt = msg.extensions().get('x-kada-envelope')?.value();
     const payload = msg.payload();
     const schema = (payload ? cleanSchema(payload.json()) : {}) as JsonSchema;
     const msgLoc = followRef(ctx.sourceOf, { absPath: ctx.loaded.absPath, pointer: msgPath });
-    const schemaLoc = followRef(ctx.sourceOf, { absPath: msgLoc.absPath, pointer: [...msgLoc.pointer, 'payload'] });
+    const schemaLoc = followRef(ctx.sourceOf, {
+      absPath: msgLoc.absPath,
+      pointer: [...msgLoc.pointer, 'payload'],
+    });
     const examples = msg
       .examples()
       .all()
@@ -344,7 +449,13 @@ export function buildModel(specs: LoadedSpecs): { graph: ContractGraph; diagnost
     const ctx: Ctx = { loaded, service: id, diagnostics, sourceOf };
     const prev = seenIds.get(id);
     if (prev) {
-      diag(ctx, 'error', 'service-duplicate', `service id "${id}" is also used by ${prev}; set info.x-kada-service to tell them apart.`, ['info']);
+      diag(
+        ctx,
+        'error',
+        'service-duplicate',
+        `service id "${id}" is also used by ${prev}; set info.x-kada-service to tell them apart.`,
+        ['info'],
+      );
       continue;
     }
     seenIds.set(id, loaded.file);
@@ -418,7 +529,10 @@ export function buildModel(specs: LoadedSpecs): { graph: ContractGraph; diagnost
     for (const m of s.sends) {
       const e = entry(m.key);
       if (e.producer && e.producer.service !== s.id) {
-        const pos = specs.sources.get(s.absPath)?.position(m.operationLocation.pointer) ?? { line: 1, column: 1 };
+        const pos = specs.sources.get(s.absPath)?.position(m.operationLocation.pointer) ?? {
+          line: 1,
+          column: 1,
+        };
         diagnostics.push({
           severity: 'error',
           code: 'event-owner',
@@ -448,14 +562,24 @@ export function buildModel(specs: LoadedSpecs): { graph: ContractGraph; diagnost
 
   const exchanges = new Map<string, { name: string; type: string; durable: boolean }>();
   for (const s of services) {
-    for (const m of [...s.sends, ...s.receives]) exchanges.set(m.exchange, { name: m.exchange, type: m.exchangeType, durable: true });
+    for (const m of [...s.sends, ...s.receives])
+      exchanges.set(m.exchange, { name: m.exchange, type: m.exchangeType, durable: true });
   }
 
   const http: HttpApiModel[] = specs.openapi
     .map((o) => {
       const info = (o.json.info ?? {}) as Record<string, unknown>;
-      const svc = typeof info['x-kada-service'] === 'string' ? (info['x-kada-service'] as string) : basename(o.file, extname(o.file));
-      return { service: svc, file: o.file, absPath: o.absPath, title: String(info.title ?? svc), json: o.json };
+      const svc =
+        typeof info['x-kada-service'] === 'string'
+          ? (info['x-kada-service'] as string)
+          : basename(o.file, extname(o.file));
+      return {
+        service: svc,
+        file: o.file,
+        absPath: o.absPath,
+        title: String(info.title ?? svc),
+        json: o.json,
+      };
     })
     .sort((a, b) => a.service.localeCompare(b.service));
 

@@ -46,7 +46,10 @@ export async function generate(graph: ContractGraph, opts: GenerateOptions = {})
   files.push(...emitTopology(graph));
   files.push(...(await emitOpenApiTypes(graph, opts.cacheDir ?? null)));
   const index = new GeneratedFile('index.ts', allSources);
-  index.print(`export { events } from './events.ts';`, `export { topology, type ServiceName } from './topology.ts';`);
+  index.print(
+    `export { events } from './events.ts';`,
+    `export { topology, type ServiceName } from './topology.ts';`,
+  );
   files.push(index.toOutput());
   if (opts.packageName !== null) {
     const pkg = {

@@ -4,7 +4,7 @@
  *
  *   lineOf('order.yaml', ['components', 'schemas', 'OrderCreatedV1']) -> { line: 31, column: 5 }
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 
 export interface Position {
   readonly line: number;

@@ -41,7 +41,11 @@ function carriesStamp(path: string): boolean {
 }
 
 /** Compares without writing: what `write` would change. */
-export function diffOutput(outDir: string, files: readonly OutputFile[], keep: (rel: string) => boolean = () => false): WriteReport {
+export function diffOutput(
+  outDir: string,
+  files: readonly OutputFile[],
+  keep: (rel: string) => boolean = () => false,
+): WriteReport {
   const written: string[] = [];
   const unchanged: string[] = [];
   const wanted = new Set(files.map((f) => f.path));
@@ -60,7 +64,11 @@ export function diffOutput(outDir: string, files: readonly OutputFile[], keep: (
   return { written, unchanged, removed };
 }
 
-export function writeOutput(outDir: string, files: readonly OutputFile[], keep?: (rel: string) => boolean): WriteReport {
+export function writeOutput(
+  outDir: string,
+  files: readonly OutputFile[],
+  keep?: (rel: string) => boolean,
+): WriteReport {
   const report = diffOutput(outDir, files, keep);
   const byPath = new Map(files.map((f) => [f.path, f]));
   for (const p of report.written) {

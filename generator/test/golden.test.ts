@@ -34,7 +34,11 @@ async function run(fixture: string) {
   const loaded = await loadSpecs(join(here, 'fixtures', fixture));
   const { graph, diagnostics } = buildModel(loaded);
   const result = await generate(graph, { packageName: null, cacheDir: null });
-  return { graph, diagnostics: [...loaded.diagnostics, ...diagnostics, ...result.diagnostics], files: result.files };
+  return {
+    graph,
+    diagnostics: [...loaded.diagnostics, ...diagnostics, ...result.diagnostics],
+    files: result.files,
+  };
 }
 
 describe('golden output', () => {
@@ -97,7 +101,12 @@ describe('third-party documents', () => {
     const { graph, files } = await run('third-party-amqp');
     const svc = graph.services[0];
     expect(svc?.id).toBe('inventory');
-    expect(svc?.queues[0]?.policy).toMatchObject({ queue: 'inventory', queueType: 'quorum', maxRetries: 3, prefetch: 100 });
+    expect(svc?.queues[0]?.policy).toMatchObject({
+      queue: 'inventory',
+      queueType: 'quorum',
+      maxRetries: 3,
+      prefetch: 100,
+    });
     const consumer = files.find((f) => f.path === 'services/inventory/consumer.ts')?.content ?? '';
     expect(consumer).toContain('inventoryItemRestocked');
     expect(graph.events[0]?.exchange).toBe('inventory');

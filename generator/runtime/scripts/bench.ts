@@ -392,6 +392,10 @@ for (const queueType of ['classic', 'quorum'] as const) {
         `ratio ${ratio.toFixed(2)}`,
     );
     const rates = (runs: RunResult[]) => runs.map((r) => r.perSecond).join(', ');
+    const phases = (runs: RunResult[]) =>
+      `publish ${median(runs.map((r) => Math.round(COUNT / (r.publishMs / 1000))))}/s, ` +
+      `consume ${median(runs.map((r) => Math.round(COUNT / (r.consumeMs / 1000))))}/s`;
     say(`${''.padEnd(26)} runs: generated ${rates(generateds)}; raw ${rates(raws)}`);
+    say(`${''.padEnd(26)} medians: generated ${phases(generateds)}; raw ${phases(raws)}`);
   }
 }

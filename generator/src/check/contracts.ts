@@ -6,12 +6,23 @@
  *   -> error drift:required-missing at specs/asyncapi/stock.yaml:<line of total>
  *      "stock's view of order.created.v1 requires /total, which order may omit (specs/asyncapi/order.yaml:…)"
  */
-import type { Diagnostic } from '../diagnostics.ts';
-import { checkReadable } from '../compat/readable.ts';
-import { newAjv } from '../emit/validators.ts';
-import { followRef, type ContractGraph, type JsonSchema, type MessageModel, type SchemaLocation } from '../model.ts';
 
-export function locate(graph: ContractGraph, base: SchemaLocation, segs: readonly string[]): { file: string; line: number; column: number } {
+import { checkReadable } from '../compat/readable.ts';
+import type { Diagnostic } from '../diagnostics.ts';
+import { newAjv } from '../emit/validators.ts';
+import {
+  type ContractGraph,
+  followRef,
+  type JsonSchema,
+  type MessageModel,
+  type SchemaLocation,
+} from '../model.ts';
+
+export function locate(
+  graph: ContractGraph,
+  base: SchemaLocation,
+  segs: readonly string[],
+): { file: string; line: number; column: number } {
   const sourceOf = (abs: string) => graph.sources.get(abs);
   let loc = base;
   for (const seg of segs) {
@@ -152,7 +163,12 @@ function checkExamples(graph: ContractGraph): Diagnostic[] {
         try {
           validate = ajv.compile(m.schema);
         } catch (err) {
-          out.push({ severity: 'error', code: 'schema-invalid', message: `the payload schema of ${m.key} does not compile: ${(err as Error).message}`, ...locate(graph, m.schemaLocation, []) });
+          out.push({
+            severity: 'error',
+            code: 'schema-invalid',
+            message: `the payload schema of ${m.key} does not compile: ${(err as Error).message}`,
+            ...locate(graph, m.schemaLocation, []),
+          });
           break;
         }
         if (!validate(ex.payload)) {

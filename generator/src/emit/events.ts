@@ -34,7 +34,10 @@ export function pointerComment(m: MessageModel): string {
   return `@generated from ${m.file}#/operations/${m.operationId}`;
 }
 
-export function emitEvents(graph: ContractGraph, opts: EmitOptions): { file: GeneratedFile; validators: ValidatorSpec[] } {
+export function emitEvents(
+  graph: ContractGraph,
+  opts: EmitOptions,
+): { file: GeneratedFile; validators: ValidatorSpec[] } {
   const sources = graph.services.map((s) => s.file);
   const f = new GeneratedFile('events.ts', sources);
   const ED = f.importType(opts.runtimeModule, 'EventDescriptor');
@@ -43,13 +46,20 @@ export function emitEvents(graph: ContractGraph, opts: EmitOptions): { file: Gen
   const descriptors: string[] = [];
   for (const e of graph.events) {
     const m = canonicalMessage(e);
-    const typeName = printer.declare(eventTypeName(e.key), m.schema, [m.title ?? m.name, m.summary, pointerComment(m)]);
+    const typeName = printer.declare(eventTypeName(e.key), m.schema, [
+      m.title ?? m.name,
+      m.summary,
+      pointerComment(m),
+    ]);
     const dname = descriptorName(e.key);
     f.import('./validators.js', dname);
     validators.push({ name: dname, schema: bodySchema(m) });
     descriptors.push(
       [
-        docComment([`${e.eventType} v${e.version}${e.producer ? `, sent by ${e.producer.service}` : ' (produced outside these specs)'}.`, pointerComment(m)]),
+        docComment([
+          `${e.eventType} v${e.version}${e.producer ? `, sent by ${e.producer.service}` : ' (produced outside these specs)'}.`,
+          pointerComment(m),
+        ]),
         `export const ${dname}Event: ${ED}<${typeName}> = {`,
         `  eventType: ${JSON.stringify(e.eventType)},`,
         `  version: ${e.version},`,
@@ -70,7 +80,12 @@ export function emitEvents(graph: ContractGraph, opts: EmitOptions): { file: Gen
       const id = `${m.name}\u0000${stableStringify(m.schema)}`;
       if (seenOther.has(id)) continue;
       seenOther.add(id);
-      const typeName = printer.declare(m.name, m.schema, [m.title ?? m.name, m.summary, `on channel ${m.routingKey}`, pointerComment(m)]);
+      const typeName = printer.declare(m.name, m.schema, [
+        m.title ?? m.name,
+        m.summary,
+        `on channel ${m.routingKey}`,
+        pointerComment(m),
+      ]);
       validators.push({ name: `validate${typeName}`, schema: bodySchema(m) });
       f.print(`export { validate${typeName} } from './validators.js';`);
     }

@@ -39,15 +39,15 @@ export class GeneratedFile {
   }
 
   import(from: string, name: string): string {
-    let s = this.valueImports.get(from);
-    if (!s) this.valueImports.set(from, (s = new Set()));
+    const s = this.valueImports.get(from) ?? new Set<string>();
+    this.valueImports.set(from, s);
     s.add(name);
     return name;
   }
 
   importType(from: string, name: string): string {
-    let s = this.typeImports.get(from);
-    if (!s) this.typeImports.set(from, (s = new Set()));
+    const s = this.typeImports.get(from) ?? new Set<string>();
+    this.typeImports.set(from, s);
     s.add(name);
     return name;
   }

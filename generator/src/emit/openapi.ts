@@ -16,7 +16,12 @@ export async function emitOpenApiTypes(graph: ContractGraph, cacheDir: string | 
   const out: OutputFile[] = [];
   for (const api of graph.http) {
     const text = graph.sources.get(api.absPath)?.text ?? JSON.stringify(api.json);
-    const hash = createHash('sha256').update(GENERATOR_VERSION).update('\0').update(text).digest('hex').slice(0, 32);
+    const hash = createHash('sha256')
+      .update(GENERATOR_VERSION)
+      .update('\0')
+      .update(text)
+      .digest('hex')
+      .slice(0, 32);
     const cached = cacheDir ? join(cacheDir, `openapi-${hash}.ts`) : null;
     let body: string | null = null;
     if (cached) {
@@ -28,7 +33,10 @@ export async function emitOpenApiTypes(graph: ContractGraph, cacheDir: string | 
     }
     if (body === null) {
       const { default: openapiTS, astToString } = await import('openapi-typescript');
-      const ast = await openapiTS(structuredClone(api.json) as never, { alphabetize: true, exportType: false });
+      const ast = await openapiTS(structuredClone(api.json) as never, {
+        alphabetize: true,
+        exportType: false,
+      });
       body = astToString(ast);
       if (cached && cacheDir) {
         mkdirSync(cacheDir, { recursive: true });

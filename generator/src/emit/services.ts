@@ -8,10 +8,11 @@
  *      services/stock/consumer.ts:  interface StockHandlers { orderCreatedV1(event, ctx): Promise<void> }
  *                                   function registerStockConsumers(rt, handlers)
  */
+
+import { tolerantReader } from '../compat/tolerant.ts';
 import type { ConsumerModel, ContractGraph, MessageModel, ServiceModel } from '../model.ts';
 import { descriptorName, type EmitOptions, eventTypeName, pointerComment } from './events.ts';
 import { camelCase, docComment, GeneratedFile, type OutputFile, pascalCase } from './file.ts';
-import { tolerantReader } from '../compat/tolerant.ts';
 import { stableStringify, TypePrinter } from './types.ts';
 import { bodySchema, type ValidatorSpec } from './validators.ts';
 
@@ -61,15 +62,28 @@ function emitPublisher(s: ServiceModel, opts: EmitOptions): GeneratedFile {
   const PO = f.importType(opts.runtimeModule, 'PublishOptions');
   const Env = f.importType(opts.runtimeModule, 'Envelope');
   const sends = [...s.sends].sort((a, b) => a.key.localeCompare(b.key));
-  f.print(docComment([`The events ${s.id} sends. Each call validates the envelope, then emits it through the sink:`, "the outbox of the current transaction (handlers, HTTP routes) or a confirmed publish."]));
+  f.print(
+    docComment([
+      `The events ${s.id} sends. Each call validates the envelope, then emits it through the sink:`,
+      'the outbox of the current transaction (handlers, HTTP routes) or a confirmed publish.',
+    ]),
+  );
   f.block(`export interface ${names.iface} {`, () => {
     for (const m of sends) {
       const T = f.importType('../../events.ts', eventTypeName(m.key));
-      f.print(docComment([`${m.title ?? m.name} (${m.key}).${m.summary ? ` ${m.summary}` : ''}`, pointerComment(m)]));
+      f.print(
+        docComment([
+          `${m.title ?? m.name} (${m.key}).${m.summary ? ` ${m.summary}` : ''}`,
+          pointerComment(m),
+        ]),
+      );
       f.print(`${descriptorName(m.key)}(data: ${T}, options?: ${PO}): Promise<${Env}<${T}>>;`);
     }
     for (const g of multiVersionSends(s)) {
-      const vs = g.versions.map((m) => ({ v: `v${m.version}`, T: f.importType('../../events.ts', eventTypeName(m.key)) }));
+      const vs = g.versions.map((m) => ({
+        v: `v${m.version}`,
+        T: f.importType('../../events.ts', eventTypeName(m.key)),
+      }));
       const first = g.versions[0] as MessageModel;
       f.print(
         docComment([
@@ -89,27 +103,47 @@ function emitPublisher(s: ServiceModel, opts: EmitOptions): GeneratedFile {
       f.print('void sink;', 'return {};');
       return;
     }
-    f.block('return {', () => {
-      for (const m of sends) {
-        const d = f.import('../../events.ts', `${descriptorName(m.key)}Event`);
-        f.print(`${descriptorName(m.key)}: (data, options) => sink.emit(${d}, data, options),`);
-      }
-      for (const g of multiVersionSends(s)) {
-        f.block(`${g.name}: async (data, options) => {`, () => {
-          const [first, ...rest] = g.versions as [MessageModel, ...MessageModel[]];
-          const v = (m: MessageModel) => `v${m.version}`;
-          f.print(`const ${v(first)} = await sink.emit(${descriptorName(first.key)}Event, data.${v(first)}, options);`);
-          f.print(`const shared = { ...options, correlationId: ${v(first)}.correlationId, causationId: ${v(first)}.causationId, occurredAt: ${v(first)}.occurredAt };`);
-          for (const m of rest) f.print(`const ${v(m)} = await sink.emit(${descriptorName(m.key)}Event, data.${v(m)}, shared);`);
-          f.print(`return { ${g.versions.map(v).join(', ')} };`);
-        }, '},');
-      }
-    }, '};');
+    f.block(
+      'return {',
+      () => {
+        for (const m of sends) {
+          const d = f.import('../../events.ts', `${descriptorName(m.key)}Event`);
+          f.print(`${descriptorName(m.key)}: (data, options) => sink.emit(${d}, data, options),`);
+        }
+        for (const g of multiVersionSends(s)) {
+          f.block(
+            `${g.name}: async (data, options) => {`,
+            () => {
+              const [first, ...rest] = g.versions as [MessageModel, ...MessageModel[]];
+              const v = (m: MessageModel) => `v${m.version}`;
+              f.print(
+                `const ${v(first)} = await sink.emit(${descriptorName(first.key)}Event, data.${v(first)}, options);`,
+              );
+              f.print(
+                `const shared = { ...options, correlationId: ${v(first)}.correlationId, causationId: ${v(first)}.causationId, occurredAt: ${v(first)}.occurredAt };`,
+              );
+              for (const m of rest)
+                f.print(
+                  `const ${v(m)} = await sink.emit(${descriptorName(m.key)}Event, data.${v(m)}, shared);`,
+                );
+              f.print(`return { ${g.versions.map(v).join(', ')} };`);
+            },
+            '},',
+          );
+        }
+      },
+      '};',
+    );
   });
   return f;
 }
 
-function emitConsumer(s: ServiceModel, graph: ContractGraph, opts: EmitOptions, validators: ValidatorSpec[]): { file: GeneratedFile; types: string[] } {
+function emitConsumer(
+  s: ServiceModel,
+  graph: ContractGraph,
+  opts: EmitOptions,
+  validators: ValidatorSpec[],
+): { file: GeneratedFile; types: string[] } {
   const f = new GeneratedFile(`services/${s.id}/consumer.ts`, [s.file]);
   const names = consumerNames(s);
   const pub = publisherNames(s);
@@ -129,7 +163,10 @@ function emitConsumer(s: ServiceModel, graph: ContractGraph, opts: EmitOptions, 
     validators.push({ name: vname, schema: tolerantReader(bodySchema(c)) });
     const T = sameSchema(c, canonical)
       ? f.importType('../../events.ts', eventTypeName(c.key))
-      : printer.declare(eventTypeName(c.key), c.schema, [`${s.id}'s view of ${c.key}: the fields it reads.`, pointerComment(c)]);
+      : printer.declare(eventTypeName(c.key), c.schema, [
+          `${s.id}'s view of ${c.key}: the fields it reads.`,
+          pointerComment(c),
+        ]);
     viewType.set(c.key, T);
     viewDescriptor.set(c.key, `${descriptorName(c.key)}View`);
     viewDecls.push(
@@ -150,65 +187,117 @@ function emitConsumer(s: ServiceModel, graph: ContractGraph, opts: EmitOptions, 
   for (const d of viewDecls) f.print(d).blank();
   const hasPublisher = s.sends.length > 0;
   const P = hasPublisher ? f.importType('./publisher.ts', pub.iface) : '';
-  f.print(docComment([`What every ${s.id} handler gets: the transaction its effects and the inbox row commit in,`, hasPublisher ? 'a publisher bound to that transaction\'s outbox, a logger with the event\'s ids, and the attempt number.' : 'a logger with the event\'s ids, and the attempt number.']));
-  // biome-ignore lint: generated
+  f.print(
+    docComment([
+      `What every ${s.id} handler gets: the transaction its effects and the inbox row commit in,`,
+      hasPublisher
+        ? "a publisher bound to that transaction's outbox, a logger with the event's ids, and the attempt number."
+        : "a logger with the event's ids, and the attempt number.",
+    ]),
+  );
   f.block(`export interface ${names.ctx}<DB = any> extends ${HC}<DB> {`, () => {
     if (hasPublisher) f.print(`readonly publish: ${P};`);
   });
   f.blank();
-  f.print(docComment([`The events ${s.id} receives: implement one handler per event.`, 'A missing or misspelled handler does not compile.']));
+  f.print(
+    docComment([
+      `The events ${s.id} receives: implement one handler per event.`,
+      'A missing or misspelled handler does not compile.',
+    ]),
+  );
   f.block(`export interface ${names.handlers}<DB = any> {`, () => {
     for (const c of receives) {
-      f.print(docComment([`${c.title ?? c.name} (${c.key}) from ${graph.events.find((e) => e.key === c.key)?.producer?.service ?? 'outside'}, on queue "${c.policy.queue}".`, pointerComment(c)]));
-      f.print(`${descriptorName(c.key)}(event: ${Env}<${viewType.get(c.key)}>, ctx: ${names.ctx}<DB>): Promise<void>;`);
+      f.print(
+        docComment([
+          `${c.title ?? c.name} (${c.key}) from ${graph.events.find((e) => e.key === c.key)?.producer?.service ?? 'outside'}, on queue "${c.policy.queue}".`,
+          pointerComment(c),
+        ]),
+      );
+      f.print(
+        `${descriptorName(c.key)}(event: ${Env}<${viewType.get(c.key)}>, ctx: ${names.ctx}<DB>): Promise<void>;`,
+      );
     }
   });
   f.blank();
   const queues = s.queues;
   f.print(docComment([`Consumer policy per queue, from the receive operations' x-kada-consumer.`]));
-  f.block(`export const ${camelCase(s.id)}Queues = {`, () => {
-    for (const q of queues) {
-      const p = q.policy;
-      f.block(`${JSON.stringify(q.name)}: {`, () => {
-        f.print(
-          `queue: ${JSON.stringify(p.queue)},`,
-          `queueType: ${JSON.stringify(p.queueType)},`,
-          `prefetch: ${p.prefetch},`,
-          `concurrency: ${p.concurrency},`,
-          `retry: { maxRetries: ${p.maxRetries}, initialDelayMs: ${p.backoff.initialMs}, multiplier: ${p.backoff.multiplier}, maxDelayMs: ${p.backoff.maxMs} },`,
-          `deliveryLimit: ${p.deliveryLimit},`,
-          `deadLetter: ${p.deadLetter},`,
-          ...(p.priority !== undefined ? [`maxPriority: ${p.priority},`] : []),
+  f.block(
+    `export const ${camelCase(s.id)}Queues = {`,
+    () => {
+      for (const q of queues) {
+        const p = q.policy;
+        f.block(
+          `${JSON.stringify(q.name)}: {`,
+          () => {
+            f.print(
+              `queue: ${JSON.stringify(p.queue)},`,
+              `queueType: ${JSON.stringify(p.queueType)},`,
+              `prefetch: ${p.prefetch},`,
+              `concurrency: ${p.concurrency},`,
+              `retry: { maxRetries: ${p.maxRetries}, initialDelayMs: ${p.backoff.initialMs}, multiplier: ${p.backoff.multiplier}, maxDelayMs: ${p.backoff.maxMs} },`,
+              `deliveryLimit: ${p.deliveryLimit},`,
+              `deadLetter: ${p.deadLetter},`,
+              ...(p.priority !== undefined ? [`maxPriority: ${p.priority},`] : []),
+            );
+          },
+          '},',
         );
-      }, '},');
-    }
-  }, '} as const;');
+      }
+    },
+    '} as const;',
+  );
   f.blank();
   const SR = f.importType(opts.runtimeModule, 'ServiceRuntime');
   const CH = f.importType(opts.runtimeModule, 'ConsumerHandle');
-  f.print(docComment([`Declares ${s.id}'s queues (${queues.map((q) => q.name).join(', ') || 'none'}), their bindings, retry and dead-letter queues, and starts consuming.`]));
-  // biome-ignore lint: generated
-  f.block(`export function ${names.register}<DB = any>(rt: ${SR}, handlers: ${names.handlers}<DB>): Promise<${CH}[]> {`, () => {
-    if (hasPublisher) f.import('./publisher.ts', pub.factory);
-    f.block('return Promise.all([', () => {
-      for (const q of queues) {
-        f.block('rt.consume({', () => {
-          f.print(`service: ${JSON.stringify(s.id)},`, `policy: ${camelCase(s.id)}Queues[${JSON.stringify(q.name)}],`);
-          f.block('routes: [', () => {
-            for (const c of [...q.consumers].sort((a, b) => a.key.localeCompare(b.key))) {
-              const ctx = hasPublisher ? `{ ...ctx, publish: ${pub.factory}(ctx.sink) }` : 'ctx';
-              f.print(`{ descriptor: ${viewDescriptor.get(c.key)}, handle: (event, ctx) => handlers.${descriptorName(c.key)}(event, ${ctx}) },`);
-            }
-          }, '],');
-        }, '}),');
-      }
-    }, ']);');
-  });
+  f.print(
+    docComment([
+      `Declares ${s.id}'s queues (${queues.map((q) => q.name).join(', ') || 'none'}), their bindings, retry and dead-letter queues, and starts consuming.`,
+    ]),
+  );
+  f.block(
+    `export function ${names.register}<DB = any>(rt: ${SR}, handlers: ${names.handlers}<DB>): Promise<${CH}[]> {`,
+    () => {
+      if (hasPublisher) f.import('./publisher.ts', pub.factory);
+      f.block(
+        'return Promise.all([',
+        () => {
+          for (const q of queues) {
+            f.block(
+              'rt.consume({',
+              () => {
+                f.print(
+                  `service: ${JSON.stringify(s.id)},`,
+                  `policy: ${camelCase(s.id)}Queues[${JSON.stringify(q.name)}],`,
+                );
+                f.block(
+                  'routes: [',
+                  () => {
+                    for (const c of [...q.consumers].sort((a, b) => a.key.localeCompare(b.key))) {
+                      const ctx = hasPublisher ? `{ ...ctx, publish: ${pub.factory}(ctx.sink) }` : 'ctx';
+                      f.print(
+                        `{ descriptor: ${viewDescriptor.get(c.key)}, handle: (event, ctx) => handlers.${descriptorName(c.key)}(event, ${ctx}) },`,
+                      );
+                    }
+                  },
+                  '],',
+                );
+              },
+              '}),',
+            );
+          }
+        },
+        ']);',
+      );
+    },
+  );
   return { file: f, types: printer.declarations().map((d) => d.name) };
 }
 
 /** Per service: publisher.ts, consumer.ts and index.ts (an explicit export list). */
-export function emitServices(graph: ContractGraph, opts: EmitOptions): { files: OutputFile[]; validators: ValidatorSpec[] } {
+export function emitServices(
+  graph: ContractGraph,
+  opts: EmitOptions,
+): { files: OutputFile[]; validators: ValidatorSpec[] } {
   const files: OutputFile[] = [];
   const validators: ValidatorSpec[] = [];
   for (const s of graph.services) {
@@ -221,7 +310,9 @@ export function emitServices(graph: ContractGraph, opts: EmitOptions): { files: 
     const cn = consumerNames(s);
     idx.print(`export { ${pn.factory}, type ${pn.iface} } from './publisher.ts';`);
     const viewTypes = con.types.map((t) => `type ${t}`);
-    idx.print(`export { ${[cn.register, `${camelCase(s.id)}Queues`, `type ${cn.ctx}`, `type ${cn.handlers}`, ...viewTypes].join(', ')} } from './consumer.ts';`);
+    idx.print(
+      `export { ${[cn.register, `${camelCase(s.id)}Queues`, `type ${cn.ctx}`, `type ${cn.handlers}`, ...viewTypes].join(', ')} } from './consumer.ts';`,
+    );
     files.push(idx.toOutput());
   }
   return { files, validators };

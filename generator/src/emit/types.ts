@@ -133,7 +133,9 @@ export class TypePrinter {
     if ('const' in s) return literal(s.const);
     if (Array.isArray(s.enum)) return s.enum.map(literal).join(' | ') || 'never';
     const parts: string[] = [];
-    const union = (Array.isArray(s.oneOf) ? s.oneOf : Array.isArray(s.anyOf) ? s.anyOf : null) as unknown[] | null;
+    const union = (Array.isArray(s.oneOf) ? s.oneOf : Array.isArray(s.anyOf) ? s.anyOf : null) as
+      | unknown[]
+      | null;
     const base = this.byType(s, depth);
     if (union) {
       const u = union.map((b) => this.typeOf(b, depth + 1)).map(wrapUnionMember);
@@ -149,7 +151,11 @@ export class TypePrinter {
   }
 
   private byType(s: JsonSchema, depth: number): string {
-    const types = Array.isArray(s.type) ? (s.type as string[]) : typeof s.type === 'string' ? [s.type] : inferTypes(s);
+    const types = Array.isArray(s.type)
+      ? (s.type as string[])
+      : typeof s.type === 'string'
+        ? [s.type]
+        : inferTypes(s);
     if (types.length === 0) return 'unknown';
     const out = types.map((t) => {
       switch (t) {
@@ -164,7 +170,9 @@ export class TypePrinter {
           return 'null';
         case 'array': {
           const items = s.items;
-          const inner = Array.isArray(items) ? `[${items.map((i) => this.typeOf(i, depth)).join(', ')}]` : null;
+          const inner = Array.isArray(items)
+            ? `[${items.map((i) => this.typeOf(i, depth)).join(', ')}]`
+            : null;
           return inner ?? `${wrapArrayItem(this.typeOf(items, depth))}[]`;
         }
         case 'object':
@@ -189,7 +197,9 @@ export class TypePrinter {
     }
     const ap = s.additionalProperties;
     if (ap && typeof ap === 'object' && Object.keys(ap).length > 0) {
-      lines.push(`${pad}[key: string]: ${this.typeOf(ap, depth + 1)}${Object.keys(props).length > 0 ? ' | undefined' : ''};`);
+      lines.push(
+        `${pad}[key: string]: ${this.typeOf(ap, depth + 1)}${Object.keys(props).length > 0 ? ' | undefined' : ''};`,
+      );
     } else if (Object.keys(props).length === 0 && ap !== false) {
       return 'Record<string, unknown>';
     }
@@ -199,7 +209,14 @@ export class TypePrinter {
 }
 
 function schemaIsPlainObject(s: JsonSchema): boolean {
-  return (s.type === 'object' || (!s.type && typeof s.properties === 'object')) && !s.oneOf && !s.anyOf && !s.allOf && !('const' in s) && !s.enum;
+  return (
+    (s.type === 'object' || (!s.type && typeof s.properties === 'object')) &&
+    !s.oneOf &&
+    !s.anyOf &&
+    !s.allOf &&
+    !('const' in s) &&
+    !s.enum
+  );
 }
 
 function inferTypes(s: JsonSchema): string[] {
@@ -211,7 +228,16 @@ function inferTypes(s: JsonSchema): string[] {
 function propertyDoc(p: JsonSchema): string {
   const tags: string[] = [];
   if (typeof p.format === 'string') tags.push(`@format ${p.format}`);
-  for (const k of ['minimum', 'maximum', 'minLength', 'maxLength', 'pattern', 'minItems', 'maxItems', 'multipleOf']) {
+  for (const k of [
+    'minimum',
+    'maximum',
+    'minLength',
+    'maxLength',
+    'pattern',
+    'minItems',
+    'maxItems',
+    'multipleOf',
+  ]) {
     if (p[k] !== undefined) tags.push(`@${k} ${String(p[k])}`);
   }
   if (p.deprecated === true) tags.push('@deprecated');

@@ -15,7 +15,8 @@ const require = createRequire(import.meta.url);
 // ajv ships CommonJS; load it the way its standalone docs do.
 const Ajv = require('ajv').default as typeof import('ajv').default;
 const addFormats = require('ajv-formats').default as typeof import('ajv-formats').default;
-const standaloneCode = require('ajv/dist/standalone').default as typeof import('ajv/dist/standalone/index.js').default;
+const standaloneCode = require('ajv/dist/standalone')
+  .default as typeof import('ajv/dist/standalone/index.js').default;
 
 export interface ValidatorSpec {
   readonly name: string;
@@ -28,8 +29,21 @@ function stripAnnotations(v: unknown): unknown {
   if (v && typeof v === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) {
-      if (k.startsWith('x-') || k === 'description' || k === 'title' || k === 'examples' || k === 'example' || k === 'deprecated' || k === 'discriminator' || k === '$id') continue;
-      out[k] = k === 'properties' && x && typeof x === 'object' ? Object.fromEntries(Object.entries(x).map(([pk, pv]) => [pk, stripAnnotations(pv)])) : stripAnnotations(x);
+      if (
+        k.startsWith('x-') ||
+        k === 'description' ||
+        k === 'title' ||
+        k === 'examples' ||
+        k === 'example' ||
+        k === 'deprecated' ||
+        k === 'discriminator' ||
+        k === '$id'
+      )
+        continue;
+      out[k] =
+        k === 'properties' && x && typeof x === 'object'
+          ? Object.fromEntries(Object.entries(x).map(([pk, pv]) => [pk, stripAnnotations(pv)]))
+          : stripAnnotations(x);
     }
     return out;
   }
@@ -37,7 +51,10 @@ function stripAnnotations(v: unknown): unknown {
 }
 
 /** The schema of the whole message body: the envelope with `data` = payload, or the bare payload. */
-export function bodySchema(m: Pick<MessageModel, 'envelope' | 'envelopeSchema' | 'schema' | 'eventType' | 'version'>, schema: JsonSchema = m.schema): JsonSchema {
+export function bodySchema(
+  m: Pick<MessageModel, 'envelope' | 'envelopeSchema' | 'schema' | 'eventType' | 'version'>,
+  schema: JsonSchema = m.schema,
+): JsonSchema {
   if (!m.envelope || !m.envelopeSchema) return schema;
   const env = m.envelopeSchema;
   const props = (env.properties ?? {}) as Record<string, unknown>;
@@ -53,13 +70,22 @@ export function bodySchema(m: Pick<MessageModel, 'envelope' | 'envelopeSchema' |
 }
 
 export function newAjv(): InstanceType<typeof Ajv> {
-  const ajv = new Ajv({ code: { source: true, esm: true, lines: false, optimize: 1 }, strict: false, allErrors: false, validateFormats: true });
+  const ajv = new Ajv({
+    code: { source: true, esm: true, lines: false, optimize: 1 },
+    strict: false,
+    allErrors: false,
+    validateFormats: true,
+  });
   addFormats(ajv);
   return ajv;
 }
 
 /** Compiles the validators and returns `validators.js` and its `validators.d.ts`. */
-export function emitValidators(specs: readonly ValidatorSpec[], sources: readonly string[], dir = ''): OutputFile[] {
+export function emitValidators(
+  specs: readonly ValidatorSpec[],
+  sources: readonly string[],
+  dir = '',
+): OutputFile[] {
   const ajv = newAjv();
   const refs: Record<string, string> = {};
   for (const s of [...specs].sort((a, b) => a.name.localeCompare(b.name))) {

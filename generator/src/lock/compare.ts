@@ -10,7 +10,7 @@
  * Payload rules are the compat engine's (RULES); the rest are CONTRACT_RULES. Payloads are
  * compared under the mode the current spec declares.
  */
-import { tolerantReader } from '../compat/tolerant.ts';
+
 import { dataPointerToSchemaPath, locate } from '../check/contracts.ts';
 import {
   type Comparison,
@@ -21,6 +21,7 @@ import {
 } from '../compat/modes.ts';
 import { normalizeSchema } from '../compat/normalize.ts';
 import { RULES } from '../compat/rules.ts';
+import { tolerantReader } from '../compat/tolerant.ts';
 import type { ConsumerModel, ContractGraph, MessageModel } from '../model.ts';
 import { type LockedEvent, schemaHash } from './lockfile.ts';
 
@@ -166,7 +167,12 @@ function payloadChanges(
   const labels = { oldLabel: opts.oldLabel, newLabel: 'the new schema' };
   const result: Comparison =
     opts.transitive && mode.endsWith('-transitive')
-      ? compareTransitive([...old.history, old.schema].map(tolerantReader), tolerantReader(next), mode, labels)
+      ? compareTransitive(
+          [...old.history, old.schema].map(tolerantReader),
+          tolerantReader(next),
+          mode,
+          labels,
+        )
       : compareVersions(tolerantReader(old.schema), tolerantReader(next), baseMode(mode), labels);
   const at = (segs: readonly string[]): Place => locate(graph, p.schemaLocation, segs);
   const byData = (f: VersionFinding): Place => at(dataPointerToSchemaPath(p.schema, f.pointer));

@@ -4,8 +4,8 @@
  * typecheck would fail ("unused @ts-expect-error").
  */
 import type { OrderCreatedV1 } from '../../../generated/events.ts';
-import type { StockHandlers } from '../../../generated/services/stock/index.ts';
 import type { createOrderPublisher } from '../../../generated/services/order/index.ts';
+import type { StockHandlers } from '../../../generated/services/stock/index.ts';
 
 type Handler = StockHandlers['orderCreatedV1'];
 const noop: Handler = async () => {};

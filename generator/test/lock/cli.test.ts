@@ -162,7 +162,11 @@ describe('kada-gen and the lock, on the real specs', () => {
       expect(generate().code).toBe(0);
       const lock = parseLock(readFileSync(lockPath, 'utf8'));
       expect(JSON.stringify(lock.events['stock.released.v1']?.schema)).toContain('"note"');
-      edit(stockYaml, 'required: [ orderId, reservationId, reason, releasedAt ]', 'required: [ orderId, reservationId, reason, releasedAt, note ]');
+      edit(
+        stockYaml,
+        'required: [ orderId, reservationId, reason, releasedAt ]',
+        'required: [ orderId, reservationId, reason, releasedAt, note ]',
+      );
       const required = check();
       expect(required.code).toBe(1);
       expect(required.stderr).toMatch(/specs\/asyncapi\/stock\.yaml:\d+:\d+ error compat:required-missing/);

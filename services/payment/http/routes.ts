@@ -1,4 +1,5 @@
 import { createPaymentPublisher } from '@kada/contracts/services/payment/index.ts';
+import { runWithContext } from '@kada/runtime';
 import {
   asyncRoute,
   currentUser,
@@ -8,7 +9,6 @@ import {
   type ServiceContext,
   validationError,
 } from '@kada/service-kit';
-import { runWithContext } from '@kada/runtime';
 import express, { type Express } from 'express';
 import type { Transaction } from 'kysely';
 import type Stripe from 'stripe';
