@@ -67,7 +67,7 @@ export function prepareEvent<T>(
   };
 }
 
-/** AMQP properties for an event; `persistent` and `mandatory` are added by the publisher. */
+/** AMQP properties for an event: persistent, mandatory, and the envelope's facts. */
 export function amqpProperties(event: {
   eventId: string;
   eventType: string;
@@ -83,8 +83,12 @@ export function amqpProperties(event: {
   appId: string;
   contentType: string;
   headers: Record<string, string>;
+  persistent: true;
+  mandatory: true;
 } {
   return {
+    persistent: true,
+    mandatory: true,
     messageId: event.eventId,
     type: event.eventType,
     correlationId: event.correlationId,

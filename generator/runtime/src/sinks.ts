@@ -26,10 +26,11 @@ export function toOutgoing(event: PreparedEvent): OutgoingMessage {
 /** Publishes at once with confirms: `emit` resolves when the broker has the event. */
 export function createDirectSink(producer: string, broker: Broker): EventSink {
   return {
-    async emit(descriptor, data, options) {
+    emit(descriptor, data, options) {
       const event = prepareEvent(producer, descriptor, data, options);
-      await broker.publish(toOutgoing(event));
-      return event.envelope;
+      const { envelope } = event;
+      // Only the envelope stays referenced while the confirm is awaited.
+      return broker.publish(toOutgoing(event)).then(() => envelope);
     },
   };
 }

@@ -45,7 +45,7 @@ export class ConfirmPublisher {
   #sweeper: NodeJS.Timeout;
   #idleWaiters: Array<() => void> = [];
   /** kada_published_total children per exchange and routing key, to skip label hashing per message. */
-  readonly #publishedCounters = new Map<string, { inc(): void }>();
+  readonly #publishedCounters = new Map<string, Map<string, { inc(): void }>>();
 
   constructor(connection: BrokerConnection, log: Logger, metrics?: RuntimeMetrics) {
     this.#connection = connection;
@@ -76,9 +76,17 @@ export class ConfirmPublisher {
         ),
       );
     }
+    const properties = message.properties;
     return new Promise<void>((resolve, reject) => {
       const request: PublishRequest = {
-        ...message,
+        exchange: message.exchange,
+        routingKey: message.routingKey,
+        content: message.content,
+        // Every publish is mandatory (unroutable -> rejected) and, unless said otherwise, persistent.
+        properties:
+          properties.mandatory === true && properties.persistent !== undefined
+            ? properties
+            : { persistent: true, ...properties, mandatory: true },
         seq: ++this.#seq,
         deadline: Date.now() + this.#connection.options.publishTimeoutMs,
         resends: 0,
@@ -170,7 +178,7 @@ export class ConfirmPublisher {
           request.exchange,
           request.routingKey,
           request.content,
-          { persistent: true, ...request.properties, mandatory: true },
+          request.properties,
           (error: unknown) => this.#onConfirm(channel, request, error),
         );
       } catch (error) {
@@ -223,7 +231,10 @@ export class ConfirmPublisher {
     const key = `${request.exchange}\u0000${request.routingKey}`;
     let counter = this.#publishedCounters.get(key);
     if (!counter) {
-      counter = this.#metrics.published.labels({ exchange: request.exchange, routing_key: request.routingKey });
+      counter = this.#metrics.published.labels({
+        exchange: request.exchange,
+        routing_key: request.routingKey,
+      });
       this.#publishedCounters.set(key, counter);
     }
     counter.inc();
