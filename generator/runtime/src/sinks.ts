@@ -27,7 +27,13 @@ export function toOutgoing(event: PreparedEvent): OutgoingMessage {
 export function createDirectSink(producer: string, broker: Broker): EventSink {
   return {
     emit(descriptor, data, options) {
-      const event = prepareEvent(producer, descriptor, data, options);
+      let event: PreparedEvent<typeof data>;
+      try {
+        event = prepareEvent(producer, descriptor, data, options);
+      } catch (error) {
+        // A promise API rejects; it does not throw.
+        return Promise.reject(error);
+      }
       const { envelope } = event;
       // Only the envelope stays referenced while the confirm is awaited.
       return broker.publish(toOutgoing(event)).then(() => envelope);

@@ -54,7 +54,8 @@ export class QueueConsumer implements ConsumerHandle {
   readonly #log: Logger;
   readonly #metrics: RuntimeMetrics;
   readonly #onStopped: (() => void) | undefined;
-  readonly #envelopeRoutes = new Map<string, ConsumerRoute>();
+  /** Envelope routes by eventType, then version. */
+  readonly #envelopeRoutes = new Map<string, Map<number, ConsumerRoute>>();
   readonly #bareRoutes = new Map<string, ConsumerRoute>();
   #channel: Channel | undefined;
   #acks: AckBatcher | undefined;
@@ -112,9 +113,16 @@ export class QueueConsumer implements ConsumerHandle {
     };
     for (const route of definition.routes) {
       const { descriptor } = route;
-      if (descriptor.envelope)
-        this.#envelopeRoutes.set(`${descriptor.eventType}\u0000${descriptor.version}`, route);
-      else this.#bareRoutes.set(descriptor.routingKey, route);
+      if (descriptor.envelope) {
+        let versions = this.#envelopeRoutes.get(descriptor.eventType);
+        if (!versions) {
+          versions = new Map();
+          this.#envelopeRoutes.set(descriptor.eventType, versions);
+        }
+        versions.set(descriptor.version, route);
+      } else {
+        this.#bareRoutes.set(descriptor.routingKey, route);
+      }
     }
   }
 
@@ -231,20 +239,24 @@ export class QueueConsumer implements ConsumerHandle {
     while (this.#active < concurrency && this.#waiting.length > 0 && !this.#stopping) {
       const pending = this.#waiting.shift() as Pending;
       this.#active += 1;
-      void this.#process(pending)
-        .catch((error: unknown) => {
+      this.#process(pending).then(
+        () => this.#finished(),
+        (error: unknown) => {
           // Only a bug in the runtime gets here; the broker dead-letters the message.
           this.#log.error({ err: describeError(error) }, 'unexpected consumer failure');
           this.#settle(pending, 'reject');
-        })
-        .finally(() => {
-          this.#active -= 1;
-          if (this.#active === 0 && this.#idleWaiters.length > 0) {
-            for (const waiter of this.#idleWaiters.splice(0)) waiter();
-          }
-          this.#drain();
-        });
+          this.#finished();
+        },
+      );
     }
+  }
+
+  #finished(): void {
+    this.#active -= 1;
+    if (this.#active === 0 && this.#idleWaiters.length > 0) {
+      for (const waiter of this.#idleWaiters.splice(0)) waiter();
+    }
+    this.#drain();
   }
 
   async #process(pending: Pending): Promise<void> {
@@ -318,7 +330,7 @@ export class QueueConsumer implements ConsumerHandle {
 
   #findRoute(body: unknown, routingKey: string): ConsumerRoute | undefined {
     if (isRecord(body) && typeof body.eventType === 'string' && typeof body.version === 'number') {
-      const route = this.#envelopeRoutes.get(`${body.eventType}\u0000${body.version}`);
+      const route = this.#envelopeRoutes.get(body.eventType)?.get(body.version);
       if (route) return route;
     }
     return this.#bareRoutes.get(routingKey);

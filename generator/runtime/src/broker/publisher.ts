@@ -228,14 +228,18 @@ export class ConfirmPublisher {
 
   #countPublished(request: PublishRequest): void {
     if (!this.#metrics) return;
-    const key = `${request.exchange}\u0000${request.routingKey}`;
-    let counter = this.#publishedCounters.get(key);
+    let byRoutingKey = this.#publishedCounters.get(request.exchange);
+    if (!byRoutingKey) {
+      byRoutingKey = new Map();
+      this.#publishedCounters.set(request.exchange, byRoutingKey);
+    }
+    let counter = byRoutingKey.get(request.routingKey);
     if (!counter) {
       counter = this.#metrics.published.labels({
         exchange: request.exchange,
         routing_key: request.routingKey,
       });
-      this.#publishedCounters.set(key, counter);
+      byRoutingKey.set(request.routingKey, counter);
     }
     counter.inc();
   }
