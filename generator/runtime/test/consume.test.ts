@@ -199,13 +199,16 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect(parseTraceparent(message?.properties.headers?.traceparent)?.traceId).toBe(
         '11112222333344445555666677778888',
       );
-      const sentRows = await runtime.db
-        .selectFrom('outbox')
-        .select(['event_id', 'sent_at'])
-        .where('event_id', '=', body.eventId)
-        .execute();
+      // The relay marks the row sent after the confirm (on PostgreSQL, when its transaction commits).
+      const sentRows = await waitFor('the outbox row marked sent', async () => {
+        const rows = await runtime.db
+          .selectFrom('outbox')
+          .select(['event_id', 'sent_at'])
+          .where('event_id', '=', body.eventId)
+          .execute();
+        return rows[0]?.sent_at !== null && rows[0]?.sent_at !== undefined ? rows : undefined;
+      });
       expect(sentRows).toHaveLength(1);
-      expect(sentRows[0]?.sent_at).not.toBeNull();
     });
   });
 }

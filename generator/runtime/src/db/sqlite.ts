@@ -9,6 +9,12 @@ export interface SqliteOpenOptions {
   busyTimeoutMs?: number;
   /** Prepared statements kept per connection; kysely re-prepares the same SQL on every call. */
   statementCacheSize?: number;
+  /**
+   * NORMAL (default): in WAL mode a commit survives a process crash, the last ones may roll back on
+   * power loss (state and outbox rows together, so they stay consistent). FULL: fsync per commit.
+   * Env KADA_SQLITE_SYNCHRONOUS overrides the default.
+   */
+  synchronous?: 'NORMAL' | 'FULL';
 }
 
 /**
@@ -20,7 +26,9 @@ export function openSqlite(path: string, options: SqliteOpenOptions = {}): Sqlit
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new DatabaseSync(path, { timeout: options.busyTimeoutMs ?? 5000 });
   db.exec('PRAGMA journal_mode = WAL');
-  db.exec('PRAGMA synchronous = NORMAL');
+  const synchronous =
+    options.synchronous ?? (process.env.KADA_SQLITE_SYNCHRONOUS === 'FULL' ? 'FULL' : 'NORMAL');
+  db.exec(`PRAGMA synchronous = ${synchronous}`);
   db.exec('PRAGMA foreign_keys = ON');
   const cacheSize = options.statementCacheSize ?? 200;
   const cache = new Map<string, SqliteStatement>();

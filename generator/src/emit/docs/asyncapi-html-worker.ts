@@ -21,8 +21,9 @@ try {
   const template = dirname(require.resolve('@asyncapi/html-template/package.json'));
   const generator = new Generator(template, targetDir, {
     forceWrite: true,
-    // The template ships its transpiled code; compiling it again costs ~10 s and writes into node_modules.
-    compile: false,
+    // The template's shipped __transpiled code points at its author's build paths, so it must be
+    // compiled here (~10 s, written next to the template in node_modules); the page is cached after.
+    compile: true,
     templateParams: { singleFile: 'true', outFilename: 'index.html' },
   });
   await generator.generateFromFile(document);
