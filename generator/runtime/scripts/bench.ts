@@ -29,7 +29,7 @@ const option = (name: string, fallback: number): number => {
   return index >= 0 ? Number(args[index + 1]) : fallback;
 };
 const COUNT = option('--count', 10_000);
-const ROUNDS = option('--rounds', 3);
+const ROUNDS = option('--rounds', 5);
 const WINDOW = option('--window', 1000);
 const JSON_OUTPUT = args.includes('--json');
 const URL_ = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
