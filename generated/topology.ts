@@ -15,20 +15,28 @@ export const topology = {
       "sends": [],
       "queues": [
         {
+          "name": "audit.dlq",
+          "durable": true,
+          "arguments": {
+            "x-queue-type": "quorum"
+          }
+        },
+        {
           "name": "audit",
           "durable": true,
           "arguments": {
             "x-queue-type": "quorum",
             "x-delivery-limit": 5,
             "x-dead-letter-exchange": "",
-            "x-dead-letter-routing-key": "audit.dlq"
+            "x-dead-letter-routing-key": "audit.dlq",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "audit.retry.1",
           "durable": true,
           "arguments": {
-            "x-queue-type": "classic",
             "x-message-ttl": 1000,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "audit"
@@ -38,7 +46,6 @@ export const topology = {
           "name": "audit.retry.2",
           "durable": true,
           "arguments": {
-            "x-queue-type": "classic",
             "x-message-ttl": 2000,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "audit"
@@ -48,7 +55,6 @@ export const topology = {
           "name": "audit.retry.3",
           "durable": true,
           "arguments": {
-            "x-queue-type": "classic",
             "x-message-ttl": 4000,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "audit"
@@ -58,7 +64,6 @@ export const topology = {
           "name": "audit.retry.4",
           "durable": true,
           "arguments": {
-            "x-queue-type": "classic",
             "x-message-ttl": 8000,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "audit"
@@ -68,17 +73,9 @@ export const topology = {
           "name": "audit.retry.5",
           "durable": true,
           "arguments": {
-            "x-queue-type": "classic",
             "x-message-ttl": 16000,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "audit"
-          }
-        },
-        {
-          "name": "audit.dlq",
-          "durable": true,
-          "arguments": {
-            "x-queue-type": "quorum"
           }
         }
       ],
@@ -249,20 +246,28 @@ export const topology = {
       "sends": [],
       "queues": [
         {
+          "name": "dashboard.dlq",
+          "durable": true,
+          "arguments": {
+            "x-queue-type": "quorum"
+          }
+        },
+        {
           "name": "dashboard",
           "durable": true,
           "arguments": {
             "x-queue-type": "quorum",
             "x-delivery-limit": 5,
             "x-dead-letter-exchange": "",
-            "x-dead-letter-routing-key": "dashboard.dlq"
+            "x-dead-letter-routing-key": "dashboard.dlq",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "dashboard.retry.1",
           "durable": true,
           "arguments": {
-            "x-queue-type": "classic",
             "x-message-ttl": 1000,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "dashboard"
@@ -272,7 +277,6 @@ export const topology = {
           "name": "dashboard.retry.2",
           "durable": true,
           "arguments": {
-            "x-queue-type": "classic",
             "x-message-ttl": 2000,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "dashboard"
@@ -282,17 +286,9 @@ export const topology = {
           "name": "dashboard.retry.3",
           "durable": true,
           "arguments": {
-            "x-queue-type": "classic",
             "x-message-ttl": 4000,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "dashboard"
-          }
-        },
-        {
-          "name": "dashboard.dlq",
-          "durable": true,
-          "arguments": {
-            "x-queue-type": "quorum"
           }
         }
       ],
@@ -353,20 +349,28 @@ export const topology = {
       ],
       "queues": [
         {
+          "name": "notification.dlq",
+          "durable": true,
+          "arguments": {
+            "x-queue-type": "quorum"
+          }
+        },
+        {
           "name": "notification",
           "durable": true,
           "arguments": {
             "x-queue-type": "quorum",
             "x-delivery-limit": 5,
             "x-dead-letter-exchange": "",
-            "x-dead-letter-routing-key": "notification.dlq"
+            "x-dead-letter-routing-key": "notification.dlq",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "notification.retry.1",
           "durable": true,
           "arguments": {
-            "x-queue-type": "classic",
             "x-message-ttl": 5000,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "notification"
@@ -376,7 +380,6 @@ export const topology = {
           "name": "notification.retry.2",
           "durable": true,
           "arguments": {
-            "x-queue-type": "classic",
             "x-message-ttl": 10000,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "notification"
@@ -386,7 +389,6 @@ export const topology = {
           "name": "notification.retry.3",
           "durable": true,
           "arguments": {
-            "x-queue-type": "classic",
             "x-message-ttl": 20000,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "notification"
@@ -396,7 +398,6 @@ export const topology = {
           "name": "notification.retry.4",
           "durable": true,
           "arguments": {
-            "x-queue-type": "classic",
             "x-message-ttl": 40000,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "notification"
@@ -406,14 +407,13 @@ export const topology = {
           "name": "notification.retry.5",
           "durable": true,
           "arguments": {
-            "x-queue-type": "classic",
             "x-message-ttl": 80000,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "notification"
           }
         },
         {
-          "name": "notification.dlq",
+          "name": "notification.priority.dlq",
           "durable": true,
           "arguments": {
             "x-queue-type": "quorum"
@@ -426,14 +426,15 @@ export const topology = {
             "x-queue-type": "quorum",
             "x-delivery-limit": 5,
             "x-dead-letter-exchange": "",
-            "x-dead-letter-routing-key": "notification.priority.dlq"
+            "x-dead-letter-routing-key": "notification.priority.dlq",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "notification.priority.retry.1",
           "durable": true,
           "arguments": {
-            "x-queue-type": "classic",
             "x-message-ttl": 1000,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "notification.priority"
@@ -443,7 +444,6 @@ export const topology = {
           "name": "notification.priority.retry.2",
           "durable": true,
           "arguments": {
-            "x-queue-type": "classic",
             "x-message-ttl": 2000,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "notification.priority"
@@ -453,7 +453,6 @@ export const topology = {
           "name": "notification.priority.retry.3",
           "durable": true,
           "arguments": {
-            "x-queue-type": "classic",
             "x-message-ttl": 4000,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "notification.priority"
@@ -463,7 +462,6 @@ export const topology = {
           "name": "notification.priority.retry.4",
           "durable": true,
           "arguments": {
-            "x-queue-type": "classic",
             "x-message-ttl": 8000,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "notification.priority"
@@ -473,17 +471,9 @@ export const topology = {
           "name": "notification.priority.retry.5",
           "durable": true,
           "arguments": {
-            "x-queue-type": "classic",
             "x-message-ttl": 16000,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "notification.priority"
-          }
-        },
-        {
-          "name": "notification.priority.dlq",
-          "durable": true,
-          "arguments": {
-            "x-queue-type": "quorum"
           }
         }
       ],
@@ -557,20 +547,28 @@ export const topology = {
       ],
       "queues": [
         {
+          "name": "order.dlq",
+          "durable": true,
+          "arguments": {
+            "x-queue-type": "quorum"
+          }
+        },
+        {
           "name": "order",
           "durable": true,
           "arguments": {
             "x-queue-type": "quorum",
             "x-delivery-limit": 5,
             "x-dead-letter-exchange": "",
-            "x-dead-letter-routing-key": "order.dlq"
+            "x-dead-letter-routing-key": "order.dlq",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "order.retry.1",
           "durable": true,
           "arguments": {
-            "x-queue-type": "classic",
             "x-message-ttl": 1000,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "order"
@@ -580,7 +578,6 @@ export const topology = {
           "name": "order.retry.2",
           "durable": true,
           "arguments": {
-            "x-queue-type": "classic",
             "x-message-ttl": 2000,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "order"
@@ -590,17 +587,9 @@ export const topology = {
           "name": "order.retry.3",
           "durable": true,
           "arguments": {
-            "x-queue-type": "classic",
             "x-message-ttl": 4000,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "order"
-          }
-        },
-        {
-          "name": "order.dlq",
-          "durable": true,
-          "arguments": {
-            "x-queue-type": "quorum"
           }
         }
       ],
@@ -668,20 +657,28 @@ export const topology = {
       ],
       "queues": [
         {
+          "name": "payment.dlq",
+          "durable": true,
+          "arguments": {
+            "x-queue-type": "quorum"
+          }
+        },
+        {
           "name": "payment",
           "durable": true,
           "arguments": {
             "x-queue-type": "quorum",
             "x-delivery-limit": 5,
             "x-dead-letter-exchange": "",
-            "x-dead-letter-routing-key": "payment.dlq"
+            "x-dead-letter-routing-key": "payment.dlq",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "payment.retry.1",
           "durable": true,
           "arguments": {
-            "x-queue-type": "classic",
             "x-message-ttl": 2000,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "payment"
@@ -691,7 +688,6 @@ export const topology = {
           "name": "payment.retry.2",
           "durable": true,
           "arguments": {
-            "x-queue-type": "classic",
             "x-message-ttl": 4000,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "payment"
@@ -701,7 +697,6 @@ export const topology = {
           "name": "payment.retry.3",
           "durable": true,
           "arguments": {
-            "x-queue-type": "classic",
             "x-message-ttl": 8000,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "payment"
@@ -711,7 +706,6 @@ export const topology = {
           "name": "payment.retry.4",
           "durable": true,
           "arguments": {
-            "x-queue-type": "classic",
             "x-message-ttl": 16000,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "payment"
@@ -721,17 +715,9 @@ export const topology = {
           "name": "payment.retry.5",
           "durable": true,
           "arguments": {
-            "x-queue-type": "classic",
             "x-message-ttl": 32000,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "payment"
-          }
-        },
-        {
-          "name": "payment.dlq",
-          "durable": true,
-          "arguments": {
-            "x-queue-type": "quorum"
           }
         }
       ],
@@ -791,20 +777,28 @@ export const topology = {
       ],
       "queues": [
         {
+          "name": "stock.dlq",
+          "durable": true,
+          "arguments": {
+            "x-queue-type": "quorum"
+          }
+        },
+        {
           "name": "stock",
           "durable": true,
           "arguments": {
             "x-queue-type": "quorum",
             "x-delivery-limit": 5,
             "x-dead-letter-exchange": "",
-            "x-dead-letter-routing-key": "stock.dlq"
+            "x-dead-letter-routing-key": "stock.dlq",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "stock.retry.1",
           "durable": true,
           "arguments": {
-            "x-queue-type": "classic",
             "x-message-ttl": 1000,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "stock"
@@ -814,7 +808,6 @@ export const topology = {
           "name": "stock.retry.2",
           "durable": true,
           "arguments": {
-            "x-queue-type": "classic",
             "x-message-ttl": 2000,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "stock"
@@ -824,17 +817,9 @@ export const topology = {
           "name": "stock.retry.3",
           "durable": true,
           "arguments": {
-            "x-queue-type": "classic",
             "x-message-ttl": 4000,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "stock"
-          }
-        },
-        {
-          "name": "stock.dlq",
-          "durable": true,
-          "arguments": {
-            "x-queue-type": "quorum"
           }
         }
       ],
@@ -876,20 +861,28 @@ export const topology = {
       "sends": [],
       "queues": [
         {
+          "name": "user.dlq",
+          "durable": true,
+          "arguments": {
+            "x-queue-type": "quorum"
+          }
+        },
+        {
           "name": "user",
           "durable": true,
           "arguments": {
             "x-queue-type": "quorum",
             "x-delivery-limit": 5,
             "x-dead-letter-exchange": "",
-            "x-dead-letter-routing-key": "user.dlq"
+            "x-dead-letter-routing-key": "user.dlq",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "user.retry.1",
           "durable": true,
           "arguments": {
-            "x-queue-type": "classic",
             "x-message-ttl": 1000,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "user"
@@ -899,7 +892,6 @@ export const topology = {
           "name": "user.retry.2",
           "durable": true,
           "arguments": {
-            "x-queue-type": "classic",
             "x-message-ttl": 2000,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "user"
@@ -909,17 +901,9 @@ export const topology = {
           "name": "user.retry.3",
           "durable": true,
           "arguments": {
-            "x-queue-type": "classic",
             "x-message-ttl": 4000,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "user"
-          }
-        },
-        {
-          "name": "user.dlq",
-          "durable": true,
-          "arguments": {
-            "x-queue-type": "quorum"
           }
         }
       ],

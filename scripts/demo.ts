@@ -40,7 +40,8 @@ export interface DemoResult {
 // biome-ignore lint/suspicious/noExplicitAny: JSON answers of the gateway, read field by field
 type Json = any;
 
-class Http {
+/** A small JSON client of the public gateway. */
+export class Http {
   readonly base: string;
   constructor(base: string) {
     this.base = base;
@@ -111,7 +112,12 @@ export async function tapEvents(
   };
 }
 
-async function until<T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined>): Promise<T> {
+/** Polls `fn` every 200 ms until it returns a value. */
+export async function until<T>(
+  what: string,
+  timeoutMs: number,
+  fn: () => Promise<T | undefined> | T | undefined,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const v = await fn();

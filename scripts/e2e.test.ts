@@ -12,7 +12,7 @@ import { ensureDevKeys } from '@kada/service-kit';
 import pg from 'pg';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FlowEvent, runDemo, tapEvents } from './demo.ts';
+import { type FlowEvent, Http, until as pollUntil, runDemo, tapEvents } from './demo.ts';
 import { Platform, SERVICES } from './platform.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -85,39 +85,24 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 }, 120_000);
 
-async function until<T>(
+/** demo.ts's poller, with the services' last log lines on a time-out. */
+function until<T>(
   what: string,
   fn: () => Promise<T | undefined> | T | undefined,
   timeoutMs = 45_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}\n${logs.slice(-40).join('\n')}`);
+  return pollUntil(what, timeoutMs, fn).catch((err: Error) => {
+    throw new Error(`${err.message}\n${logs.slice(-40).join('\n')}`);
+  });
 }
 
-async function api(
+const api = (
   method: string,
   path: string,
   body?: unknown,
   token?: string,
-  headers: Record<string, string> = {},
-) {
-  const res = await fetch(`${platform.urlOf('gateway')}${path}`, {
-    method,
-    headers: {
-      ...(body ? { 'content-type': 'application/json' } : {}),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...headers,
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : null };
-}
+  headers?: Record<string, string>,
+) => new Http(platform.urlOf('gateway')).call(method, path, body, token, headers);
 
 async function account(role: 'buyer' | 'seller') {
   const email = `${role}-${randomUUID().slice(0, 8)}@example.com`;

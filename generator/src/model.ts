@@ -13,6 +13,8 @@ import type {
   MessageInterface,
   OperationInterface,
 } from '@asyncapi/parser';
+import type { ConsumerPolicy } from '@kada/runtime';
+import { retryDelayMs } from '@kada/runtime/topology';
 import type { Diagnostic } from './diagnostics.ts';
 import type { LoadedAsyncApi, LoadedSpecs } from './load.ts';
 import { parsePointer, type SourceFile } from './source-map.ts';
@@ -135,6 +137,31 @@ export interface ContractGraph {
   readonly exchanges: readonly { name: string; type: string; durable: boolean }[];
   /** Read access to the spec texts, for diagnostics that point at lines. */
   readonly sources: Map<string, SourceFile>;
+}
+
+/** The spec's consumer policy in the runtime's shape (what generated code passes to rt.consume). */
+export function runtimePolicy(p: ConsumerPolicyModel): ConsumerPolicy {
+  return {
+    queue: p.queue,
+    queueType: p.queueType,
+    prefetch: p.prefetch,
+    concurrency: p.concurrency,
+    retry: {
+      maxRetries: p.maxRetries,
+      initialDelayMs: p.backoff.initialMs,
+      multiplier: p.backoff.multiplier,
+      maxDelayMs: p.backoff.maxMs,
+    },
+    deliveryLimit: p.deliveryLimit,
+    deadLetter: p.deadLetter,
+    ...(p.priority !== undefined ? { maxPriority: p.priority } : {}),
+  };
+}
+
+/** The wait before each retry, as the runtime computes it for the delay queues' TTLs. */
+export function retryDelays(p: ConsumerPolicyModel): number[] {
+  const policy = runtimePolicy(p);
+  return Array.from({ length: p.maxRetries }, (_, i) => retryDelayMs(policy.retry, i + 1));
 }
 
 export const DEFAULT_EXCHANGE = 'domain.events';

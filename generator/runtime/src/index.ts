@@ -9,6 +9,7 @@ export { QueueConsumer } from './broker/consumer.ts';
 export type { OutgoingMessage } from './broker/publisher.ts';
 export { ConfirmPublisher } from './broker/publisher.ts';
 export {
+  consumerQueues,
   declareConsumerTopology,
   dlqName,
   mainQueueArguments,

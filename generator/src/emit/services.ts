@@ -10,7 +10,7 @@
  */
 
 import { tolerantReader } from '../compat/tolerant.ts';
-import type { ConsumerModel, ContractGraph, MessageModel, ServiceModel } from '../model.ts';
+import type { ContractGraph, MessageModel, ServiceModel } from '../model.ts';
 import { descriptorName, type EmitOptions, eventTypeName, pointerComment } from './events.ts';
 import { camelCase, docComment, GeneratedFile, type OutputFile, pascalCase } from './file.ts';
 import { stableStringify, TypePrinter } from './types.ts';
@@ -24,15 +24,6 @@ export function publisherNames(s: ServiceModel): { iface: string; factory: strin
 export function consumerNames(s: ServiceModel): { handlers: string; ctx: string; register: string } {
   const p = pascalCase(s.id);
   return { handlers: `${p}Handlers`, ctx: `${p}HandlerContext`, register: `register${p}Consumers` };
-}
-
-/** Retry delay of attempt n (1-based): initial * multiplier^(n-1), capped. */
-export function retryDelays(c: ConsumerModel['policy']): number[] {
-  const out: number[] = [];
-  for (let n = 1; n <= c.maxRetries; n++) {
-    out.push(Math.min(c.backoff.maxMs, Math.round(c.backoff.initialMs * c.backoff.multiplier ** (n - 1))));
-  }
-  return out;
 }
 
 function sameSchema(a: MessageModel, b: MessageModel | null): boolean {

@@ -1,15 +1,17 @@
 /**
  * topology emitter: the broker topology as data, and a RabbitMQ definitions file with a user
- * and least-privilege permissions per service.
+ * and least-privilege permissions per service. Queue arguments come from the runtime's own
+ * `consumerQueues`, so the definitions match what a service declares when it starts.
  *
  *   stock receives order.created.v1 on queue "stock" (quorum, 3 retries of 1 s, 2 s, 4 s)
- *   -> queues: stock (x-queue-type quorum, x-delivery-limit 5, dead-letter to stock.dlq),
- *      stock.retry.1 (ttl 1000 -> back to stock), stock.retry.2, stock.retry.3, stock.dlq;
+ *   -> queues: stock.dlq, stock (x-queue-type quorum, x-delivery-limit 5, dead-letter to stock.dlq),
+ *      stock.retry.1 (ttl 1000 -> back to stock), stock.retry.2, stock.retry.3;
  *      bindings: domain.events --order.created.v1--> stock
  */
-import type { ContractGraph } from '../model.ts';
+
+import { consumerQueues } from '@kada/runtime/topology';
+import { type ContractGraph, runtimePolicy } from '../model.ts';
 import { GeneratedFile, type OutputFile } from './file.ts';
-import { retryDelays } from './services.ts';
 
 export interface QueueDecl {
   readonly name: string;
@@ -33,29 +35,14 @@ export function buildTopology(graph: ContractGraph): {
     const queues: QueueDecl[] = [];
     const bindings: { exchange: string; queue: string; routingKey: string }[] = [];
     for (const q of s.queues) {
-      const p = q.policy;
-      const main: Record<string, string | number> = { 'x-queue-type': p.queueType };
-      if (p.queueType === 'quorum') main['x-delivery-limit'] = p.deliveryLimit;
-      if (p.deadLetter) {
-        main['x-dead-letter-exchange'] = '';
-        main['x-dead-letter-routing-key'] = `${q.name}.dlq`;
-      }
-      if (p.priority !== undefined) main['x-max-priority'] = p.priority;
-      queues.push({ name: q.name, durable: true, arguments: main });
-      retryDelays(p).forEach((ms, i) => {
+      // The same declarations the runtime makes, so imported definitions never disagree with it.
+      for (const d of consumerQueues(runtimePolicy(q.policy))) {
         queues.push({
-          name: `${q.name}.retry.${i + 1}`,
+          name: d.name,
           durable: true,
-          arguments: {
-            'x-queue-type': 'classic',
-            'x-message-ttl': ms,
-            'x-dead-letter-exchange': '',
-            'x-dead-letter-routing-key': q.name,
-          },
+          arguments: d.arguments as Record<string, string | number>,
         });
-      });
-      if (p.deadLetter)
-        queues.push({ name: `${q.name}.dlq`, durable: true, arguments: { 'x-queue-type': p.queueType } });
+      }
       const keys = new Set(q.consumers.map((c) => `${c.exchange}\u0000${c.routingKey}`));
       for (const k of [...keys].sort()) {
         const [exchange, routingKey] = k.split('\u0000') as [string, string];

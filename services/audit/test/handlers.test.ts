@@ -7,10 +7,6 @@ import {
 } from '@kada/contracts/events.ts';
 import { type AuditHandlerContext, createAuditPublisher } from '@kada/contracts/services/audit/index.ts';
 import { type Envelope, uuidv7 } from '@kada/runtime';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrations } from '../db/migrations.ts';
-import type { AuditDatabase } from '../db/schema.ts';
-import { createAuditHandlers } from '../handlers/index.ts';
 import {
   createRecorder,
   envelopeOf,
@@ -18,7 +14,11 @@ import {
   postgresAvailable,
   runHandler,
   type TestDb,
-} from './support.ts';
+} from '@kada/service-kit/testing/handler-runner.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrations } from '../db/migrations.ts';
+import type { AuditDatabase } from '../db/schema.ts';
+import { createAuditHandlers } from '../handlers/index.ts';
 
 type Ctx = AuditHandlerContext<AuditDatabase>;
 const hasPostgres = await postgresAvailable();

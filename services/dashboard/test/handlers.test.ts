@@ -12,11 +12,6 @@ import {
   type DashboardHandlerContext,
 } from '@kada/contracts/services/dashboard/index.ts';
 import { type Envelope, uuidv7 } from '@kada/runtime';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrations } from '../db/migrations.ts';
-import type { DashboardDatabase } from '../db/schema.ts';
-import { handlers } from '../handlers/index.ts';
-import { listOrders, orderStatusCounts, revenueReport, signupReport } from '../http/queries.ts';
 import {
   createRecorder,
   envelopeOf,
@@ -24,7 +19,12 @@ import {
   postgresAvailable,
   runHandler,
   type TestDb,
-} from './support.ts';
+} from '@kada/service-kit/testing/handler-runner.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrations } from '../db/migrations.ts';
+import type { DashboardDatabase } from '../db/schema.ts';
+import { handlers } from '../handlers/index.ts';
+import { listOrders, orderStatusCounts, revenueReport, signupReport } from '../http/queries.ts';
 
 type Ctx = DashboardHandlerContext<DashboardDatabase>;
 

@@ -20,14 +20,6 @@ import {
 } from '@kada/contracts/services/notification/index.ts';
 import type { ConsumerDefinition, Envelope, ServiceRuntime } from '@kada/runtime';
 import { uuidv7 } from '@kada/runtime';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { migrations } from '../db/migrations.ts';
-import type { NotificationDatabase } from '../db/schema.ts';
-import { loadNotificationConfig, type NotificationConfig } from '../delivery/config.ts';
-import { notificationId } from '../delivery/notify.ts';
-import { createProviders } from '../delivery/providers.ts';
-import { ContactNotYetKnownError } from '../delivery/recipients.ts';
-import { createNotificationHandlers } from '../handlers/index.ts';
 import {
   createRecorder,
   envelopeOf,
@@ -36,7 +28,15 @@ import {
   type Recorder,
   runHandler,
   type TestDb,
-} from './support.ts';
+} from '@kada/service-kit/testing/handler-runner.ts';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { migrations } from '../db/migrations.ts';
+import type { NotificationDatabase } from '../db/schema.ts';
+import { loadNotificationConfig, type NotificationConfig } from '../delivery/config.ts';
+import { notificationId } from '../delivery/notify.ts';
+import { createProviders } from '../delivery/providers.ts';
+import { ContactNotYetKnownError } from '../delivery/recipients.ts';
+import { createNotificationHandlers } from '../handlers/index.ts';
 
 type Handlers = NotificationHandlers<NotificationDatabase>;
 

@@ -1,13 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { OrderCancelledV1, OrderCreatedV1, OrderFailedV1, OrderPaidV1 } from '@kada/contracts/events.ts';
 import { createOrderPublisher, registerOrderConsumers } from '@kada/contracts/services/order/index.ts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrations } from '../db/migrations.ts';
-import type { OrderDatabase } from '../db/schema.ts';
-import { OrderNotYetKnownError } from '../handlers/errors.ts';
-import { orderHandlers } from '../handlers/index.ts';
-import { ERASED_USER_ID } from '../handlers/user-deleted.ts';
-import { placeOrder } from '../http/place-order.ts';
 import {
   type ConsumerHarness,
   consumerHarness,
@@ -16,7 +9,14 @@ import {
   openTestDatabase,
   recordingSink,
   type TestDatabase,
-} from './harness.ts';
+} from '@kada/service-kit/testing/consumer-harness.ts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migrations } from '../db/migrations.ts';
+import type { OrderDatabase } from '../db/schema.ts';
+import { OrderNotYetKnownError } from '../handlers/errors.ts';
+import { orderHandlers } from '../handlers/index.ts';
+import { ERASED_USER_ID } from '../handlers/user-deleted.ts';
+import { placeOrder } from '../http/place-order.ts';
 
 const sellerA = randomUUID();
 const sellerB = randomUUID();

@@ -1,11 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { OrderCreatedV1 } from '@kada/contracts/events.ts';
 import { registerOrderConsumers } from '@kada/contracts/services/order/index.ts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrations } from '../db/migrations.ts';
-import type { OrderDatabase } from '../db/schema.ts';
-import { orderHandlers } from '../handlers/index.ts';
-import { orderRoutes } from '../http/routes.ts';
 import {
   type ConsumerHarness,
   consumerHarness,
@@ -15,7 +10,12 @@ import {
   only,
   openTestDatabase,
   type TestDatabase,
-} from './harness.ts';
+} from '@kada/service-kit/testing/consumer-harness.ts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migrations } from '../db/migrations.ts';
+import type { OrderDatabase } from '../db/schema.ts';
+import { orderHandlers } from '../handlers/index.ts';
+import { orderRoutes } from '../http/routes.ts';
 
 const seller = randomUUID();
 

@@ -7,6 +7,16 @@ import type {
   PaymentSucceededV1,
 } from '@kada/contracts/events.ts';
 import { registerPaymentConsumers } from '@kada/contracts/services/payment/index.ts';
+import {
+  type ConsumerHarness,
+  consumerHarness,
+  dialects,
+  type HttpHarness,
+  httpHarness,
+  only,
+  openTestDatabase,
+  type TestDatabase,
+} from '@kada/service-kit/testing/consumer-harness.ts';
 import Stripe from 'stripe';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrations } from '../db/migrations.ts';
@@ -17,16 +27,6 @@ import { ERASED_USER_ID } from '../handlers/user-deleted.ts';
 import { paymentRoutes } from '../http/routes.ts';
 import { simulatedClient } from '../stripe/provider.ts';
 import { type SimulatedStripe, startSimulatedStripe } from '../stripe/simulator.ts';
-import {
-  type ConsumerHarness,
-  consumerHarness,
-  dialects,
-  type HttpHarness,
-  httpHarness,
-  only,
-  openTestDatabase,
-  type TestDatabase,
-} from './harness.ts';
 
 const WEBHOOK_SECRET = 'whsec_test_payment_suite';
 

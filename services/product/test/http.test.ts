@@ -1,10 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { ProductCreatedV1, ProductUpdatedV1 } from '@kada/contracts/events.ts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrations } from '../db/migrations.ts';
-import type { ProductDatabase } from '../db/schema.ts';
-import type { ProductView } from '../http/catalogue.ts';
-import { productRoutes } from '../http/routes.ts';
 import {
   dialects,
   type HttpHarness,
@@ -12,7 +7,12 @@ import {
   only,
   openTestDatabase,
   type TestDatabase,
-} from './harness.ts';
+} from '@kada/service-kit/testing/consumer-harness.ts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migrations } from '../db/migrations.ts';
+import type { ProductDatabase } from '../db/schema.ts';
+import type { ProductView } from '../http/catalogue.ts';
+import { productRoutes } from '../http/routes.ts';
 
 const sarong = {
   name: 'Batik sarong',

@@ -1,11 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { StockRejectedV1, StockReleasedV1, StockReservedV1 } from '@kada/contracts/events.ts';
 import { registerStockConsumers } from '@kada/contracts/services/stock/index.ts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrations } from '../db/migrations.ts';
-import type { StockDatabase } from '../db/schema.ts';
-import { NotYetKnownError } from '../handlers/errors.ts';
-import { stockHandlers } from '../handlers/index.ts';
 import {
   type ConsumerHarness,
   consumerHarness,
@@ -13,7 +8,12 @@ import {
   only,
   openTestDatabase,
   type TestDatabase,
-} from './harness.ts';
+} from '@kada/service-kit/testing/consumer-harness.ts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migrations } from '../db/migrations.ts';
+import type { StockDatabase } from '../db/schema.ts';
+import { NotYetKnownError } from '../handlers/errors.ts';
+import { stockHandlers } from '../handlers/index.ts';
 
 const seller = randomUUID();
 const buyer = randomUUID();

@@ -64,23 +64,32 @@ export function validatePolicy(policy: ConsumerPolicy): void {
  * back to `<queue>` through the default exchange so only this queue sees the retry) and `<queue>.dlq`.
  * Idempotent; changing a queue's arguments later needs the queue deleted first (RabbitMQ refuses).
  */
-export async function declareConsumerTopology(
-  channel: Channel,
-  policy: ConsumerPolicy,
-  routes: readonly ConsumerRoute[],
-): Promise<void> {
+/** A queue as RabbitMQ declares it: name and arguments (every consumer queue is durable). */
+export interface QueueDeclaration {
+  readonly name: string;
+  readonly arguments: Record<string, unknown>;
+}
+
+/**
+ * The queues one consumer policy needs, in declaration order: `<queue>.dlq`, the main queue, and
+ * one delay queue per retry (`<queue>.retry.<n>`, classic, TTL = backoff(n), dead-lettered back to
+ * `<queue>` through the default exchange so only this queue sees the retry). Pure: the generator's
+ * RabbitMQ definitions are built from it too, so they always match what the runtime declares.
+ */
+export function consumerQueues(policy: ConsumerPolicy): QueueDeclaration[] {
   validatePolicy(policy);
   const queue = policy.queue;
+  const out: QueueDeclaration[] = [];
   if (policy.deadLetter) {
-    await channel.assertQueue(dlqName(queue), {
-      durable: true,
+    out.push({
+      name: dlqName(queue),
       arguments: policy.queueType === 'quorum' ? { 'x-queue-type': 'quorum' } : {},
     });
   }
-  await channel.assertQueue(queue, { durable: true, arguments: mainQueueArguments(policy) });
+  out.push({ name: queue, arguments: mainQueueArguments(policy) });
   for (let retry = 1; retry <= policy.retry.maxRetries; retry += 1) {
-    await channel.assertQueue(retryQueueName(queue, retry), {
-      durable: true,
+    out.push({
+      name: retryQueueName(queue, retry),
       arguments: {
         'x-message-ttl': retryDelayMs(policy.retry, retry),
         'x-dead-letter-exchange': '',
@@ -88,6 +97,23 @@ export async function declareConsumerTopology(
       },
     });
   }
+  return out;
+}
+
+/**
+ * Declares what one consumer queue needs (see `consumerQueues`) and binds the main queue to the
+ * routing key of each route. Idempotent; changing a queue's arguments later needs the queue
+ * deleted first (RabbitMQ refuses).
+ */
+export async function declareConsumerTopology(
+  channel: Channel,
+  policy: ConsumerPolicy,
+  routes: readonly ConsumerRoute[],
+): Promise<void> {
+  for (const q of consumerQueues(policy)) {
+    await channel.assertQueue(q.name, { durable: true, arguments: q.arguments });
+  }
+  const queue = policy.queue;
   const bindings = new Set<string>();
   for (const route of routes) {
     const { exchange, routingKey } = route.descriptor;

@@ -14,6 +14,7 @@ import type {
   EventModel,
   MessageModel,
 } from '../../model.ts';
+import { retryDelays } from '../../model.ts';
 import { type Html, html, IdAllocator, prose, relUrl } from './html.ts';
 import { flattenSchema, schemaTable } from './schema-table.ts';
 import type { Site } from './site.ts';
@@ -23,14 +24,6 @@ export function formatMs(ms: number): string {
   if (ms < 60_000) return `${Number((ms / 1000).toFixed(1))} s`;
   if (ms < 3_600_000) return `${Number((ms / 60_000).toFixed(1))} min`;
   return `${Number((ms / 3_600_000).toFixed(1))} h`;
-}
-
-/** The waits before each retry: initial × multiplier^n, capped at max. */
-export function retryDelays(p: ConsumerPolicyModel): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < p.maxRetries; i++)
-    out.push(Math.min(p.backoff.initialMs * p.backoff.multiplier ** i, p.backoff.maxMs));
-  return out.map((d) => Math.round(d));
 }
 
 export function backoffText(p: ConsumerPolicyModel): string {

@@ -15,20 +15,28 @@ export const topology = {
       "sends": [],
       "queues": [
         {
+          "name": "billing.dlq",
+          "durable": true,
+          "arguments": {
+            "x-queue-type": "quorum"
+          }
+        },
+        {
           "name": "billing",
           "durable": true,
           "arguments": {
             "x-queue-type": "quorum",
             "x-delivery-limit": 5,
             "x-dead-letter-exchange": "",
-            "x-dead-letter-routing-key": "billing.dlq"
+            "x-dead-letter-routing-key": "billing.dlq",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "billing.retry.1",
           "durable": true,
           "arguments": {
-            "x-queue-type": "classic",
             "x-message-ttl": 500,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "billing"
@@ -38,17 +46,9 @@ export const topology = {
           "name": "billing.retry.2",
           "durable": true,
           "arguments": {
-            "x-queue-type": "classic",
             "x-message-ttl": 1500,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "billing"
-          }
-        },
-        {
-          "name": "billing.dlq",
-          "durable": true,
-          "arguments": {
-            "x-queue-type": "quorum"
           }
         }
       ],

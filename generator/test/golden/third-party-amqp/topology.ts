@@ -20,20 +20,28 @@ export const topology = {
       ],
       "queues": [
         {
+          "name": "inventory.dlq",
+          "durable": true,
+          "arguments": {
+            "x-queue-type": "quorum"
+          }
+        },
+        {
           "name": "inventory",
           "durable": true,
           "arguments": {
             "x-queue-type": "quorum",
             "x-delivery-limit": 5,
             "x-dead-letter-exchange": "",
-            "x-dead-letter-routing-key": "inventory.dlq"
+            "x-dead-letter-routing-key": "inventory.dlq",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "inventory.retry.1",
           "durable": true,
           "arguments": {
-            "x-queue-type": "classic",
             "x-message-ttl": 1000,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "inventory"
@@ -43,7 +51,6 @@ export const topology = {
           "name": "inventory.retry.2",
           "durable": true,
           "arguments": {
-            "x-queue-type": "classic",
             "x-message-ttl": 2000,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "inventory"
@@ -53,17 +60,9 @@ export const topology = {
           "name": "inventory.retry.3",
           "durable": true,
           "arguments": {
-            "x-queue-type": "classic",
             "x-message-ttl": 4000,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "inventory"
-          }
-        },
-        {
-          "name": "inventory.dlq",
-          "durable": true,
-          "arguments": {
-            "x-queue-type": "quorum"
           }
         }
       ],

@@ -19,14 +19,14 @@ import type {
   ServiceRuntime,
 } from '@kada/runtime';
 import { openSqlite } from '@kada/runtime';
-import { createHttpApp, finishHttpApp, listen, type ServiceContext } from '@kada/service-kit';
-import { createTestKeys } from '@kada/service-kit/testing.ts';
 import type { Express } from 'express';
 import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import { type Migration, Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
+import { createHttpApp, finishHttpApp, listen, type ServiceContext } from '../index.ts';
+import { createTestKeys } from '../testing.ts';
 
 export type TestDialect = 'sqlite' | 'postgres';
 

@@ -15,10 +15,10 @@ import {
   prepareEvent,
   uuidv7,
 } from '@kada/runtime';
-import { migrateService } from '@kada/service-kit';
 import type { Kysely, Transaction } from 'kysely';
 import type { Migration } from 'kysely/migration';
 import pg from 'pg';
+import { migrateService } from '../index.ts';
 
 export const POSTGRES_ADMIN_URL =
   process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
