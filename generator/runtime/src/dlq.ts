@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { type ChannelModel, connect, type GetMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import { Broker } from './broker/broker.ts';
-import { brokerDefaults, DEFAULT_BROKER_URL } from './broker/connection.ts';
+import { brokerDefaults, brokerUrls, DEFAULT_BROKER_URL } from './broker/connection.ts';
 import { copyHeaders, copyProperties } from './broker/consumer.ts';
 import { KadaError } from './errors.ts';
 import { RuntimeMetrics } from './metrics.ts';
@@ -43,7 +43,10 @@ const KADA_DEAD_LETTER_HEADERS = [
 ];
 
 function brokerUrl(options: DlqToolOptions): string {
-  return options.url ?? process.env.RABBITMQ_URL ?? DEFAULT_BROKER_URL;
+  // The tool needs one node; with a cluster list (RABBITMQ_URLS) the first answers for all.
+  return brokerUrls(
+    options.url ?? process.env.RABBITMQ_URLS ?? process.env.RABBITMQ_URL ?? DEFAULT_BROKER_URL,
+  )[0] as string;
 }
 
 /** `<queue>` or `<queue>.dlq` -> the dead-letter queue's name. */

@@ -10,7 +10,7 @@ export const DEFAULT_BROKER_URL = 'amqp://guest:guest@127.0.0.1:5672';
 /** The one place where broker options get their defaults. */
 export function brokerDefaults(options: Partial<BrokerOptions> & { service: string }): BrokerOptions {
   return {
-    url: options.url ?? process.env.RABBITMQ_URL ?? DEFAULT_BROKER_URL,
+    url: options.url ?? process.env.RABBITMQ_URLS ?? process.env.RABBITMQ_URL ?? DEFAULT_BROKER_URL,
     service: options.service,
     heartbeatSeconds: options.heartbeatSeconds ?? 15,
     reconnect: { initialDelayMs: 100, maxDelayMs: 15_000, multiplier: 2, jitter: 0.3, ...options.reconnect },
@@ -31,6 +31,19 @@ export function reconnectDelay(
   const base = Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.multiplier ** (attempt - 1));
   const spread = base * policy.jitter;
   return Math.max(0, Math.round(base - spread + random() * 2 * spread));
+}
+
+/**
+ * The broker addresses in `url`: one URL, or several separated by commas (the nodes of a cluster,
+ * tried in order). `amqp://a:5672,amqp://b:5672` gives both; blanks are ignored.
+ */
+export function brokerUrls(url: string): string[] {
+  const urls = url
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
+  if (urls.length === 0) throw new KadaError('KADA_CONFIG', 'no broker URL given (RABBITMQ_URL is empty)');
+  return urls;
 }
 
 /** The URL with a heartbeat query parameter unless it already names one; the password is not logged. */
@@ -71,12 +84,16 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
   #waiters = new Set<() => void>();
   #sleepTimer: NodeJS.Timeout | undefined;
   #wakeSleep: (() => void) | undefined;
+  readonly #urls: readonly string[];
+  /** Index in #urls of the node to try next; after a loss it moves on to the next node. */
+  #next = 0;
 
   constructor(options: BrokerOptions, log: Logger, metrics?: RuntimeMetrics) {
     super();
     this.options = options;
     this.#log = log;
     this.#metrics = metrics;
+    this.#urls = brokerUrls(options.url).map((url) => withHeartbeat(url, options.heartbeatSeconds));
     this.setMaxListeners(0);
   }
 
@@ -137,10 +154,16 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
     await this.#connecting;
   }
 
+  /**
+   * Tries the nodes in turn, starting with #next: a lost connection moves on to the next node at
+   * once (a cluster member that just died is the worst first choice); the backoff grows only after
+   * every node has refused once in a row.
+   */
   async #connectLoop(): Promise<void> {
     let attempt = 0;
-    const url = withHeartbeat(this.options.url, this.options.heartbeatSeconds);
     while (!this.#closed) {
+      const index = this.#next % this.#urls.length;
+      const url = this.#urls[index] as string;
       try {
         const model = await connect(url, {
           timeout: 10_000,
@@ -151,21 +174,24 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
           await model.close().catch(() => undefined);
           return;
         }
-        this.#attach(model);
+        this.#next = index;
+        this.#attach(model, url);
         return;
       } catch (error) {
+        this.#next = index + 1;
         attempt += 1;
-        const delay = reconnectDelay(attempt, this.options.reconnect);
+        const roundDone = attempt % this.#urls.length === 0;
+        const delay = roundDone ? reconnectDelay(attempt / this.#urls.length, this.options.reconnect) : 0;
         this.#log.warn(
-          { err: describeError(error), attempt, delayMs: delay, url: redactUrl(this.options.url) },
+          { err: describeError(error), attempt, delayMs: delay, url: redactUrl(url) },
           'broker connection failed; retrying',
         );
-        await this.#sleep(delay);
+        if (delay > 0) await this.#sleep(delay);
       }
     }
   }
 
-  #attach(model: ChannelModel): void {
+  #attach(model: ChannelModel, url: string): void {
     model.on('error', (error: Error) => {
       this.#log.warn({ err: describeError(error) }, 'broker connection error');
     });
@@ -174,7 +200,7 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
     model.once('close', (error?: Error) => this.#onLost(model, error));
     this.#model = model;
     if (this.#everConnected) this.#metrics?.reconnects.inc();
-    this.#log.info({ reconnect: this.#everConnected }, 'broker connected');
+    this.#log.info({ reconnect: this.#everConnected, url: redactUrl(url) }, 'broker connected');
     this.#everConnected = true;
     for (const waiter of [...this.#waiters]) waiter();
     this.emit('connected', model);
@@ -186,6 +212,7 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
     if (this.#closed) return;
     this.#log.warn({ err: error ? describeError(error) : undefined }, 'broker connection lost; reconnecting');
     this.emit('disconnected', error);
+    if (this.#urls.length > 1) this.#next += 1;
     this.#connecting = this.#connectLoop();
   }
 
