@@ -29,41 +29,61 @@ export interface PlatformOptions {
   /** Port offset, so tests can run beside a running demo. */
   readonly portBase?: number;
   readonly only?: readonly ServiceName[];
+  /**
+   * Processes per service (default 1): competing consumers on the same queues and database. Replica
+   * r listens on the service's port + 100 * r; the gateway gets every replica's URL.
+   */
+  readonly replicas?: number;
   readonly onLog?: (service: ServiceName, line: string) => void;
 }
 
 export interface RunningService {
   readonly name: ServiceName;
+  /** 0 for the first process of the service. */
+  readonly replica: number;
   readonly port: number;
   readonly url: string;
   readonly child: ChildProcess;
 }
 
+/** The key of one process in `Platform.services`: `order` for the first replica, `order#1` for the next. */
+export const instanceKey = (name: ServiceName, replica = 0): string =>
+  replica === 0 ? name : `${name}#${replica}`;
+
 export class Platform {
-  readonly services = new Map<ServiceName, RunningService>();
+  readonly services = new Map<string, RunningService>();
   private readonly opts: PlatformOptions;
 
   constructor(opts: PlatformOptions) {
     this.opts = opts;
   }
 
-  portOf(name: ServiceName): number {
+  get replicas(): number {
+    return Math.max(1, this.opts.replicas ?? 1);
+  }
+
+  portOf(name: ServiceName, replica = 0): number {
     const s = SERVICES.find((x) => x.name === name);
     if (!s) throw new Error(`unknown service ${name}`);
-    return s.port + (this.opts.portBase ?? 0);
+    return s.port + (this.opts.portBase ?? 0) + 100 * replica;
   }
 
-  urlOf(name: ServiceName): string {
-    return `http://127.0.0.1:${this.portOf(name)}`;
+  urlOf(name: ServiceName, replica = 0): string {
+    return `http://127.0.0.1:${this.portOf(name, replica)}`;
   }
 
-  /** Starts one service process and waits until its /ready answers 200. */
-  async start(name: ServiceName, timeoutMs = 60_000): Promise<RunningService> {
-    const port = this.portOf(name);
+  /** Every replica's URL, comma-separated (what the gateway's <NAME>_URL takes). */
+  urlsOf(name: ServiceName): string {
+    return Array.from({ length: this.replicas }, (_, r) => this.urlOf(name, r)).join(',');
+  }
+
+  /** Starts one process of a service and waits until its /ready answers 200. */
+  async start(name: ServiceName, replica = 0, timeoutMs = 60_000): Promise<RunningService> {
+    const port = this.portOf(name, replica);
     const upstreams = Object.fromEntries(
       SERVICES.filter((s) => s.name !== 'gateway').map((s) => [
         `${s.name.toUpperCase()}_URL`,
-        this.urlOf(s.name),
+        this.urlsOf(s.name),
       ]),
     );
     const env = {
@@ -89,8 +109,8 @@ export class Platform {
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    const svc: RunningService = { name, port, url: this.urlOf(name), child };
-    this.services.set(name, svc);
+    const svc: RunningService = { name, replica, port, url: this.urlOf(name, replica), child };
+    this.services.set(instanceKey(name, replica), svc);
     try {
       await waitReady(svc, timeoutMs);
     } catch (err) {
@@ -101,16 +121,18 @@ export class Platform {
 
   async startAll(): Promise<void> {
     const names = (this.opts.only ?? SERVICES.map((s) => s.name)) as ServiceName[];
+    const all = names.flatMap((name) => Array.from({ length: this.replicas }, (_, r) => [name, r] as const));
     // Two at a time: this machine has two cores and each service compiles its TypeScript on start.
-    for (let i = 0; i < names.length; i += 2)
-      await Promise.all(names.slice(i, i + 2).map((n) => this.start(n)));
+    for (let i = 0; i < all.length; i += 2)
+      await Promise.all(all.slice(i, i + 2).map(([n, r]) => this.start(n, r)));
   }
 
   /** SIGTERM (graceful: stop consuming, finish in-flight, close), SIGKILL after a grace period. */
-  async stop(name: ServiceName, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
-    const svc = this.services.get(name);
+  async stop(name: ServiceName, signal: NodeJS.Signals = 'SIGTERM', replica = 0): Promise<number | null> {
+    const key = instanceKey(name, replica);
+    const svc = this.services.get(key);
     if (!svc) return null;
-    this.services.delete(name);
+    this.services.delete(key);
     if (svc.child.exitCode !== null) return svc.child.exitCode;
     const exited = new Promise<number | null>((resolve) => svc.child.once('exit', (code) => resolve(code)));
     svc.child.kill(signal);
@@ -121,7 +143,7 @@ export class Platform {
   }
 
   async stopAll(): Promise<void> {
-    await Promise.all([...this.services.keys()].map((n) => this.stop(n)));
+    await Promise.all([...this.services.values()].map((s) => this.stop(s.name, 'SIGTERM', s.replica)));
   }
 }
 

@@ -5,11 +5,39 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ensureDevKeys } from '@kada/service-kit';
+import pg from 'pg';
 import { runDemo } from './demo.ts';
-import { Platform } from './platform.ts';
+import { Platform, SERVICES } from './platform.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const exitAfterDemo = process.argv.includes('--exit');
+const replicasArg = process.argv.indexOf('--replicas');
+const replicas = replicasArg >= 0 ? Number(process.argv[replicasArg + 1]) : 1;
+if (!Number.isInteger(replicas) || replicas < 1 || replicas > 4) {
+  process.stderr.write('up: --replicas takes a whole number from 1 to 4\n');
+  process.exit(2);
+}
+// Replicas share their service's database, which needs a server: the embedded SQLite file is one
+// process's. Without DATABASE_URL, replicas use the local PostgreSQL.
+const databaseServer =
+  process.env.DATABASE_URL ?? (replicas > 1 ? 'postgres://postgres@127.0.0.1:5432/postgres' : undefined);
+const databaseOf = (server: string, name: string): string => `${server.replace(/\/[^/]*$/, '')}/kada_${name}`;
+
+/** One database per service on the server (created when missing; each service migrates its own). */
+async function ensureDatabases(server: string): Promise<void> {
+  const client = new pg.Client({ connectionString: server });
+  await client.connect();
+  try {
+    for (const { name } of SERVICES) {
+      if (name === 'gateway') continue;
+      const exists = await client.query('select 1 from pg_database where datname = $1', [`kada_${name}`]);
+      if (exists.rowCount === 0) await client.query(`create database "kada_${name}"`);
+    }
+  } finally {
+    await client.end();
+  }
+}
+if (databaseServer) await ensureDatabases(databaseServer);
 const rabbitUrl = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const keysDir = join(root, '.data', 'keys');
 mkdirSync(keysDir, { recursive: true });
@@ -18,17 +46,15 @@ await ensureDevKeys(keysDir);
 const colors = [31, 32, 33, 34, 35, 36, 91, 92, 93, 94];
 const platform = new Platform({
   root,
+  replicas,
   env: {
     RABBITMQ_URL: rabbitUrl,
     JWT_PUBLIC_KEY_FILE: join(keysDir, 'jwt-public.jwk.json'),
     JWT_PRIVATE_KEY_FILE: join(keysDir, 'jwt-private.jwk.json'),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   },
-  serviceEnv: (name) => {
-    const dbBase = process.env.DATABASE_URL;
-    // One database per service: DATABASE_URL names a server; each service gets its own database on it.
-    return dbBase ? { DATABASE_URL: `${dbBase.replace(/\/[^/]*$/, '')}/kada_${name}` } : {};
-  },
+  // One database per service: DATABASE_URL names a server; each service gets its own database on it.
+  serviceEnv: (name) => (databaseServer ? { DATABASE_URL: databaseOf(databaseServer, name) } : {}),
   onLog: (name, line) => {
     const i = [
       'auth',
@@ -58,7 +84,9 @@ process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
 const t0 = Date.now();
-process.stdout.write('up: starting services\n');
+process.stdout.write(
+  `up: starting services${replicas > 1 ? ` (${replicas} replicas each, databases on ${databaseServer})` : ''}\n`,
+);
 try {
   await platform.startAll();
 } catch (err) {

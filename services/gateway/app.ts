@@ -18,7 +18,7 @@ import express, { type RequestHandler } from 'express';
 import { type Logger, pino } from 'pino';
 import { Registry } from 'prom-client';
 import { compileOperations, type Operation } from './openapi.ts';
-import { forward, type ProxyTarget } from './proxy.ts';
+import { forward, type ProxyTarget, proxyTarget } from './proxy.ts';
 import { parseRate, TokenBucketLimiter } from './rate-limit.ts';
 
 export interface GatewayOptions {
@@ -56,7 +56,7 @@ function upstreamTargets(
   for (const name of names) {
     const url =
       given[name] ?? env[`${name.toUpperCase()}_URL`] ?? `http://127.0.0.1:${DEFAULT_PORTS[name] ?? 80}`;
-    targets.set(name, { name, url });
+    targets.set(name, proxyTarget(name, url));
   }
   return targets;
 }
@@ -192,7 +192,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Starte
 
   const http = await listen(app, config.port, env.GATEWAY_HOST || env.HOST || '0.0.0.0');
   log.info(
-    { port: http.port, upstreams: Object.fromEntries([...targets].map(([k, v]) => [k, v.url])) },
+    { port: http.port, upstreams: Object.fromEntries([...targets].map(([k, v]) => [k, v.urls])) },
     'gateway listening',
   );
 
@@ -257,18 +257,23 @@ function validate(op: Operation): RequestHandler {
   };
 }
 
+/** A service is up while at least one of its replicas answers /health. */
 async function checkUpstreams(targets: Map<string, ProxyTarget>): Promise<Record<string, ReadinessCheck>> {
   const entries = await Promise.all(
     [...targets.values()].map(async (target): Promise<[string, ReadinessCheck]> => {
-      try {
-        const res = await fetch(new URL('/health', target.url), { signal: AbortSignal.timeout(1000) });
-        return [
-          target.name,
-          res.ok ? { status: 'up' } : { status: 'down', detail: `health answered ${res.status}` },
-        ];
-      } catch {
-        return [target.name, { status: 'down', detail: 'unreachable' }];
-      }
+      const answers = await Promise.all(
+        target.urls.map(async (url) => {
+          try {
+            const res = await fetch(new URL('/health', url), { signal: AbortSignal.timeout(1000) });
+            return res.ok ? 'up' : `health answered ${res.status}`;
+          } catch {
+            return 'unreachable';
+          }
+        }),
+      );
+      const up = answers.filter((a) => a === 'up').length;
+      if (up > 0) return [target.name, { status: 'up' }];
+      return [target.name, { status: 'down', detail: answers.join('; ') }];
     }),
   );
   return Object.fromEntries(entries);

@@ -35,8 +35,40 @@ function connectionTokens(headers: IncomingHttpHeaders): Set<string> {
 export interface ProxyTarget {
   /** Service name, for problems and logs. */
   name: string;
-  /** Base URL, e.g. http://127.0.0.1:8081 */
+  /** The first replica's base URL, e.g. http://127.0.0.1:8081 */
   url: string;
+  /**
+   * Every replica's base URL (`url` first). Requests take turns over them; a replica that refuses
+   * the connection is skipped for that request (nothing reached it, so any method may go on).
+   */
+  urls: readonly string[];
+}
+
+/** Base URLs from `<NAME>_URL`: one URL, or a comma-separated list of the service's replicas. */
+export function proxyTarget(name: string, urls: string): ProxyTarget {
+  const list = urls
+    .split(',')
+    .map((url) => url.trim())
+    .filter(Boolean);
+  if (list.length === 0) throw new Error(`no upstream URL for ${name}`);
+  return { name, url: list[0] as string, urls: list };
+}
+
+const turns = new WeakMap<ProxyTarget, number>();
+
+/** The replicas in the order this request tries them: the next in turn first. */
+function replicaOrder(target: ProxyTarget): string[] {
+  const n = target.urls.length;
+  if (n === 1) return [...target.urls];
+  const first = (turns.get(target) ?? 0) % n;
+  turns.set(target, first + 1);
+  return Array.from({ length: n }, (_, i) => target.urls[(first + i) % n] as string);
+}
+
+/** An error that says the upstream never saw the request. */
+function refused(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ECONNREFUSED' || code === 'EHOSTUNREACH';
 }
 
 export interface ProxyOptions {
@@ -56,8 +88,10 @@ export function forward(
   target: ProxyTarget,
   body: Buffer | undefined,
   options: ProxyOptions,
+  replicas: string[] = replicaOrder(target),
 ): void {
-  const url = new URL(req.originalUrl, target.url);
+  const base = replicas[0] as string;
+  const url = new URL(req.originalUrl, base);
   const drop = connectionTokens(req.headers);
   const headers: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(req.headers)) {
@@ -106,7 +140,18 @@ export function forward(
     answer.on('error', () => res.destroy());
   });
   upstream.on('timeout', () => upstream.destroy(new Error('upstream timeout')));
-  upstream.on('error', (error) => fail('connection', error));
+  upstream.on('error', (error) => {
+    if (!answered && refused(error) && replicas.length > 1) {
+      answered = true;
+      options.log.warn(
+        { upstream: target.name, replica: base },
+        'replica refused the connection; trying the next',
+      );
+      forward(req, res, target, body, options, replicas.slice(1));
+      return;
+    }
+    fail('connection', error);
+  });
   // The client went away: stop the upstream work too.
   res.on('close', () => {
     if (!res.writableFinished) upstream.destroy();
