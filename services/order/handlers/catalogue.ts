@@ -43,6 +43,13 @@ export async function applyCatalogueEntry(
     return 'inserted';
   }
   if (versionAt <= existing.version_at) return 'stale';
-  await tx.updateTable('catalogue').set(row).where('product_id', '=', entry.productId).execute();
-  return 'updated';
+  // The version condition sits in the UPDATE itself: a newer state committed by a concurrent
+  // handler (another replica) since the read above makes this one match nothing, not overwrite it.
+  const updated = await tx
+    .updateTable('catalogue')
+    .set(row)
+    .where('product_id', '=', entry.productId)
+    .where('version_at', '<', versionAt)
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1 ? 'updated' : 'stale';
 }

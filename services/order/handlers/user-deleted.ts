@@ -23,13 +23,18 @@ export const userDeletedV1: OrderHandlers<OrderDatabase>['userDeletedV1'] = asyn
     .where('status', '=', 'PENDING_PAYMENT')
     .orderBy('order_id')
     .execute();
+  let cancelled = 0;
   for (const { order_id: orderId } of pending) {
-    await tx
+    const updated = await tx
       .updateTable('orders')
       .set({ status: 'CANCELLED', updated_at: now })
       .where('order_id', '=', orderId)
       .where('status', '=', 'PENDING_PAYMENT')
-      .execute();
+      .executeTakeFirst();
+    // Paid or failed meanwhile (a payment event handled by another replica): that outcome stands,
+    // and an order must never announce two different ends.
+    if (Number(updated.numUpdatedRows) !== 1) continue;
+    cancelled += 1;
     await publish.orderCancelledV1(
       { orderId, userId, cancelledAt: now, reason: 'USER_DELETED' },
       { orderingKey: orderId },
@@ -41,5 +46,5 @@ export const userDeletedV1: OrderHandlers<OrderDatabase>['userDeletedV1'] = asyn
     .where('user_id', '=', userId)
     .executeTakeFirst();
   await tx.deleteFrom('order_requests').where('user_id', '=', userId).execute();
-  log.info({ orders: Number(erased.numUpdatedRows), cancelled: pending.length }, 'buyer erased from orders');
+  log.info({ orders: Number(erased.numUpdatedRows), cancelled }, 'buyer erased from orders');
 };

@@ -316,5 +316,40 @@ for (const dialect of dialects) {
       expect((await order.deliver('user.deleted.v1', deleted)).emitted).toEqual([]);
       expect(await row(pendingOrder.orderId)).toMatchObject({ status: 'CANCELLED' });
     });
+
+    it.runIf(dialect === 'postgres')(
+      'an order racing payment.succeeded against user.deleted (two replicas) announces one end only',
+      async () => {
+        const orders = [];
+        for (let i = 0; i < 20; i++) orders.push(await place());
+        // What the runtime does with a failed delivery: deliver it again until it is handled.
+        const untilHandled = async (deliver: () => ReturnType<ConsumerHarness['deliver']>) => {
+          for (let attempt = 0; ; attempt++) {
+            try {
+              return await deliver();
+            } catch (error) {
+              if (attempt >= 5) throw error;
+            }
+          }
+        };
+        const deleted = { userId: buyer, deletedAt: new Date().toISOString(), reason: 'USER_REQUEST' };
+        const deliveries = await Promise.all([
+          untilHandled(() => order.deliver('user.deleted.v1', deleted)),
+          ...orders.map((created) =>
+            untilHandled(() => order.deliver('payment.succeeded.v1', succeeded(created))),
+          ),
+        ]);
+        const ends = deliveries
+          .flatMap((d) => d.emitted)
+          .filter((e) => e.eventType === 'order.paid' || e.eventType === 'order.cancelled')
+          .map((e) => ({ type: e.eventType, orderId: (e.data as { orderId: string }).orderId }));
+        for (const created of orders) {
+          const announced = ends.filter((e) => e.orderId === created.orderId);
+          expect(announced).toHaveLength(1);
+          const status = (await row(created.orderId)).status;
+          expect(status).toBe(announced[0]?.type === 'order.paid' ? 'PAID' : 'CANCELLED');
+        }
+      },
+    );
   });
 }

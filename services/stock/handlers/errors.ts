@@ -12,3 +12,14 @@ export class NotYetKnownError extends Error {
     this.name = 'NotYetKnownError';
   }
 }
+
+/** The row a handler computed from changed under it (another replica); a retry computes again. */
+export class ConcurrentChangeError extends Error {
+  readonly code = 'STOCK_CONCURRENT_CHANGE';
+  readonly retryable = true;
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConcurrentChangeError';
+  }
+}

@@ -20,6 +20,18 @@ export const orderPaidV1: StockHandlers<StockDatabase>['orderPaidV1'] = async (e
     return;
   }
   const now = new Date().toISOString();
+  // Claim the transition first, so that a concurrent release (another replica) and this commit
+  // cannot both move the units.
+  const claimed = await tx
+    .updateTable('reservations')
+    .set({ status: 'COMMITTED', updated_at: now })
+    .where('order_id', '=', orderId)
+    .where('status', '=', 'RESERVED')
+    .executeTakeFirst();
+  if (Number(claimed.numUpdatedRows) !== 1) {
+    log.warn({ orderId }, 'reservation ended concurrently; not committed');
+    return;
+  }
   const lines = await tx
     .selectFrom('reservation_lines')
     .select(['product_id', 'quantity'])
@@ -37,10 +49,5 @@ export const orderPaidV1: StockHandlers<StockDatabase>['orderPaidV1'] = async (e
       .where('product_id', '=', line.product_id)
       .execute();
   }
-  await tx
-    .updateTable('reservations')
-    .set({ status: 'COMMITTED', updated_at: now })
-    .where('order_id', '=', orderId)
-    .execute();
   log.info({ orderId }, 'reservation committed');
 };

@@ -1,5 +1,6 @@
 import type { StockHandlers } from '@kada/contracts/services/stock/index.ts';
 import type { StockDatabase } from '../db/schema.ts';
+import { ConcurrentChangeError } from './errors.ts';
 
 /**
  * The seller's declared stock is applied as a CHANGE to what is available: the product service does
@@ -42,7 +43,10 @@ export const productUpdatedV1: StockHandlers<StockDatabase>['productUpdatedV1'] 
     return;
   }
   const delta = stock - level.declared;
-  await tx
+  // The change is computed from the row read above; the UPDATE applies only if that row is still
+  // what was read, so two product.updated handled at once (two replicas) cannot both add their
+  // change. The loser retries and computes again from the new state.
+  const applied = await tx
     .updateTable('stock_levels')
     .set((eb) => ({
       declared: stock,
@@ -53,7 +57,12 @@ export const productUpdatedV1: StockHandlers<StockDatabase>['productUpdatedV1'] 
       updated_at: now,
     }))
     .where('product_id', '=', productId)
-    .execute();
+    .where('declared', '=', level.declared)
+    .where('declared_at', '=', level.declared_at)
+    .executeTakeFirst();
+  if (Number(applied.numUpdatedRows) !== 1) {
+    throw new ConcurrentChangeError(`stock of ${productId} changed while product.updated was applied`);
+  }
   if (delta < 0) {
     await tx
       .updateTable('stock_levels')

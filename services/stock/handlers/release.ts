@@ -45,6 +45,18 @@ export async function releaseReservation(
     );
     return;
   }
+  // Claim the transition first: of two ends handled at once (order.paid and order.failed on two
+  // replicas), exactly one finds the reservation still RESERVED; the other gives nothing back.
+  const claimed = await tx
+    .updateTable('reservations')
+    .set({ status: 'RELEASED', reason, updated_at: now })
+    .where('order_id', '=', order.orderId)
+    .where('status', '=', 'RESERVED')
+    .executeTakeFirst();
+  if (Number(claimed.numUpdatedRows) !== 1) {
+    log.info({ orderId: order.orderId }, 'reservation ended concurrently; no release');
+    return;
+  }
   const lines = await tx
     .selectFrom('reservation_lines')
     .select(['product_id', 'quantity'])
@@ -62,11 +74,6 @@ export async function releaseReservation(
       .where('product_id', '=', line.product_id)
       .execute();
   }
-  await tx
-    .updateTable('reservations')
-    .set({ status: 'RELEASED', reason, updated_at: now })
-    .where('order_id', '=', order.orderId)
-    .execute();
   await publish.stockReleasedV1(
     { orderId: order.orderId, reservationId: reservation.reservation_id, reason, releasedAt: now },
     { orderingKey: order.orderId },

@@ -358,6 +358,76 @@ describe('stock under concurrent orders (postgres)', () => {
     expect(row).toEqual({ available: 0, reserved: 1 });
   });
 
+  it('moves a reservation once when order.paid and order.failed race (two replicas)', async () => {
+    const p = randomUUID();
+    await stock.deliver('product.created.v1', productCreated(p, 10));
+    const orders = Array.from({ length: 8 }, () => randomUUID());
+    const totals = new Map<string, StockReservedV1['total']>();
+    for (const orderId of orders) {
+      const reserved = only<StockReservedV1>(
+        await stock.deliver('order.created.v1', orderCreated(orderId, [{ productId: p, quantity: 1 }])),
+        'stock.reserved',
+      );
+      totals.set(orderId, reserved.total);
+    }
+    const paid = (orderId: string) => ({
+      orderId,
+      userId: buyer,
+      sellerIds: [seller],
+      total: totals.get(orderId),
+      paymentIntentId: `pi_${orderId.replace(/-/g, '')}`,
+      paidAt: new Date().toISOString(),
+    });
+    await Promise.all(
+      orders.flatMap((orderId) => [
+        stock.deliver('order.paid.v1', paid(orderId)),
+        stock.deliver('order.failed.v1', orderEnded(orderId)),
+      ]),
+    );
+    const rows = await database.db
+      .selectFrom('reservations')
+      .select('status')
+      .where('order_id', 'in', orders)
+      .execute();
+    const committed = rows.filter((r) => r.status === 'COMMITTED').length;
+    const released = rows.filter((r) => r.status === 'RELEASED').length;
+    expect(committed + released).toBe(orders.length);
+    const row = await database.db
+      .selectFrom('stock_levels')
+      .select(['available', 'reserved', 'sold'])
+      .where('product_id', '=', p)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ available: 2 + released, reserved: 0, sold: committed });
+  });
+
+  it('applies racing product.updated events once each: the declared change is never added twice', async () => {
+    const products = Array.from({ length: 6 }, () => randomUUID());
+    for (const p of products) await stock.deliver('product.created.v1', productCreated(p, 10));
+    const updates = products.flatMap((p) => [
+      productUpdated(p, 15, '2025-06-02T10:00:00.000Z'),
+      productUpdated(p, 12, '2025-06-03T10:00:00.000Z'),
+    ]);
+    // What the runtime does with a failed delivery: deliver it again until it is handled.
+    const deliverUntilHandled = async (data: (typeof updates)[number]) => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await stock.deliver('product.updated.v1', data);
+        } catch (error) {
+          if (attempt >= 5) throw error;
+        }
+      }
+    };
+    await Promise.all(updates.map(deliverUntilHandled));
+    for (const p of products) {
+      const row = await database.db
+        .selectFrom('stock_levels')
+        .select(['declared', 'available'])
+        .where('product_id', '=', p)
+        .executeTakeFirstOrThrow();
+      expect(row).toEqual({ declared: 12, available: 12 });
+    }
+  });
+
   it('never oversells when many multi-line orders race (all-or-nothing under contention)', async () => {
     const a = randomUUID();
     const b = randomUUID();
