@@ -12,6 +12,7 @@ export const topology = {
   "services": [
     {
       "service": "audit",
+      "user": "svc-audit",
       "sends": [],
       "queues": [
         {
@@ -27,7 +28,7 @@ export const topology = {
           "arguments": {
             "x-queue-type": "quorum",
             "x-delivery-limit": 5,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "audit.dlx",
             "x-dead-letter-routing-key": "audit.dlq",
             "x-dead-letter-strategy": "at-least-once",
             "x-overflow": "reject-publish"
@@ -38,7 +39,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 1000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "audit.dlx",
             "x-dead-letter-routing-key": "audit"
           }
         },
@@ -47,7 +48,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 2000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "audit.dlx",
             "x-dead-letter-routing-key": "audit"
           }
         },
@@ -56,7 +57,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 4000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "audit.dlx",
             "x-dead-letter-routing-key": "audit"
           }
         },
@@ -65,7 +66,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 8000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "audit.dlx",
             "x-dead-letter-routing-key": "audit"
           }
         },
@@ -74,7 +75,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 16000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "audit.dlx",
             "x-dead-letter-routing-key": "audit"
           }
         }
@@ -200,10 +201,54 @@ export const topology = {
           "queue": "audit",
           "routingKey": "user.unlocked.v1"
         }
+      ],
+      "ownExchanges": [
+        {
+          "name": "audit.dlx",
+          "type": "direct"
+        }
+      ],
+      "ownBindings": [
+        {
+          "exchange": "audit.dlx",
+          "queue": "audit.dlq",
+          "routingKey": "audit.dlq"
+        },
+        {
+          "exchange": "audit.dlx",
+          "queue": "audit",
+          "routingKey": "audit"
+        },
+        {
+          "exchange": "audit.dlx",
+          "queue": "audit.retry.1",
+          "routingKey": "audit.retry.1"
+        },
+        {
+          "exchange": "audit.dlx",
+          "queue": "audit.retry.2",
+          "routingKey": "audit.retry.2"
+        },
+        {
+          "exchange": "audit.dlx",
+          "queue": "audit.retry.3",
+          "routingKey": "audit.retry.3"
+        },
+        {
+          "exchange": "audit.dlx",
+          "queue": "audit.retry.4",
+          "routingKey": "audit.retry.4"
+        },
+        {
+          "exchange": "audit.dlx",
+          "queue": "audit.retry.5",
+          "routingKey": "audit.retry.5"
+        }
       ]
     },
     {
       "service": "auth",
+      "user": "svc-auth",
       "sends": [
         {
           "exchange": "domain.events",
@@ -239,10 +284,13 @@ export const topology = {
         }
       ],
       "queues": [],
-      "bindings": []
+      "bindings": [],
+      "ownExchanges": [],
+      "ownBindings": []
     },
     {
       "service": "dashboard",
+      "user": "svc-dashboard",
       "sends": [],
       "queues": [
         {
@@ -258,7 +306,7 @@ export const topology = {
           "arguments": {
             "x-queue-type": "quorum",
             "x-delivery-limit": 5,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "dashboard.dlx",
             "x-dead-letter-routing-key": "dashboard.dlq",
             "x-dead-letter-strategy": "at-least-once",
             "x-overflow": "reject-publish"
@@ -269,7 +317,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 1000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "dashboard.dlx",
             "x-dead-letter-routing-key": "dashboard"
           }
         },
@@ -278,7 +326,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 2000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "dashboard.dlx",
             "x-dead-letter-routing-key": "dashboard"
           }
         },
@@ -287,7 +335,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 4000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "dashboard.dlx",
             "x-dead-letter-routing-key": "dashboard"
           }
         }
@@ -333,10 +381,44 @@ export const topology = {
           "queue": "dashboard",
           "routingKey": "user.registered.v1"
         }
+      ],
+      "ownExchanges": [
+        {
+          "name": "dashboard.dlx",
+          "type": "direct"
+        }
+      ],
+      "ownBindings": [
+        {
+          "exchange": "dashboard.dlx",
+          "queue": "dashboard.dlq",
+          "routingKey": "dashboard.dlq"
+        },
+        {
+          "exchange": "dashboard.dlx",
+          "queue": "dashboard",
+          "routingKey": "dashboard"
+        },
+        {
+          "exchange": "dashboard.dlx",
+          "queue": "dashboard.retry.1",
+          "routingKey": "dashboard.retry.1"
+        },
+        {
+          "exchange": "dashboard.dlx",
+          "queue": "dashboard.retry.2",
+          "routingKey": "dashboard.retry.2"
+        },
+        {
+          "exchange": "dashboard.dlx",
+          "queue": "dashboard.retry.3",
+          "routingKey": "dashboard.retry.3"
+        }
       ]
     },
     {
       "service": "notification",
+      "user": "svc-notification",
       "sends": [
         {
           "exchange": "domain.events",
@@ -361,7 +443,7 @@ export const topology = {
           "arguments": {
             "x-queue-type": "quorum",
             "x-delivery-limit": 5,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "notification.dlx",
             "x-dead-letter-routing-key": "notification.dlq",
             "x-dead-letter-strategy": "at-least-once",
             "x-overflow": "reject-publish"
@@ -372,7 +454,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 5000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "notification.dlx",
             "x-dead-letter-routing-key": "notification"
           }
         },
@@ -381,7 +463,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 10000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "notification.dlx",
             "x-dead-letter-routing-key": "notification"
           }
         },
@@ -390,7 +472,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 20000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "notification.dlx",
             "x-dead-letter-routing-key": "notification"
           }
         },
@@ -399,7 +481,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 40000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "notification.dlx",
             "x-dead-letter-routing-key": "notification"
           }
         },
@@ -408,7 +490,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 80000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "notification.dlx",
             "x-dead-letter-routing-key": "notification"
           }
         },
@@ -425,7 +507,7 @@ export const topology = {
           "arguments": {
             "x-queue-type": "quorum",
             "x-delivery-limit": 5,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "notification.priority.dlx",
             "x-dead-letter-routing-key": "notification.priority.dlq",
             "x-dead-letter-strategy": "at-least-once",
             "x-overflow": "reject-publish"
@@ -436,7 +518,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 1000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "notification.priority.dlx",
             "x-dead-letter-routing-key": "notification.priority"
           }
         },
@@ -445,7 +527,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 2000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "notification.priority.dlx",
             "x-dead-letter-routing-key": "notification.priority"
           }
         },
@@ -454,7 +536,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 4000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "notification.priority.dlx",
             "x-dead-letter-routing-key": "notification.priority"
           }
         },
@@ -463,7 +545,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 8000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "notification.priority.dlx",
             "x-dead-letter-routing-key": "notification.priority"
           }
         },
@@ -472,7 +554,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 16000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "notification.priority.dlx",
             "x-dead-letter-routing-key": "notification.priority"
           }
         }
@@ -523,10 +605,93 @@ export const topology = {
           "queue": "notification.priority",
           "routingKey": "payment.failed.v1"
         }
+      ],
+      "ownExchanges": [
+        {
+          "name": "notification.dlx",
+          "type": "direct"
+        },
+        {
+          "name": "notification.priority.dlx",
+          "type": "direct"
+        }
+      ],
+      "ownBindings": [
+        {
+          "exchange": "notification.dlx",
+          "queue": "notification.dlq",
+          "routingKey": "notification.dlq"
+        },
+        {
+          "exchange": "notification.dlx",
+          "queue": "notification",
+          "routingKey": "notification"
+        },
+        {
+          "exchange": "notification.dlx",
+          "queue": "notification.retry.1",
+          "routingKey": "notification.retry.1"
+        },
+        {
+          "exchange": "notification.dlx",
+          "queue": "notification.retry.2",
+          "routingKey": "notification.retry.2"
+        },
+        {
+          "exchange": "notification.dlx",
+          "queue": "notification.retry.3",
+          "routingKey": "notification.retry.3"
+        },
+        {
+          "exchange": "notification.dlx",
+          "queue": "notification.retry.4",
+          "routingKey": "notification.retry.4"
+        },
+        {
+          "exchange": "notification.dlx",
+          "queue": "notification.retry.5",
+          "routingKey": "notification.retry.5"
+        },
+        {
+          "exchange": "notification.priority.dlx",
+          "queue": "notification.priority.dlq",
+          "routingKey": "notification.priority.dlq"
+        },
+        {
+          "exchange": "notification.priority.dlx",
+          "queue": "notification.priority",
+          "routingKey": "notification.priority"
+        },
+        {
+          "exchange": "notification.priority.dlx",
+          "queue": "notification.priority.retry.1",
+          "routingKey": "notification.priority.retry.1"
+        },
+        {
+          "exchange": "notification.priority.dlx",
+          "queue": "notification.priority.retry.2",
+          "routingKey": "notification.priority.retry.2"
+        },
+        {
+          "exchange": "notification.priority.dlx",
+          "queue": "notification.priority.retry.3",
+          "routingKey": "notification.priority.retry.3"
+        },
+        {
+          "exchange": "notification.priority.dlx",
+          "queue": "notification.priority.retry.4",
+          "routingKey": "notification.priority.retry.4"
+        },
+        {
+          "exchange": "notification.priority.dlx",
+          "queue": "notification.priority.retry.5",
+          "routingKey": "notification.priority.retry.5"
+        }
       ]
     },
     {
       "service": "order",
+      "user": "svc-order",
       "sends": [
         {
           "exchange": "domain.events",
@@ -559,7 +724,7 @@ export const topology = {
           "arguments": {
             "x-queue-type": "quorum",
             "x-delivery-limit": 5,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "order.dlx",
             "x-dead-letter-routing-key": "order.dlq",
             "x-dead-letter-strategy": "at-least-once",
             "x-overflow": "reject-publish"
@@ -570,7 +735,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 1000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "order.dlx",
             "x-dead-letter-routing-key": "order"
           }
         },
@@ -579,7 +744,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 2000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "order.dlx",
             "x-dead-letter-routing-key": "order"
           }
         },
@@ -588,7 +753,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 4000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "order.dlx",
             "x-dead-letter-routing-key": "order"
           }
         }
@@ -629,10 +794,44 @@ export const topology = {
           "queue": "order",
           "routingKey": "user.deleted.v1"
         }
+      ],
+      "ownExchanges": [
+        {
+          "name": "order.dlx",
+          "type": "direct"
+        }
+      ],
+      "ownBindings": [
+        {
+          "exchange": "order.dlx",
+          "queue": "order.dlq",
+          "routingKey": "order.dlq"
+        },
+        {
+          "exchange": "order.dlx",
+          "queue": "order",
+          "routingKey": "order"
+        },
+        {
+          "exchange": "order.dlx",
+          "queue": "order.retry.1",
+          "routingKey": "order.retry.1"
+        },
+        {
+          "exchange": "order.dlx",
+          "queue": "order.retry.2",
+          "routingKey": "order.retry.2"
+        },
+        {
+          "exchange": "order.dlx",
+          "queue": "order.retry.3",
+          "routingKey": "order.retry.3"
+        }
       ]
     },
     {
       "service": "payment",
+      "user": "svc-payment",
       "sends": [
         {
           "exchange": "domain.events",
@@ -669,7 +868,7 @@ export const topology = {
           "arguments": {
             "x-queue-type": "quorum",
             "x-delivery-limit": 5,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "payment.dlx",
             "x-dead-letter-routing-key": "payment.dlq",
             "x-dead-letter-strategy": "at-least-once",
             "x-overflow": "reject-publish"
@@ -680,7 +879,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 2000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "payment.dlx",
             "x-dead-letter-routing-key": "payment"
           }
         },
@@ -689,7 +888,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 4000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "payment.dlx",
             "x-dead-letter-routing-key": "payment"
           }
         },
@@ -698,7 +897,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 8000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "payment.dlx",
             "x-dead-letter-routing-key": "payment"
           }
         },
@@ -707,7 +906,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 16000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "payment.dlx",
             "x-dead-letter-routing-key": "payment"
           }
         },
@@ -716,7 +915,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 32000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "payment.dlx",
             "x-dead-letter-routing-key": "payment"
           }
         }
@@ -742,10 +941,54 @@ export const topology = {
           "queue": "payment",
           "routingKey": "user.deleted.v1"
         }
+      ],
+      "ownExchanges": [
+        {
+          "name": "payment.dlx",
+          "type": "direct"
+        }
+      ],
+      "ownBindings": [
+        {
+          "exchange": "payment.dlx",
+          "queue": "payment.dlq",
+          "routingKey": "payment.dlq"
+        },
+        {
+          "exchange": "payment.dlx",
+          "queue": "payment",
+          "routingKey": "payment"
+        },
+        {
+          "exchange": "payment.dlx",
+          "queue": "payment.retry.1",
+          "routingKey": "payment.retry.1"
+        },
+        {
+          "exchange": "payment.dlx",
+          "queue": "payment.retry.2",
+          "routingKey": "payment.retry.2"
+        },
+        {
+          "exchange": "payment.dlx",
+          "queue": "payment.retry.3",
+          "routingKey": "payment.retry.3"
+        },
+        {
+          "exchange": "payment.dlx",
+          "queue": "payment.retry.4",
+          "routingKey": "payment.retry.4"
+        },
+        {
+          "exchange": "payment.dlx",
+          "queue": "payment.retry.5",
+          "routingKey": "payment.retry.5"
+        }
       ]
     },
     {
       "service": "product",
+      "user": "svc-product",
       "sends": [
         {
           "exchange": "domain.events",
@@ -757,10 +1000,13 @@ export const topology = {
         }
       ],
       "queues": [],
-      "bindings": []
+      "bindings": [],
+      "ownExchanges": [],
+      "ownBindings": []
     },
     {
       "service": "stock",
+      "user": "svc-stock",
       "sends": [
         {
           "exchange": "domain.events",
@@ -789,7 +1035,7 @@ export const topology = {
           "arguments": {
             "x-queue-type": "quorum",
             "x-delivery-limit": 5,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "stock.dlx",
             "x-dead-letter-routing-key": "stock.dlq",
             "x-dead-letter-strategy": "at-least-once",
             "x-overflow": "reject-publish"
@@ -800,7 +1046,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 1000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "stock.dlx",
             "x-dead-letter-routing-key": "stock"
           }
         },
@@ -809,7 +1055,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 2000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "stock.dlx",
             "x-dead-letter-routing-key": "stock"
           }
         },
@@ -818,7 +1064,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 4000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "stock.dlx",
             "x-dead-letter-routing-key": "stock"
           }
         }
@@ -854,10 +1100,44 @@ export const topology = {
           "queue": "stock",
           "routingKey": "product.updated.v1"
         }
+      ],
+      "ownExchanges": [
+        {
+          "name": "stock.dlx",
+          "type": "direct"
+        }
+      ],
+      "ownBindings": [
+        {
+          "exchange": "stock.dlx",
+          "queue": "stock.dlq",
+          "routingKey": "stock.dlq"
+        },
+        {
+          "exchange": "stock.dlx",
+          "queue": "stock",
+          "routingKey": "stock"
+        },
+        {
+          "exchange": "stock.dlx",
+          "queue": "stock.retry.1",
+          "routingKey": "stock.retry.1"
+        },
+        {
+          "exchange": "stock.dlx",
+          "queue": "stock.retry.2",
+          "routingKey": "stock.retry.2"
+        },
+        {
+          "exchange": "stock.dlx",
+          "queue": "stock.retry.3",
+          "routingKey": "stock.retry.3"
+        }
       ]
     },
     {
       "service": "user",
+      "user": "svc-user",
       "sends": [],
       "queues": [
         {
@@ -873,7 +1153,7 @@ export const topology = {
           "arguments": {
             "x-queue-type": "quorum",
             "x-delivery-limit": 5,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "user.dlx",
             "x-dead-letter-routing-key": "user.dlq",
             "x-dead-letter-strategy": "at-least-once",
             "x-overflow": "reject-publish"
@@ -884,7 +1164,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 1000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "user.dlx",
             "x-dead-letter-routing-key": "user"
           }
         },
@@ -893,7 +1173,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 2000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "user.dlx",
             "x-dead-letter-routing-key": "user"
           }
         },
@@ -902,7 +1182,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 4000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "user.dlx",
             "x-dead-letter-routing-key": "user"
           }
         }
@@ -917,6 +1197,39 @@ export const topology = {
           "exchange": "domain.events",
           "queue": "user",
           "routingKey": "user.registered.v1"
+        }
+      ],
+      "ownExchanges": [
+        {
+          "name": "user.dlx",
+          "type": "direct"
+        }
+      ],
+      "ownBindings": [
+        {
+          "exchange": "user.dlx",
+          "queue": "user.dlq",
+          "routingKey": "user.dlq"
+        },
+        {
+          "exchange": "user.dlx",
+          "queue": "user",
+          "routingKey": "user"
+        },
+        {
+          "exchange": "user.dlx",
+          "queue": "user.retry.1",
+          "routingKey": "user.retry.1"
+        },
+        {
+          "exchange": "user.dlx",
+          "queue": "user.retry.2",
+          "routingKey": "user.retry.2"
+        },
+        {
+          "exchange": "user.dlx",
+          "queue": "user.retry.3",
+          "routingKey": "user.retry.3"
         }
       ]
     }

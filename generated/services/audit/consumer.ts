@@ -82,6 +82,7 @@ const notificationFailedV1View: EventDescriptor<NotificationFailedV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: auditView_notificationFailedV1,
+  producer: "notification",
 };
 
 /**
@@ -95,6 +96,7 @@ const notificationSentV1View: EventDescriptor<NotificationSentV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: auditView_notificationSentV1,
+  producer: "notification",
 };
 
 /**
@@ -108,6 +110,7 @@ const orderCancelledV1View: EventDescriptor<OrderCancelledV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: auditView_orderCancelledV1,
+  producer: "order",
 };
 
 /**
@@ -121,6 +124,7 @@ const orderCreatedV1View: EventDescriptor<OrderCreatedV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: auditView_orderCreatedV1,
+  producer: "order",
 };
 
 /**
@@ -134,6 +138,7 @@ const orderFailedV1View: EventDescriptor<OrderFailedV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: auditView_orderFailedV1,
+  producer: "order",
 };
 
 /**
@@ -147,6 +152,7 @@ const orderPaidV1View: EventDescriptor<OrderPaidV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: auditView_orderPaidV1,
+  producer: "order",
 };
 
 /**
@@ -160,6 +166,7 @@ const paymentCancelledV1View: EventDescriptor<PaymentCancelledV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: auditView_paymentCancelledV1,
+  producer: "payment",
 };
 
 /**
@@ -173,6 +180,7 @@ const paymentFailedV1View: EventDescriptor<PaymentFailedV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: auditView_paymentFailedV1,
+  producer: "payment",
 };
 
 /**
@@ -186,6 +194,7 @@ const paymentIntentCreatedV1View: EventDescriptor<PaymentIntentCreatedV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: auditView_paymentIntentCreatedV1,
+  producer: "payment",
 };
 
 /**
@@ -199,6 +208,7 @@ const paymentRefundedV1View: EventDescriptor<PaymentRefundedV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: auditView_paymentRefundedV1,
+  producer: "payment",
 };
 
 /**
@@ -212,6 +222,7 @@ const paymentSucceededV1View: EventDescriptor<PaymentSucceededV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: auditView_paymentSucceededV1,
+  producer: "payment",
 };
 
 /**
@@ -225,6 +236,7 @@ const productCreatedV1View: EventDescriptor<ProductCreatedV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: auditView_productCreatedV1,
+  producer: "product",
 };
 
 /**
@@ -238,6 +250,7 @@ const productUpdatedV1View: EventDescriptor<ProductUpdatedV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: auditView_productUpdatedV1,
+  producer: "product",
 };
 
 /**
@@ -251,6 +264,7 @@ const stockRejectedV1View: EventDescriptor<StockRejectedV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: auditView_stockRejectedV1,
+  producer: "stock",
 };
 
 /**
@@ -264,6 +278,7 @@ const stockReleasedV1View: EventDescriptor<StockReleasedV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: auditView_stockReleasedV1,
+  producer: "stock",
 };
 
 /**
@@ -277,6 +292,7 @@ const stockReservedV1View: EventDescriptor<StockReservedV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: auditView_stockReservedV1,
+  producer: "stock",
 };
 
 /**
@@ -290,6 +306,7 @@ const userDeletedV1View: EventDescriptor<UserDeletedV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: auditView_userDeletedV1,
+  producer: "auth",
 };
 
 /**
@@ -303,6 +320,7 @@ const userEmailVerificationRequestedV1View: EventDescriptor<UserEmailVerificatio
   exchange: "domain.events",
   envelope: true,
   validate: auditView_userEmailVerificationRequestedV1,
+  producer: "auth",
 };
 
 /**
@@ -316,6 +334,7 @@ const userLockedV1View: EventDescriptor<UserLockedV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: auditView_userLockedV1,
+  producer: "auth",
 };
 
 /**
@@ -329,6 +348,7 @@ const userLoginAlertV1View: EventDescriptor<UserLoginAlertV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: auditView_userLoginAlertV1,
+  producer: "auth",
 };
 
 /**
@@ -342,6 +362,7 @@ const userPasswordResetRequestedV1View: EventDescriptor<UserPasswordResetRequest
   exchange: "domain.events",
   envelope: true,
   validate: auditView_userPasswordResetRequestedV1,
+  producer: "auth",
 };
 
 /**
@@ -355,6 +376,7 @@ const userRegisteredV1View: EventDescriptor<UserRegisteredV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: auditView_userRegisteredV1,
+  producer: "auth",
 };
 
 /**
@@ -368,6 +390,7 @@ const userTwoFactorEnabledV1View: EventDescriptor<UserTwoFactorEnabledV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: auditView_userTwoFactorEnabledV1,
+  producer: "auth",
 };
 
 /**
@@ -381,6 +404,7 @@ const userUnlockedV1View: EventDescriptor<UserUnlockedV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: auditView_userUnlockedV1,
+  producer: "auth",
 };
 
 /**

@@ -111,6 +111,7 @@ const orderCancelledV1View: EventDescriptor<OrderCancelledV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: dashboardView_orderCancelledV1,
+  producer: "order",
 };
 
 /**
@@ -124,6 +125,7 @@ const orderCreatedV1View: EventDescriptor<OrderCreatedV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: dashboardView_orderCreatedV1,
+  producer: "order",
 };
 
 /**
@@ -137,6 +139,7 @@ const orderFailedV1View: EventDescriptor<OrderFailedV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: dashboardView_orderFailedV1,
+  producer: "order",
 };
 
 /**
@@ -150,6 +153,7 @@ const orderPaidV1View: EventDescriptor<OrderPaidV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: dashboardView_orderPaidV1,
+  producer: "order",
 };
 
 /**
@@ -163,6 +167,7 @@ const paymentRefundedV1View: EventDescriptor<PaymentRefundedV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: dashboardView_paymentRefundedV1,
+  producer: "payment",
 };
 
 /**
@@ -176,6 +181,7 @@ const paymentSucceededV1View: EventDescriptor<PaymentSucceededV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: dashboardView_paymentSucceededV1,
+  producer: "payment",
 };
 
 /**
@@ -189,6 +195,7 @@ const userDeletedV1View: EventDescriptor<UserDeletedV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: dashboardView_userDeletedV1,
+  producer: "auth",
 };
 
 /**
@@ -202,6 +209,7 @@ const userRegisteredV1View: EventDescriptor<UserRegisteredV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: dashboardView_userRegisteredV1,
+  producer: "auth",
 };
 
 /**

@@ -53,6 +53,7 @@ const orderFailedV1View: EventDescriptor<OrderFailedV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: notificationView_orderFailedV1,
+  producer: "order",
 };
 
 /**
@@ -66,6 +67,7 @@ const orderPaidV1View: EventDescriptor<OrderPaidV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: notificationView_orderPaidV1,
+  producer: "order",
 };
 
 /**
@@ -79,6 +81,7 @@ const paymentFailedV1View: EventDescriptor<PaymentFailedV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: notificationView_paymentFailedV1,
+  producer: "payment",
 };
 
 /**
@@ -92,6 +95,7 @@ const userDeletedV1View: EventDescriptor<UserDeletedV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: notificationView_userDeletedV1,
+  producer: "auth",
 };
 
 /**
@@ -105,6 +109,7 @@ const userEmailVerificationRequestedV1View: EventDescriptor<UserEmailVerificatio
   exchange: "domain.events",
   envelope: true,
   validate: notificationView_userEmailVerificationRequestedV1,
+  producer: "auth",
 };
 
 /**
@@ -118,6 +123,7 @@ const userLockedV1View: EventDescriptor<UserLockedV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: notificationView_userLockedV1,
+  producer: "auth",
 };
 
 /**
@@ -131,6 +137,7 @@ const userLoginAlertV1View: EventDescriptor<UserLoginAlertV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: notificationView_userLoginAlertV1,
+  producer: "auth",
 };
 
 /**
@@ -144,6 +151,7 @@ const userPasswordResetRequestedV1View: EventDescriptor<UserPasswordResetRequest
   exchange: "domain.events",
   envelope: true,
   validate: notificationView_userPasswordResetRequestedV1,
+  producer: "auth",
 };
 
 /**
@@ -157,6 +165,7 @@ const userRegisteredV1View: EventDescriptor<UserRegisteredV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: notificationView_userRegisteredV1,
+  producer: "auth",
 };
 
 /**

@@ -17,6 +17,7 @@ const paymentFailedV1View: EventDescriptor<PaymentFailedV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: orderView_paymentFailedV1,
+  producer: "payment",
 };
 
 /**
@@ -30,6 +31,7 @@ const paymentIntentCreatedV1View: EventDescriptor<PaymentIntentCreatedV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: orderView_paymentIntentCreatedV1,
+  producer: "payment",
 };
 
 /**
@@ -43,6 +45,7 @@ const paymentSucceededV1View: EventDescriptor<PaymentSucceededV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: orderView_paymentSucceededV1,
+  producer: "payment",
 };
 
 /**
@@ -56,6 +59,7 @@ const productCreatedV1View: EventDescriptor<ProductCreatedV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: orderView_productCreatedV1,
+  producer: "product",
 };
 
 /**
@@ -69,6 +73,7 @@ const productUpdatedV1View: EventDescriptor<ProductUpdatedV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: orderView_productUpdatedV1,
+  producer: "product",
 };
 
 /**
@@ -82,6 +87,7 @@ const stockRejectedV1View: EventDescriptor<StockRejectedV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: orderView_stockRejectedV1,
+  producer: "stock",
 };
 
 /**
@@ -95,6 +101,7 @@ const userDeletedV1View: EventDescriptor<UserDeletedV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: orderView_userDeletedV1,
+  producer: "auth",
 };
 
 /**

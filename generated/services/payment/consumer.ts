@@ -53,6 +53,7 @@ const orderCancelledV1View: EventDescriptor<OrderCancelledV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: paymentView_orderCancelledV1,
+  producer: "order",
 };
 
 /**
@@ -66,6 +67,7 @@ const orderCreatedV1View: EventDescriptor<OrderCreatedV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: paymentView_orderCreatedV1,
+  producer: "order",
 };
 
 /**
@@ -79,6 +81,7 @@ const stockReservedV1View: EventDescriptor<StockReservedV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: paymentView_stockReservedV1,
+  producer: "stock",
 };
 
 /**
@@ -92,6 +95,7 @@ const userDeletedV1View: EventDescriptor<UserDeletedV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: paymentView_userDeletedV1,
+  producer: "auth",
 };
 
 /**

@@ -64,6 +64,7 @@ const orderCancelledV1View: EventDescriptor<OrderCancelledV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: stockView_orderCancelledV1,
+  producer: "order",
 };
 
 /**
@@ -77,6 +78,7 @@ const orderCreatedV1View: EventDescriptor<OrderCreatedV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: stockView_orderCreatedV1,
+  producer: "order",
 };
 
 /**
@@ -90,6 +92,7 @@ const orderFailedV1View: EventDescriptor<OrderFailedV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: stockView_orderFailedV1,
+  producer: "order",
 };
 
 /**
@@ -103,6 +106,7 @@ const orderPaidV1View: EventDescriptor<OrderPaidV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: stockView_orderPaidV1,
+  producer: "order",
 };
 
 /**
@@ -116,6 +120,7 @@ const productCreatedV1View: EventDescriptor<ProductCreatedV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: stockView_productCreatedV1,
+  producer: "product",
 };
 
 /**
@@ -129,6 +134,7 @@ const productUpdatedV1View: EventDescriptor<ProductUpdatedV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: stockView_productUpdatedV1,
+  producer: "product",
 };
 
 /**

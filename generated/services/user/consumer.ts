@@ -15,6 +15,7 @@ const userDeletedV1View: EventDescriptor<UserDeletedV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: userView_userDeletedV1,
+  producer: "auth",
 };
 
 /**
@@ -28,6 +29,7 @@ const userRegisteredV1View: EventDescriptor<UserRegisteredV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: userView_userRegisteredV1,
+  producer: "auth",
 };
 
 /**

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { Broker } from './broker/broker.ts';
 import { brokerDefaults, brokerUrls, DEFAULT_BROKER_URL } from './broker/connection.ts';
 import { copyHeaders, copyProperties } from './broker/consumer.ts';
+import { dlxName } from './broker/topology.ts';
 import { KadaError } from './errors.ts';
 import { RuntimeMetrics } from './metrics.ts';
 
@@ -176,8 +177,9 @@ export async function showDeadLetters(
 }
 
 /**
- * Moves dead letters back to their queue: each is published to the default exchange with routing
- * key = the consumer queue, same body and messageId (so the inbox still deduplicates), the
+ * Moves dead letters back to their queue: each is published to the queue's own `<queue>.dlx`
+ * exchange with routing key = the consumer queue (the service's own user may do that; write on the
+ * default exchange is nobody's but an operator's), same body and messageId (so the inbox still deduplicates), the
  * dead-letter headers removed and the attempt count reset; confirmed, then acked from the DLQ.
  * Stops at `limit` or at the count the DLQ had when the replay started (a message that fails
  * again does not loop).
@@ -205,9 +207,10 @@ export async function replayDeadLetters(
         for (const name of KADA_DEAD_LETTER_HEADERS) delete headers[name];
         headers['x-kada-replayed-at'] = new Date().toISOString();
         try {
+          const queueName = String(message.properties.headers?.['x-kada-queue'] ?? target);
           await broker.publish({
-            exchange: '',
-            routingKey: String(message.properties.headers?.['x-kada-queue'] ?? target),
+            exchange: dlxName(queueName),
+            routingKey: queueName,
             content: message.content,
             properties: { ...copyProperties(message), headers },
           });

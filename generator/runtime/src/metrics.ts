@@ -6,6 +6,7 @@ export type DeadLetterReason =
   | 'invalid-json'
   | 'validation'
   | 'unknown-event'
+  | 'producer-mismatch'
   | 'delivery-limit';
 
 /** The runtime's Prometheus metrics, registered on one registry (the service's or a new one). */

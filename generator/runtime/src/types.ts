@@ -32,6 +32,12 @@ export interface EventDescriptor<T = unknown> {
   readonly envelope: boolean;
   /** Validates the WHOLE body (the envelope including data when `envelope` is true). */
   readonly validate: ValidateFunction;
+  /**
+   * The service that sends this event in the contract (its owner). A consumer running under a
+   * per-service broker user requires the message's broker-verified `user_id` to be this service's
+   * user, and dead-letters it otherwise; absent (third-party channels), nothing is checked.
+   */
+  readonly producer?: string;
   /** Phantom type carrier; never set. */
   readonly __data?: T;
 }

@@ -170,6 +170,8 @@ function emitConsumer(
         `  exchange: ${JSON.stringify(c.exchange)},`,
         `  envelope: ${c.envelope},`,
         `  validate: ${vname},`,
+        // The owner, so the runtime can require the publisher's broker-verified user to be its user.
+        ...(canonical ? [`  producer: ${JSON.stringify(canonical.service)},`] : []),
         '};',
       ].join('\n'),
     );

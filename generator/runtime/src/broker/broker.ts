@@ -6,7 +6,7 @@ import type { BrokerOptions, ConsumerDefinition } from '../types.ts';
 import { BrokerConnection } from './connection.ts';
 import { type DeliveryExecutor, QueueConsumer } from './consumer.ts';
 import { ConfirmPublisher, type OutgoingMessage } from './publisher.ts';
-import { declareExchange } from './topology.ts';
+import { ensureExchange } from './topology.ts';
 
 /**
  * The broker layer without any database: one connection, one confirming publisher, and queue
@@ -39,8 +39,9 @@ export class Broker {
   }
 
   /**
-   * Publishes with confirms. The target exchange is declared once per connection first: publishing
-   * to a missing exchange would close the channel with every message in flight on it.
+   * Publishes with confirms. The target exchange is checked (declared if missing) once per
+   * connection first: publishing to a missing exchange would close the channel with every message
+   * in flight on it.
    */
   publish(message: OutgoingMessage): Promise<void> {
     if (message.exchange === '' || this.#declared.has(message.exchange))
@@ -63,14 +64,11 @@ export class Broker {
 
   async #declareExchange(exchange: string): Promise<void> {
     const model: ChannelModel = await this.connection.whenUp(this.connection.options.publishTimeoutMs);
-    const channel = await model.createChannel();
-    channel.on('error', (error: Error) =>
-      this.#log.warn({ err: describeError(error), exchange }, 'declare failed'),
-    );
     try {
-      await declareExchange(channel, exchange);
-    } finally {
-      await channel.close().catch(() => undefined);
+      await ensureExchange(model, exchange);
+    } catch (error) {
+      this.#log.warn({ err: describeError(error), exchange }, 'declare failed');
+      throw error;
     }
   }
 

@@ -53,6 +53,19 @@ function withHeartbeat(url: string, seconds: number): string {
   return parsed.toString();
 }
 
+/**
+ * The user a broker URL logs in as (amqplib's default when it names none). RabbitMQ refuses a
+ * message whose `user_id` property differs from it, which is what makes `user_id` trustworthy.
+ */
+export function brokerUser(url: string): string {
+  try {
+    const user = decodeURIComponent(new URL(url).username);
+    return user === '' ? 'guest' : user;
+  } catch {
+    return 'guest';
+  }
+}
+
 export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
@@ -75,6 +88,8 @@ interface BrokerConnectionEvents {
  */
 export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
   readonly options: BrokerOptions;
+  /** The broker user of this connection; every publish carries it as `user_id`. */
+  readonly user: string;
   readonly #log: Logger;
   readonly #metrics: RuntimeMetrics | undefined;
   #model: ChannelModel | undefined;
@@ -91,6 +106,7 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
   constructor(options: BrokerOptions, log: Logger, metrics?: RuntimeMetrics) {
     super();
     this.options = options;
+    this.user = brokerUser(options.url);
     this.#log = log;
     this.#metrics = metrics;
     this.#urls = brokerUrls(options.url).map((url) => withHeartbeat(url, options.heartbeatSeconds));

@@ -10,7 +10,7 @@ import { uuidv7 } from '../uuid.ts';
 import { AckBatcher } from './acks.ts';
 import type { BrokerConnection } from './connection.ts';
 import type { ConfirmPublisher } from './publisher.ts';
-import { declareConsumerTopology, dlqName, retryQueueName, validatePolicy } from './topology.ts';
+import { declareConsumerTopology, dlqName, dlxName, retryQueueName, validatePolicy } from './topology.ts';
 
 /** One validated message on its way to a handler. */
 export interface Delivery {
@@ -30,6 +30,12 @@ export type DeliveryExecutor = (delivery: Delivery) => Promise<DeliveryOutcome>;
 /** Headers the broker owns; copying them onto a re-published message would mislead it. */
 const BROKER_HEADERS = /^(x-death|x-first-death-.*|x-last-death-.*|x-delivery-count)$/;
 const MAX_ERROR_HEADER = 1000;
+/**
+ * On retry and dead-letter copies: the broker-verified user of the original publisher. The copy
+ * itself carries this service's own user_id, so the header is believed only on a message whose
+ * user_id is this service's user (nobody else can write to `<queue>.dlx`).
+ */
+const PUBLISHER_HEADER = 'x-kada-user-id';
 
 interface Pending {
   readonly message: ConsumeMessage;
@@ -57,6 +63,9 @@ export class QueueConsumer implements ConsumerHandle {
   /** Envelope routes by eventType, then version. */
   readonly #envelopeRoutes = new Map<string, Map<number, ConsumerRoute>>();
   readonly #bareRoutes = new Map<string, ConsumerRoute>();
+  /** This connection's broker user, and the prefix that makes a service name a broker user. */
+  readonly #ownUser: string;
+  readonly #userPrefix: string | undefined;
   #channel: Channel | undefined;
   #acks: AckBatcher | undefined;
   #consumerTag: string | undefined;
@@ -103,6 +112,8 @@ export class QueueConsumer implements ConsumerHandle {
     this.#executor = executor;
     this.#log = log.child({ queue: this.queue });
     this.#metrics = metrics;
+    this.#ownUser = connection.user;
+    this.#userPrefix = producerUserPrefix(connection.user, definition.service);
     const labels = { queue: this.queue };
     this.#counters = {
       consumed: metrics.consumed.labels(labels),
@@ -128,6 +139,12 @@ export class QueueConsumer implements ConsumerHandle {
 
   /** Declares the topology and starts consuming; rejects if the topology cannot be declared. */
   async start(): Promise<void> {
+    if (this.#userPrefix === undefined) {
+      this.#log.warn(
+        { user: this.#ownUser },
+        `producer check off: broker user ${this.#ownUser} is not a per-service user (…${this.#definition.service})`,
+      );
+    }
     const model = await this.#connection.whenUp(this.#connection.options.publishTimeoutMs);
     await this.#setup(model);
     this.#connection.on('connected', this.#onConnected);
@@ -175,7 +192,7 @@ export class QueueConsumer implements ConsumerHandle {
       if (!this.#stopping && this.#connection.model === model) this.#scheduleSetup(model, 1000);
     });
     try {
-      await declareConsumerTopology(channel, this.#definition.policy, this.#definition.routes);
+      await declareConsumerTopology(model, channel, this.#definition.policy, this.#definition.routes);
       await channel.prefetch(this.#definition.policy.prefetch);
     } catch (error) {
       await channel.close().catch(() => undefined);
@@ -285,6 +302,16 @@ export class QueueConsumer implements ConsumerHandle {
       return this.#deadLetter(pending, 'unknown-event', detail, attempt, originalRoutingKey);
     }
     const { descriptor } = route;
+    const publisher = publisherUser(message, this.#ownUser);
+    if (descriptor.producer !== undefined && this.#userPrefix !== undefined) {
+      const expected = `${this.#userPrefix}${descriptor.producer}`;
+      if (publisher !== expected) {
+        const detail =
+          `${descriptor.eventType} v${descriptor.version} is sent by ${descriptor.producer} (broker user ` +
+          `${expected}) but was published by ${publisher === undefined ? 'a message without user_id' : publisher}`;
+        return this.#deadLetter(pending, 'producer-mismatch', detail, attempt, originalRoutingKey);
+      }
+    }
     if (!descriptor.validate(body)) {
       const detail = validationIssues(descriptor.validate)
         .map((issue) => `${issue.instancePath || '/'} ${issue.message}`)
@@ -339,13 +366,14 @@ export class QueueConsumer implements ConsumerHandle {
   async #retry(pending: Pending, attempt: number, error: unknown, originalRoutingKey: string): Promise<void> {
     const headers = {
       ...copyHeaders(pending.message),
+      ...publisherHeader(pending.message, this.#ownUser),
       'x-kada-attempt': attempt + 1,
       'x-kada-original-routing-key': originalRoutingKey,
       'x-kada-error': truncate(describeError(error)),
     };
     try {
       await this.#publisher.publish({
-        exchange: '',
+        exchange: dlxName(this.queue),
         routingKey: retryQueueName(this.queue, attempt),
         content: pending.message.content,
         properties: { ...copyProperties(pending.message), headers },
@@ -369,6 +397,7 @@ export class QueueConsumer implements ConsumerHandle {
     if (this.#definition.policy.deadLetter) {
       const headers = {
         ...copyHeaders(message),
+        ...publisherHeader(message, this.#ownUser),
         'x-kada-reason': reason,
         'x-kada-error': truncate(detail),
         'x-kada-attempts': attempts,
@@ -378,7 +407,7 @@ export class QueueConsumer implements ConsumerHandle {
       };
       try {
         await this.#publisher.publish({
-          exchange: '',
+          exchange: dlxName(this.queue),
           routingKey: dlqName(this.queue),
           content: message.content,
           properties: { ...copyProperties(message), headers },
@@ -425,6 +454,28 @@ function lazyLogger(create: () => Logger): Logger {
       return typeof value === 'function' ? value.bind(logger) : value;
     },
   });
+}
+
+/**
+ * The prefix that turns a service name into its broker user, when this consumer runs under a
+ * per-service user (`svc-order` for service `order` -> `svc-`); undefined under a shared user such
+ * as `guest`, where a user_id says nothing about which service published.
+ */
+export function producerUserPrefix(ownUser: string, service: string): string | undefined {
+  return ownUser.endsWith(service) && service !== '' ? ownUser.slice(0, -service.length) : undefined;
+}
+
+/** Who published a delivery, as the broker verified it (see PUBLISHER_HEADER for retried copies). */
+export function publisherUser(message: ConsumeMessage, ownUser: string): string | undefined {
+  const userId: unknown = message.properties.userId;
+  if (typeof userId !== 'string') return undefined;
+  const carried: unknown = message.properties.headers?.[PUBLISHER_HEADER];
+  return userId === ownUser && typeof carried === 'string' ? carried : userId;
+}
+
+function publisherHeader(message: ConsumeMessage, ownUser: string): Record<string, string> {
+  const user = publisherUser(message, ownUser);
+  return user === undefined ? {} : { [PUBLISHER_HEADER]: user };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

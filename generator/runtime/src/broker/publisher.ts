@@ -82,11 +82,9 @@ export class ConfirmPublisher {
         exchange: message.exchange,
         routingKey: message.routingKey,
         content: message.content,
-        // Every publish is mandatory (unroutable -> rejected) and, unless said otherwise, persistent.
-        properties:
-          properties.mandatory === true && properties.persistent !== undefined
-            ? properties
-            : { persistent: true, ...properties, mandatory: true },
+        // Every publish is mandatory (unroutable -> rejected), unless said otherwise persistent, and
+        // carries the connection's user as user_id: the broker verifies it, consumers rely on it.
+        properties: { persistent: true, ...properties, mandatory: true, userId: this.#connection.user },
         seq: ++this.#seq,
         deadline: Date.now() + this.#connection.options.publishTimeoutMs,
         resends: 0,
