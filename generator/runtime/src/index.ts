@@ -9,9 +9,12 @@ export { QueueConsumer } from './broker/consumer.ts';
 export type { OutgoingMessage } from './broker/publisher.ts';
 export { ConfirmPublisher } from './broker/publisher.ts';
 export {
+  consumerBindings,
   consumerQueues,
   declareConsumerTopology,
   dlqName,
+  dlxName,
+  ensureExchange,
   mainQueueArguments,
   retryDelayMs,
   retryQueueName,

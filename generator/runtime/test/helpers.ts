@@ -110,6 +110,7 @@ export async function deleteQueues(queue: string, retries = 5): Promise<void> {
       ...Array.from({ length: retries }, (_, i) => `${queue}.retry.${i + 1}`),
     ];
     for (const name of names) await channel.deleteQueue(name);
+    await channel.deleteExchange(`${queue}.dlx`);
     await channel.close();
   } finally {
     await model.close();

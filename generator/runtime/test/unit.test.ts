@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { producerUserPrefix, publisherUser } from '../src/broker/consumer.ts';
 import {
   brokerDefaults,
+  consumerBindings,
+  consumerQueues,
   currentContext,
   type EventContext,
   isKadaError,
@@ -134,11 +137,26 @@ describe('queue arguments', () => {
     expect(mainQueueArguments(policy('q1'))).toEqual({
       'x-queue-type': 'quorum',
       'x-delivery-limit': 5,
-      'x-dead-letter-exchange': '',
+      'x-dead-letter-exchange': 'q1.dlx',
       'x-dead-letter-routing-key': 'q1.dlq',
       'x-dead-letter-strategy': 'at-least-once',
       'x-overflow': 'reject-publish',
     });
+  });
+
+  it("retries and dead letters go through the queue's own exchange, never the default one", () => {
+    const queues = consumerQueues(policy('q4', { retry: { ...policy('q4').retry, maxRetries: 2 } }));
+    expect(queues.map((q) => [q.name, q.arguments['x-dead-letter-exchange']])).toEqual([
+      ['q4.dlq', undefined],
+      ['q4', 'q4.dlx'],
+      ['q4.retry.1', 'q4.dlx'],
+      ['q4.retry.2', 'q4.dlx'],
+    ]);
+    expect(consumerBindings(policy('q4', { retry: { ...policy('q4').retry, maxRetries: 1 } }))).toEqual([
+      { exchange: 'q4.dlx', queue: 'q4.dlq', routingKey: 'q4.dlq' },
+      { exchange: 'q4.dlx', queue: 'q4', routingKey: 'q4' },
+      { exchange: 'q4.dlx', queue: 'q4.retry.1', routingKey: 'q4.retry.1' },
+    ]);
   });
 
   it('classic with priority; quorum with priority is a config error', () => {
@@ -148,5 +166,29 @@ describe('queue arguments', () => {
       'x-max-priority': 5,
     });
     expect(() => mainQueueArguments(policy('q3', { maxPriority: 5 }))).toThrow(/priorities/);
+  });
+});
+
+describe('producer check: which broker user owns an event', () => {
+  const table: { given: [user: string, service: string]; want: string | undefined }[] = [
+    { given: ['svc-order', 'order'], want: 'svc-' },
+    { given: ['e2e-1a2b.svc-order', 'order'], want: 'e2e-1a2b.svc-' },
+    { given: ['order', 'order'], want: '' },
+    { given: ['guest', 'order'], want: undefined },
+    { given: ['svc-order', 'stock'], want: undefined },
+  ];
+  for (const { given, want } of table) {
+    it(`user ${given[0]} of service ${given[1]} -> prefix ${String(want)}`, () => {
+      expect(producerUserPrefix(...given)).toBe(want);
+    });
+  }
+
+  it('a retried copy is believed to come from its original publisher only when it is our own', () => {
+    const message = (userId: string | undefined, carried?: string) =>
+      ({ properties: { userId, headers: carried ? { 'x-kada-user-id': carried } : {} } }) as never;
+    expect(publisherUser(message('svc-order', 'svc-payment'), 'svc-order')).toBe('svc-payment');
+    expect(publisherUser(message('svc-product', 'svc-payment'), 'svc-order')).toBe('svc-product');
+    expect(publisherUser(message(undefined, 'svc-payment'), 'svc-order')).toBeUndefined();
+    expect(publisherUser(message('svc-payment'), 'svc-order')).toBe('svc-payment');
   });
 });
