@@ -12,6 +12,7 @@ export const topology = {
   "services": [
     {
       "service": "billing",
+      "user": "svc-billing",
       "sends": [],
       "queues": [
         {
@@ -27,7 +28,7 @@ export const topology = {
           "arguments": {
             "x-queue-type": "quorum",
             "x-delivery-limit": 5,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "billing.dlx",
             "x-dead-letter-routing-key": "billing.dlq",
             "x-dead-letter-strategy": "at-least-once",
             "x-overflow": "reject-publish"
@@ -38,7 +39,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 500,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "billing.dlx",
             "x-dead-letter-routing-key": "billing"
           }
         },
@@ -47,7 +48,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 1500,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "billing.dlx",
             "x-dead-letter-routing-key": "billing"
           }
         }
@@ -58,10 +59,39 @@ export const topology = {
           "queue": "billing",
           "routingKey": "cart.checked_out.v1"
         }
+      ],
+      "ownExchanges": [
+        {
+          "name": "billing.dlx",
+          "type": "direct"
+        }
+      ],
+      "ownBindings": [
+        {
+          "exchange": "billing.dlx",
+          "queue": "billing.dlq",
+          "routingKey": "billing.dlq"
+        },
+        {
+          "exchange": "billing.dlx",
+          "queue": "billing",
+          "routingKey": "billing"
+        },
+        {
+          "exchange": "billing.dlx",
+          "queue": "billing.retry.1",
+          "routingKey": "billing.retry.1"
+        },
+        {
+          "exchange": "billing.dlx",
+          "queue": "billing.retry.2",
+          "routingKey": "billing.retry.2"
+        }
       ]
     },
     {
       "service": "cart",
+      "user": "svc-cart",
       "sends": [
         {
           "exchange": "domain.events",
@@ -69,7 +99,9 @@ export const topology = {
         }
       ],
       "queues": [],
-      "bindings": []
+      "bindings": [],
+      "ownExchanges": [],
+      "ownBindings": []
     }
   ]
 } as const;

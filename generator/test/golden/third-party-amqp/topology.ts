@@ -12,6 +12,7 @@ export const topology = {
   "services": [
     {
       "service": "inventory",
+      "user": "svc-inventory",
       "sends": [
         {
           "exchange": "inventory",
@@ -32,7 +33,7 @@ export const topology = {
           "arguments": {
             "x-queue-type": "quorum",
             "x-delivery-limit": 5,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "inventory.dlx",
             "x-dead-letter-routing-key": "inventory.dlq",
             "x-dead-letter-strategy": "at-least-once",
             "x-overflow": "reject-publish"
@@ -43,7 +44,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 1000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "inventory.dlx",
             "x-dead-letter-routing-key": "inventory"
           }
         },
@@ -52,7 +53,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 2000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "inventory.dlx",
             "x-dead-letter-routing-key": "inventory"
           }
         },
@@ -61,7 +62,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 4000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "inventory.dlx",
             "x-dead-letter-routing-key": "inventory"
           }
         }
@@ -71,6 +72,39 @@ export const topology = {
           "exchange": "inventory",
           "queue": "inventory",
           "routingKey": "inventory.item.restocked"
+        }
+      ],
+      "ownExchanges": [
+        {
+          "name": "inventory.dlx",
+          "type": "direct"
+        }
+      ],
+      "ownBindings": [
+        {
+          "exchange": "inventory.dlx",
+          "queue": "inventory.dlq",
+          "routingKey": "inventory.dlq"
+        },
+        {
+          "exchange": "inventory.dlx",
+          "queue": "inventory",
+          "routingKey": "inventory"
+        },
+        {
+          "exchange": "inventory.dlx",
+          "queue": "inventory.retry.1",
+          "routingKey": "inventory.retry.1"
+        },
+        {
+          "exchange": "inventory.dlx",
+          "queue": "inventory.retry.2",
+          "routingKey": "inventory.retry.2"
+        },
+        {
+          "exchange": "inventory.dlx",
+          "queue": "inventory.retry.3",
+          "routingKey": "inventory.retry.3"
         }
       ]
     }

@@ -6,9 +6,12 @@ export const topology = {
   "services": [
     {
       "service": "lights",
+      "user": "svc-lights",
       "sends": [],
       "queues": [],
-      "bindings": []
+      "bindings": [],
+      "ownExchanges": [],
+      "ownBindings": []
     }
   ]
 } as const;

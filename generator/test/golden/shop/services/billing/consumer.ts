@@ -27,6 +27,7 @@ const cartCheckedOutV1View: EventDescriptor<CartCheckedOutV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: billingView_cartCheckedOutV1,
+  producer: "cart",
 };
 
 /**

@@ -17,6 +17,7 @@ const inventoryItemRestockedV1View: EventDescriptor<InventoryItemRestockedV1> = 
   exchange: "inventory",
   envelope: false,
   validate: inventoryView_inventoryItemRestockedV1,
+  producer: "inventory",
 };
 
 /**
