@@ -1,9 +1,9 @@
 /**
  * End to end, across processes, on the real RabbitMQ and PostgreSQL: every service runs as its own
- * process (in its own vhost and its own databases, so it cannot disturb a running demo), and the
- * checkout saga is driven through the public gateway.
+ * process (in its own vhost and its own databases, so it cannot disturb a running demo) under its
+ * own least-privilege broker user from the generated definitions, and the checkout saga is driven
+ * through the public gateway.
  */
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,13 +12,16 @@ import { ensureDevKeys } from '@kada/service-kit';
 import pg from 'pg';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BrokerSetup, randomPasswords, setUpBroker } from './broker-setup.ts';
 import { type FlowEvent, Http, until as pollUntil, runDemo, tapEvents } from './demo.ts';
 import { Platform, SERVICES } from './platform.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const run = randomUUID().slice(0, 8);
 const vhost = `kada-e2e-${run}`;
+/** The operator's login on the vhost: the event tap only; services get their own users. */
 const rabbitUrl = `amqp://guest:guest@127.0.0.1:5672/${vhost}`;
+let broker: BrokerSetup | undefined;
 const pgAdmin = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const dbName = (svc: string) => `kada_e2e_${run}_${svc}`;
 const webhookSecret = `whsec_${randomUUID().replace(/-/g, '')}`;
@@ -28,8 +31,8 @@ const logs: string[] = [];
 const platform = new Platform({
   root,
   portBase: 1000 + Math.floor(Math.random() * 500) * 10,
+  broker: { urlOf: (service) => broker?.urlOf(service) },
   env: {
-    RABBITMQ_URL: rabbitUrl,
     JWT_PUBLIC_KEY_FILE: join(tmp, 'keys', 'jwt-public.jwk.json'),
     JWT_PRIVATE_KEY_FILE: join(tmp, 'keys', 'jwt-private.jwk.json'),
     STRIPE_WEBHOOK_SECRET: webhookSecret,
@@ -58,10 +61,7 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
 }
 
 beforeAll(async () => {
-  execFileSync('rabbitmqctl', ['add_vhost', vhost], { stdio: 'ignore' });
-  execFileSync('rabbitmqctl', ['set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*'], {
-    stdio: 'ignore',
-  });
+  broker = await setUpBroker({ vhost, userPrefix: `e2e-${run}.`, password: randomPasswords() });
   await admin(async (c) => {
     for (const s of SERVICES) if (s.name !== 'gateway') await c.query(`CREATE DATABASE ${dbName(s.name)}`);
   });
@@ -73,11 +73,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stopTap?.();
   await platform.stopAll();
-  try {
-    execFileSync('rabbitmqctl', ['delete_vhost', vhost], { stdio: 'ignore' });
-  } catch {
-    // already gone
-  }
+  await broker?.remove();
   await admin(async (c) => {
     for (const s of SERVICES)
       if (s.name !== 'gateway') await c.query(`DROP DATABASE IF EXISTS ${dbName(s.name)} WITH (FORCE)`);

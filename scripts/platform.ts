@@ -1,6 +1,7 @@
 /**
  * Starts the platform: every service as its own process, each with its own database, all on one
- * broker. Used by `scripts/up` (the demo) and by the end-to-end tests.
+ * broker, each under its own broker user when `broker` is given (see `broker-setup.ts`). Used by
+ * `scripts/up` (the demo) and by the end-to-end tests.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -24,6 +25,11 @@ export interface PlatformOptions {
   readonly root: string;
   /** Environment for every service (RABBITMQ_URL, key files, …). */
   readonly env: NodeJS.ProcessEnv;
+  /**
+   * Each service's own RABBITMQ_URL (its broker user and vhost); a service without one (the
+   * gateway) gets none, rather than a shared login.
+   */
+  readonly broker?: { urlOf(service: string): string | undefined };
   /** Per-service environment (DATABASE_URL, PORT, …). */
   readonly serviceEnv?: (name: ServiceName, port: number) => NodeJS.ProcessEnv;
   /** Port offset, so tests can run beside a running demo. */
@@ -86,13 +92,18 @@ export class Platform {
         this.urlsOf(s.name),
       ]),
     );
-    const env = {
+    const env: NodeJS.ProcessEnv = {
       ...process.env,
       ...this.opts.env,
       ...upstreams,
       PORT: String(port),
       ...(this.opts.serviceEnv?.(name, port) ?? {}),
     };
+    if (this.opts.broker) {
+      const url = this.opts.broker.urlOf(name);
+      if (url === undefined) delete env.RABBITMQ_URL;
+      else env.RABBITMQ_URL = url;
+    }
     const child = spawn(process.execPath, [join(this.opts.root, 'services', name, 'main.ts')], {
       cwd: this.opts.root,
       env,

@@ -1,11 +1,14 @@
 /**
- * scripts/up's Node part: generate keys, start every service as its own process, run the demo,
- * then keep running until Ctrl-C (or exit right after the demo with --exit).
+ * scripts/up's Node part: generate keys, put the broker topology and one least-privilege user per
+ * service in force on the `kada` vhost (passwords derived from `.data/broker-secret`, which stays
+ * out of git), start every service as its own process under its own user, run the demo, then keep
+ * running until Ctrl-C (or exit right after the demo with --exit).
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ensureDevKeys } from '@kada/service-kit';
 import pg from 'pg';
+import { derivedPasswords, setUpBroker } from './broker-setup.ts';
 import { runDemo } from './demo.ts';
 import { Platform, SERVICES } from './platform.ts';
 
@@ -38,17 +41,25 @@ async function ensureDatabases(server: string): Promise<void> {
   }
 }
 if (databaseServer) await ensureDatabases(databaseServer);
-const rabbitUrl = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+/** An administrator's login on the broker's node; the services get their own users from it. */
+const adminUrl = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const keysDir = join(root, '.data', 'keys');
 mkdirSync(keysDir, { recursive: true });
 await ensureDevKeys(keysDir);
+process.stdout.write('up: broker users and topology from generated/rabbitmq/definitions.json\n');
+const broker = await setUpBroker({
+  vhost: process.env.KADA_VHOST ?? 'kada',
+  adminUrl,
+  password: derivedPasswords(join(root, '.data', 'broker-secret')),
+});
+const rabbitUrl = broker.adminUrl;
 
 const colors = [31, 32, 33, 34, 35, 36, 91, 92, 93, 94];
 const platform = new Platform({
   root,
   replicas,
+  broker,
   env: {
-    RABBITMQ_URL: rabbitUrl,
     JWT_PUBLIC_KEY_FILE: join(keysDir, 'jwt-public.jwk.json'),
     JWT_PRIVATE_KEY_FILE: join(keysDir, 'jwt-private.jwk.json'),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',

@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 /** Reasons a message is dead-lettered; also the value of the `x-kada-reason` header. */
 export type DeadLetterReason =
   | 'handler-error'
+  | 'too-large'
   | 'invalid-json'
   | 'validation'
   | 'unknown-event'

@@ -168,5 +168,7 @@ export interface BrokerOptions {
   publishTimeoutMs: number;
   /** Times a message whose confirm was lost with the connection is re-sent after reconnect. */
   maxResends: number;
+  /** A delivered body larger than this is dead-lettered (`too-large`) without being parsed. */
+  maxMessageBytes: number;
   socketOptions: Record<string, unknown>;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { producerUserPrefix, publisherUser } from '../src/broker/consumer.ts';
+import { parseBody, producerUserPrefix, publisherUser } from '../src/broker/consumer.ts';
 import {
   brokerDefaults,
   consumerBindings,
@@ -191,4 +191,24 @@ describe('producer check: which broker user owns an event', () => {
     expect(publisherUser(message(undefined, 'svc-payment'), 'svc-order')).toBeUndefined();
     expect(publisherUser(message('svc-payment'), 'svc-order')).toBe('svc-payment');
   });
+});
+
+describe('parseBody', () => {
+  const table: { given: string; want: unknown }[] = [
+    { given: '{"a":{"b":1}}', want: { a: { b: 1 } } },
+    { given: '{"name":"caf\\u00e9"}', want: { name: 'café' } },
+    {
+      given: '{"note":"talks about __proto__ in a value"}',
+      want: { note: 'talks about __proto__ in a value' },
+    },
+  ];
+  for (const { given, want } of table) {
+    it(`parses ${given}`, () => expect(parseBody(Buffer.from(given))).toEqual(want));
+  }
+  for (const given of [
+    '{"data":{"__proto__":{"admin":true}}}',
+    '{"data":{"\\u005f_proto__":{"admin":true}}}',
+  ]) {
+    it(`refuses ${given}`, () => expect(() => parseBody(Buffer.from(given))).toThrow(/__proto__/));
+  }
 });

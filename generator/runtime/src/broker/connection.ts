@@ -18,6 +18,7 @@ export function brokerDefaults(options: Partial<BrokerOptions> & { service: stri
     maxQueued: options.maxQueued ?? 20_000,
     publishTimeoutMs: options.publishTimeoutMs ?? 30_000,
     maxResends: options.maxResends ?? 3,
+    maxMessageBytes: options.maxMessageBytes ?? 1024 * 1024,
     socketOptions: options.socketOptions ?? {},
   };
 }

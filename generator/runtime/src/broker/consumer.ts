@@ -47,7 +47,9 @@ interface Pending {
  * Consumes one queue: manual ack, prefetch, at most `concurrency` handlers at once. Every delivery
  * ends in a broker action: ack after success (or duplicate); a copy to the next retry delay queue
  * and then ack after a handler error; a copy to `<queue>.dlq` with reason headers and then ack for
- * bad JSON, an unknown event, a schema violation, retries exhausted, or the delivery limit. Copies
+ * an oversized body, bad JSON (or a `__proto__` key), an unknown event, a publisher that does not
+ * own the event (see `publisherUser`), a schema violation, retries exhausted, or the delivery
+ * limit. Retry and DLQ copies go through the queue's own `<queue>.dlx` exchange. Copies
  * are published with confirms before the original is acked, so a crash in between duplicates at
  * worst. Survives reconnects: the channel, topology and consumer are re-created.
  */
@@ -290,9 +292,14 @@ export class QueueConsumer implements ConsumerHandle {
       const detail = `delivered ${deliveryCount + 1} times without an ack (limit ${policy.deliveryLimit})`;
       return this.#deadLetter(pending, 'delivery-limit', detail, attempt, originalRoutingKey);
     }
+    const maxBytes = this.#connection.options.maxMessageBytes;
+    if (message.content.length > maxBytes) {
+      const detail = `${message.content.length} bytes, more than maxMessageBytes (${maxBytes})`;
+      return this.#deadLetter(pending, 'too-large', detail, attempt, originalRoutingKey);
+    }
     let body: unknown;
     try {
-      body = JSON.parse(message.content.toString('utf8'));
+      body = parseBody(message.content);
     } catch (error) {
       return this.#deadLetter(pending, 'invalid-json', describeError(error), attempt, originalRoutingKey);
     }
@@ -453,6 +460,20 @@ function lazyLogger(create: () => Logger): Logger {
       const value: unknown = Reflect.get(logger, property, logger);
       return typeof value === 'function' ? value.bind(logger) : value;
     },
+  });
+}
+
+/**
+ * JSON.parse, refusing a `__proto__` key anywhere: JSON.parse itself makes it a harmless own
+ * property, but a handler that later merges the data with Object.assign or a deep merge would
+ * change an object's prototype. The reviver (slow) runs only when the text could spell the key.
+ */
+export function parseBody(content: Buffer): unknown {
+  const text = content.toString('utf8');
+  if (!text.includes('__proto__') && !text.includes('\\u')) return JSON.parse(text);
+  return JSON.parse(text, (key, value: unknown) => {
+    if (key === '__proto__') throw new SyntaxError('forbidden key "__proto__" (prototype pollution)');
+    return value;
   });
 }
 
