@@ -109,11 +109,7 @@ export async function setUpBroker(options: BrokerSetupOptions): Promise<BrokerSe
     queues: source.queues.map((q) => ({ ...q, vhost })),
     bindings: source.bindings.map((b) => ({ ...b, vhost })),
   };
-  // `import_definitions` of 3.10 is asynchronous and cannot read stdin; `import_raw` returns when
-  // the import is done, and base64 keeps the JSON (and the hashes) out of files and quoting trouble.
-  const encoded = Buffer.from(JSON.stringify(definitions)).toString('base64');
-  const out = await rabbitmqctl(['eval', `rabbit_definitions:import_raw(base64:decode(<<"${encoded}">>)).`]);
-  if (out.trim() !== 'ok') throw new Error(`importing the broker definitions failed: ${out.trim()}`);
+  await importDefinitions(definitions);
   const urlFor = (user: string): string => {
     const url = new URL(admin.toString());
     url.username = encodeURIComponent(user);
@@ -138,6 +134,21 @@ export async function setUpBroker(options: BrokerSetupOptions): Promise<BrokerSe
       ]);
     },
   };
+}
+
+/**
+ * Imports RabbitMQ definitions (users, vhosts, permissions, topology) and returns when done.
+ * `import_definitions` of 3.10 is asynchronous and cannot read stdin; `import_raw` returns when the
+ * import is done, and base64 keeps the JSON (and the hashes) out of files and quoting trouble.
+ */
+export async function importDefinitions(definitions: object): Promise<void> {
+  const encoded = Buffer.from(JSON.stringify(definitions)).toString('base64');
+  const out = await rabbitmqctl(['eval', `rabbit_definitions:import_raw(base64:decode(<<"${encoded}">>)).`]);
+  if (out.trim() !== 'ok') throw new Error(`importing the broker definitions failed: ${out.trim()}`);
+}
+
+export function deleteBrokerUser(user: string): Promise<string> {
+  return rabbitmqctl(['delete_user', user]);
 }
 
 /** Runs rabbitmqctl; resolves with its output. */
