@@ -68,7 +68,7 @@ beforeAll(async () => {
   await ensureDevKeys(join(tmp, 'keys'));
   stopTap = await tapEvents(rabbitUrl, (e) => events.push(e));
   await platform.startAll();
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await stopTap?.();
