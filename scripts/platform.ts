@@ -100,6 +100,8 @@ export class Platform {
       ...(this.opts.serviceEnv?.(name, port) ?? {}),
     };
     if (this.opts.broker) {
+      // RABBITMQ_URLS would win over the service's own login (see brokerDefaults).
+      delete env.RABBITMQ_URLS;
       const url = this.opts.broker.urlOf(name);
       if (url === undefined) delete env.RABBITMQ_URL;
       else env.RABBITMQ_URL = url;

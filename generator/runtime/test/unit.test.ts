@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { brokerUser } from '../src/broker/connection.ts';
 import { parseBody, producerUserPrefix, publisherUser } from '../src/broker/consumer.ts';
 import {
   brokerDefaults,
@@ -170,6 +171,12 @@ describe('queue arguments', () => {
 });
 
 describe('producer check: which broker user owns an event', () => {
+  it('the connection user comes from the URL (the first of a cluster list), guest by default', () => {
+    expect(brokerUser('amqp://svc-order:pw@h1:5672/v,amqp://svc-order:pw@h2:5672/v')).toBe('svc-order');
+    expect(brokerUser('amqp://e2e%2Ba.svc-order:pw@h1')).toBe('e2e+a.svc-order');
+    expect(brokerUser('amqp://127.0.0.1')).toBe('guest');
+  });
+
   const table: { given: [user: string, service: string]; want: string | undefined }[] = [
     { given: ['svc-order', 'order'], want: 'svc-' },
     { given: ['e2e-1a2b.svc-order', 'order'], want: 'e2e-1a2b.svc-' },

@@ -55,12 +55,13 @@ function withHeartbeat(url: string, seconds: number): string {
 }
 
 /**
- * The user a broker URL logs in as (amqplib's default when it names none). RabbitMQ refuses a
- * message whose `user_id` property differs from it, which is what makes `user_id` trustworthy.
+ * The user a broker URL (or the first of a list: every node of a cluster shares its users) logs
+ * in as, amqplib's default when it names none. RabbitMQ refuses a message whose `user_id` property
+ * differs from it, which is what makes `user_id` trustworthy.
  */
 export function brokerUser(url: string): string {
   try {
-    const user = decodeURIComponent(new URL(url).username);
+    const user = decodeURIComponent(new URL(brokerUrls(url)[0] as string).username);
     return user === '' ? 'guest' : user;
   } catch {
     return 'guest';
