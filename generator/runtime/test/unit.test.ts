@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { brokerUser } from '../src/broker/connection.ts';
-import { parseBody, producerUserPrefix, publisherUser } from '../src/broker/consumer.ts';
+import { copyHeaders, parseBody, producerUserPrefix, publisherUser } from '../src/broker/consumer.ts';
 import {
   brokerDefaults,
   consumerBindings,
@@ -197,6 +197,11 @@ describe('producer check: which broker user owns an event', () => {
     expect(publisherUser(message('svc-product', 'svc-payment'), 'svc-order')).toBe('svc-product');
     expect(publisherUser(message(undefined, 'svc-payment'), 'svc-order')).toBeUndefined();
     expect(publisherUser(message('svc-payment'), 'svc-order')).toBe('svc-payment');
+    // A copy never carries a publisher's own claim: set to the verified user, or dropped.
+    expect(copyHeaders(message(undefined, 'svc-payment'), 'svc-order')).toEqual({});
+    expect(copyHeaders(message('svc-product', 'svc-payment'), 'svc-order')).toEqual({
+      'x-kada-user-id': 'svc-product',
+    });
   });
 });
 

@@ -309,8 +309,8 @@ export class QueueConsumer implements ConsumerHandle {
       return this.#deadLetter(pending, 'unknown-event', detail, attempt, originalRoutingKey);
     }
     const { descriptor } = route;
-    const publisher = publisherUser(message, this.#ownUser);
     if (descriptor.producer !== undefined && this.#userPrefix !== undefined) {
+      const publisher = publisherUser(message, this.#ownUser);
       const expected = `${this.#userPrefix}${descriptor.producer}`;
       if (publisher !== expected) {
         const detail =
@@ -372,8 +372,7 @@ export class QueueConsumer implements ConsumerHandle {
 
   async #retry(pending: Pending, attempt: number, error: unknown, originalRoutingKey: string): Promise<void> {
     const headers = {
-      ...copyHeaders(pending.message),
-      ...publisherHeader(pending.message, this.#ownUser),
+      ...copyHeaders(pending.message, this.#ownUser),
       'x-kada-attempt': attempt + 1,
       'x-kada-original-routing-key': originalRoutingKey,
       'x-kada-error': truncate(describeError(error)),
@@ -403,8 +402,7 @@ export class QueueConsumer implements ConsumerHandle {
     const log = this.#log.child({ messageId: message.properties.messageId, reason });
     if (this.#definition.policy.deadLetter) {
       const headers = {
-        ...copyHeaders(message),
-        ...publisherHeader(message, this.#ownUser),
+        ...copyHeaders(message, this.#ownUser),
         'x-kada-reason': reason,
         'x-kada-error': truncate(detail),
         'x-kada-attempts': attempts,
@@ -487,16 +485,14 @@ export function producerUserPrefix(ownUser: string, service: string): string | u
 }
 
 /** Who published a delivery, as the broker verified it (see PUBLISHER_HEADER for retried copies). */
-export function publisherUser(message: ConsumeMessage, ownUser: string): string | undefined {
+export function publisherUser(
+  message: { properties: { headers?: MessagePropertyHeaders | undefined; userId?: unknown } },
+  ownUser: string,
+): string | undefined {
   const userId: unknown = message.properties.userId;
   if (typeof userId !== 'string') return undefined;
   const carried: unknown = message.properties.headers?.[PUBLISHER_HEADER];
   return userId === ownUser && typeof carried === 'string' ? carried : userId;
-}
-
-function publisherHeader(message: ConsumeMessage, ownUser: string): Record<string, string> {
-  const user = publisherUser(message, ownUser);
-  return user === undefined ? {} : { [PUBLISHER_HEADER]: user };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -536,12 +532,23 @@ function bareEnvelope(message: ConsumeMessage, route: ConsumerRoute, body: unkno
   };
 }
 
-export function copyHeaders(message: {
-  properties: { headers?: MessagePropertyHeaders | undefined };
-}): Record<string, unknown> {
+/**
+ * The headers for a re-published copy, without the broker's own. Given this service's broker user
+ * (retry and DLQ copies), `x-kada-user-id` is set to the verified publisher, or removed when there
+ * is none: a publisher's own claim in that header must never ride on a copy this service vouches for.
+ */
+export function copyHeaders(
+  message: { properties: { headers?: MessagePropertyHeaders | undefined; userId?: unknown } },
+  ownUser?: string,
+): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(message.properties.headers ?? {})) {
     if (!BROKER_HEADERS.test(key)) copy[key] = value;
+  }
+  if (ownUser !== undefined) {
+    const user = publisherUser(message, ownUser);
+    if (user === undefined) delete copy[PUBLISHER_HEADER];
+    else copy[PUBLISHER_HEADER] = user;
   }
   return copy;
 }
