@@ -141,7 +141,8 @@ export class QueueConsumer implements ConsumerHandle {
 
   /** Declares the topology and starts consuming; rejects if the topology cannot be declared. */
   async start(): Promise<void> {
-    if (this.#userPrefix === undefined) {
+    // Only worth saying when a route names its owner, i.e. when the check would have applied.
+    if (this.#userPrefix === undefined && this.#definition.routes.some((r) => r.descriptor.producer)) {
       this.#log.warn(
         { user: this.#ownUser },
         `producer check off: broker user ${this.#ownUser} is not a per-service user (…${this.#definition.service})`,
