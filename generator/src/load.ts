@@ -98,7 +98,8 @@ export async function loadSpecs(specsDir: string, options: LoadOptions = {}): Pr
 
   let files: string[];
   try {
-    files = listFiles(root);
+    // A single document may be named instead of a folder (`--specs path/to/asyncapi.yaml`).
+    files = statSync(root).isDirectory() ? listFiles(root) : [root];
   } catch (err) {
     diagnostics.push({
       severity: 'error',
@@ -191,10 +192,13 @@ export async function loadSpecs(specsDir: string, options: LoadOptions = {}): Pr
       const severity = d.severity === 0 ? 'error' : d.severity === 1 ? 'warning' : null;
       if (!severity) continue;
       const srcAbs = d.source ? resolve(String(d.source)) : c.abs;
+      const remote = /request to (https?:\/\/\S+) failed/.exec(d.message);
       diags.push({
         severity,
         code: `asyncapi:${String(d.code)}`,
-        message: d.message,
+        message: remote
+          ? `the remote $ref ${remote[1]} cannot be fetched (${d.message.replace(/^.*reason: /, '')}). Download the schema next to the document and point the $ref at the local file.`
+          : d.message,
         file: displayPath(srcAbs),
         line: d.range.start.line + 1,
         column: d.range.start.character + 1,

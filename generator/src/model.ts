@@ -17,6 +17,7 @@ import type { ConsumerPolicy } from '@kada/runtime';
 import { retryDelayMs } from '@kada/runtime/topology';
 import type { Diagnostic } from './diagnostics.ts';
 import type { LoadedAsyncApi, LoadedSpecs } from './load.ts';
+import { decycle } from './schema-cycles.ts';
 import { parsePointer, type SourceFile } from './source-map.ts';
 
 export type JsonSchema = Record<string, unknown>;
@@ -209,10 +210,15 @@ export function cleanSchema(value: unknown, seen = new Map<object, unknown>()): 
   return value;
 }
 
-function serviceIdOf(doc: AsyncAPIDocumentInterface, file: string): string {
+/**
+ * A document's service id: `info.x-kada-service`; else, when several documents share a file
+ * name (`orders/asyncapi.yaml`, `billing/asyncapi.yaml`), the folder name; else the file name.
+ */
+function serviceIdOf(doc: AsyncAPIDocumentInterface, file: string, sharedNames: ReadonlySet<string>): string {
   const ext = doc.info().extensions().get('x-kada-service')?.value();
   if (typeof ext === 'string' && ext) return ext;
-  return basename(file, extname(file));
+  const name = basename(file, extname(file));
+  return sharedNames.has(basename(file)) ? basename(dirname(resolve(file))) : name;
 }
 
 interface Ctx {
@@ -396,14 +402,18 @@ function buildMessages(ctx: Ctx, op: OperationInterface): MessageModel[] {
     const mKey = messageKeyIn(channel, msg);
     const ext = (msg.extensions().get('x-kada-event')?.value() ?? {}) as Record<string, unknown>;
     const m = /^(.+)\.v(\d+)$/.exec(address);
+    // Several messages on one channel are several events: each is named after its message (the
+    // name travels as the AMQP `type` property, which consumers dispatch on).
     const eventType =
       typeof ext.type === 'string'
         ? ext.type
-        : m
-          ? (m[1] as string)
-          : /^[\w-]+(\.[\w-]+)*$/.test(address)
-            ? address
-            : (msg.name() ?? mKey);
+        : messages.length > 1
+          ? (msg.name() ?? mKey)
+          : m
+            ? (m[1] as string)
+            : /^[\w-]+(\.[\w-]+)*$/.test(address)
+              ? address
+              : (msg.name() ?? mKey);
     const version = typeof ext.version === 'number' ? ext.version : m ? Number(m[2]) : 1;
     const compatibility = (
       typeof ext.compatibility === 'string' ? ext.compatibility : 'full'
@@ -420,7 +430,7 @@ function buildMessages(ctx: Ctx, op: OperationInterface): MessageModel[] {
     }
     const envelopeExt = msg.extensions().get('x-kada-envelope')?.value();
     const payload = msg.payload();
-    const schema = (payload ? cleanSchema(payload.json()) : {}) as JsonSchema;
+    const schema = decycle(payload ? cleanSchema(payload.json()) : {}) as JsonSchema;
     const msgLoc = followRef(ctx.sourceOf, { absPath: ctx.loaded.absPath, pointer: msgPath });
     const schemaLoc = followRef(ctx.sourceOf, {
       absPath: msgLoc.absPath,
@@ -470,9 +480,12 @@ export function buildModel(specs: LoadedSpecs): { graph: ContractGraph; diagnost
   const sourceOf = (abs: string): SourceFile | undefined => specs.sources.get(abs);
   const services: ServiceModel[] = [];
   const seenIds = new Map<string, string>();
+  const fileNames = new Map<string, number>();
+  for (const l of specs.asyncapi) fileNames.set(basename(l.file), (fileNames.get(basename(l.file)) ?? 0) + 1);
+  const sharedNames = new Set([...fileNames].filter(([, n]) => n > 1).map(([name]) => name));
   for (const loaded of [...specs.asyncapi].sort((a, b) => a.file.localeCompare(b.file))) {
     const doc = loaded.document;
-    const id = serviceIdOf(doc, loaded.file);
+    const id = serviceIdOf(doc, loaded.file, sharedNames);
     const ctx: Ctx = { loaded, service: id, diagnostics, sourceOf };
     const prev = seenIds.get(id);
     if (prev) {
@@ -480,7 +493,7 @@ export function buildModel(specs: LoadedSpecs): { graph: ContractGraph; diagnost
         ctx,
         'error',
         'service-duplicate',
-        `service id "${id}" is also used by ${prev}; set info.x-kada-service to tell them apart.`,
+        `service id "${id}" is used by both ${prev} and ${loaded.file}; give one of them another id with info.x-kada-service (e.g. x-kada-service: ${id}-2 in ${loaded.file}), or rename one file.`,
         ['info'],
       );
       continue;
@@ -490,7 +503,20 @@ export function buildModel(specs: LoadedSpecs): { graph: ContractGraph; diagnost
     const receives: ConsumerModel[] = [];
     const other: MessageModel[] = [];
     for (const op of doc.operations().all()) {
-      const msgs = buildMessages(ctx, op);
+      let msgs: MessageModel[];
+      try {
+        msgs = buildMessages(ctx, op);
+      } catch (err) {
+        // A shape the model does not know must not end in a stack trace: name it and skip it.
+        diag(
+          ctx,
+          'error',
+          'internal-error',
+          `kada-gen could not read operation "${op.id()}": ${(err as Error).message}. This is a kada-gen bug; as a workaround remove or simplify this operation's channel and messages, and report it with this document.`,
+          ['operations', String(op.id())],
+        );
+        continue;
+      }
       const chan = op.channels().all()[0];
       const binding = (chan?.bindings().get('amqp')?.value() ?? {}) as Record<string, unknown>;
       const bq = binding.is === 'queue' ? ((binding.queue ?? {}) as Record<string, unknown>).name : undefined;

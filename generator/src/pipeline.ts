@@ -25,6 +25,8 @@ export interface GenerateOptions {
   readonly cacheDir?: string | null;
   /** Extra emitters (docs, lock) that run after the code emitters. */
   readonly extraEmitters?: readonly ((graph: ContractGraph) => OutputFile[] | Promise<OutputFile[]>)[];
+  /** Receives without a producer in the specs are errors, not warnings (see checkContracts). */
+  readonly strict?: boolean;
   /** Judge the graph against the previous lock and emit the next contracts.lock.json; omitted: no lock. */
   readonly lock?: LockInput;
 }
@@ -35,8 +37,30 @@ export interface GenerateResult {
 }
 
 export async function generate(graph: ContractGraph, opts: GenerateOptions = {}): Promise<GenerateResult> {
+  try {
+    return await generateFiles(graph, opts);
+  } catch (err) {
+    // A bug in an emitter must not end in a stack trace: name the documents and what to do.
+    const first = graph.services[0];
+    return {
+      files: [],
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'internal-error',
+          message: `kada-gen failed while emitting code for ${graph.services.map((s) => s.file).join(', ') || 'these specs'}: ${(err as Error).message}. This is a kada-gen bug, not a fault in the document: generate the documents one at a time (--specs FILE) to find the one that triggers it, and report it with that document.`,
+          file: first?.file ?? '.',
+          line: 1,
+          column: 1,
+        },
+      ],
+    };
+  }
+}
+
+async function generateFiles(graph: ContractGraph, opts: GenerateOptions): Promise<GenerateResult> {
   const runtimeModule = opts.runtimeModule ?? '@kada/runtime';
-  const diagnostics = checkContracts(graph);
+  const diagnostics = checkContracts(graph, { strict: opts.strict ?? false });
   const files: OutputFile[] = [];
   const events = emitEvents(graph, { runtimeModule });
   const services = emitServices(graph, { runtimeModule });
