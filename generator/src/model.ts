@@ -17,6 +17,7 @@ import type { ConsumerPolicy } from '@kada/runtime';
 import { retryDelayMs } from '@kada/runtime/topology';
 import type { Diagnostic } from './diagnostics.ts';
 import type { LoadedAsyncApi, LoadedSpecs } from './load.ts';
+import { type AmqpChannelModel, readAmqpChannel, replyPairs } from './model-amqp.ts';
 import { decycle } from './schema-cycles.ts';
 import { parsePointer, type SourceFile } from './source-map.ts';
 
@@ -69,6 +70,12 @@ export interface MessageModel {
   readonly exchangeType: string;
   /** true when the channel has an AMQP binding: publishers and consumers are emitted. */
   readonly amqp: boolean;
+  /** The channel's AMQP binding, or its defaults (model-amqp.ts). */
+  readonly amqpChannel: AmqpChannelModel;
+  /** e.g. 'application/json'; anything not JSON is a raw payload (Buffer) in the plain AMQP client. */
+  readonly contentType: string;
+  /** The message's correlationId location, e.g. '$message.header#/correlation_id'. */
+  readonly correlationIdLocation?: string;
   /** true when the message travels in the shared envelope (the Envelope trait). */
   readonly envelope: boolean;
   readonly envelopeSchema: JsonSchema | null;
@@ -111,6 +118,18 @@ export interface ServiceModel {
   readonly queues: readonly QueueModel[];
   /** Events sent or received on channels with no AMQP binding: types and validators only. */
   readonly other: readonly MessageModel[];
+  /** Request/reply operations (operation `reply`, or the replyTo pattern), for the plain AMQP client. */
+  readonly rpc: readonly RpcModel[];
+}
+
+export interface RpcModel {
+  /** The request operation: a send (this document is the client) or a receive (the server). */
+  readonly operationId: string;
+  readonly role: 'client' | 'server';
+  readonly request: readonly MessageModel[];
+  readonly reply: readonly MessageModel[];
+  /** The operation that is the reply leg, when the reply is an operation of its own (replyTo pattern). */
+  readonly replyOperationId: string | null;
 }
 
 export interface EventModel {
@@ -378,12 +397,19 @@ function readPolicy(
   return policy;
 }
 
-function buildMessages(ctx: Ctx, op: OperationInterface): MessageModel[] {
+/** true when every server of the document speaks AMQP: its channels default to AMQP (see model-amqp.ts). */
+function amqpDocument(doc: AsyncAPIDocumentInterface): boolean {
+  const servers = doc.servers().all();
+  return servers.length > 0 && servers.every((s) => /^amqps?$/i.test(s.protocol()));
+}
+
+function buildMessages(ctx: Ctx, op: OperationInterface, asReply = false): MessageModel[] {
   const doc = ctx.loaded.document;
   const out: MessageModel[] = [];
   const opPath = ['operations', String(op.id())];
+  const reply = asReply ? op.reply() : undefined;
   const channels = op.channels().all();
-  const channel = channels[0];
+  const channel = reply?.channel() ?? channels[0];
   if (!channel) {
     diag(ctx, 'error', 'operation-channel', `operation "${op.id()}" has no channel.`, opPath);
     return out;
@@ -391,12 +417,13 @@ function buildMessages(ctx: Ctx, op: OperationInterface): MessageModel[] {
   const chKey = channelKey(doc, channel);
   const address = channel.address() ?? chKey;
   const amqpBinding = channel.bindings().get('amqp');
-  const amqp = Boolean(amqpBinding);
-  const bindingJson = (amqpBinding?.value() ?? {}) as Record<string, unknown>;
-  const exchangeJson = (bindingJson.exchange ?? {}) as Record<string, unknown>;
-  const exchange = typeof exchangeJson.name === 'string' ? exchangeJson.name : DEFAULT_EXCHANGE;
-  const exchangeType = typeof exchangeJson.type === 'string' ? exchangeJson.type : 'topic';
-  const opMessages = op.messages().all();
+  // An AMQP document's channels without bindings still carry AMQP messages, with the defaults.
+  const amqp = Boolean(amqpBinding) || (channel.bindings().length === 0 && amqpDocument(doc));
+  const amqpChannel = readAmqpChannel(channel, chKey);
+  const exchange = amqpChannel.exchange?.name ?? '';
+  const exchangeType = amqpChannel.exchange?.type ?? 'direct';
+  const routingKey = amqpChannel.queue?.name ?? address;
+  const opMessages = reply ? reply.messages().all() : op.messages().all();
   const messages = opMessages.length > 0 ? opMessages : channel.messages().all();
   for (const msg of messages) {
     const mKey = messageKeyIn(channel, msg);
@@ -459,10 +486,15 @@ function buildMessages(ctx: Ctx, op: OperationInterface): MessageModel[] {
       eventType,
       version,
       key: `${eventType}.v${version}`,
-      routingKey: address,
+      routingKey,
       exchange,
       exchangeType,
       amqp,
+      amqpChannel,
+      contentType: msg.contentType() ?? 'application/json',
+      ...(msg.correlationId()?.location()
+        ? { correlationIdLocation: msg.correlationId()?.location() as string }
+        : {}),
       envelope: envelopeExt !== undefined,
       envelopeSchema: envelopeExt === undefined ? null : (cleanSchema(envelopeExt) as JsonSchema),
       compatibility,
@@ -502,6 +534,7 @@ export function buildModel(specs: LoadedSpecs): { graph: ContractGraph; diagnost
     const sends: MessageModel[] = [];
     const receives: ConsumerModel[] = [];
     const other: MessageModel[] = [];
+    const byOperation = new Map<string, MessageModel[]>();
     for (const op of doc.operations().all()) {
       let msgs: MessageModel[];
       try {
@@ -517,6 +550,7 @@ export function buildModel(specs: LoadedSpecs): { graph: ContractGraph; diagnost
         );
         continue;
       }
+      byOperation.set(String(op.id()), msgs);
       const chan = op.channels().all()[0];
       const binding = (chan?.bindings().get('amqp')?.value() ?? {}) as Record<string, unknown>;
       const bq = binding.is === 'queue' ? ((binding.queue ?? {}) as Record<string, unknown>).name : undefined;
@@ -531,6 +565,26 @@ export function buildModel(specs: LoadedSpecs): { graph: ContractGraph; diagnost
           receives.push({ ...m, policy, external: op.extensions().get('x-kada-external')?.value() === true });
         }
       }
+    }
+    const rpc: RpcModel[] = [];
+    const ops = doc.operations().all();
+    const pairs = replyPairs(ops, (op) => {
+      const first = byOperation.get(String(op.id()))?.[0];
+      return first?.amqp ? first.amqpChannel : null;
+    });
+    for (const [requestId, replyId] of [...pairs].sort((a, b) => a[0].localeCompare(b[0]))) {
+      const op = ops.find((o) => String(o.id()) === requestId);
+      const request = byOperation.get(requestId) ?? [];
+      if (!op || !request[0]?.amqp) continue;
+      const reply = replyId === 'reply' ? buildMessages(ctx, op, true) : (byOperation.get(replyId) ?? []);
+      if (reply.length === 0) continue;
+      rpc.push({
+        operationId: requestId,
+        role: op.action() === 'send' ? 'client' : 'server',
+        request,
+        reply,
+        replyOperationId: replyId === 'reply' ? null : replyId,
+      });
     }
     const queues = new Map<string, ConsumerModel[]>();
     for (const r of receives) queues.set(r.policy.queue, [...(queues.get(r.policy.queue) ?? []), r]);
@@ -566,6 +620,7 @@ export function buildModel(specs: LoadedSpecs): { graph: ContractGraph; diagnost
       receives,
       queues: queueModels,
       other,
+      rpc,
     });
   }
 
@@ -615,8 +670,11 @@ export function buildModel(specs: LoadedSpecs): { graph: ContractGraph; diagnost
 
   const exchanges = new Map<string, { name: string; type: string; durable: boolean }>();
   for (const s of services) {
-    for (const m of [...s.sends, ...s.receives])
+    for (const m of [...s.sends, ...s.receives]) {
+      // '' is the default exchange (`is: queue`): it always exists and cannot be declared.
+      if (m.exchange === '') continue;
       exchanges.set(m.exchange, { name: m.exchange, type: m.exchangeType, durable: true });
+    }
   }
 
   const http: HttpApiModel[] = specs.openapi

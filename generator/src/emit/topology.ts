@@ -43,7 +43,10 @@ export function buildTopology(graph: ContractGraph): {
           arguments: d.arguments as Record<string, string | number>,
         });
       }
-      const keys = new Set(q.consumers.map((c) => `${c.exchange}\u0000${c.routingKey}`));
+      // The default exchange ('', `is: queue`) routes by queue name and takes no bindings.
+      const keys = new Set(
+        q.consumers.filter((c) => c.exchange !== '').map((c) => `${c.exchange}\u0000${c.routingKey}`),
+      );
       for (const k of [...keys].sort()) {
         const [exchange, routingKey] = k.split('\u0000') as [string, string];
         bindings.push({ exchange, queue: q.name, routingKey });
