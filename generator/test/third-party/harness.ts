@@ -34,7 +34,7 @@ export interface Generated {
 
 /** Generates `spec` into `out` (nothing is written when there are errors). */
 export async function generateInto(spec: string, out: string, strict = false): Promise<Generated> {
-  const loaded = await loadSpecs(spec);
+  const loaded = await loadSpecs(spec, { cacheDir: join(here, '../../node_modules/.cache/kada-gen') });
   const { graph, diagnostics } = buildModel(loaded);
   const all = [...loaded.diagnostics, ...diagnostics];
   let paths: string[] = [];
