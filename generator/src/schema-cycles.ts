@@ -11,6 +11,21 @@
  */
 export const DEFS_PREFIX = '#/$defs/';
 
+/** Keywords whose schemas apply to a part of the value (a property, an item), not the value itself. */
+const DATA_KEYWORDS = new Set([
+  'properties',
+  'patternProperties',
+  'additionalProperties',
+  'items',
+  'prefixItems',
+  'additionalItems',
+  'contains',
+  'propertyNames',
+  'unevaluatedProperties',
+  'unevaluatedItems',
+  'dependentSchemas',
+]);
+
 export function decycle(root: unknown): Record<string, unknown> {
   if (!root || typeof root !== 'object' || Array.isArray(root))
     return (root ?? {}) as Record<string, unknown>;
@@ -48,22 +63,47 @@ export function decycle(root: unknown): Record<string, unknown> {
     names.set(node, name);
     return name;
   };
-  const copy = (node: unknown, asDefinition: boolean): unknown => {
+  // A cycle that goes back to a schema without descending into the data (a subtype's allOf
+  // naming its base, whose oneOf names the subtype) is not a recursive type but an infinite
+  // regress on the same value: that reference stands for the base's own part (without its union).
+  const expanding = new Set<object>();
+  const copy = (
+    node: unknown,
+    asDefinition: boolean,
+    path: { node: object; depth: number }[],
+    depth: number,
+  ): unknown => {
     if (!node || typeof node !== 'object') return node;
     if (!asDefinition && targets.has(node)) {
+      if (path.some((p) => p.node === node && p.depth === depth)) {
+        if (expanding.has(node)) return {};
+        expanding.add(node);
+        const {
+          oneOf: _o,
+          anyOf: _a,
+          discriminator: _d,
+          'x-kada-ref': _r,
+          ...own
+        } = node as Record<string, unknown>;
+        const out = copy(own, true, [...path, { node, depth }], depth);
+        expanding.delete(node);
+        return out;
+      }
       const name = nameOf(node);
       if (!(name in defs)) {
         defs[name] = null; // claimed before copying, so the body's own references stop here
-        defs[name] = copy(node, true);
+        defs[name] = copy(node, true, [], 0);
       }
       return { $ref: `${DEFS_PREFIX}${name}` };
     }
-    if (Array.isArray(node)) return node.map((v) => copy(v, false));
+    const here = [...path, { node, depth }];
+    if (Array.isArray(node)) return node.map((v) => copy(v, false, here, depth));
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(node)) out[k] = copy(v, false);
+    for (const [k, v] of Object.entries(node))
+      out[k] = copy(v, false, here, DATA_KEYWORDS.has(k) ? depth + 1 : depth);
     return out;
   };
-  const tree = copy(root, false) as Record<string, unknown>;
+  const tree = copy(root, false, [], 0) as Record<string, unknown>;
   const sorted = Object.fromEntries(
     Object.keys(defs)
       .sort()
