@@ -245,6 +245,8 @@ interface Ctx {
   readonly service: string;
   readonly diagnostics: Diagnostic[];
   readonly sourceOf: (abs: string) => SourceFile | undefined;
+  /** Addresses that channels of this document use on more than one exchange. */
+  readonly sharedAddresses?: ReadonlySet<string>;
 }
 
 function diag(
@@ -431,7 +433,7 @@ function buildMessages(ctx: Ctx, op: OperationInterface, asReply = false): Messa
     const m = /^(.+)\.v(\d+)$/.exec(address);
     // Several messages on one channel are several events: each is named after its message (the
     // name travels as the AMQP `type` property, which consumers dispatch on).
-    const eventType =
+    const baseType =
       typeof ext.type === 'string'
         ? ext.type
         : messages.length > 1
@@ -441,6 +443,11 @@ function buildMessages(ctx: Ctx, op: OperationInterface, asReply = false): Messa
             : /^[\w-]+(\.[\w-]+)*$/.test(address)
               ? address
               : (msg.name() ?? mKey);
+    // The same routing key on two exchanges is two channels, so two events: the exchange tells them apart.
+    const eventType =
+      typeof ext.type !== 'string' && ctx.sharedAddresses?.has(address) && exchange
+        ? `${exchange}.${baseType}`
+        : baseType;
     const version = typeof ext.version === 'number' ? ext.version : m ? Number(m[2]) : 1;
     const compatibility = (
       typeof ext.compatibility === 'string' ? ext.compatibility : 'full'
@@ -518,7 +525,14 @@ export function buildModel(specs: LoadedSpecs): { graph: ContractGraph; diagnost
   for (const loaded of [...specs.asyncapi].sort((a, b) => a.file.localeCompare(b.file))) {
     const doc = loaded.document;
     const id = serviceIdOf(doc, loaded.file, sharedNames);
-    const ctx: Ctx = { loaded, service: id, diagnostics, sourceOf };
+    const exchangesOf = new Map<string, Set<string>>();
+    for (const ch of doc.channels().all()) {
+      const a = readAmqpChannel(ch, ch.id());
+      if (a.exchange)
+        exchangesOf.set(a.address, (exchangesOf.get(a.address) ?? new Set()).add(a.exchange.name));
+    }
+    const sharedAddresses = new Set([...exchangesOf].filter(([, xs]) => xs.size > 1).map(([a]) => a));
+    const ctx: Ctx = { loaded, service: id, diagnostics, sourceOf, sharedAddresses };
     const prev = seenIds.get(id);
     if (prev) {
       diag(

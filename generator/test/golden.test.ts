@@ -153,12 +153,21 @@ describe('third-party shapes', () => {
   it('a receive whose producer is elsewhere is a warning; --strict makes it an error', async () => {
     const lax = await run('tp-shapes');
     expect(lax.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    expect(lax.diagnostics.find((d) => d.code === 'external-producer')?.message).toContain(
-      'pricing.price.changed.v1',
-    );
+    expect(lax.diagnostics.filter((d) => d.code === 'external-producer').map((d) => d.message)).toEqual([
+      expect.stringContaining('receives pricing.pricing.price.changed.v1'),
+    ]);
     const strict = await run('tp-shapes', true);
     expect(strict.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual([
       'no-producer',
+    ]);
+  });
+
+  it('the same routing key on two exchanges is two events', async () => {
+    const { graph } = await run('tp-shapes');
+    const price = graph.events.filter((e) => e.routingKey === 'pricing.price.changed');
+    expect(price.map((e) => [e.key, e.exchange])).toEqual([
+      ['pricing.eu.pricing.price.changed.v1', 'pricing.eu'],
+      ['pricing.pricing.price.changed.v1', 'pricing'],
     ]);
   });
 

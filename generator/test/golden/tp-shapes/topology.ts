@@ -12,6 +12,11 @@ export const topology = {
       "name": "pricing",
       "type": "topic",
       "durable": true
+    },
+    {
+      "name": "pricing.eu",
+      "type": "topic",
+      "durable": true
     }
   ],
   "services": [
@@ -83,6 +88,11 @@ export const topology = {
         },
         {
           "exchange": "pricing",
+          "queue": "catalog",
+          "routingKey": "pricing.price.changed"
+        },
+        {
+          "exchange": "pricing.eu",
           "queue": "catalog",
           "routingKey": "pricing.price.changed"
         }

@@ -3,9 +3,11 @@
 import type { ValidateFunction } from '@kada/runtime';
 
 export declare const catalogCategoryTreeV1: ValidateFunction;
-export declare const catalogView_pricingPriceChangedV1: ValidateFunction;
+export declare const catalogView_pricingEuPricingPriceChangedV1: ValidateFunction;
+export declare const catalogView_pricingPricingPriceChangedV1: ValidateFunction;
 export declare const catalogView_productAddedV1: ValidateFunction;
 export declare const catalogView_productRemovedV1: ValidateFunction;
-export declare const pricingPriceChangedV1: ValidateFunction;
+export declare const pricingEuPricingPriceChangedV1: ValidateFunction;
+export declare const pricingPricingPriceChangedV1: ValidateFunction;
 export declare const productAddedV1: ValidateFunction;
 export declare const productRemovedV1: ValidateFunction;
