@@ -5,14 +5,14 @@
  *   generate(graph, { runtimeModule: '@kada/runtime' })
  *   -> { files: [events.ts, validators.js, validators.d.ts, services/order/publisher.ts, …], diagnostics: [] }
  */
-import { checkContracts } from './check/contracts.ts';
+import { checkContracts, locate } from './check/contracts.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import { emitEvents } from './emit/events.ts';
 import { GENERATOR_NAME, GENERATOR_VERSION, GeneratedFile, type OutputFile } from './emit/file.ts';
 import { emitOpenApiTypes } from './emit/openapi.ts';
 import { emitServices } from './emit/services.ts';
 import { emitTopology } from './emit/topology.ts';
-import { emitValidators } from './emit/validators.ts';
+import { bodySchema, emitValidators, newAjv } from './emit/validators.ts';
 import { checkLock, type LockInput } from './lock/check.ts';
 import type { ContractGraph } from './model.ts';
 
@@ -40,7 +40,10 @@ export async function generate(graph: ContractGraph, opts: GenerateOptions = {})
   try {
     return await generateFiles(graph, opts);
   } catch (err) {
-    // A bug in an emitter must not end in a stack trace: name the documents and what to do.
+    // A schema ajv cannot compile (an invalid regex the parser let through) is the document's fault: point at it.
+    const invalid = findUncompilableSchema(graph);
+    if (invalid) return { files: [], diagnostics: [invalid] };
+    // Anything else must not end in a stack trace either: name the documents and what to do.
     const first = graph.services[0];
     return {
       files: [],
@@ -48,7 +51,7 @@ export async function generate(graph: ContractGraph, opts: GenerateOptions = {})
         {
           severity: 'error',
           code: 'internal-error',
-          message: `kada-gen failed while emitting code for ${graph.services.map((s) => s.file).join(', ') || 'these specs'}: ${(err as Error).message}. This is a kada-gen bug, not a fault in the document: generate the documents one at a time (--specs FILE) to find the one that triggers it, and report it with that document.`,
+          message: `kada-gen failed while emitting code for ${graph.services.map((s) => s.file).join(', ') || 'these specs'}: ${(err as Error).message}. Generate the documents one at a time (--specs FILE) to find the one that triggers it, and report it with that document: the document may be valid and kada-gen wrong.`,
           file: first?.file ?? '.',
           line: 1,
           column: 1,
@@ -95,4 +98,23 @@ async function generateFiles(graph: ContractGraph, opts: GenerateOptions): Promi
   }
   files.sort((a, b) => a.path.localeCompare(b.path));
   return { files, diagnostics };
+}
+
+function findUncompilableSchema(graph: ContractGraph): Diagnostic | null {
+  const ajv = newAjv();
+  for (const s of graph.services) {
+    for (const m of [...s.sends, ...s.receives, ...s.other]) {
+      try {
+        ajv.compile(bodySchema(m));
+      } catch (err) {
+        return {
+          severity: 'error',
+          code: 'schema-invalid',
+          message: `the payload schema of ${m.name} (${m.key}) does not compile: ${(err as Error).message}. Fix the schema.`,
+          ...locate(graph, m.schemaLocation, []),
+        };
+      }
+    }
+  }
+  return null;
 }

@@ -171,6 +171,16 @@ describe('third-party shapes', () => {
     ]);
   });
 
+  it('a schema the validators cannot compile is a diagnostic at the schema, not a crash', async () => {
+    const { diagnostics, files } = await run('tp-invalid-pattern');
+    expect(files).toEqual([]);
+    expect(diagnostics.map(formatDiagnostic)).toEqual([
+      expect.stringMatching(
+        /tp-invalid-pattern\/bad\.yaml:10:9 error schema-invalid: the payload schema of happened .*Invalid regular expression.*Fix the schema\.$/,
+      ),
+    ]);
+  });
+
   it('documents that share a file name are named after their folders', async () => {
     const { graph } = await run('tp-amqp-kinds');
     expect(graph.services.map((s) => s.id)).toEqual(['shipping', 'warehouse']);
