@@ -76,6 +76,10 @@ function refTargets(json: unknown, fromAbs: string, out = new Set<string>()): Se
   return out;
 }
 
+/** What to do about an error the AsyncAPI parser reports: its own messages say only what is wrong. */
+const PARSER_HINT =
+  'Fix the document at this position: it must be valid YAML/JSON and follow the AsyncAPI schema of its version (https://www.asyncapi.com/docs/reference).';
+
 const PARSER_CACHE_VERSION = 'parser-3.6.3-v1';
 
 export interface LoadOptions {
@@ -212,7 +216,9 @@ export async function loadSpecs(specsDir: string, options: LoadOptions = {}): Pr
         code: `asyncapi:${String(d.code)}`,
         message: remote
           ? `the remote $ref ${remote[1]} cannot be fetched (${d.message.replace(/^.*reason: /, '')}). Download the schema next to the document and point the $ref at the local file.`
-          : d.message,
+          : severity === 'error'
+            ? `${d.message.replace(/\.?$/, '.')} ${PARSER_HINT}`
+            : d.message,
         file: displayPath(srcAbs),
         line: at.line,
         column: at.column,

@@ -181,6 +181,15 @@ describe('third-party shapes', () => {
     ]);
   });
 
+  it('a document the parser rejects keeps file:line:column and says what to do', async () => {
+    const loaded = await loadSpecs(join(here, 'fixtures/tp-broken'));
+    expect(loaded.diagnostics.map(formatDiagnostic)).toEqual([
+      expect.stringMatching(
+        /tp-broken\/missing-version\.yaml:2:6 error asyncapi:[\w-]+: "info" property must have required property "version"\. Fix the document at this position/,
+      ),
+    ]);
+  });
+
   it('documents that share a file name are named after their folders', async () => {
     const { graph } = await run('tp-amqp-kinds');
     expect(graph.services.map((s) => s.id)).toEqual(['shipping', 'warehouse']);
