@@ -25,9 +25,9 @@ import { diffOutput, writeOutput } from './write.ts';
 const USAGE = `kada-gen ${GENERATOR_VERSION}: AsyncAPI 3 + OpenAPI 3.1 contracts -> typed publishers, consumers, validators, topology, docs
 
 usage:
-  kada-gen generate [--specs DIR] [--out DIR] [--runtime MODULE] [--no-package] [--watch]
+  kada-gen generate [--specs DIR|FILE] [--out DIR] [--runtime MODULE] [--no-package] [--watch] [--strict]
                     [--allow-breaking EVENT --reason TEXT]
-  kada-gen check    [--specs DIR] [--out DIR] [--format text|json] [--against GIT-REF]
+  kada-gen check    [--specs DIR|FILE] [--out DIR] [--format text|json] [--against GIT-REF] [--strict]
   kada-gen rules    [--format text|json]
 
   generate  write generated code for every document under --specs (default specs) into --out (default generated);
@@ -36,6 +36,8 @@ usage:
   check     no writes: parse, drift, completeness, examples, the lock, and whether --out is up to date; exit 1 on any error
             --against REF: compare the specs with the specs at git REF instead; exit 1 on a breaking change
   rules     list the compatibility rule ids
+
+  --strict  a received event that no document in --specs sends is an error (default: a warning, an external producer)
 `;
 
 interface Options {
@@ -45,6 +47,7 @@ interface Options {
   noPackage: boolean;
   format: 'text' | 'json';
   allowBreaking: AllowBreaking | null;
+  strict: boolean;
 }
 
 async function run(command: string, o: Options): Promise<number> {
@@ -62,6 +65,7 @@ async function run(command: string, o: Options): Promise<number> {
     ? null
     : await generate(graph, {
         runtimeModule: o.runtime,
+        strict: o.strict,
         packageName: o.noPackage ? null : undefined,
         cacheDir,
         extraEmitters: [(g) => emitDocs(g, {})],
@@ -160,6 +164,7 @@ async function main(argv: string[]): Promise<number> {
         out: { type: 'string', default: 'generated' },
         runtime: { type: 'string', default: '@kada/runtime' },
         'no-package': { type: 'boolean', default: false },
+        strict: { type: 'boolean', default: false },
         watch: { type: 'boolean', default: false },
         format: { type: 'string', default: 'text' },
         against: { type: 'string' },
@@ -208,6 +213,7 @@ async function main(argv: string[]): Promise<number> {
     noPackage: Boolean(v['no-package']),
     format,
     allowBreaking,
+    strict: Boolean(v.strict),
   };
   if (typeof v.against === 'string') return runAgainst(v.against, o);
   if (command === 'generate' && v.watch) {

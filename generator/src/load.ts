@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { convert } from '@asyncapi/converter';
 import { type AsyncAPIDocumentInterface, fromFile, Parser } from '@asyncapi/parser';
 import type { Diagnostic } from './diagnostics.ts';
 import { SourceFile } from './source-map.ts';
@@ -75,6 +76,10 @@ function refTargets(json: unknown, fromAbs: string, out = new Set<string>()): Se
   return out;
 }
 
+/** What to do about an error the AsyncAPI parser reports: its own messages say only what is wrong. */
+const PARSER_HINT =
+  'Fix the document at this position: it must be valid YAML/JSON and follow the AsyncAPI schema of its version (https://www.asyncapi.com/docs/reference).';
+
 const PARSER_CACHE_VERSION = 'parser-3.6.3-v1';
 
 export interface LoadOptions {
@@ -98,7 +103,8 @@ export async function loadSpecs(specsDir: string, options: LoadOptions = {}): Pr
 
   let files: string[];
   try {
-    files = listFiles(root);
+    // A single document may be named instead of a folder (`--specs path/to/asyncapi.yaml`).
+    files = statSync(root).isDirectory() ? listFiles(root) : [root];
   } catch (err) {
     diagnostics.push({
       severity: 'error',
@@ -179,29 +185,47 @@ export async function loadSpecs(specsDir: string, options: LoadOptions = {}): Pr
         cached = null;
       }
     }
-    if (cached) {
+    const version = String((c.source.json as { asyncapi: unknown }).asyncapi);
+    const converted = /^[12]\./.test(version) ? convertToV3(c.source, version) : null;
+    if (converted && 'error' in converted) {
+      parsed.push({ c, document: undefined, diags: [converted.error] });
+      continue;
+    }
+    if (cached && !converted) {
       const fast = await fromFile(fastParser, c.abs).parse();
       parsed.push({ c, document: fast.document, diags: cached });
       continue;
     }
-    const result = await fromFile(parser, c.abs).parse();
-    const diags: Diagnostic[] = [];
+    const result = converted
+      ? await parser.parse(converted.text, { source: c.abs })
+      : await fromFile(parser, c.abs).parse();
+    const diags: Diagnostic[] = converted ? [converted.info] : [];
     for (const d of result.diagnostics) {
       if (QUIET_CODES.has(String(d.code))) continue;
       const severity = d.severity === 0 ? 'error' : d.severity === 1 ? 'warning' : null;
       if (!severity) continue;
       const srcAbs = d.source ? resolve(String(d.source)) : c.abs;
+      // Positions in a converted document are positions in the 3.0 text, not the file: point at its `asyncapi` line.
+      const at =
+        converted && srcAbs === c.abs
+          ? c.source.position(['asyncapi'])
+          : { line: d.range.start.line + 1, column: d.range.start.character + 1 };
+      const remote = /request to (https?:\/\/\S+) failed/.exec(d.message);
       diags.push({
         severity,
         code: `asyncapi:${String(d.code)}`,
-        message: d.message,
+        message: remote
+          ? `the remote $ref ${remote[1]} cannot be fetched (${d.message.replace(/^.*reason: /, '')}). Download the schema next to the document and point the $ref at the local file.`
+          : severity === 'error'
+            ? `${d.message.replace(/\.?$/, '.')} ${PARSER_HINT}`
+            : d.message,
         file: displayPath(srcAbs),
-        line: d.range.start.line + 1,
-        column: d.range.start.character + 1,
+        line: at.line,
+        column: at.column,
       });
     }
     // Only a document without errors is remembered: a failing one is re-checked every run.
-    if (cacheFile && result.document && !diags.some((d) => d.severity === 'error')) {
+    if (cacheFile && !converted && result.document && !diags.some((d) => d.severity === 'error')) {
       mkdirSync(dirname(cacheFile), { recursive: true });
       writeFileSync(cacheFile, JSON.stringify(diags));
     }
@@ -213,12 +237,12 @@ export async function loadSpecs(specsDir: string, options: LoadOptions = {}): Pr
     if (result.document)
       asyncapi.push({ file: c.source.path, absPath: c.abs, document: result.document, source: c.source });
     const version = String((c.source.json as { asyncapi: string }).asyncapi);
-    if (result.document && !/^3\./.test(version)) {
+    if (result.document && !/^[123]\./.test(version)) {
       const pos = c.source.position(['asyncapi']);
       diagnostics.push({
         severity: 'error',
         code: 'asyncapi-version',
-        message: `AsyncAPI ${version} is not supported: kada-gen reads AsyncAPI 3.0 and 3.1 documents.`,
+        message: `AsyncAPI ${version} is not supported: kada-gen reads AsyncAPI 3.0 and 3.1 documents, and converts 1.x and 2.x ones.`,
         file: c.source.path,
         line: pos.line,
         column: pos.column,
@@ -234,4 +258,37 @@ export async function loadSpecs(specsDir: string, options: LoadOptions = {}): Pr
     });
   }
   return { specsDir: root, asyncapi, openapi, diagnostics, sources };
+}
+
+/**
+ * AsyncAPI 1.x/2.x -> 3.0 with the official converter (from the application's point of view, so a
+ * 2.x `publish` becomes a `receive`), then parsed like any 3.0 document.
+ */
+function convertToV3(
+  source: SourceFile,
+  version: string,
+): { text: string; info: Diagnostic } | { error: Diagnostic } {
+  const pos = source.position(['asyncapi']);
+  const at = { file: source.path, line: pos.line, column: pos.column };
+  try {
+    const v3 = convert(structuredClone(source.json) as { asyncapi: string }, '3.0.0');
+    return {
+      text: JSON.stringify(v3),
+      info: {
+        severity: 'info',
+        code: 'asyncapi-converted',
+        message: `AsyncAPI ${version} converted to 3.0.0 on load with @asyncapi/converter; later positions in this file are approximate.`,
+        ...at,
+      },
+    };
+  } catch (err) {
+    return {
+      error: {
+        severity: 'error',
+        code: 'asyncapi-convert',
+        message: `AsyncAPI ${version} could not be converted to 3.0: ${(err as Error).message}. Convert it with \`asyncapi convert\` and fix what it reports, or write it as AsyncAPI 3.`,
+        ...at,
+      },
+    };
+  }
 }

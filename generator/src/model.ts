@@ -17,6 +17,8 @@ import type { ConsumerPolicy } from '@kada/runtime';
 import { retryDelayMs } from '@kada/runtime/topology';
 import type { Diagnostic } from './diagnostics.ts';
 import type { LoadedAsyncApi, LoadedSpecs } from './load.ts';
+import { type AmqpChannelModel, readAmqpChannel, replyPairs } from './model-amqp.ts';
+import { decycle } from './schema-cycles.ts';
 import { parsePointer, type SourceFile } from './source-map.ts';
 
 export type JsonSchema = Record<string, unknown>;
@@ -68,6 +70,12 @@ export interface MessageModel {
   readonly exchangeType: string;
   /** true when the channel has an AMQP binding: publishers and consumers are emitted. */
   readonly amqp: boolean;
+  /** The channel's AMQP binding, or its defaults (model-amqp.ts). */
+  readonly amqpChannel: AmqpChannelModel;
+  /** e.g. 'application/json'; anything not JSON is a raw payload (Buffer) in the plain AMQP client. */
+  readonly contentType: string;
+  /** The message's correlationId location, e.g. '$message.header#/correlation_id'. */
+  readonly correlationIdLocation?: string;
   /** true when the message travels in the shared envelope (the Envelope trait). */
   readonly envelope: boolean;
   readonly envelopeSchema: JsonSchema | null;
@@ -110,6 +118,18 @@ export interface ServiceModel {
   readonly queues: readonly QueueModel[];
   /** Events sent or received on channels with no AMQP binding: types and validators only. */
   readonly other: readonly MessageModel[];
+  /** Request/reply operations (operation `reply`, or the replyTo pattern), for the plain AMQP client. */
+  readonly rpc: readonly RpcModel[];
+}
+
+export interface RpcModel {
+  /** The request operation: a send (this document is the client) or a receive (the server). */
+  readonly operationId: string;
+  readonly role: 'client' | 'server';
+  readonly request: readonly MessageModel[];
+  readonly reply: readonly MessageModel[];
+  /** The operation that is the reply leg, when the reply is an operation of its own (replyTo pattern). */
+  readonly replyOperationId: string | null;
 }
 
 export interface EventModel {
@@ -209,10 +229,15 @@ export function cleanSchema(value: unknown, seen = new Map<object, unknown>()): 
   return value;
 }
 
-function serviceIdOf(doc: AsyncAPIDocumentInterface, file: string): string {
+/**
+ * A document's service id: `info.x-kada-service`; else, when several documents share a file
+ * name (`orders/asyncapi.yaml`, `billing/asyncapi.yaml`), the folder name; else the file name.
+ */
+function serviceIdOf(doc: AsyncAPIDocumentInterface, file: string, sharedNames: ReadonlySet<string>): string {
   const ext = doc.info().extensions().get('x-kada-service')?.value();
   if (typeof ext === 'string' && ext) return ext;
-  return basename(file, extname(file));
+  const name = basename(file, extname(file));
+  return sharedNames.has(basename(file)) ? basename(dirname(resolve(file))) : name;
 }
 
 interface Ctx {
@@ -220,6 +245,8 @@ interface Ctx {
   readonly service: string;
   readonly diagnostics: Diagnostic[];
   readonly sourceOf: (abs: string) => SourceFile | undefined;
+  /** Addresses that channels of this document use on more than one exchange. */
+  readonly sharedAddresses?: ReadonlySet<string>;
 }
 
 function diag(
@@ -372,12 +399,19 @@ function readPolicy(
   return policy;
 }
 
-function buildMessages(ctx: Ctx, op: OperationInterface): MessageModel[] {
+/** true when every server of the document speaks AMQP: its channels default to AMQP (see model-amqp.ts). */
+function amqpDocument(doc: AsyncAPIDocumentInterface): boolean {
+  const servers = doc.servers().all();
+  return servers.length > 0 && servers.every((s) => /^amqps?$/i.test(s.protocol()));
+}
+
+function buildMessages(ctx: Ctx, op: OperationInterface, asReply = false): MessageModel[] {
   const doc = ctx.loaded.document;
   const out: MessageModel[] = [];
   const opPath = ['operations', String(op.id())];
+  const reply = asReply ? op.reply() : undefined;
   const channels = op.channels().all();
-  const channel = channels[0];
+  const channel = reply?.channel() ?? channels[0];
   if (!channel) {
     diag(ctx, 'error', 'operation-channel', `operation "${op.id()}" has no channel.`, opPath);
     return out;
@@ -385,25 +419,35 @@ function buildMessages(ctx: Ctx, op: OperationInterface): MessageModel[] {
   const chKey = channelKey(doc, channel);
   const address = channel.address() ?? chKey;
   const amqpBinding = channel.bindings().get('amqp');
-  const amqp = Boolean(amqpBinding);
-  const bindingJson = (amqpBinding?.value() ?? {}) as Record<string, unknown>;
-  const exchangeJson = (bindingJson.exchange ?? {}) as Record<string, unknown>;
-  const exchange = typeof exchangeJson.name === 'string' ? exchangeJson.name : DEFAULT_EXCHANGE;
-  const exchangeType = typeof exchangeJson.type === 'string' ? exchangeJson.type : 'topic';
-  const opMessages = op.messages().all();
+  // An AMQP document's channels without bindings still carry AMQP messages, with the defaults.
+  const amqp = Boolean(amqpBinding) || (channel.bindings().length === 0 && amqpDocument(doc));
+  const amqpChannel = readAmqpChannel(channel, chKey);
+  const exchange = amqpChannel.exchange?.name ?? '';
+  const exchangeType = amqpChannel.exchange?.type ?? 'direct';
+  const routingKey = amqpChannel.queue?.name ?? address;
+  const opMessages = reply ? reply.messages().all() : op.messages().all();
   const messages = opMessages.length > 0 ? opMessages : channel.messages().all();
   for (const msg of messages) {
     const mKey = messageKeyIn(channel, msg);
     const ext = (msg.extensions().get('x-kada-event')?.value() ?? {}) as Record<string, unknown>;
     const m = /^(.+)\.v(\d+)$/.exec(address);
-    const eventType =
+    // Several messages on one channel are several events: each is named after its message (the
+    // name travels as the AMQP `type` property, which consumers dispatch on).
+    const baseType =
       typeof ext.type === 'string'
         ? ext.type
-        : m
-          ? (m[1] as string)
-          : /^[\w-]+(\.[\w-]+)*$/.test(address)
-            ? address
-            : (msg.name() ?? mKey);
+        : messages.length > 1
+          ? (msg.name() ?? mKey)
+          : m
+            ? (m[1] as string)
+            : /^[\w-]+(\.[\w-]+)*$/.test(address)
+              ? address
+              : (msg.name() ?? mKey);
+    // The same routing key on two exchanges is two channels, so two events: the exchange tells them apart.
+    const eventType =
+      typeof ext.type !== 'string' && ctx.sharedAddresses?.has(address) && exchange
+        ? `${exchange}.${baseType}`
+        : baseType;
     const version = typeof ext.version === 'number' ? ext.version : m ? Number(m[2]) : 1;
     const compatibility = (
       typeof ext.compatibility === 'string' ? ext.compatibility : 'full'
@@ -420,7 +464,7 @@ function buildMessages(ctx: Ctx, op: OperationInterface): MessageModel[] {
     }
     const envelopeExt = msg.extensions().get('x-kada-envelope')?.value();
     const payload = msg.payload();
-    const schema = (payload ? cleanSchema(payload.json()) : {}) as JsonSchema;
+    const schema = decycle(payload ? cleanSchema(payload.json()) : {}) as JsonSchema;
     const msgLoc = followRef(ctx.sourceOf, { absPath: ctx.loaded.absPath, pointer: msgPath });
     const schemaLoc = followRef(ctx.sourceOf, {
       absPath: msgLoc.absPath,
@@ -449,10 +493,15 @@ function buildMessages(ctx: Ctx, op: OperationInterface): MessageModel[] {
       eventType,
       version,
       key: `${eventType}.v${version}`,
-      routingKey: address,
+      routingKey,
       exchange,
       exchangeType,
       amqp,
+      amqpChannel,
+      contentType: msg.contentType() ?? 'application/json',
+      ...(msg.correlationId()?.location()
+        ? { correlationIdLocation: msg.correlationId()?.location() as string }
+        : {}),
       envelope: envelopeExt !== undefined,
       envelopeSchema: envelopeExt === undefined ? null : (cleanSchema(envelopeExt) as JsonSchema),
       compatibility,
@@ -470,17 +519,27 @@ export function buildModel(specs: LoadedSpecs): { graph: ContractGraph; diagnost
   const sourceOf = (abs: string): SourceFile | undefined => specs.sources.get(abs);
   const services: ServiceModel[] = [];
   const seenIds = new Map<string, string>();
+  const fileNames = new Map<string, number>();
+  for (const l of specs.asyncapi) fileNames.set(basename(l.file), (fileNames.get(basename(l.file)) ?? 0) + 1);
+  const sharedNames = new Set([...fileNames].filter(([, n]) => n > 1).map(([name]) => name));
   for (const loaded of [...specs.asyncapi].sort((a, b) => a.file.localeCompare(b.file))) {
     const doc = loaded.document;
-    const id = serviceIdOf(doc, loaded.file);
-    const ctx: Ctx = { loaded, service: id, diagnostics, sourceOf };
+    const id = serviceIdOf(doc, loaded.file, sharedNames);
+    const exchangesOf = new Map<string, Set<string>>();
+    for (const ch of doc.channels().all()) {
+      const a = readAmqpChannel(ch, ch.id());
+      if (a.exchange)
+        exchangesOf.set(a.address, (exchangesOf.get(a.address) ?? new Set()).add(a.exchange.name));
+    }
+    const sharedAddresses = new Set([...exchangesOf].filter(([, xs]) => xs.size > 1).map(([a]) => a));
+    const ctx: Ctx = { loaded, service: id, diagnostics, sourceOf, sharedAddresses };
     const prev = seenIds.get(id);
     if (prev) {
       diag(
         ctx,
         'error',
         'service-duplicate',
-        `service id "${id}" is also used by ${prev}; set info.x-kada-service to tell them apart.`,
+        `service id "${id}" is used by both ${prev} and ${loaded.file}; give one of them another id with info.x-kada-service (e.g. x-kada-service: ${id}-2 in ${loaded.file}), or rename one file.`,
         ['info'],
       );
       continue;
@@ -489,8 +548,23 @@ export function buildModel(specs: LoadedSpecs): { graph: ContractGraph; diagnost
     const sends: MessageModel[] = [];
     const receives: ConsumerModel[] = [];
     const other: MessageModel[] = [];
+    const byOperation = new Map<string, MessageModel[]>();
     for (const op of doc.operations().all()) {
-      const msgs = buildMessages(ctx, op);
+      let msgs: MessageModel[];
+      try {
+        msgs = buildMessages(ctx, op);
+      } catch (err) {
+        // A shape the model does not know must not end in a stack trace: name it and skip it.
+        diag(
+          ctx,
+          'error',
+          'internal-error',
+          `kada-gen could not read operation "${op.id()}": ${(err as Error).message}. This is a kada-gen bug; as a workaround remove or simplify this operation's channel and messages, and report it with this document.`,
+          ['operations', String(op.id())],
+        );
+        continue;
+      }
+      byOperation.set(String(op.id()), msgs);
       const chan = op.channels().all()[0];
       const binding = (chan?.bindings().get('amqp')?.value() ?? {}) as Record<string, unknown>;
       const bq = binding.is === 'queue' ? ((binding.queue ?? {}) as Record<string, unknown>).name : undefined;
@@ -505,6 +579,26 @@ export function buildModel(specs: LoadedSpecs): { graph: ContractGraph; diagnost
           receives.push({ ...m, policy, external: op.extensions().get('x-kada-external')?.value() === true });
         }
       }
+    }
+    const rpc: RpcModel[] = [];
+    const ops = doc.operations().all();
+    const pairs = replyPairs(ops, (op) => {
+      const first = byOperation.get(String(op.id()))?.[0];
+      return first?.amqp ? first.amqpChannel : null;
+    });
+    for (const [requestId, replyId] of [...pairs].sort((a, b) => a[0].localeCompare(b[0]))) {
+      const op = ops.find((o) => String(o.id()) === requestId);
+      const request = byOperation.get(requestId) ?? [];
+      if (!op || !request[0]?.amqp) continue;
+      const reply = replyId === 'reply' ? buildMessages(ctx, op, true) : (byOperation.get(replyId) ?? []);
+      if (reply.length === 0) continue;
+      rpc.push({
+        operationId: requestId,
+        role: op.action() === 'send' ? 'client' : 'server',
+        request,
+        reply,
+        replyOperationId: replyId === 'reply' ? null : replyId,
+      });
     }
     const queues = new Map<string, ConsumerModel[]>();
     for (const r of receives) queues.set(r.policy.queue, [...(queues.get(r.policy.queue) ?? []), r]);
@@ -540,6 +634,7 @@ export function buildModel(specs: LoadedSpecs): { graph: ContractGraph; diagnost
       receives,
       queues: queueModels,
       other,
+      rpc,
     });
   }
 
@@ -589,8 +684,11 @@ export function buildModel(specs: LoadedSpecs): { graph: ContractGraph; diagnost
 
   const exchanges = new Map<string, { name: string; type: string; durable: boolean }>();
   for (const s of services) {
-    for (const m of [...s.sends, ...s.receives])
+    for (const m of [...s.sends, ...s.receives]) {
+      // '' is the default exchange (`is: queue`): it always exists and cannot be declared.
+      if (m.exchange === '') continue;
       exchanges.set(m.exchange, { name: m.exchange, type: m.exchangeType, durable: true });
+    }
   }
 
   const http: HttpApiModel[] = specs.openapi

@@ -5,14 +5,14 @@
  *   generate(graph, { runtimeModule: '@kada/runtime' })
  *   -> { files: [events.ts, validators.js, validators.d.ts, services/order/publisher.ts, …], diagnostics: [] }
  */
-import { checkContracts } from './check/contracts.ts';
+import { checkContracts, locate } from './check/contracts.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import { emitEvents } from './emit/events.ts';
 import { GENERATOR_NAME, GENERATOR_VERSION, GeneratedFile, type OutputFile } from './emit/file.ts';
 import { emitOpenApiTypes } from './emit/openapi.ts';
 import { emitServices } from './emit/services.ts';
 import { emitTopology } from './emit/topology.ts';
-import { emitValidators } from './emit/validators.ts';
+import { bodySchema, emitValidators, newAjv } from './emit/validators.ts';
 import { checkLock, type LockInput } from './lock/check.ts';
 import type { ContractGraph } from './model.ts';
 
@@ -25,6 +25,8 @@ export interface GenerateOptions {
   readonly cacheDir?: string | null;
   /** Extra emitters (docs, lock) that run after the code emitters. */
   readonly extraEmitters?: readonly ((graph: ContractGraph) => OutputFile[] | Promise<OutputFile[]>)[];
+  /** Receives without a producer in the specs are errors, not warnings (see checkContracts). */
+  readonly strict?: boolean;
   /** Judge the graph against the previous lock and emit the next contracts.lock.json; omitted: no lock. */
   readonly lock?: LockInput;
 }
@@ -35,8 +37,33 @@ export interface GenerateResult {
 }
 
 export async function generate(graph: ContractGraph, opts: GenerateOptions = {}): Promise<GenerateResult> {
+  try {
+    return await generateFiles(graph, opts);
+  } catch (err) {
+    // A schema ajv cannot compile (an invalid regex the parser let through) is the document's fault: point at it.
+    const invalid = findUncompilableSchema(graph);
+    if (invalid) return { files: [], diagnostics: [invalid] };
+    // Anything else must not end in a stack trace either: name the documents and what to do.
+    const first = graph.services[0];
+    return {
+      files: [],
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'internal-error',
+          message: `kada-gen failed while emitting code for ${graph.services.map((s) => s.file).join(', ') || 'these specs'}: ${(err as Error).message}. Generate the documents one at a time (--specs FILE) to find the one that triggers it, and report it with that document: the document may be valid and kada-gen wrong.`,
+          file: first?.file ?? '.',
+          line: 1,
+          column: 1,
+        },
+      ],
+    };
+  }
+}
+
+async function generateFiles(graph: ContractGraph, opts: GenerateOptions): Promise<GenerateResult> {
   const runtimeModule = opts.runtimeModule ?? '@kada/runtime';
-  const diagnostics = checkContracts(graph);
+  const diagnostics = checkContracts(graph, { strict: opts.strict ?? false });
   const files: OutputFile[] = [];
   const events = emitEvents(graph, { runtimeModule });
   const services = emitServices(graph, { runtimeModule });
@@ -71,4 +98,23 @@ export async function generate(graph: ContractGraph, opts: GenerateOptions = {})
   }
   files.sort((a, b) => a.path.localeCompare(b.path));
   return { files, diagnostics };
+}
+
+function findUncompilableSchema(graph: ContractGraph): Diagnostic | null {
+  const ajv = newAjv();
+  for (const s of graph.services) {
+    for (const m of [...s.sends, ...s.receives, ...s.other]) {
+      try {
+        ajv.compile(bodySchema(m));
+      } catch (err) {
+        return {
+          severity: 'error',
+          code: 'schema-invalid',
+          message: `the payload schema of ${m.name} (${m.key}) does not compile: ${(err as Error).message}. Fix the schema.`,
+          ...locate(graph, m.schemaLocation, []),
+        };
+      }
+    }
+  }
+  return null;
 }

@@ -11,7 +11,7 @@ import { buildModel } from '../src/model.ts';
 import { generate } from '../src/pipeline.ts';
 
 const here = dirname(new URL(import.meta.url).pathname);
-const FIXTURES = ['shop', 'third-party-amqp', 'third-party-mqtt'];
+const FIXTURES = ['shop', 'third-party-amqp', 'third-party-mqtt', 'tp-shapes', 'tp-v2', 'tp-amqp-kinds'];
 
 function listTree(dir: string): string[] {
   const out: string[] = [];
@@ -30,10 +30,10 @@ function listTree(dir: string): string[] {
   return out.sort();
 }
 
-async function run(fixture: string) {
+async function run(fixture: string, strict = false) {
   const loaded = await loadSpecs(join(here, 'fixtures', fixture));
   const { graph, diagnostics } = buildModel(loaded);
-  const result = await generate(graph, { packageName: null, cacheDir: null });
+  const result = await generate(graph, { packageName: null, cacheDir: null, strict });
   return {
     graph,
     diagnostics: [...loaded.diagnostics, ...diagnostics, ...result.diagnostics],
@@ -110,5 +110,99 @@ describe('third-party documents', () => {
     const consumer = files.find((f) => f.path === 'services/inventory/consumer.ts')?.content ?? '';
     expect(consumer).toContain('inventoryItemRestocked');
     expect(graph.events[0]?.exchange).toBe('inventory');
+  });
+});
+
+describe('third-party shapes', () => {
+  it('recursive schemas become recursive types and validators', async () => {
+    const { files } = await run('tp-shapes');
+    const events = files.find((f) => f.path === 'events.ts')?.content ?? '';
+    expect(events).toContain('export type CatalogCategoryTreeV1 = Category;');
+    expect(events).toMatch(
+      /export interface Category \{[^}]*parent\?: Category;[^}]*children: Category\[\];/s,
+    );
+    expect(events).toMatch(/and: Filter\[\]/);
+    expect(events).toMatch(/members: Shape\[\]/);
+    const validators = (await import(join(here, 'golden/tp-shapes/validators.js'))) as Record<
+      string,
+      (data: unknown) => boolean
+    >;
+    const tree = validators.catalogCategoryTreeV1 as (data: unknown) => boolean;
+    expect(tree({ id: 'a', children: [{ id: 'b', children: [{ id: 'c', children: [] }] }] })).toBe(true);
+    // Deep in the tree, a child without `children` is caught: the validator recurses.
+    expect(tree({ id: 'a', children: [{ id: 'b', children: [{ id: 'c' }] }] })).toBe(false);
+    // Discriminator subtypes that point back to their base validate without regress.
+    const removed = validators.productRemovedV1 as (data: unknown) => boolean;
+    const group = { kind: 'group', members: [{ kind: 'circle', radius: 1 }] };
+    expect(removed({ sku: 's', shape: { kind: 'group', members: [group] } })).toBe(true);
+    expect(removed({ sku: 's', shape: { kind: 'group', members: [{ kind: 'circle' }] } })).toBe(false);
+  });
+
+  it('a channel with two messages gets one publisher method per message', async () => {
+    const { graph, files } = await run('tp-shapes');
+    const keys = graph.events.map((e) => e.key);
+    expect(keys).toEqual(expect.arrayContaining(['ProductAdded.v1', 'ProductRemoved.v1']));
+    const publisher = files.find((f) => f.path === 'services/catalog/publisher.ts')?.content ?? '';
+    expect(publisher).toContain('productAddedV1(data: ProductAddedV1');
+    expect(publisher).toContain('productRemovedV1(data: ProductRemovedV1');
+    const client = files.find((f) => f.path === 'services/catalog/amqp.ts')?.content ?? '';
+    expect(client).toContain('productAdded(payload: ProductAddedV1');
+    expect(client).toContain('productRemoved(payload: ProductRemovedV1');
+  });
+
+  it('a receive whose producer is elsewhere is a warning; --strict makes it an error', async () => {
+    const lax = await run('tp-shapes');
+    expect(lax.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(lax.diagnostics.filter((d) => d.code === 'external-producer').map((d) => d.message)).toEqual([
+      expect.stringContaining('receives pricing.pricing.price.changed.v1'),
+    ]);
+    const strict = await run('tp-shapes', true);
+    expect(strict.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual([
+      'no-producer',
+    ]);
+  });
+
+  it('the same routing key on two exchanges is two events', async () => {
+    const { graph } = await run('tp-shapes');
+    const price = graph.events.filter((e) => e.routingKey === 'pricing.price.changed');
+    expect(price.map((e) => [e.key, e.exchange])).toEqual([
+      ['pricing.eu.pricing.price.changed.v1', 'pricing.eu'],
+      ['pricing.pricing.price.changed.v1', 'pricing'],
+    ]);
+  });
+
+  it('a schema the validators cannot compile is a diagnostic at the schema, not a crash', async () => {
+    const { diagnostics, files } = await run('tp-invalid-pattern');
+    expect(files).toEqual([]);
+    expect(diagnostics.map(formatDiagnostic)).toEqual([
+      expect.stringMatching(
+        /tp-invalid-pattern\/bad\.yaml:10:9 error schema-invalid: the payload schema of happened .*Invalid regular expression.*Fix the schema\.$/,
+      ),
+    ]);
+  });
+
+  it('a document the parser rejects keeps file:line:column and says what to do', async () => {
+    const loaded = await loadSpecs(join(here, 'fixtures/tp-broken'));
+    expect(loaded.diagnostics.map(formatDiagnostic)).toEqual([
+      expect.stringMatching(
+        /tp-broken\/missing-version\.yaml:2:6 error asyncapi:[\w-]+: "info" property must have required property "version"\. Fix the document at this position/,
+      ),
+    ]);
+  });
+
+  it('documents that share a file name are named after their folders', async () => {
+    const { graph } = await run('tp-amqp-kinds');
+    expect(graph.services.map((s) => s.id)).toEqual(['shipping', 'warehouse']);
+  });
+
+  it('an AsyncAPI 2.6 document is converted on load, with one info line', async () => {
+    const { graph, diagnostics } = await run('tp-v2');
+    const infos = diagnostics.filter((d) => d.code === 'asyncapi-converted');
+    expect(infos.map((d) => `${d.severity} ${d.file.split('/').pop()}:${d.line}`)).toEqual([
+      'info weather.yaml:1',
+    ]);
+    const weather = graph.services[0];
+    expect(weather?.sends.map((m) => m.key)).toEqual(['weather.reading.taken.v1']);
+    expect(weather?.receives.map((m) => m.key)).toEqual(['weather.station.reset.v1']);
   });
 });

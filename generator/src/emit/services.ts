@@ -11,6 +11,7 @@
 
 import { tolerantReader } from '../compat/tolerant.ts';
 import type { ContractGraph, MessageModel, ServiceModel } from '../model.ts';
+import { amqpClientNames, emitAmqpClient, wantsAmqpClient } from './amqp-client.ts';
 import { descriptorName, type EmitOptions, eventTypeName, pointerComment } from './events.ts';
 import { camelCase, docComment, GeneratedFile, type OutputFile, pascalCase } from './file.ts';
 import { stableStringify, TypePrinter } from './types.ts';
@@ -306,6 +307,15 @@ export function emitServices(
     idx.print(
       `export { ${[cn.register, `${camelCase(s.id)}Queues`, `type ${cn.ctx}`, `type ${cn.handlers}`, ...viewTypes].join(', ')} } from './consumer.ts';`,
     );
+    if (wantsAmqpClient(s)) {
+      // Another team's document: also a plain AMQP client that follows its bindings as written.
+      files.push(emitAmqpClient(s, graph, opts, validators).toOutput());
+      const an = amqpClientNames(s);
+      const exported = [an.factory, an.messages, `type ${an.iface}`];
+      if (s.receives.length > 0 && files[files.length - 1]?.content.includes(`function ${an.subscribe}`))
+        exported.push(an.subscribe, `type ${an.handlers}`);
+      idx.print(`export { ${exported.join(', ')} } from './amqp.ts';`);
+    }
     files.push(idx.toOutput());
   }
   return { files, validators };

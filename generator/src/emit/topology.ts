@@ -70,7 +70,10 @@ export function buildTopology(graph: ContractGraph): {
       }
       ownExchanges.push({ name: dlxName(q.name), type: 'direct' });
       ownBindings.push(...consumerBindings(policy));
-      const keys = new Set(q.consumers.map((c) => pairKey(c.exchange, c.routingKey)));
+      // The default exchange ('', `is: queue`) routes by queue name and takes no bindings.
+      const keys = new Set(
+        q.consumers.filter((c) => c.exchange !== '').map((c) => pairKey(c.exchange, c.routingKey)),
+      );
       for (const k of [...keys].sort()) {
         const [exchange, routingKey] = splitPair(k);
         bindings.push({ exchange, queue: q.name, routingKey });

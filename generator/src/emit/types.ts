@@ -17,6 +17,7 @@
  * the point, so this emitter prints types straight from the resolved schema.
  */
 import type { JsonSchema } from '../model.ts';
+import { DEFS_PREFIX } from '../schema-cycles.ts';
 import { docComment, pascalCase, propertyKey } from './file.ts';
 
 /** Names that can't be used as type names in generated modules (runtime imports, TS globals). */
@@ -89,6 +90,8 @@ export class TypePrinter {
   readonly names: TypeNames;
   private readonly decls: TypeDecl[] = [];
   private readonly printing = new Set<object>();
+  /** The `$defs` of the root being declared, where a recursive schema's `$ref`s point (see decycle). */
+  private readonly defs: Record<string, JsonSchema>[] = [];
 
   constructor(names = new TypeNames()) {
     this.names = names;
@@ -98,7 +101,15 @@ export class TypePrinter {
   declare(name: string, schema: JsonSchema, doc: readonly (string | undefined)[] = []): string {
     const claimed = this.names.claim(name, schema);
     if (!claimed.fresh) return claimed.name;
-    const body = this.typeOf(schema, 0, true);
+    const defs =
+      schema.$defs && typeof schema.$defs === 'object' ? (schema.$defs as Record<string, JsonSchema>) : null;
+    if (defs) this.defs.push(defs);
+    let body: string;
+    try {
+      body = this.typeOf(schema, 0, true);
+    } finally {
+      if (defs) this.defs.pop();
+    }
     const comment = docComment([...doc, schema.description as string | undefined]);
     const isObjectBody = body.startsWith('{') && schemaIsPlainObject(schema);
     const code = isObjectBody
@@ -117,6 +128,15 @@ export class TypePrinter {
     if (schema === false) return 'never';
     if (!schema || typeof schema !== 'object') return 'unknown';
     const s = schema as JsonSchema;
+    const local =
+      typeof s.$ref === 'string' && s.$ref.startsWith(DEFS_PREFIX) ? s.$ref.slice(DEFS_PREFIX.length) : null;
+    if (local !== null) {
+      // A recursive schema: the definition becomes a named declaration that refers to itself.
+      const def = this.defs[this.defs.length - 1]?.[local];
+      if (!def) return 'unknown';
+      const named = def['x-kada-ref'];
+      return this.declare(typeof named === 'string' ? named : local, def);
+    }
     if (this.printing.has(s) || depth > 40) return 'unknown';
     const ref = s['x-kada-ref'];
     // A named schema becomes its own declaration; claiming the name first makes recursion safe.

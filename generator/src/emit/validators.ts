@@ -58,13 +58,16 @@ export function bodySchema(
   if (!m.envelope || !m.envelopeSchema) return schema;
   const env = m.envelopeSchema;
   const props = (env.properties ?? {}) as Record<string, unknown>;
+  // A recursive payload's definitions move to the root, where its `#/$defs/…` references point.
+  const { $defs, ...data } = schema;
   return {
     ...env,
+    ...($defs ? { $defs } : {}),
     properties: {
       ...props,
       eventType: { ...(props.eventType as object), const: m.eventType },
       version: { ...(props.version as object), const: m.version },
-      data: schema,
+      data: $defs ? data : schema,
     },
   };
 }

@@ -64,7 +64,8 @@ export class QueueConsumer implements ConsumerHandle {
   readonly #onStopped: (() => void) | undefined;
   /** Envelope routes by eventType, then version. */
   readonly #envelopeRoutes = new Map<string, Map<number, ConsumerRoute>>();
-  readonly #bareRoutes = new Map<string, ConsumerRoute>();
+  /** Bare (envelope-less) routes by routing key; several when one channel carries several messages. */
+  readonly #bareRoutes = new Map<string, ConsumerRoute[]>();
   /** This connection's broker user, and the prefix that makes a service name a broker user. */
   readonly #ownUser: string;
   readonly #userPrefix: string | undefined;
@@ -134,7 +135,10 @@ export class QueueConsumer implements ConsumerHandle {
         }
         versions.set(descriptor.version, route);
       } else {
-        this.#bareRoutes.set(descriptor.routingKey, route);
+        this.#bareRoutes.set(descriptor.routingKey, [
+          ...(this.#bareRoutes.get(descriptor.routingKey) ?? []),
+          route,
+        ]);
       }
     }
   }
@@ -304,7 +308,7 @@ export class QueueConsumer implements ConsumerHandle {
     } catch (error) {
       return this.#deadLetter(pending, 'invalid-json', describeError(error), attempt, originalRoutingKey);
     }
-    const route = this.#findRoute(body, originalRoutingKey);
+    const route = this.#findRoute(body, originalRoutingKey, message.properties.type);
     if (!route) {
       const detail = `no route for ${describeEvent(body, originalRoutingKey)} on ${queue}`;
       return this.#deadLetter(pending, 'unknown-event', detail, attempt, originalRoutingKey);
@@ -363,12 +367,15 @@ export class QueueConsumer implements ConsumerHandle {
     this.#counters.succeeded.inc();
   }
 
-  #findRoute(body: unknown, routingKey: string): ConsumerRoute | undefined {
+  #findRoute(body: unknown, routingKey: string, type?: unknown): ConsumerRoute | undefined {
     if (isRecord(body) && typeof body.eventType === 'string' && typeof body.version === 'number') {
       const route = this.#envelopeRoutes.get(body.eventType)?.get(body.version);
       if (route) return route;
     }
-    return this.#bareRoutes.get(routingKey);
+    const bare = this.#bareRoutes.get(routingKey);
+    // One message on the routing key: it is that one; several: the AMQP `type` property names it.
+    if (bare?.length === 1) return bare[0];
+    return bare?.find((r) => r.descriptor.eventType === type);
   }
 
   async #retry(pending: Pending, attempt: number, error: unknown, originalRoutingKey: string): Promise<void> {

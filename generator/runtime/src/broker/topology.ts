@@ -169,7 +169,8 @@ export async function declareConsumerTopology(
   for (const route of routes) {
     const { exchange, routingKey } = route.descriptor;
     const key = `${exchange}\u0000${routingKey}`;
-    if (bindings.has(key)) continue;
+    // The default exchange ('', `is: queue` channels) routes by queue name; it takes no bindings.
+    if (bindings.has(key) || exchange === '') continue;
     bindings.add(key);
     await ensureExchange(model, exchange);
     await channel.bindQueue(queue, exchange, routingKey);

@@ -2,3 +2,4 @@
 
 export { createInventoryPublisher, type InventoryPublisher } from './publisher.ts';
 export { registerInventoryConsumers, inventoryQueues, type InventoryHandlerContext, type InventoryHandlers } from './consumer.ts';
+export { createInventoryClient, inventoryMessages, type InventoryClient, subscribeInventory, type InventoryAmqpHandlers } from './amqp.ts';
