@@ -3,7 +3,7 @@
  * kada-gen: the thin CLI around the pipeline.
  *
  *   kada-gen generate [--specs specs] [--out generated] [--runtime @kada/runtime] [--no-package] [--watch]
- *   kada-gen check    [--specs specs] [--out generated] [--format json] [--against <git-ref>]
+ *   kada-gen check    [--specs specs] [--out generated] [--format json] [--against <git-ref>] [--lenient] [--open-content strict]
  *   kada-gen rules    [--format json]
  */
 import { watch } from 'node:fs';
@@ -26,8 +26,8 @@ const USAGE = `kada-gen ${GENERATOR_VERSION}: AsyncAPI 3 + OpenAPI 3.1 contracts
 
 usage:
   kada-gen generate [--specs DIR] [--out DIR] [--runtime MODULE] [--no-package] [--watch]
-                    [--allow-breaking EVENT --reason TEXT]
-  kada-gen check    [--specs DIR] [--out DIR] [--format text|json] [--against GIT-REF]
+                    [--allow-breaking EVENT --reason TEXT] [--lenient] [--open-content strict]
+  kada-gen check    [--specs DIR] [--out DIR] [--format text|json] [--against GIT-REF] [--lenient] [--open-content strict]
   kada-gen rules    [--format text|json]
 
   generate  write generated code for every document under --specs (default specs) into --out (default generated);
@@ -35,7 +35,12 @@ usage:
             --allow-breaking names that event version and --reason says why (recorded in the lock)
   check     no writes: parse, drift, completeness, examples, the lock, and whether --out is up to date; exit 1 on any error
             --against REF: compare the specs with the specs at git REF instead; exit 1 on a breaking change
-  rules     list the compatibility rule ids
+            (overrides recorded in --out/contracts.lock.json by --allow-breaking are honoured)
+  rules     list the compatibility rule ids and the reading they assume
+
+  --lenient            a schema keyword the check cannot decide ("unprovable") is a warning, not breaking
+  --open-content strict  judge every event schema-registry style: adding a property to an open
+                       object breaks backward (per message: x-kada-event.openContent: strict)
 `;
 
 interface Options {
@@ -45,6 +50,8 @@ interface Options {
   noPackage: boolean;
   format: 'text' | 'json';
   allowBreaking: AllowBreaking | null;
+  lenient: boolean;
+  openContent: 'tolerant' | 'strict' | undefined;
 }
 
 async function run(command: string, o: Options): Promise<number> {
@@ -65,7 +72,13 @@ async function run(command: string, o: Options): Promise<number> {
         packageName: o.noPackage ? null : undefined,
         cacheDir,
         extraEmitters: [(g) => emitDocs(g, {})],
-        lock: { previous: previous.lock, allowBreaking: o.allowBreaking, lockPath: lockShown },
+        lock: {
+          previous: previous.lock,
+          allowBreaking: o.allowBreaking,
+          lockPath: lockShown,
+          lenient: o.lenient,
+          ...(o.openContent ? { openContent: o.openContent } : {}),
+        },
       });
   if (result) diagnostics.push(...result.diagnostics);
   const failed = hasErrors(diagnostics);
@@ -114,13 +127,19 @@ async function runAgainst(ref: string, o: Options): Promise<number> {
   const t0 = performance.now();
   let report: AgainstReport;
   try {
-    report = await checkAgainst(ref, o.specs, resolve('node_modules/.cache/kada-gen'));
+    const lock = readLockFile(resolve(o.out, LOCK_FILE)).lock;
+    report = await checkAgainst(ref, o.specs, resolve('node_modules/.cache/kada-gen'), {
+      lenient: o.lenient,
+      ...(o.openContent ? { openContent: o.openContent } : {}),
+      overrides: lock?.overrides ?? [],
+    });
   } catch (err) {
     if (!(err instanceof AgainstError)) throw err;
     process.stderr.write(`kada-gen check --against: ${err.message}\n`);
     return 2;
   }
   const breaking = report.changes.filter((c) => c.breaking).length;
+  const warnings = report.changes.filter((c) => c.warning).length;
   const failed = breaking > 0 || hasErrors(report.diagnostics);
   for (const d of sortDiagnostics(report.diagnostics)) process.stderr.write(`${formatDiagnostic(d)}\n`);
   if (o.format === 'json') {
@@ -130,7 +149,7 @@ async function runAgainst(ref: string, o: Options): Promise<number> {
   for (const c of report.changes) process.stdout.write(`${formatChange(c)}\n`);
   const ms = Math.round(performance.now() - t0);
   process.stdout.write(
-    `kada-gen check --against ${ref}: ${report.events} events, ${breaking} breaking, ${report.changes.length - breaking} safe changes, ${ms} ms\n`,
+    `kada-gen check --against ${ref}: ${report.events} events, ${breaking} breaking, ${warnings ? `${warnings} warnings, ` : ''}${report.changes.length - breaking - warnings} safe changes, ${ms} ms\n`,
   );
   if (breaking > 0) {
     process.stdout.write(
@@ -165,6 +184,8 @@ async function main(argv: string[]): Promise<number> {
         against: { type: 'string' },
         'allow-breaking': { type: 'string' },
         reason: { type: 'string' },
+        lenient: { type: 'boolean', default: false },
+        'open-content': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -201,6 +222,13 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const allowBreaking = allowEvent !== null && reason !== null ? { event: allowEvent, reason } : null;
+  const openContent = v['open-content'];
+  if (openContent !== undefined && openContent !== 'strict' && openContent !== 'tolerant') {
+    process.stderr.write(
+      `--open-content takes "strict" (schema-registry style) or "tolerant" (the default); got "${String(openContent)}".\n`,
+    );
+    return 2;
+  }
   const o: Options = {
     specs: String(v.specs),
     out: String(v.out),
@@ -208,6 +236,8 @@ async function main(argv: string[]): Promise<number> {
     noPackage: Boolean(v['no-package']),
     format,
     allowBreaking,
+    lenient: Boolean(v.lenient),
+    openContent: openContent === 'strict' || openContent === 'tolerant' ? openContent : undefined,
   };
   if (typeof v.against === 'string') return runAgainst(v.against, o);
   if (command === 'generate' && v.watch) {
