@@ -48,6 +48,8 @@ export interface CompareOptions {
   newLabel?: string;
   /** See ReadableOptions.strictOpenContent. */
   strictOpenContent?: boolean;
+  /** See ReadableOptions.tolerantReader. */
+  tolerantReader?: boolean;
   /** `unprovable` findings become warnings instead of breaking (`--lenient`). */
   lenient?: boolean;
 }
@@ -63,6 +65,7 @@ export function compareVersions(
   const oldLabel = opts.oldLabel ?? 'old schema';
   const newLabel = opts.newLabel ?? 'new schema';
   const strictOpenContent = opts.strictOpenContent ?? false;
+  const tolerantReader = opts.tolerantReader ?? false;
   const directions: Direction[] = mode === 'full' ? ['backward', 'forward'] : [mode];
 
   const breaking: VersionFinding[] = [];
@@ -73,11 +76,13 @@ export function compareVersions(
             writerLabel: oldLabel,
             readerLabel: newLabel,
             strictOpenContent,
+            tolerantReader,
           })
         : checkReadable(newSchema, oldSchema, {
             writerLabel: newLabel,
             readerLabel: oldLabel,
             strictOpenContent,
+            tolerantReader,
           });
     for (const f of findings) if (f.severity === 'breaking') breaking.push({ ...f, direction });
   }

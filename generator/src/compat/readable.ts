@@ -82,6 +82,7 @@ export function checkReadable(writer: unknown, reader: unknown, opts: ReadableOp
       writerLabel: opts.writerLabel ?? 'writer',
       readerLabel: opts.readerLabel ?? 'reader',
       strictOpenContent: opts.strictOpenContent ?? false,
+      tolerantReader: opts.tolerantReader ?? false,
     },
     new Map(),
     0,

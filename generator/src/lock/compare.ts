@@ -21,7 +21,6 @@ import {
 } from '../compat/modes.ts';
 import { normalizeSchema } from '../compat/normalize.ts';
 import { RULES } from '../compat/rules.ts';
-import { tolerantReader } from '../compat/tolerant.ts';
 import type { ConsumerModel, ContractGraph, MessageModel } from '../model.ts';
 import { type LockedEvent, schemaHash } from './lockfile.ts';
 
@@ -190,16 +189,13 @@ function payloadChanges(
     newLabel: 'the new schema',
     strictOpenContent: (opts.openContent ?? p.openContent) === 'strict',
     lenient: opts.lenient ?? false,
+    // deployed readers ignore unknown properties; a closed writer still sends none
+    tolerantReader: true,
   };
   const result: Comparison =
     opts.transitive && mode.endsWith('-transitive')
-      ? compareTransitive(
-          [...old.history, old.schema].map(tolerantReader),
-          tolerantReader(next),
-          mode,
-          labels,
-        )
-      : compareVersions(tolerantReader(old.schema), tolerantReader(next), baseMode(mode), labels);
+      ? compareTransitive([...old.history, old.schema], next, mode, labels)
+      : compareVersions(old.schema, next, baseMode(mode), labels);
   const at = (segs: readonly string[]): Place => locate(graph, p.schemaLocation, segs);
   const byData = (f: VersionFinding): Place => at(dataPointerToSchemaPath(p.schema, f.pointer));
   const merged = new Map<string, ContractChange>();

@@ -21,6 +21,8 @@ import {
   writeSpecs,
 } from '../lock/fixture.ts';
 
+/** Each CLI run loads two spec sets; on a shared machine that can take tens of seconds. */
+const SLOW = 240_000;
 const work = mkdtempSync(join(tmpdir(), 'kada-against-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -335,25 +337,34 @@ describe('kada-gen check --against on a fixture git repository', () => {
     });
   });
 
-  it('a compatible change exits 0 and lists what changed; a removal points into the old ref', () => {
-    commit({ versions: [1, 2], consumers: [legacy, modern], schemas: { 1: stringTotal } }, 'add v2');
-    const r = against('HEAD~1');
-    expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^specs\/shop\.yaml:\d+:\d+ safe event-added order\.created\.v2 /m);
-    expect(r.stdout).toContain('0 breaking');
+  it(
+    'a compatible change exits 0 and lists what changed; a removal points into the old ref',
+    () => {
+      commit({ versions: [1, 2], consumers: [legacy, modern], schemas: { 1: stringTotal } }, 'add v2');
+      const r = against('HEAD~1');
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^specs\/shop\.yaml:\d+:\d+ safe event-added order\.created\.v2 /m);
+      expect(r.stdout).toContain('0 breaking');
 
-    commit(
-      { versions: [1, 2], consumers: [modern], schemas: { 1: stringTotal }, deprecated: { 1: '2025-01-31' } },
-      'deprecate v1',
-    );
-    commit({ versions: [2], consumers: [modern] }, 'retire v1');
-    const retired = against('HEAD~1', '--format', 'json');
-    expect(retired.code, retired.stderr).toBe(0);
-    const findings = JSON.parse(retired.stdout) as { file: string; rule: string; severity: string }[];
-    expect(findings).toContainEqual(
-      expect.objectContaining({ rule: 'event-removed', severity: 'safe', file: 'HEAD~1:specs/shop.yaml' }),
-    );
-  });
+      commit(
+        {
+          versions: [1, 2],
+          consumers: [modern],
+          schemas: { 1: stringTotal },
+          deprecated: { 1: '2025-01-31' },
+        },
+        'deprecate v1',
+      );
+      commit({ versions: [2], consumers: [modern] }, 'retire v1');
+      const retired = against('HEAD~1', '--format', 'json');
+      expect(retired.code, retired.stderr).toBe(0);
+      const findings = JSON.parse(retired.stdout) as { file: string; rule: string; severity: string }[];
+      expect(findings).toContainEqual(
+        expect.objectContaining({ rule: 'event-removed', severity: 'safe', file: 'HEAD~1:specs/shop.yaml' }),
+      );
+    },
+    SLOW,
+  );
 
   it('an unknown ref is a usage error (exit 2) that says what to do', () => {
     const r = against('no-such-branch');
@@ -383,58 +394,70 @@ describe('kada-gen check --against on a repository with no consumer document', (
     );
   });
 
-  it('removing a published event (its send operation) is breaking; an override in the lock accepts it', () => {
-    commit({ versions: [2] }, 'drop parcel.dispatched.v1');
-    const r = against();
-    expect(r.code, r.stderr).toBe(1);
-    const findings = JSON.parse(r.stdout) as Json;
-    expect(findings).toContainEqual(
-      expect.objectContaining({ rule: 'event-removed', severity: 'breaking', event: 'parcel.dispatched.v1' }),
-    );
-    expect(findings).toContainEqual(
-      expect.objectContaining({
-        rule: 'operation-removed',
-        severity: 'breaking',
-        event: 'parcel.dispatched.v1',
-      }),
-    );
+  it(
+    'removing a published event (its send operation) is breaking; an override in the lock accepts it',
+    () => {
+      commit({ versions: [2] }, 'drop parcel.dispatched.v1');
+      const r = against();
+      expect(r.code, r.stderr).toBe(1);
+      const findings = JSON.parse(r.stdout) as Json;
+      expect(findings).toContainEqual(
+        expect.objectContaining({
+          rule: 'event-removed',
+          severity: 'breaking',
+          event: 'parcel.dispatched.v1',
+        }),
+      );
+      expect(findings).toContainEqual(
+        expect.objectContaining({
+          rule: 'operation-removed',
+          severity: 'breaking',
+          event: 'parcel.dispatched.v1',
+        }),
+      );
 
-    // what `kada-gen generate --allow-breaking parcel.dispatched.v1 --reason …` records
-    writeSpecs(join(repo, 'generated'), {
-      'contracts.lock.json': JSON.stringify({
-        lockfileVersion: 1,
-        events: {},
-        overrides: [
-          {
-            event: 'parcel.dispatched.v1',
-            reason: 'no subscriber left',
-            rules: ['event-removed'],
-            at: 'removed',
-          },
-        ],
-      }),
-    });
-    const accepted = against();
-    rmSync(join(repo, 'generated'), { recursive: true, force: true });
-    expect(accepted.code, accepted.stdout + accepted.stderr).toBe(0);
-    const after = JSON.parse(accepted.stdout) as Json;
-    expect(after.filter((f) => f.severity === 'breaking')).toEqual([]);
-    expect(after.find((f) => f.rule === 'event-removed')?.message).toContain('no subscriber left');
-  });
+      // what `kada-gen generate --allow-breaking parcel.dispatched.v1 --reason …` records
+      writeSpecs(join(repo, 'generated'), {
+        'contracts.lock.json': JSON.stringify({
+          lockfileVersion: 1,
+          events: {},
+          overrides: [
+            {
+              event: 'parcel.dispatched.v1',
+              reason: 'no subscriber left',
+              rules: ['event-removed'],
+              at: 'removed',
+            },
+          ],
+        }),
+      });
+      const accepted = against();
+      rmSync(join(repo, 'generated'), { recursive: true, force: true });
+      expect(accepted.code, accepted.stdout + accepted.stderr).toBe(0);
+      const after = JSON.parse(accepted.stdout) as Json;
+      expect(after.filter((f) => f.severity === 'breaking')).toEqual([]);
+      expect(after.find((f) => f.rule === 'event-removed')?.message).toContain('no subscriber left');
+    },
+    SLOW,
+  );
 
-  it('renaming a published event (channel address and event name) is breaking', () => {
-    commit(
-      { versions: [2], addresses: { 2: 'order.placed.v2' }, eventTypes: { 2: 'order.placed' } },
-      'rename v2',
-    );
-    const r = against();
-    expect(r.code, r.stderr).toBe(1);
-    const findings = JSON.parse(r.stdout) as Json;
-    expect(findings).toContainEqual(
-      expect.objectContaining({ rule: 'event-removed', severity: 'breaking', event: 'order.created.v2' }),
-    );
-    expect(findings).toContainEqual(
-      expect.objectContaining({ rule: 'event-added', severity: 'safe', event: 'order.placed.v2' }),
-    );
-  });
+  it(
+    'renaming a published event (channel address and event name) is breaking',
+    () => {
+      commit(
+        { versions: [2], addresses: { 2: 'order.placed.v2' }, eventTypes: { 2: 'order.placed' } },
+        'rename v2',
+      );
+      const r = against();
+      expect(r.code, r.stderr).toBe(1);
+      const findings = JSON.parse(r.stdout) as Json;
+      expect(findings).toContainEqual(
+        expect.objectContaining({ rule: 'event-removed', severity: 'breaking', event: 'order.created.v2' }),
+      );
+      expect(findings).toContainEqual(
+        expect.objectContaining({ rule: 'event-added', severity: 'safe', event: 'order.placed.v2' }),
+      );
+    },
+    SLOW,
+  );
 });

@@ -18,6 +18,12 @@ export interface ReadableOptions {
    * may send any undeclared property, so a reader that declares a new property breaks.
    */
   strictOpenContent?: boolean;
+  /**
+   * The reader ignores properties it does not know: its `additionalProperties: false` and
+   * `unevaluatedProperties: false` are lifted (the writer's are kept: a closed writer sends no
+   * extras). What deployed consumers validate; see compat/tolerant.ts.
+   */
+  tolerantReader?: boolean;
 }
 
 export interface Context {

@@ -101,8 +101,9 @@ function checkObject(ctx: Context, node: Node): void {
   const wPatterns = Object.entries(schemaMap(ws.patternProperties));
   const rPatterns = Object.entries(schemaMap(rs.patternProperties));
   const wRequired = new Set(strings(ws.required));
-  const rAdditional = rs.additionalProperties;
-  const rUnevaluated = rs.unevaluatedProperties;
+  const lift = (v: unknown) => (ctx.opts.tolerantReader && v === false ? undefined : v);
+  const rAdditional = lift(rs.additionalProperties);
+  const rUnevaluated = lift(rs.unevaluatedProperties);
   const wMap = writerMap(ws, strict);
   const evaluated = evaluatedNames(rsFull);
 
