@@ -105,6 +105,12 @@ function checkContains(ctx: Context, { ws, rs, ptr, sptr }: Node): void {
       narrowed(`at most ${rMax}`, { maxContains: rMax }, { maxItems: ws.maxItems });
     return;
   }
+  // the writer may send fewer items than the reader needs matches: an empty array, say
+  const wMinItems = num(ws, 'minItems') ?? 0;
+  if (rMin > wMinItems) {
+    narrowed(`at least ${rMin}`, { minContains: rMin }, { minItems: wMinItems });
+    return;
+  }
   // some writer items may match and some not: how many do is not known
   unprovable(
     ctx,
