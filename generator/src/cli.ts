@@ -159,10 +159,34 @@ async function runAgainst(ref: string, o: Options): Promise<number> {
   return failed ? 1 : 0;
 }
 
+/** How the compatibility check reads schemas; printed above the rule ids. */
+const READING = `How kada-gen judges a change (backward: new readers read old messages; forward: old readers
+read new ones; full: both, the default; per message x-kada-event.compatibility):
+- Tolerant reader (default): consumers ignore properties they do not know, so adding an optional
+  property and closing an object (additionalProperties: false) are safe; a new required property,
+  a removed required one, or a narrowed type, range, enum or pattern is breaking. A writer sends
+  only the properties it declares; additionalProperties true, absent and {} are alike ("open").
+  A reader schema that constrains every undeclared key (an additionalProperties or
+  unevaluatedProperties schema, patternProperties, propertyNames) must accept what an open
+  writer may have sent, so adding one is breaking for backward.
+- Open content strict (x-kada-event.openContent: strict, or --open-content strict for a run): the
+  schema-registry reading; an open object may carry any undeclared property, so adding a
+  constrained property to it is breaking for backward.
+- unprovable: a keyword the engine cannot decide for this pair (named with its path in the
+  message) is breaking; with --lenient it is a warning.
+- A published event is a promise to consumers outside this folder: removing or renaming it
+  (send operation, channel address, event name) is breaking unless it was retired first
+  (x-kada-event.deprecated: <YYYY-MM-DD> released, then removed from that date) or accepted with
+  kada-gen generate --allow-breaking EVENT --reason TEXT (recorded in the lock). So are a changed
+  exchange name or type, content type, or Envelope trait.
+
+`;
+
 function printRules(format: 'text' | 'json'): number {
   const rules = allRules();
   if (format === 'json') process.stdout.write(`${JSON.stringify(rules, null, 2)}\n`);
   else {
+    process.stdout.write(READING);
     for (const r of rules) process.stdout.write(`${r.id.padEnd(32)} ${r.kind.padEnd(12)} ${r.description}\n`);
   }
   return 0;
