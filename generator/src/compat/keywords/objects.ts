@@ -243,23 +243,20 @@ function checkObject(ctx: Context, node: Node): void {
     if (sent.includes(name)) continue;
     const cp = childPointer(ptr, name);
     const sp = childPointer(`${sptr}/properties`, name);
-    const sources = [
-      ...wPatterns.filter(([p]) => matches(p, name)).map(([, s]) => s),
-      ...(wMap ? [wMap] : []),
-    ];
-    for (const wSchema of sources.slice(0, 1)) {
-      if (rSchema === false)
-        report(
-          ctx,
-          'property-rejected',
-          cp,
-          sp,
-          wSchema,
-          false,
-          `${W} may send it as an extra property, but ${R} forbids it.`,
-        );
-      else ctx.visit(wSchema, rSchema, cp, sp);
-    }
+    // the writer's value for this key: its matching pattern's schema, else its map's
+    const wSchema = wPatterns.find(([p]) => matches(p, name))?.[1] ?? wMap;
+    if (wSchema === undefined || wSchema === false) continue;
+    if (rSchema === false)
+      report(
+        ctx,
+        'property-rejected',
+        cp,
+        sp,
+        wSchema,
+        false,
+        `${W} may send it as an extra property, but ${R} forbids it.`,
+      );
+    else ctx.visit(wSchema, rSchema, cp, sp);
   }
   // keys the writer does not name
   for (const [pattern, wSchema] of wPatterns) judgeKey(undefined, wSchema, `${ptr}/*`, pattern);
