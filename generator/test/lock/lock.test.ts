@@ -356,7 +356,7 @@ describe('lock check', () => {
     const plain = await run('backward');
     expect(plain.out).toEqual([[], [], []]);
     expect(plain.lock.events['order.created.v1']?.history).toEqual([]);
-  });
+  }, 180_000); // six spec loads: over a minute on a shared machine
 
   it('keeps the earlier revisions of a -transitive event in its history, newest last', async () => {
     const base = { type: 'object', required: ['orderId'], properties: { orderId: { type: 'string' } } };
