@@ -372,6 +372,19 @@ describe('lock check', () => {
   });
 });
 
+describe('x-kada-event retirement and open content', () => {
+  it('rejects a deprecated that is not a date and an unknown openContent, naming the message', async () => {
+    const dir = join(work, 'bad-extensions');
+    rmSync(dir, { recursive: true, force: true });
+    writeSpecs(dir, fixtureSpecs({ deprecated: { 1: 'soon' }, openContent: 'loose' }));
+    const loaded = await loadSpecs(dir, { cacheDir: CACHE_DIR });
+    const errors = buildModel(loaded).diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((d) => d.code).sort()).toEqual(['deprecated-date', 'open-content']);
+    expect(errors.find((d) => d.code === 'deprecated-date')?.message).toContain('got "soon"');
+    expect(errors.every((d) => d.file.endsWith('shop.yaml'))).toBe(true);
+  }, 120_000);
+});
+
 describe('the lock file', () => {
   it('rejects a lock that is not one', () => {
     expect(() => parseLock('{')).toThrow(/not valid JSON/);
