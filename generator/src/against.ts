@@ -18,8 +18,15 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { locate, topicMatches } from './check/contracts.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import { loadSpecs } from './load.ts';
-import { type ContractChange, compareContracts, type Place, showValue, sortChanges } from './lock/compare.ts';
-import { snapshotEvents } from './lock/lockfile.ts';
+import {
+  acceptOverride,
+  type ContractChange,
+  compareContracts,
+  type Place,
+  showValue,
+  sortChanges,
+} from './lock/compare.ts';
+import { type LockOverride, snapshotEvents } from './lock/lockfile.ts';
 import { buildModel, type ContractGraph, type MessageModel } from './model.ts';
 
 export class AgainstError extends Error {
@@ -119,31 +126,51 @@ function channels(graph: ContractGraph): Map<string, Operation> {
  * Every change from `before` (the specs at a ref) to `after` (the specs now). `oldPlace` turns a
  * place in `before` into what a reader sees (e.g. `origin/main:specs/asyncapi/order.yaml`).
  */
+export interface GraphCompareOptions {
+  /** `--lenient`: unprovable payload findings are warnings. */
+  readonly lenient?: boolean;
+  /** `--open-content strict` for every event. */
+  readonly openContent?: 'tolerant' | 'strict';
+  /** Today as YYYY-MM-DD, for deprecation dates. */
+  readonly today?: string;
+  /** Overrides recorded in the lock (`--allow-breaking`): a breaking change they name is accepted. */
+  readonly overrides?: readonly LockOverride[];
+}
+
 export function compareGraphs(
   before: ContractGraph,
   after: ContractGraph,
   oldLabel: string,
   oldPlace: (p: Place) => Place,
+  options: GraphCompareOptions = {},
 ): ContractChange[] {
   const old = snapshotEvents(before);
   const oldOp = (m: MessageModel) => oldPlace(locate(before, m.operationLocation, []));
+  const overrides = options.overrides ?? [];
+  const accepted = (event: string, rule: string) =>
+    overrides.find((o) => o.event === event && o.rules.includes(rule))?.reason;
   const changes = compareContracts(old, after, {
     oldLabel: `the schema at ${oldLabel}`,
     transitive: false,
+    accepted,
+    ...(options.lenient ? { lenient: true } : {}),
+    ...(options.openContent ? { openContent: options.openContent } : {}),
+    ...(options.today ? { today: options.today } : {}),
     removedAt: (key, _was, consumer) => {
       const e = before.events.find((x) => x.key === key);
       const m = consumer ? e?.consumers.find((c) => c.service === consumer) : e?.producer;
       return m ? oldOp(m) : { file: oldLabel, line: 1, column: 1 };
     },
   });
-  const sent = (key: string) => Boolean(after.events.find((e) => e.key === key)?.producer);
-  const received = (key: string) =>
-    (after.events.find((e) => e.key === key)?.consumers ?? []).some((c) => !c.external);
+  // an event whose removal is breaking makes its send operation's and channel's removal breaking
+  const removalBreaks = new Set(
+    changes.filter((c) => c.rule === 'event-removed' && c.breaking).map((c) => c.event),
+  );
   const newOps = operations(after);
   for (const [id, op] of operations(before)) {
     if (newOps.has(id)) continue;
     const key = op.m.key;
-    const breaking = op.action === 'send' && !sent(key) && received(key);
+    const breaking = op.action === 'send' && removalBreaks.has(key);
     changes.push({
       rule: 'operation-removed',
       breaking,
@@ -152,7 +179,7 @@ export function compareGraphs(
       old: op.action,
       new: null,
       message: breaking
-        ? `${op.service} no longer has operation ${op.m.operationId}, the only one sending ${key}, which a consumer still receives.`
+        ? `${op.service} no longer has operation ${op.m.operationId}, the only one sending ${key}, which is still published (see event-removed).`
         : `${op.service} no longer has operation ${op.m.operationId} (${op.action} ${key}).`,
       ...oldOp(op.m),
     });
@@ -165,7 +192,9 @@ export function compareGraphs(
     const bound = after.services.some((s) =>
       s.receives.some((c) => !c.external && topicMatches(c.routingKey, address)),
     );
-    const breaking = bound && !producerKeys.some((k) => topicMatches(address, k) || k === address);
+    const orphaned = bound && !producerKeys.some((k) => topicMatches(address, k) || k === address);
+    const unpublished = op.action === 'send' && removalBreaks.has(op.m.key);
+    const breaking = orphaned || unpublished;
     changes.push({
       rule: 'channel-removed',
       breaking,
@@ -173,9 +202,11 @@ export function compareGraphs(
       pointer: `#/channels/${op.m.channelId}`,
       old: address,
       new: null,
-      message: breaking
+      message: orphaned
         ? `${op.service} no longer declares channel "${address}", a consumer still binds it and nobody else publishes to it.`
-        : `${op.service} no longer declares channel "${address}".`,
+        : unpublished
+          ? `${op.service} no longer declares channel "${address}", on which it published ${op.m.key} (see event-removed).`
+          : `${op.service} no longer declares channel "${address}".`,
       ...oldPlace(
         locate(before, { absPath: op.m.operationLocation.absPath, pointer: [] }, [
           'channels',
@@ -202,7 +233,7 @@ export function compareGraphs(
       });
     }
   }
-  return sortChanges(changes);
+  return sortChanges(changes.map((c) => acceptOverride(c, accepted)));
 }
 
 export interface AgainstReport {
@@ -218,6 +249,7 @@ export async function checkAgainst(
   ref: string,
   specsDir: string,
   cacheDir: string | null = null,
+  options: GraphCompareOptions = {},
 ): Promise<AgainstReport> {
   const at = readSpecsAtRef(ref, specsDir);
   try {
@@ -245,17 +277,21 @@ export async function checkAgainst(
         file: p.file,
       });
     }
-    const changes = compareGraphs(then.graph, now.graph, ref, oldPlace);
+    const changes = compareGraphs(then.graph, now.graph, ref, oldPlace, options);
     return { ref, changes, diagnostics, events: now.graph.events.length };
   } finally {
     at.cleanup();
   }
 }
 
-/** One line per change: `file:line:col breaking|safe rule event pointer: old -> new: message`. */
+/** One line per change: `file:line:col breaking|warning|safe rule event pointer: old -> new: message`. */
 export function formatChange(c: ContractChange): string {
   const dir = c.direction && c.direction !== 'both' ? ` [${c.direction}]` : '';
-  return `${c.file}:${c.line}:${c.column} ${c.breaking ? 'breaking' : 'safe'} ${c.rule} ${c.event} ${c.pointer || '/'}: ${showValue(c.old)} -> ${showValue(c.new)}${dir}: ${c.message}`;
+  return `${c.file}:${c.line}:${c.column} ${verdict(c)} ${c.rule} ${c.event} ${c.pointer || '/'}: ${showValue(c.old)} -> ${showValue(c.new)}${dir}: ${c.message}`;
+}
+
+function verdict(c: ContractChange): 'breaking' | 'warning' | 'safe' {
+  return c.breaking ? 'breaking' : c.warning ? 'warning' : 'safe';
 }
 
 /** What `--format json` prints: one object per change. */
@@ -266,7 +302,7 @@ export function changeJson(c: ContractChange): Record<string, unknown> {
     column: c.column,
     event: c.event,
     rule: c.rule,
-    severity: c.breaking ? 'breaking' : 'safe',
+    severity: verdict(c),
     pointer: c.pointer,
     old: c.old ?? null,
     new: c.new ?? null,

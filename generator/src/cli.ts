@@ -3,7 +3,7 @@
  * kada-gen: the thin CLI around the pipeline.
  *
  *   kada-gen generate [--specs specs] [--out generated] [--runtime @kada/runtime] [--no-package] [--watch]
- *   kada-gen check    [--specs specs] [--out generated] [--format json] [--against <git-ref>]
+ *   kada-gen check    [--specs specs] [--out generated] [--format json] [--against <git-ref>] [--lenient] [--open-content strict]
  *   kada-gen rules    [--format json]
  */
 import { watch } from 'node:fs';
@@ -26,8 +26,9 @@ const USAGE = `kada-gen ${GENERATOR_VERSION}: AsyncAPI 3 + OpenAPI 3.1 contracts
 
 usage:
   kada-gen generate [--specs DIR|FILE] [--out DIR] [--runtime MODULE] [--no-package] [--watch] [--strict]
-                    [--allow-breaking EVENT --reason TEXT]
+                    [--allow-breaking EVENT --reason TEXT] [--lenient] [--open-content strict]
   kada-gen check    [--specs DIR|FILE] [--out DIR] [--format text|json] [--against GIT-REF] [--strict]
+                    [--lenient] [--open-content strict]
   kada-gen rules    [--format text|json]
 
   generate  write generated code for every document under --specs (default specs) into --out (default generated);
@@ -35,9 +36,13 @@ usage:
             --allow-breaking names that event version and --reason says why (recorded in the lock)
   check     no writes: parse, drift, completeness, examples, the lock, and whether --out is up to date; exit 1 on any error
             --against REF: compare the specs with the specs at git REF instead; exit 1 on a breaking change
-  rules     list the compatibility rule ids
+            (overrides recorded in --out/contracts.lock.json by --allow-breaking are honoured)
+  rules     list the compatibility rule ids and the reading they assume
 
   --strict  a received event that no document in --specs sends is an error (default: a warning, an external producer)
+  --lenient            a schema keyword the check cannot decide ("unprovable") is a warning, not breaking
+  --open-content strict  judge every event schema-registry style: adding a property to an open
+                       object breaks backward (per message: x-kada-event.openContent: strict)
 `;
 
 interface Options {
@@ -48,6 +53,8 @@ interface Options {
   format: 'text' | 'json';
   allowBreaking: AllowBreaking | null;
   strict: boolean;
+  lenient: boolean;
+  openContent: 'tolerant' | 'strict' | undefined;
 }
 
 async function run(command: string, o: Options): Promise<number> {
@@ -69,7 +76,13 @@ async function run(command: string, o: Options): Promise<number> {
         packageName: o.noPackage ? null : undefined,
         cacheDir,
         extraEmitters: [(g) => emitDocs(g, {})],
-        lock: { previous: previous.lock, allowBreaking: o.allowBreaking, lockPath: lockShown },
+        lock: {
+          previous: previous.lock,
+          allowBreaking: o.allowBreaking,
+          lockPath: lockShown,
+          lenient: o.lenient,
+          ...(o.openContent ? { openContent: o.openContent } : {}),
+        },
       });
   if (result) diagnostics.push(...result.diagnostics);
   const failed = hasErrors(diagnostics);
@@ -118,13 +131,19 @@ async function runAgainst(ref: string, o: Options): Promise<number> {
   const t0 = performance.now();
   let report: AgainstReport;
   try {
-    report = await checkAgainst(ref, o.specs, resolve('node_modules/.cache/kada-gen'));
+    const lock = readLockFile(resolve(o.out, LOCK_FILE)).lock;
+    report = await checkAgainst(ref, o.specs, resolve('node_modules/.cache/kada-gen'), {
+      lenient: o.lenient,
+      ...(o.openContent ? { openContent: o.openContent } : {}),
+      overrides: lock?.overrides ?? [],
+    });
   } catch (err) {
     if (!(err instanceof AgainstError)) throw err;
     process.stderr.write(`kada-gen check --against: ${err.message}\n`);
     return 2;
   }
   const breaking = report.changes.filter((c) => c.breaking).length;
+  const warnings = report.changes.filter((c) => c.warning).length;
   const failed = breaking > 0 || hasErrors(report.diagnostics);
   for (const d of sortDiagnostics(report.diagnostics)) process.stderr.write(`${formatDiagnostic(d)}\n`);
   if (o.format === 'json') {
@@ -134,7 +153,7 @@ async function runAgainst(ref: string, o: Options): Promise<number> {
   for (const c of report.changes) process.stdout.write(`${formatChange(c)}\n`);
   const ms = Math.round(performance.now() - t0);
   process.stdout.write(
-    `kada-gen check --against ${ref}: ${report.events} events, ${breaking} breaking, ${report.changes.length - breaking} safe changes, ${ms} ms\n`,
+    `kada-gen check --against ${ref}: ${report.events} events, ${breaking} breaking, ${warnings ? `${warnings} warnings, ` : ''}${report.changes.length - breaking - warnings} safe changes, ${ms} ms\n`,
   );
   if (breaking > 0) {
     process.stdout.write(
@@ -144,10 +163,34 @@ async function runAgainst(ref: string, o: Options): Promise<number> {
   return failed ? 1 : 0;
 }
 
+/** How the compatibility check reads schemas; printed above the rule ids. */
+const READING = `How kada-gen judges a change (backward: new readers read old messages; forward: old readers
+read new ones; full: both, the default; per message x-kada-event.compatibility):
+- Tolerant reader (default): consumers ignore properties they do not know, so adding an optional
+  property and closing an object (additionalProperties: false) are safe; a new required property,
+  a removed required one, or a narrowed type, range, enum or pattern is breaking. A writer sends
+  only the properties it declares; additionalProperties true, absent and {} are alike ("open").
+  A reader schema that constrains every undeclared key (an additionalProperties or
+  unevaluatedProperties schema, patternProperties, propertyNames) must accept what an open
+  writer may have sent, so adding one is breaking for backward.
+- Open content strict (x-kada-event.openContent: strict, or --open-content strict for a run): the
+  schema-registry reading; an open object may carry any undeclared property, so adding a
+  constrained property to it is breaking for backward.
+- unprovable: a keyword the engine cannot decide for this pair (named with its path in the
+  message) is breaking; with --lenient it is a warning.
+- A published event is a promise to consumers outside this folder: removing or renaming it
+  (send operation, channel address, event name) is breaking unless it was retired first
+  (x-kada-event.deprecated: <YYYY-MM-DD> released, then removed from that date) or accepted with
+  kada-gen generate --allow-breaking EVENT --reason TEXT (recorded in the lock). So are a changed
+  exchange name or type, content type, or Envelope trait.
+
+`;
+
 function printRules(format: 'text' | 'json'): number {
   const rules = allRules();
   if (format === 'json') process.stdout.write(`${JSON.stringify(rules, null, 2)}\n`);
   else {
+    process.stdout.write(READING);
     for (const r of rules) process.stdout.write(`${r.id.padEnd(32)} ${r.kind.padEnd(12)} ${r.description}\n`);
   }
   return 0;
@@ -170,6 +213,8 @@ async function main(argv: string[]): Promise<number> {
         against: { type: 'string' },
         'allow-breaking': { type: 'string' },
         reason: { type: 'string' },
+        lenient: { type: 'boolean', default: false },
+        'open-content': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -206,6 +251,13 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const allowBreaking = allowEvent !== null && reason !== null ? { event: allowEvent, reason } : null;
+  const openContent = v['open-content'];
+  if (openContent !== undefined && openContent !== 'strict' && openContent !== 'tolerant') {
+    process.stderr.write(
+      `--open-content takes "strict" (schema-registry style) or "tolerant" (the default); got "${String(openContent)}".\n`,
+    );
+    return 2;
+  }
   const o: Options = {
     specs: String(v.specs),
     out: String(v.out),
@@ -214,6 +266,8 @@ async function main(argv: string[]): Promise<number> {
     format,
     allowBreaking,
     strict: Boolean(v.strict),
+    lenient: Boolean(v.lenient),
+    openContent: openContent === 'strict' || openContent === 'tolerant' ? openContent : undefined,
   };
   if (typeof v.against === 'string') return runAgainst(v.against, o);
   if (command === 'generate' && v.watch) {

@@ -72,14 +72,24 @@ export interface MessageModel {
   readonly amqp: boolean;
   /** The channel's AMQP binding, or its defaults (model-amqp.ts). */
   readonly amqpChannel: AmqpChannelModel;
-  /** e.g. 'application/json'; anything not JSON is a raw payload (Buffer) in the plain AMQP client. */
-  readonly contentType: string;
   /** The message's correlationId location, e.g. '$message.header#/correlation_id'. */
   readonly correlationIdLocation?: string;
   /** true when the message travels in the shared envelope (the Envelope trait). */
   readonly envelope: boolean;
   readonly envelopeSchema: JsonSchema | null;
   readonly compatibility: Compatibility;
+  /**
+   * The message's content type (its own, else the document's defaultContentType, else JSON); anything
+   * not JSON is a raw payload (Buffer) in the plain AMQP client.
+   */
+  readonly contentType: string;
+  /**
+   * `x-kada-event.deprecated: <YYYY-MM-DD>`: the producer announces the version's retirement; once
+   * a release has recorded it (lock or git ref) and the date has passed, removing it is safe.
+   */
+  readonly deprecated?: string;
+  /** `x-kada-event.openContent`: how the compatibility check reads open objects (see `kada-gen rules`). */
+  readonly openContent: 'tolerant' | 'strict';
   /** The payload (the envelope's `data`), all $refs resolved. */
   readonly schema: JsonSchema;
   readonly schemaLocation: SchemaLocation;
@@ -462,6 +472,32 @@ function buildMessages(ctx: Ctx, op: OperationInterface, asReply = false): Messa
         msgPath,
       );
     }
+    // an unquoted YAML date may arrive as a Date
+    const deprecated =
+      ext.deprecated instanceof Date
+        ? ext.deprecated.toISOString().slice(0, 10)
+        : typeof ext.deprecated === 'string'
+          ? ext.deprecated
+          : undefined;
+    const openContent = ext.openContent ?? 'tolerant';
+    if (openContent !== 'tolerant' && openContent !== 'strict') {
+      diag(
+        ctx,
+        'error',
+        'open-content',
+        `x-kada-event.openContent must be "tolerant" (default: readers ignore unknown fields) or "strict" (adding a property to an open object breaks backward); got ${JSON.stringify(openContent)}.`,
+        msgPath,
+      );
+    }
+    if (ext.deprecated !== undefined && !(deprecated && /^\d{4}-\d{2}-\d{2}$/.test(deprecated))) {
+      diag(
+        ctx,
+        'error',
+        'deprecated-date',
+        `x-kada-event.deprecated must be the date (YYYY-MM-DD) from which the event may be removed; got ${JSON.stringify(ext.deprecated)}.`,
+        msgPath,
+      );
+    }
     const envelopeExt = msg.extensions().get('x-kada-envelope')?.value();
     const payload = msg.payload();
     const schema = decycle(payload ? cleanSchema(payload.json()) : {}) as JsonSchema;
@@ -498,13 +534,15 @@ function buildMessages(ctx: Ctx, op: OperationInterface, asReply = false): Messa
       exchangeType,
       amqp,
       amqpChannel,
-      contentType: msg.contentType() ?? 'application/json',
       ...(msg.correlationId()?.location()
         ? { correlationIdLocation: msg.correlationId()?.location() as string }
         : {}),
       envelope: envelopeExt !== undefined,
       envelopeSchema: envelopeExt === undefined ? null : (cleanSchema(envelopeExt) as JsonSchema),
       compatibility,
+      contentType: msg.contentType() ?? 'application/json',
+      ...(deprecated ? { deprecated } : {}),
+      openContent: openContent === 'strict' ? 'strict' : 'tolerant',
       schema,
       schemaLocation: schemaLoc,
       operationLocation: { absPath: ctx.loaded.absPath, pointer: opPath },

@@ -14,6 +14,8 @@
  * schema, or into the old one for something removed. allOf is merged on both sides first;
  * annotations (description, title, examples, …) are not differences.
  */
+
+import { VALIDATION_KEYWORDS } from './keywords/index.ts';
 import { normalizeSchema } from './normalize.ts';
 import type { Finding, RuleId } from './rules.ts';
 import {
@@ -32,7 +34,6 @@ import {
   str,
   strings,
   subject,
-  UNSUPPORTED_KEYWORDS,
 } from './schema.ts';
 
 interface Walk {
@@ -65,6 +66,32 @@ function add(
     message: `${subject(pointer)}: ${text}`,
   });
 }
+
+/** Keywords diffed one by one below; any other validation keyword that differs is keyword-changed. */
+const DIFFED = new Set([
+  'type',
+  'enum',
+  'const',
+  'format',
+  'pattern',
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'items',
+  'properties',
+  'required',
+  'additionalProperties',
+  'allOf',
+  'oneOf',
+  'anyOf',
+]);
 
 const SCALAR_KEYWORDS: ReadonlyArray<[string, RuleId]> = [
   ['format', 'format-changed'],
@@ -226,8 +253,8 @@ function diff(walk: Walk, before: unknown, after: unknown, ptr: string, sptr: st
   diffObject(walk, o, n, ptr, sptr, oldSptr);
   diffUnions(walk, o, n, ptr, sptr, oldSptr);
 
-  for (const k of UNSUPPORTED_KEYWORDS) {
-    if (!deepEqual(o[k], n[k])) {
+  for (const k of VALIDATION_KEYWORDS) {
+    if (!DIFFED.has(k) && !deepEqual(o[k], n[k])) {
       add(
         walk,
         'keyword-changed',

@@ -36,6 +36,8 @@ export interface VersionFinding extends Finding {
 
 export interface Comparison {
   breaking: VersionFinding[];
+  /** Lenient runs only: `unprovable` findings, with severity 'warning'. */
+  warnings: VersionFinding[];
   safe: VersionFinding[];
 }
 
@@ -46,6 +48,10 @@ export interface CompareOptions {
   newLabel?: string;
   /** See ReadableOptions.strictOpenContent. */
   strictOpenContent?: boolean;
+  /** See ReadableOptions.tolerantReader. */
+  tolerantReader?: boolean;
+  /** `unprovable` findings become warnings instead of breaking (`--lenient`). */
+  lenient?: boolean;
 }
 
 export const MODES: readonly Mode[] = ['backward', 'forward', 'full'];
@@ -59,6 +65,7 @@ export function compareVersions(
   const oldLabel = opts.oldLabel ?? 'old schema';
   const newLabel = opts.newLabel ?? 'new schema';
   const strictOpenContent = opts.strictOpenContent ?? false;
+  const tolerantReader = opts.tolerantReader ?? false;
   const directions: Direction[] = mode === 'full' ? ['backward', 'forward'] : [mode];
 
   const breaking: VersionFinding[] = [];
@@ -69,18 +76,29 @@ export function compareVersions(
             writerLabel: oldLabel,
             readerLabel: newLabel,
             strictOpenContent,
+            tolerantReader,
           })
         : checkReadable(newSchema, oldSchema, {
             writerLabel: newLabel,
             readerLabel: oldLabel,
             strictOpenContent,
+            tolerantReader,
           });
     for (const f of findings) if (f.severity === 'breaking') breaking.push({ ...f, direction });
   }
+  // the mode decides what an undecidable keyword is: breaking, or a warning when lenient
+  const warnings = opts.lenient
+    ? breaking
+        .filter((f) => f.rule === 'unprovable')
+        .map((f): VersionFinding => ({ ...f, severity: 'warning' }))
+    : [];
+  if (opts.lenient) breaking.splice(0, breaking.length, ...breaking.filter((f) => f.rule !== 'unprovable'));
 
   // A change is breaking when a breaking finding sits at its data pointer. A composition
   // mismatch also covers everything below it: the changed member is why no branch fits.
-  const flagged = new Set(breaking.filter((f) => f.rule !== 'ref-changed').map((f) => f.pointer));
+  const flagged = new Set(
+    [...breaking, ...warnings].filter((f) => f.rule !== 'ref-changed').map((f) => f.pointer),
+  );
   const refFlagged = new Set(breaking.filter((f) => f.rule === 'ref-changed').map((f) => f.pointer));
   const unions = breaking.filter((f) => f.rule === 'composition-mismatch').map((f) => f.pointer);
   const isFlagged = (c: Finding) =>
@@ -92,7 +110,7 @@ export function compareVersions(
   const safe = describeChanges(oldSchema, newSchema)
     .filter((c) => !isFlagged(c))
     .map((c): VersionFinding => ({ ...c, direction }));
-  return { breaking, safe };
+  return { breaking, warnings, safe };
 }
 
 /**
@@ -108,18 +126,19 @@ export function compareTransitive(
 ): Comparison {
   const base = mode.replace(/-transitive$/, '') as Mode;
   const breaking: VersionFinding[] = [];
+  const warnings: VersionFinding[] = [];
   const seen = new Set<string>();
   let safe: VersionFinding[] = [];
   history.forEach((revision, index) => {
     const oldLabel = `${opts.oldLabel ?? 'old schema'} (revision ${index})`;
     const result = compareVersions(revision, newSchema, base, { ...opts, oldLabel });
-    for (const f of result.breaking) {
+    for (const f of [...result.breaking, ...result.warnings]) {
       const key = `${f.rule} ${f.pointer} ${f.schemaPointer} ${f.direction}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      breaking.push({ ...f, revision: index });
+      (f.severity === 'warning' ? warnings : breaking).push({ ...f, revision: index });
     }
     safe = result.safe.map((f) => ({ ...f, revision: index }));
   });
-  return { breaking, safe };
+  return { breaking, warnings, safe };
 }

@@ -90,10 +90,42 @@ export const RULES = [
     description: 'A writer value (or oneOf/anyOf branch) fits no branch of the reader oneOf/anyOf.',
   },
   {
-    id: 'unsupported-keyword',
+    id: 'property-count-narrowed',
     kind: 'readability',
     description:
-      'The reader uses a keyword the engine cannot compare (not, if, patternProperties, …) and it differs.',
+      "The reader's minProperties or maxProperties is tighter than the properties the writer sends.",
+  },
+  {
+    id: 'property-name-rejected',
+    kind: 'readability',
+    description: "The writer may send a key that the reader's propertyNames rejects.",
+  },
+  {
+    id: 'dependency-unmet',
+    kind: 'readability',
+    description:
+      'The reader adds a dependentRequired/dependentSchemas/dependencies condition the writer does not guarantee.',
+  },
+  {
+    id: 'additional-items-narrowed',
+    kind: 'readability',
+    description: "The writer may send more array items than the reader's tuple (prefixItems/items) allows.",
+  },
+  {
+    id: 'contains-narrowed',
+    kind: 'readability',
+    description: "The writer does not guarantee the reader's contains with minContains/maxContains.",
+  },
+  {
+    id: 'not-mismatch',
+    kind: 'readability',
+    description: "The writer may send a value that the reader's `not` rejects.",
+  },
+  {
+    id: 'unprovable',
+    kind: 'readability',
+    description:
+      'The engine cannot decide whether the reader accepts every writer value for this keyword (named in the message): breaking, or a warning with --lenient.',
   },
   // both
   {
@@ -155,7 +187,8 @@ export const RULES = [
 
 export type RuleId = (typeof RULES)[number]['id'];
 export type RuleKind = (typeof RULES)[number]['kind'];
-export type Severity = 'breaking' | 'info';
+/** `warning`: an unprovable finding in a lenient run. */
+export type Severity = 'breaking' | 'warning' | 'info';
 
 export interface Finding {
   rule: RuleId;

@@ -27,34 +27,6 @@ export const ALL_TYPES: readonly JsonType[] = [
 /** Vendor key that marks a node which came from a `$ref`; its value is the original `$ref`. */
 export const REF_KEY = 'x-kada-ref';
 
-/**
- * Keywords the engine does not reason about. A reader that has one of them is only accepted
- * when the writer carries the identical keyword at the same place.
- */
-export const UNSUPPORTED_KEYWORDS = [
-  'not',
-  'if',
-  'then',
-  'else',
-  'patternProperties',
-  'propertyNames',
-  'minProperties',
-  'maxProperties',
-  'dependentRequired',
-  'dependentSchemas',
-  'dependencies',
-  'contains',
-  'minContains',
-  'maxContains',
-  'prefixItems',
-  'additionalItems',
-  'unevaluatedProperties',
-  'unevaluatedItems',
-  '$ref',
-  '$dynamicRef',
-  '$recursiveRef',
-] as const;
-
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -34,6 +34,12 @@ export interface LockInput {
   readonly allowBreaking?: AllowBreaking | null;
   /** How diagnostics name the lock file (default 'generated/contracts.lock.json'). */
   readonly lockPath?: string;
+  /** `--lenient`: a keyword the engine cannot decide is a warning, not an error. */
+  readonly lenient?: boolean;
+  /** `--open-content strict`: judge every event schema-registry style (default: per message). */
+  readonly openContent?: 'tolerant' | 'strict';
+  /** Today as YYYY-MM-DD, for deprecation dates (default: the clock). */
+  readonly today?: string;
 }
 
 export interface LockResult {
@@ -87,6 +93,9 @@ export function checkLock(graph: ContractGraph, input: LockInput): LockResult {
         oldLabel: 'the locked schema',
         transitive: true,
         removedAt: (_key, old) => ({ file: old.file, line: 1, column: 1 }),
+        ...(input.lenient ? { lenient: true } : {}),
+        ...(input.openContent ? { openContent: input.openContent } : {}),
+        ...(input.today ? { today: input.today } : {}),
       })
     : [];
 
@@ -94,6 +103,16 @@ export function checkLock(graph: ContractGraph, input: LockInput): LockResult {
   for (const c of changes) {
     const old = prevEvents.get(c.event) as LockedEvent;
     if (!c.breaking) {
+      if (c.warning) {
+        diagnostics.push({
+          severity: 'warning',
+          code: `compat:${c.rule}`,
+          message: `${c.event}: ${c.message}`,
+          file: c.file,
+          line: c.line,
+          column: c.column,
+        });
+      }
       if (c.rule === 'event-removed') {
         diagnostics.push({
           severity: 'info',

@@ -21,7 +21,6 @@ import {
 } from '../compat/modes.ts';
 import { normalizeSchema } from '../compat/normalize.ts';
 import { RULES } from '../compat/rules.ts';
-import { tolerantReader } from '../compat/tolerant.ts';
 import type { ConsumerModel, ContractGraph, MessageModel } from '../model.ts';
 import { type LockedEvent, schemaHash } from './lockfile.ts';
 
@@ -31,20 +30,26 @@ export const CONTRACT_RULES = [
     id: 'event-removed',
     kind: 'contract',
     description:
-      'An event version is no longer sent; breaking while a consumer still receives it (retiring it is safe once none does).',
+      'A published event version is no longer sent (send operation removed, or its channel address/event name changed): breaking even with no consumer in the folder, since consumers may live in other repositories, unless it was retired (x-kada-event.deprecated: <date> recorded in an earlier release and the date passed) or accepted with --allow-breaking.',
+  },
+  {
+    id: 'event-deprecated',
+    kind: 'contract',
+    description:
+      'An event version is marked x-kada-event.deprecated: <date> (safe; it may be removed after that date).',
   },
   { id: 'event-added', kind: 'contract', description: 'A new event version is sent (safe).' },
   {
     id: 'operation-removed',
     kind: 'contract',
     description:
-      'An operation is gone; breaking when it sent an event that a consumer still receives and nobody sends any more.',
+      'An operation is gone; breaking when it was the only one sending an event whose removal is breaking (see event-removed).',
   },
   {
     id: 'channel-removed',
     kind: 'contract',
     description:
-      'A channel is gone; breaking when a consumer still binds its address and nobody sends to it any more.',
+      'A channel is gone; breaking when a consumer still binds its address and nobody sends to it any more, or when it carried an event whose removal is breaking.',
   },
   {
     id: 'routing-key-changed',
@@ -54,7 +59,12 @@ export const CONTRACT_RULES = [
   {
     id: 'exchange-changed',
     kind: 'contract',
-    description: 'The exchange an event is published to, or bound from, changed.',
+    description: 'The exchange (name or type) an event is published to, or bound from, changed.',
+  },
+  {
+    id: 'content-type-changed',
+    kind: 'contract',
+    description: "The message's content type changed: readers decode the body by it.",
   },
   {
     id: 'queue-changed',
@@ -119,6 +129,8 @@ export interface ContractChange extends Place {
   readonly old: unknown;
   readonly new: unknown;
   readonly message: string;
+  /** Lenient runs: an `unprovable` payload finding, reported as a warning instead of breaking. */
+  readonly warning?: boolean;
   /** Payload rules: which readers break (backward: new readers of old messages; forward: old readers of new). */
   readonly direction?: 'backward' | 'forward' | 'both';
 }
@@ -130,6 +142,14 @@ export interface CompareOptions {
   readonly transitive: boolean;
   /** Where something that is gone was declared. */
   readonly removedAt: (event: string, old: LockedEvent, consumer?: string) => Place;
+  /** `--lenient`: unprovable payload findings are warnings, not breaking. */
+  readonly lenient?: boolean;
+  /** `--open-content strict` for the whole run (else each message's x-kada-event.openContent). */
+  readonly openContent?: 'tolerant' | 'strict';
+  /** Today as YYYY-MM-DD (tests pin it); a deprecated event may be removed from its date on. */
+  readonly today?: string;
+  /** A breaking change accepted by an override recorded in the lock: its reason, else undefined. */
+  readonly accepted?: (event: string, rule: string) => string | undefined;
 }
 
 const pointerOf = (segs: readonly string[]): string =>
@@ -164,16 +184,18 @@ function payloadChanges(
   const next = normalizeSchema(p.schema);
   if (schemaHash(next) === old.sha256) return [];
   const mode = p.compatibility;
-  const labels = { oldLabel: opts.oldLabel, newLabel: 'the new schema' };
+  const labels = {
+    oldLabel: opts.oldLabel,
+    newLabel: 'the new schema',
+    strictOpenContent: (opts.openContent ?? p.openContent) === 'strict',
+    lenient: opts.lenient ?? false,
+    // deployed readers ignore unknown properties; a closed writer still sends none
+    tolerantReader: true,
+  };
   const result: Comparison =
     opts.transitive && mode.endsWith('-transitive')
-      ? compareTransitive(
-          [...old.history, old.schema].map(tolerantReader),
-          tolerantReader(next),
-          mode,
-          labels,
-        )
-      : compareVersions(tolerantReader(old.schema), tolerantReader(next), baseMode(mode), labels);
+      ? compareTransitive([...old.history, old.schema], next, mode, labels)
+      : compareVersions(old.schema, next, baseMode(mode), labels);
   const at = (segs: readonly string[]): Place => locate(graph, p.schemaLocation, segs);
   const byData = (f: VersionFinding): Place => at(dataPointerToSchemaPath(p.schema, f.pointer));
   const merged = new Map<string, ContractChange>();
@@ -202,6 +224,21 @@ function payloadChanges(
     });
   }
   const out = [...merged.values()];
+  for (const f of result.warnings) {
+    const backward = f.direction === 'backward';
+    out.push({
+      rule: f.rule,
+      breaking: false,
+      warning: true,
+      event: key,
+      pointer: f.pointer,
+      old: backward ? f.writer : f.reader,
+      new: backward ? f.reader : f.writer,
+      message: `${f.message} (a warning under --lenient)`,
+      direction: f.direction,
+      ...(backward ? at(segments(f.schemaPointer)) : byData(f)),
+    });
+  }
   for (const f of result.safe) {
     out.push({
       rule: f.rule,
@@ -344,14 +381,23 @@ export function compareContracts(
     if (!e || !p) {
       const receivers = (e?.consumers ?? []).filter((c) => !c.external);
       if (receivers.length === 0) {
+        const today = opts.today ?? new Date().toISOString().slice(0, 10);
+        const retired = was.deprecated !== undefined && was.deprecated <= today;
+        const why = retired
+          ? `${key} is retired: ${was.producer} no longer sends it, it was deprecated from ${was.deprecated} and no consumer here receives it.`
+          : `${was.producer} (${was.file}) no longer sends ${key} (its send operation is gone, or its channel address or event name changed). A published event is a promise to consumers this folder may not contain (other teams, other repositories). ${
+              was.deprecated
+                ? `It is deprecated from ${was.deprecated}; remove it on or after that date.`
+                : `Retire it first: mark it x-kada-event: { deprecated: <YYYY-MM-DD> } in a release, and remove it from that date on.`
+            } Or accept the break on purpose: pnpm generate --allow-breaking ${key} --reason "<why>".`;
         out.push({
           rule: 'event-removed',
-          breaking: false,
+          breaking: !retired,
           event: key,
           pointer: '',
           old: was.producer,
           new: null,
-          message: `${key} is retired: ${was.producer} no longer sends it and no consumer receives it.`,
+          message: why,
           ...opts.removedAt(key, was),
         });
       }
@@ -407,6 +453,44 @@ export function compareContracts(
         ...inDocument(graph, p, segs),
       });
     }
+    if (was.exchangeType !== undefined && was.exchangeType !== p.exchangeType) {
+      const segs = ['channels', p.channelId, 'bindings', 'amqp', 'exchange', 'type'];
+      out.push({
+        rule: 'exchange-changed',
+        breaking: true,
+        event: key,
+        pointer: pointerOf(segs),
+        old: was.exchangeType,
+        new: p.exchangeType,
+        message: `${p.service} now publishes ${key} to a ${p.exchangeType} exchange instead of a ${was.exchangeType} one: existing bindings route differently (and redeclaring the exchange with another type fails).`,
+        ...inDocument(graph, p, segs),
+      });
+    }
+    if (was.contentType !== undefined && was.contentType !== p.contentType) {
+      const segs = ['channels', p.channelId, 'messages', p.messageId, 'contentType'];
+      out.push({
+        rule: 'content-type-changed',
+        breaking: true,
+        event: key,
+        pointer: pointerOf(segs),
+        old: was.contentType,
+        new: p.contentType,
+        message: `${key} is now sent as ${p.contentType} instead of ${was.contentType}: readers decode the body by its content type.`,
+        ...inDocument(graph, p, ['channels', p.channelId, 'messages', p.messageId]),
+      });
+    }
+    if (p.deprecated !== undefined && was.deprecated !== p.deprecated) {
+      out.push({
+        rule: 'event-deprecated',
+        breaking: false,
+        event: key,
+        pointer: pointerOf(['channels', p.channelId, 'messages', p.messageId, 'x-kada-event', 'deprecated']),
+        old: was.deprecated ?? null,
+        new: p.deprecated,
+        message: `${key} is deprecated from ${p.deprecated}: it may be removed on or after that date once this is released.`,
+        ...inDocument(graph, p, ['channels', p.channelId, 'messages', p.messageId]),
+      });
+    }
     if (was.envelope !== p.envelope) {
       const segs = ['channels', p.channelId, 'messages', p.messageId];
       out.push({
@@ -449,7 +533,18 @@ export function compareContracts(
       ...locate(graph, p.operationLocation, []),
     });
   }
-  return out;
+  return opts.accepted ? out.map((c) => acceptOverride(c, opts.accepted)) : out;
+}
+
+/** A breaking change that an override in the lock accepted is reported safe, with its reason. */
+export function acceptOverride(c: ContractChange, accepted: CompareOptions['accepted']): ContractChange {
+  const reason = c.breaking ? accepted?.(c.event, c.rule) : undefined;
+  if (reason === undefined) return c;
+  return {
+    ...c,
+    breaking: false,
+    message: `${c.message} Accepted by the override recorded in the lock ("${reason}").`,
+  };
 }
 
 /** Stable order: breaking first, then by file, line, rule. */

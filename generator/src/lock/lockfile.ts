@@ -36,7 +36,13 @@ export interface LockedEvent {
   readonly compatibility: Compatibility;
   readonly routingKey: string;
   readonly exchange: string;
+  /** Absent in locks written before it was recorded (then not compared). */
+  readonly exchangeType?: string;
   readonly envelope: boolean;
+  /** Absent in locks written before it was recorded (then not compared). */
+  readonly contentType?: string;
+  /** `x-kada-event.deprecated`: the date from which the version may be removed. */
+  readonly deprecated?: string;
   /** normalizeSchema of the payload (the envelope's `data`). */
   readonly schema: unknown;
   readonly sha256: string;
@@ -153,7 +159,10 @@ export function snapshotEvents(graph: ContractGraph): Map<string, LockedEvent> {
       compatibility: p.compatibility,
       routingKey: p.routingKey,
       exchange: p.exchange,
+      exchangeType: p.exchangeType,
       envelope: p.envelope,
+      contentType: p.contentType,
+      ...(p.deprecated ? { deprecated: p.deprecated } : {}),
       schema,
       sha256: schemaHash(schema),
       history: [],

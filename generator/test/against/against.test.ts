@@ -21,6 +21,8 @@ import {
   writeSpecs,
 } from '../lock/fixture.ts';
 
+/** Each CLI run loads two spec sets; on a shared machine that can take tens of seconds. */
+const SLOW = 240_000;
 const work = mkdtempSync(join(tmpdir(), 'kada-against-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -78,8 +80,20 @@ const cases: Case[] = [
     ],
   },
   {
-    name: 'v1 retired after its last consumer moved',
+    name: 'v1 removed after its last consumer here moved, never deprecated: consumers elsewhere break',
     before: { versions: [1, 2], consumers: [legacyOwnView, modern] },
+    after: { versions: [2], consumers: [modern] },
+    want: [
+      'breaking channel-removed order.created.v1',
+      'breaking event-removed order.created.v1',
+      'breaking operation-removed order.created.v1',
+      'safe channel-removed order.created.v1',
+      'safe operation-removed order.created.v1',
+    ],
+  },
+  {
+    name: 'v1 retired: deprecated with a past date in the earlier release, then removed',
+    before: { versions: [1, 2], consumers: [legacyOwnView, modern], deprecated: { 1: '2025-01-31' } },
     after: { versions: [2], consumers: [modern] },
     want: [
       'safe channel-removed order.created.v1',
@@ -88,6 +102,93 @@ const cases: Case[] = [
       'safe operation-removed order.created.v1',
       'safe operation-removed order.created.v1',
     ],
+  },
+  {
+    name: 'v1 deprecated until a future date, removed too early',
+    before: { versions: [1, 2], deprecated: { 1: '2999-12-31' } },
+    after: { versions: [2] },
+    want: [
+      'breaking channel-removed order.created.v1',
+      'breaking event-removed order.created.v1',
+      'breaking operation-removed order.created.v1',
+    ],
+  },
+  {
+    name: 'no consumer document: the only published event is removed',
+    before: { versions: [1, 2] },
+    after: { versions: [2] },
+    want: [
+      'breaking channel-removed order.created.v1',
+      'breaking event-removed order.created.v1',
+      'breaking operation-removed order.created.v1',
+    ],
+  },
+  {
+    name: 'no consumer document: the event is renamed (parcel.dispatched.v1 to parcel.shipped.v1)',
+    before: { eventTypes: { 1: 'parcel.dispatched' }, addresses: { 1: 'parcel.dispatched.v1' } },
+    after: { eventTypes: { 1: 'parcel.shipped' }, addresses: { 1: 'parcel.shipped.v1' } },
+    want: [
+      'breaking channel-removed parcel.dispatched.v1',
+      'breaking event-removed parcel.dispatched.v1',
+      'safe event-added parcel.shipped.v1',
+    ],
+  },
+  {
+    name: 'no consumer document: the channel address changes, the event name stays',
+    before: {},
+    after: { addresses: { 1: 'order.placed.v1' } },
+    want: ['breaking routing-key-changed order.created.v1', 'safe channel-removed order.created.v1'],
+  },
+  {
+    name: 'the deprecation itself is safe',
+    before: {},
+    after: { deprecated: { 1: '2027-01-31' } },
+    want: ['safe event-deprecated order.created.v1'],
+  },
+  {
+    name: 'no consumer document: exchange type, content type and envelope change',
+    before: {},
+    after: { exchangeType: 'fanout', contentType: 'application/avro', envelope: false },
+    want: [
+      'breaking content-type-changed order.created.v1',
+      'breaking envelope-changed order.created.v1',
+      'breaking exchange-changed order.created.v1',
+    ],
+  },
+  {
+    name: 'open content strict on the message: an optional field added to an open object breaks backward',
+    before: {
+      openContent: 'strict',
+      mode: 'backward',
+      schemas: { 1: { ...V1_SCHEMA, additionalProperties: true } },
+    },
+    after: {
+      openContent: 'strict',
+      mode: 'backward',
+      schemas: {
+        1: {
+          ...V1_SCHEMA,
+          additionalProperties: true,
+          properties: { ...V1_SCHEMA.properties, note: { type: 'string' } },
+        },
+      },
+    },
+    want: ['breaking type-mismatch order.created.v1'],
+  },
+  {
+    name: 'tolerant (default): the same change is safe',
+    before: { mode: 'backward', schemas: { 1: { ...V1_SCHEMA, additionalProperties: true } } },
+    after: {
+      mode: 'backward',
+      schemas: {
+        1: {
+          ...V1_SCHEMA,
+          additionalProperties: true,
+          properties: { ...V1_SCHEMA.properties, note: { type: 'string' } },
+        },
+      },
+    },
+    want: ['safe property-added order.created.v1'],
   },
   {
     name: 'legacy stops receiving v1, which is still sent',
@@ -236,25 +337,127 @@ describe('kada-gen check --against on a fixture git repository', () => {
     });
   });
 
-  it('a compatible change exits 0 and lists what changed; a removal points into the old ref', () => {
-    commit({ versions: [1, 2], consumers: [legacy, modern], schemas: { 1: stringTotal } }, 'add v2');
-    const r = against('HEAD~1');
-    expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^specs\/shop\.yaml:\d+:\d+ safe event-added order\.created\.v2 /m);
-    expect(r.stdout).toContain('0 breaking');
+  it(
+    'a compatible change exits 0 and lists what changed; a removal points into the old ref',
+    () => {
+      commit({ versions: [1, 2], consumers: [legacy, modern], schemas: { 1: stringTotal } }, 'add v2');
+      const r = against('HEAD~1');
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^specs\/shop\.yaml:\d+:\d+ safe event-added order\.created\.v2 /m);
+      expect(r.stdout).toContain('0 breaking');
 
-    commit({ versions: [2], consumers: [modern] }, 'retire v1');
-    const retired = against('HEAD~1', '--format', 'json');
-    expect(retired.code, retired.stderr).toBe(0);
-    const findings = JSON.parse(retired.stdout) as { file: string; rule: string; severity: string }[];
-    expect(findings).toContainEqual(
-      expect.objectContaining({ rule: 'event-removed', severity: 'safe', file: 'HEAD~1:specs/shop.yaml' }),
-    );
-  });
+      commit(
+        {
+          versions: [1, 2],
+          consumers: [modern],
+          schemas: { 1: stringTotal },
+          deprecated: { 1: '2025-01-31' },
+        },
+        'deprecate v1',
+      );
+      commit({ versions: [2], consumers: [modern] }, 'retire v1');
+      const retired = against('HEAD~1', '--format', 'json');
+      expect(retired.code, retired.stderr).toBe(0);
+      const findings = JSON.parse(retired.stdout) as { file: string; rule: string; severity: string }[];
+      expect(findings).toContainEqual(
+        expect.objectContaining({ rule: 'event-removed', severity: 'safe', file: 'HEAD~1:specs/shop.yaml' }),
+      );
+    },
+    SLOW,
+  );
 
   it('an unknown ref is a usage error (exit 2) that says what to do', () => {
     const r = against('no-such-branch');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('"no-such-branch" is not a commit');
   });
+});
+
+describe('kada-gen check --against on a repository with no consumer document', () => {
+  const repo = join(work, 'producer-only');
+  const specs = join(repo, 'specs');
+  const commit = (o: FixtureOptions, message: string) => {
+    rmSync(specs, { recursive: true, force: true });
+    writeSpecs(specs, fixtureSpecs(o));
+    git(repo, 'add', '-A', 'specs');
+    git(repo, 'commit', '-q', '-m', message);
+  };
+  const against = (...extra: string[]) =>
+    runCli(['check', '--against', 'HEAD~1', '--format', 'json', ...extra], repo);
+  type Json = { rule: string; severity: string; event: string; message: string }[];
+
+  beforeAll(() => {
+    execFileSync('git', ['init', '-q', repo]);
+    commit(
+      { versions: [1, 2], addresses: { 1: 'parcel.dispatched.v1' }, eventTypes: { 1: 'parcel.dispatched' } },
+      'two events',
+    );
+  });
+
+  it(
+    'removing a published event (its send operation) is breaking; an override in the lock accepts it',
+    () => {
+      commit({ versions: [2] }, 'drop parcel.dispatched.v1');
+      const r = against();
+      expect(r.code, r.stderr).toBe(1);
+      const findings = JSON.parse(r.stdout) as Json;
+      expect(findings).toContainEqual(
+        expect.objectContaining({
+          rule: 'event-removed',
+          severity: 'breaking',
+          event: 'parcel.dispatched.v1',
+        }),
+      );
+      expect(findings).toContainEqual(
+        expect.objectContaining({
+          rule: 'operation-removed',
+          severity: 'breaking',
+          event: 'parcel.dispatched.v1',
+        }),
+      );
+
+      // what `kada-gen generate --allow-breaking parcel.dispatched.v1 --reason …` records
+      writeSpecs(join(repo, 'generated'), {
+        'contracts.lock.json': JSON.stringify({
+          lockfileVersion: 1,
+          events: {},
+          overrides: [
+            {
+              event: 'parcel.dispatched.v1',
+              reason: 'no subscriber left',
+              rules: ['event-removed'],
+              at: 'removed',
+            },
+          ],
+        }),
+      });
+      const accepted = against();
+      rmSync(join(repo, 'generated'), { recursive: true, force: true });
+      expect(accepted.code, accepted.stdout + accepted.stderr).toBe(0);
+      const after = JSON.parse(accepted.stdout) as Json;
+      expect(after.filter((f) => f.severity === 'breaking')).toEqual([]);
+      expect(after.find((f) => f.rule === 'event-removed')?.message).toContain('no subscriber left');
+    },
+    SLOW,
+  );
+
+  it(
+    'renaming a published event (channel address and event name) is breaking',
+    () => {
+      commit(
+        { versions: [2], addresses: { 2: 'order.placed.v2' }, eventTypes: { 2: 'order.placed' } },
+        'rename v2',
+      );
+      const r = against();
+      expect(r.code, r.stderr).toBe(1);
+      const findings = JSON.parse(r.stdout) as Json;
+      expect(findings).toContainEqual(
+        expect.objectContaining({ rule: 'event-removed', severity: 'breaking', event: 'order.created.v2' }),
+      );
+      expect(findings).toContainEqual(
+        expect.objectContaining({ rule: 'event-added', severity: 'safe', event: 'order.placed.v2' }),
+      );
+    },
+    SLOW,
+  );
 });

@@ -192,8 +192,29 @@ describe('kada-gen and the lock, on the real specs', () => {
   );
 
   it(
-    'retiring a version that no consumer receives passes and drops it from the lock',
+    'removing a version that no consumer here receives fails until it is retired with a deprecation date',
     () => {
+      removeOperation(stockYaml, 'sendStockReleasedV1');
+      removeOperation(auditYaml, 'receiveStockReleasedV1');
+      const unannounced = check();
+      expect(unannounced.code).toBe(1);
+      expect(unannounced.stderr).toMatch(/error compat:event-removed: stock\.released\.v1 is locked/);
+      expect(unannounced.stderr).toContain('x-kada-event: { deprecated: <YYYY-MM-DD> }');
+
+      // release 1: the event is announced as deprecated (the lock records the date)
+      rmSync(specs, { recursive: true, force: true });
+      cpSync(join(pristine, 'specs'), specs, { recursive: true });
+      edit(
+        stockYaml,
+        'x-kada-event: { type: stock.released, version: 1, compatibility: full }',
+        "x-kada-event: { type: stock.released, version: 1, compatibility: full, deprecated: '2026-01-31' }",
+      );
+      const announced = generate();
+      expect(announced.code, announced.stderr).toBe(0);
+      expect(parseLock(readFileSync(lockPath, 'utf8')).events['stock.released.v1']?.deprecated).toBe(
+        '2026-01-31',
+      );
+      // release 2: removed after the date
       removeOperation(stockYaml, 'sendStockReleasedV1');
       removeOperation(auditYaml, 'receiveStockReleasedV1');
       const g = generate();

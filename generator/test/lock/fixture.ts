@@ -67,10 +67,20 @@ export interface FixtureOptions {
   readonly envelope?: boolean;
   /** Service id of the producing document (default shop). */
   readonly producer?: string;
+  /** x-kada-event.deprecated of each version. */
+  readonly deprecated?: Readonly<Record<number, string>>;
+  /** Event name of each version (default order.created). */
+  readonly eventTypes?: Readonly<Record<number, string>>;
+  /** The messages' contentType (default: none, i.e. application/json). */
+  readonly contentType?: string;
+  /** The exchange type (default topic). */
+  readonly exchangeType?: string;
+  /** x-kada-event.openContent of every version. */
+  readonly openContent?: string;
 }
 
-const amqp = (exchange: string) => ({
-  amqp: { is: 'routingKey', exchange: { name: exchange, type: 'topic', durable: true } },
+const amqp = (exchange: string, type = 'topic') => ({
+  amqp: { is: 'routingKey', exchange: { name: exchange, type, durable: true } },
 });
 
 export function fixtureSpecs(o: FixtureOptions = {}): Record<string, string> {
@@ -86,7 +96,7 @@ export function fixtureSpecs(o: FixtureOptions = {}): Record<string, string> {
         {
           address: o.addresses?.[v] ?? `order.created.v${v}`,
           messages: { [`OrderCreatedV${v}`]: { $ref: `#/components/messages/OrderCreatedV${v}` } },
-          bindings: amqp(exchange),
+          bindings: amqp(exchange, o.exchangeType),
         },
       ]),
     ),
@@ -110,7 +120,14 @@ export function fixtureSpecs(o: FixtureOptions = {}): Record<string, string> {
             ...(o.envelope === false
               ? {}
               : { traits: [{ $ref: './common/envelope.yaml#/components/messageTraits/Envelope' }] }),
-            'x-kada-event': { type: 'order.created', version: v, compatibility: o.mode ?? 'full' },
+            ...(o.contentType ? { contentType: o.contentType } : {}),
+            'x-kada-event': {
+              type: o.eventTypes?.[v] ?? 'order.created',
+              version: v,
+              compatibility: o.mode ?? 'full',
+              ...(o.deprecated?.[v] ? { deprecated: o.deprecated[v] } : {}),
+              ...(o.openContent ? { openContent: o.openContent } : {}),
+            },
             payload: { $ref: `#/components/schemas/OrderCreatedV${v}` },
           },
         ]),

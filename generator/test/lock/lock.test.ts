@@ -38,12 +38,13 @@ async function step(
   before: FixtureOptions,
   after: FixtureOptions,
   allowBreaking: AllowBreaking | null = null,
+  extra: { lenient?: boolean; openContent?: 'strict' } = {},
 ) {
   const b = await graphOf('specs', before);
   const first = checkLock(b.graph, { previous: null });
   expect(first.diagnostics).toEqual([]);
   const a = await graphOf('specs', after);
-  const result = checkLock(a.graph, { previous: first.lock, allowBreaking });
+  const result = checkLock(a.graph, { previous: first.lock, allowBreaking, ...extra });
   return { ...result, previous: first.lock, dir: a.dir };
 }
 
@@ -166,10 +167,39 @@ const cases: Case[] = [
     at: ['legacy.yaml', 'receiveOrderCreatedV1:'],
   },
   {
-    name: 'retiring v1 once no consumer receives it',
+    name: 'removing v1 once no consumer here receives it, never deprecated: breaking',
     before: { versions: [1, 2], consumers: [legacy, { service: 'modern', version: 2 }] },
     after: { versions: [2], consumers: [{ service: 'modern', version: 2 }] },
+    want: ['error compat:event-removed'],
+  },
+  {
+    name: 'retiring v1 deprecated (past date) in the locked release',
+    before: {
+      versions: [1, 2],
+      consumers: [legacy, { service: 'modern', version: 2 }],
+      deprecated: { 1: '2025-01-31' },
+    },
+    after: { versions: [2], consumers: [{ service: 'modern', version: 2 }] },
     want: ['info compat:event-retired'],
+  },
+  {
+    name: 'removing v1 before its deprecation date: breaking',
+    before: { versions: [1, 2], deprecated: { 1: '2999-12-31' } },
+    after: { versions: [2] },
+    want: ['error compat:event-removed'],
+  },
+  {
+    name: 'removing v1 with --allow-breaking: accepted and recorded',
+    before: { versions: [1, 2] },
+    after: { versions: [2] },
+    allow: { event: 'order.created.v1', reason: 'the only subscriber was decommissioned' },
+    want: ['info compat:event-removed'],
+  },
+  {
+    name: 'exchange type and content type of a locked event changed',
+    before: {},
+    after: { exchangeType: 'fanout', contentType: 'application/avro' },
+    want: ['error compat:content-type-changed', 'error compat:exchange-changed'],
   },
   {
     name: 'an override accepts the break and says so',
@@ -279,9 +309,27 @@ describe('lock check', () => {
     expect(again.file.content).toBe(r.file.content);
   });
 
+  it('a keyword the engine cannot decide is an error naming it, and a warning with --lenient', async () => {
+    const total = { type: 'integer', minimum: 0, not: { type: 'integer', multipleOf: 7 } };
+    const after = { schemas: { 1: { ...V1_SCHEMA, properties: { ...V1_SCHEMA.properties, total } } } };
+    const strict = await step({}, after);
+    expect(brief(strict.diagnostics)).toEqual(['error compat:unprovable']);
+    expect(strict.diagnostics[0]?.message).toContain("cannot prove that the new schema's 'not' accepts");
+    const lenient = await step({}, after, null, { lenient: true });
+    expect(brief(lenient.diagnostics)).toEqual(['warning compat:unprovable']);
+  });
+
+  it('open content strict: an optional property added to an open object breaks backward', async () => {
+    const base = { mode: 'backward', schemas: { 1: open(V1_SCHEMA) } };
+    const added = { mode: 'backward', schemas: { 1: open(V1_SCHEMA, { note: { type: 'string' } }) } };
+    expect(brief((await step(base, added)).diagnostics)).toEqual([]);
+    const strict = await step(base, added, null, { openContent: 'strict' });
+    expect(brief(strict.diagnostics)).toEqual(['error compat:type-mismatch']);
+  });
+
   it('drops a retired version from the lock', async () => {
     const r = await step(
-      { versions: [1, 2], consumers: [{ service: 'modern', version: 2 }] },
+      { versions: [1, 2], consumers: [{ service: 'modern', version: 2 }], deprecated: { 1: '2025-01-31' } },
       { versions: [2], consumers: [{ service: 'modern', version: 2 }] },
     );
     expect(Object.keys(r.lock.events)).toEqual(['order.created.v2']);
@@ -308,7 +356,7 @@ describe('lock check', () => {
     const plain = await run('backward');
     expect(plain.out).toEqual([[], [], []]);
     expect(plain.lock.events['order.created.v1']?.history).toEqual([]);
-  });
+  }, 180_000); // six spec loads: over a minute on a shared machine
 
   it('keeps the earlier revisions of a -transitive event in its history, newest last', async () => {
     const base = { type: 'object', required: ['orderId'], properties: { orderId: { type: 'string' } } };
@@ -322,6 +370,19 @@ describe('lock check', () => {
     expect(b.diagnostics).toEqual([]);
     expect(b.lock.events['order.created.v1']?.history).toEqual([a.lock.events['order.created.v1']?.schema]);
   });
+});
+
+describe('x-kada-event retirement and open content', () => {
+  it('rejects a deprecated that is not a date and an unknown openContent, naming the message', async () => {
+    const dir = join(work, 'bad-extensions');
+    rmSync(dir, { recursive: true, force: true });
+    writeSpecs(dir, fixtureSpecs({ deprecated: { 1: 'soon' }, openContent: 'loose' }));
+    const loaded = await loadSpecs(dir, { cacheDir: CACHE_DIR });
+    const errors = buildModel(loaded).diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((d) => d.code).sort()).toEqual(['deprecated-date', 'open-content']);
+    expect(errors.find((d) => d.code === 'deprecated-date')?.message).toContain('got "soon"');
+    expect(errors.every((d) => d.file.endsWith('shop.yaml'))).toBe(true);
+  }, 120_000);
 });
 
 describe('the lock file', () => {
