@@ -199,19 +199,33 @@ function processes(): Array<{ pid: number; comm: string; cmdline: string }> {
   return out;
 }
 
+/** The RabbitMQ node listening on 5672 (other nodes may run on the machine), if `ss` can tell. */
+function brokerPid(): number | undefined {
+  try {
+    const out = execFileSync('ss', ['-ltnpH', 'sport = :5672'], { encoding: 'utf8' });
+    const pid = /pid=(\d+)/.exec(out)?.[1];
+    return pid ? Number(pid) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** CPU ms of every process of interest, by group; PostgreSQL: the backends of this run's databases. */
 function sampleCpu(platform: Platform, dbPrefix: string): Map<string, Map<number, number>> {
   const groups = new Map<string, Map<number, number>>();
   const add = (group: string, pid: number) => {
     const ms = cpuMs(pid);
     if (ms === undefined) return;
-    let g = groups.get(group);
-    if (!g) groups.set(group, (g = new Map()));
+    const g = groups.get(group) ?? new Map<number, number>();
+    groups.set(group, g);
     g.set(pid, ms);
   };
   for (const svc of platform.services.values()) if (svc.child.pid) add(svc.name, svc.child.pid);
+  const rabbitPid = brokerPid();
   for (const p of processes()) {
-    if (p.comm === 'beam.smp') add('rabbitmq', p.pid);
+    if (p.comm === 'beam.smp') {
+      if (rabbitPid === undefined || p.pid === rabbitPid) add('rabbitmq', p.pid);
+    }
     // Backends show "postgres: <user> <database> <client> <state>" in their command line.
     else if (p.cmdline.includes(` ${dbPrefix}`)) add('postgres', p.pid);
   }
@@ -238,6 +252,10 @@ function cpuDelta(
 
 interface OrderTrack {
   created?: number;
+  /** occurredAt of each saga event, by event type. */
+  at: Record<string, number>;
+  /** When the tap received each saga event (its publish, as far as a consumer can tell). */
+  seen: Record<string, number>;
   paid?: number;
   ended?: 'PAID' | 'FAILED';
   product?: string;
@@ -262,7 +280,14 @@ async function main(): Promise<void> {
     const ch = await tapConn.createChannel();
     await ch.assertExchange('domain.events', 'topic', { durable: true });
     const q = await ch.assertQueue('', { exclusive: true, autoDelete: true });
-    for (const key of ['order.created.#', 'order.paid.#', 'order.failed.#'])
+    for (const key of [
+      'order.created.#',
+      'stock.reserved.#',
+      'payment.intent.created.#',
+      'payment.succeeded.#',
+      'order.paid.#',
+      'order.failed.#',
+    ])
       await ch.bindQueue(q.queue, 'domain.events', key);
     await ch.consume(
       q.queue,
@@ -274,11 +299,13 @@ async function main(): Promise<void> {
           data: { orderId: string };
         };
         // Kept even before POST /orders has answered: the events can overtake the HTTP reply.
-        let t = tracks.get(e.data.orderId);
-        if (!t) tracks.set(e.data.orderId, (t = {}));
+        const t = tracks.get(e.data.orderId) ?? { at: {}, seen: {} };
+        tracks.set(e.data.orderId, t);
         const at = Date.parse(e.occurredAt);
+        t.at[e.eventType] = at;
+        t.seen[e.eventType] = Date.now();
         if (e.eventType === 'order.created') t.created = at;
-        else {
+        else if (e.eventType === 'order.paid' || e.eventType === 'order.failed') {
           if (e.eventType === 'order.paid') t.paid = at;
           t.ended = e.eventType === 'order.paid' ? 'PAID' : 'FAILED';
           endWaiters.get(e.data.orderId)?.();
@@ -322,7 +349,7 @@ async function main(): Promise<void> {
         return undefined;
       });
       const orderId = r.json.orderId as string;
-      const track = tracks.get(orderId) ?? {};
+      const track = tracks.get(orderId) ?? { at: {}, seen: {} };
       tracks.set(orderId, track);
       track.product = product;
       track.buyer = buyer;
@@ -431,6 +458,7 @@ async function main(): Promise<void> {
       paid,
       failed: measured.length - paid,
       cpuMsPerCheckout: { total: round(cpuTotal / ORDERS), ...perCheckout },
+      hopsP50Ms: hops(measured.map(([, t]) => t)),
       createdToPaidMs: {
         samples: latencies.length,
         p50: percentile(latencies, 50),
@@ -439,7 +467,7 @@ async function main(): Promise<void> {
         max: latencies.at(-1) ?? null,
       },
       effects: { openOrders: open.length, stockIssues, ok: open.length === 0 && stockIssues.length === 0 },
-      note: 'rabbitmq is the machine-wide node (other vhosts included); postgres counts this run’s backends only',
+      note: 'rabbitmq is the node on :5672, shared (other vhosts included); postgres counts this run’s backends only',
     };
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     if (!result.effects.ok) {
@@ -452,6 +480,34 @@ async function main(): Promise<void> {
     await tapConn?.close().catch(() => {});
     await setup.teardown();
   }
+}
+
+const SAGA = ['order.created', 'stock.reserved', 'payment.intent.created', 'payment.succeeded', 'order.paid'];
+
+/**
+ * p50 of each step of the paid path, where a reader finds the waits: `relay` from an event's
+ * occurredAt (written in its producer's transaction) to the tap receiving it (commit + outbox relay
+ * + broker), `handle` from the tap receiving it to the next event's occurredAt (delivery + the
+ * consumer's transaction up to writing the next event).
+ */
+function hops(tracks: OrderTrack[]): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  const p50 = (f: (t: OrderTrack) => number) =>
+    percentile(
+      tracks
+        .map(f)
+        .filter((x) => !Number.isNaN(x))
+        .sort((a, b) => a - b),
+      50,
+    );
+  for (let i = 0; i < SAGA.length; i++) {
+    const from = SAGA[i] as string;
+    const to = SAGA[i + 1];
+    out[`${from} relay`] = p50((t) => (t.seen[from] ?? Number.NaN) - (t.at[from] ?? Number.NaN));
+    if (to)
+      out[`${from} -> ${to} handle`] = p50((t) => (t.at[to] ?? Number.NaN) - (t.seen[from] ?? Number.NaN));
+  }
+  return out;
 }
 
 function round(x: number): number {

@@ -62,6 +62,23 @@ export function selectUnsentQuery(db: Db, dialect: SqlDialect, limit: number) {
   return dialect === 'mssql' ? base.top(limit) : base.limit(limit);
 }
 
+/**
+ * PostgreSQL: {@link selectUnsentQuery} that also takes the relay's leader lock
+ * ({@link relayLockQuery}) in the same statement. The uncorrelated subquery is evaluated once, before
+ * the scan; when another process holds the lock the answer is empty.
+ */
+export function selectUnsentLockedQuery(db: Db, limit: number) {
+  return selectUnsentQuery(db, 'postgres', limit).where(
+    sql<boolean>`(select pg_try_advisory_xact_lock(hashtext(current_schema() || '.kada_outbox_relay')))`,
+  );
+}
+
+/** Whether any row waits to be relayed: one cheap statement for a poll that usually finds nothing. */
+export function unsentExistsQuery(db: Db, dialect: SqlDialect) {
+  const base = db.selectFrom('outbox').select('id').where('sent_at', 'is', null);
+  return dialect === 'mssql' ? base.top(1) : base.limit(1);
+}
+
 export function markSentQuery(db: Db, ids: ReadonlyArray<number | string>, now: number) {
   return db.updateTable('outbox').set({ sent_at: now, last_error: null }).where('id', 'in', ids);
 }
