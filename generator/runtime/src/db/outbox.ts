@@ -1,6 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { PreparedEvent } from '../envelope.ts';
 import type { SqlDialect } from '../types.ts';
+import { precompile, type QueryRunner } from './precompiled.ts';
 import type { RuntimeTables } from './schema.ts';
 
 type Db = Kysely<RuntimeTables> | Transaction<RuntimeTables>;
@@ -37,6 +38,41 @@ export function insertOutboxQuery(db: Db, event: PreparedEvent) {
     sent_at: null,
     last_error: null,
   });
+}
+
+const OUTBOX_FIELDS = [
+  'event_id',
+  'ordering_key',
+  'exchange',
+  'routing_key',
+  'event_type',
+  'correlation_id',
+  'producer',
+  'body',
+  'headers',
+  'created_at',
+] as const;
+
+/** {@link insertOutboxQuery} with its SQL compiled once for this database. */
+export function compileInsertOutbox(db: Db): (tx: Db, event: PreparedEvent) => Promise<void> {
+  const run = precompile(OUTBOX_FIELDS, (v) =>
+    db.insertInto('outbox').values({ ...v, sent_at: null, last_error: null }),
+  );
+  return async (tx, event) => {
+    const { envelope } = event;
+    await run(tx as QueryRunner, {
+      event_id: envelope.eventId,
+      ordering_key: event.orderingKey,
+      exchange: event.exchange,
+      routing_key: event.routingKey,
+      event_type: envelope.eventType,
+      correlation_id: envelope.correlationId,
+      producer: envelope.producer,
+      body: event.body,
+      headers: JSON.stringify(event.headers),
+      created_at: Date.parse(envelope.occurredAt) || Date.now(),
+    });
+  };
 }
 
 /** The oldest unsent rows, in insertion order. */
