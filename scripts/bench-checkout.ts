@@ -7,7 +7,7 @@
  * order.created -> order.paid from the events' own timestamps.
  *
  *   pnpm bench:checkout [--orders 300] [--concurrency 32 | --rate 40] [--embedded] [--warmup 20]
- *                       [--buyers 8] [--products 4] [--cpu-prof DIR]
+ *                       [--buyers 8] [--products 4] [--replicas 1] [--cpu-prof DIR]
  *
  * The machine may be shared: RabbitMQ's node is the machine's (its CPU includes other vhosts'
  * work) and PostgreSQL is counted from the backends of this run's databases only.
@@ -33,6 +33,7 @@ const { values: args } = parseArgs({
     buyers: { type: 'string', default: '8' },
     products: { type: 'string', default: '4' },
     embedded: { type: 'boolean', default: false },
+    replicas: { type: 'string', default: '1' },
     'cpu-prof': { type: 'string' },
     verbose: { type: 'boolean', default: false },
   },
@@ -42,6 +43,10 @@ const CONCURRENCY = Number(args.concurrency);
 const RATE = args.rate === undefined ? undefined : Number(args.rate);
 const WARMUP = Number(args.warmup);
 const root = resolve(import.meta.dirname, '..');
+if (args.embedded && Number(args.replicas) > 1)
+  throw new Error(
+    '--embedded takes one process per service (SQLite is one process per file); drop --replicas',
+  );
 const CLK_TCK = 100; // USER_HZ on Linux: /proc times are in 1/100 s
 const pgAdmin = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -71,6 +76,7 @@ async function setUp(embedded: boolean): Promise<Setup> {
   const platform = new Platform({
     root,
     portBase: 2000 + Math.floor(Math.random() * 500) * 10,
+    replicas: Number(args.replicas),
     env: {
       RABBITMQ_URL: rabbitUrl,
       JWT_PUBLIC_KEY_FILE: join(tmp, 'keys', 'jwt-public.jwk.json'),
@@ -451,6 +457,7 @@ async function main(): Promise<void> {
     const result = {
       bench: 'checkout',
       database: args.embedded ? 'sqlite' : 'postgres',
+      replicas: Number(args.replicas),
       orders: ORDERS,
       mode: RATE ? { openLoopRate: RATE } : { concurrency: CONCURRENCY },
       seconds: round(seconds),
