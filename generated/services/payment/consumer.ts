@@ -153,10 +153,10 @@ export function registerPaymentConsumers<DB = any>(rt: ServiceRuntime, handlers:
       service: "payment",
       policy: paymentQueues["payment"],
       routes: [
-        { descriptor: orderCancelledV1View, handle: (event, ctx) => handlers.orderCancelledV1(event, { ...ctx, publish: createPaymentPublisher(ctx.sink) }) },
-        { descriptor: orderCreatedV1View, handle: (event, ctx) => handlers.orderCreatedV1(event, { ...ctx, publish: createPaymentPublisher(ctx.sink) }) },
-        { descriptor: stockReservedV1View, handle: (event, ctx) => handlers.stockReservedV1(event, { ...ctx, publish: createPaymentPublisher(ctx.sink) }) },
-        { descriptor: userDeletedV1View, handle: (event, ctx) => handlers.userDeletedV1(event, { ...ctx, publish: createPaymentPublisher(ctx.sink) }) },
+        { descriptor: orderCancelledV1View, orderingKey: "data.orderId", handle: (event, ctx) => handlers.orderCancelledV1(event, { ...ctx, publish: createPaymentPublisher(ctx.sink) }) },
+        { descriptor: orderCreatedV1View, orderingKey: "data.orderId", handle: (event, ctx) => handlers.orderCreatedV1(event, { ...ctx, publish: createPaymentPublisher(ctx.sink) }) },
+        { descriptor: stockReservedV1View, orderingKey: "data.orderId", handle: (event, ctx) => handlers.stockReservedV1(event, { ...ctx, publish: createPaymentPublisher(ctx.sink) }) },
+        { descriptor: userDeletedV1View, orderingKey: "data.userId", handle: (event, ctx) => handlers.userDeletedV1(event, { ...ctx, publish: createPaymentPublisher(ctx.sink) }) },
       ],
     }),
   ]);

@@ -202,12 +202,12 @@ export function registerStockConsumers<DB = any>(rt: ServiceRuntime, handlers: S
       service: "stock",
       policy: stockQueues["stock"],
       routes: [
-        { descriptor: orderCancelledV1View, handle: (event, ctx) => handlers.orderCancelledV1(event, { ...ctx, publish: createStockPublisher(ctx.sink) }) },
-        { descriptor: orderCreatedV1View, handle: (event, ctx) => handlers.orderCreatedV1(event, { ...ctx, publish: createStockPublisher(ctx.sink) }) },
-        { descriptor: orderFailedV1View, handle: (event, ctx) => handlers.orderFailedV1(event, { ...ctx, publish: createStockPublisher(ctx.sink) }) },
-        { descriptor: orderPaidV1View, handle: (event, ctx) => handlers.orderPaidV1(event, { ...ctx, publish: createStockPublisher(ctx.sink) }) },
-        { descriptor: productCreatedV1View, handle: (event, ctx) => handlers.productCreatedV1(event, { ...ctx, publish: createStockPublisher(ctx.sink) }) },
-        { descriptor: productUpdatedV1View, handle: (event, ctx) => handlers.productUpdatedV1(event, { ...ctx, publish: createStockPublisher(ctx.sink) }) },
+        { descriptor: orderCancelledV1View, orderingKey: "data.orderId", handle: (event, ctx) => handlers.orderCancelledV1(event, { ...ctx, publish: createStockPublisher(ctx.sink) }) },
+        { descriptor: orderCreatedV1View, orderingKey: "data.orderId", handle: (event, ctx) => handlers.orderCreatedV1(event, { ...ctx, publish: createStockPublisher(ctx.sink) }) },
+        { descriptor: orderFailedV1View, orderingKey: "data.orderId", handle: (event, ctx) => handlers.orderFailedV1(event, { ...ctx, publish: createStockPublisher(ctx.sink) }) },
+        { descriptor: orderPaidV1View, orderingKey: "data.orderId", handle: (event, ctx) => handlers.orderPaidV1(event, { ...ctx, publish: createStockPublisher(ctx.sink) }) },
+        { descriptor: productCreatedV1View, orderingKey: "data.productId", handle: (event, ctx) => handlers.productCreatedV1(event, { ...ctx, publish: createStockPublisher(ctx.sink) }) },
+        { descriptor: productUpdatedV1View, orderingKey: "data.productId", handle: (event, ctx) => handlers.productUpdatedV1(event, { ...ctx, publish: createStockPublisher(ctx.sink) }) },
       ],
     }),
   ]);

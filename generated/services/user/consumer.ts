@@ -76,8 +76,8 @@ export function registerUserConsumers<DB = any>(rt: ServiceRuntime, handlers: Us
       service: "user",
       policy: userQueues["user"],
       routes: [
-        { descriptor: userDeletedV1View, handle: (event, ctx) => handlers.userDeletedV1(event, ctx) },
-        { descriptor: userRegisteredV1View, handle: (event, ctx) => handlers.userRegisteredV1(event, ctx) },
+        { descriptor: userDeletedV1View, orderingKey: "data.userId", handle: (event, ctx) => handlers.userDeletedV1(event, ctx) },
+        { descriptor: userRegisteredV1View, orderingKey: "data.userId", handle: (event, ctx) => handlers.userRegisteredV1(event, ctx) },
       ],
     }),
   ]);

@@ -1,5 +1,5 @@
 /**
- * pnpm bench [--count N] [--window W] [--json]
+ * pnpm bench [--count N] [--window W] [--json] [--inbox-count N] [--no-inbox]
  *
  * Publishes N order.created v1 events and then consumes them, once through the runtime's broker
  * layer (envelope built and validated by the descriptor's precompiled validator, confirmed
@@ -8,16 +8,24 @@
  * and on a quorum queue. Both paths keep W publishes in flight. Prints msgs/s and the ratio;
  * --json prints one JSON object per line: name, generated_per_s, raw_per_s, ratio.
  *
+ * Then the consumer with its inbox on PostgreSQL (`createServiceRuntime`, a throw-away database):
+ * N messages already queued, consumed through the runtime, each in a transaction with its inbox
+ * row; prints msgs/s and this process's CPU ms per message (PostgreSQL's own CPU not included).
+ *
  * Everything goes through a private exchange (`kada.bench`) and throw-away queues, so services
  * running on the same broker see nothing.
  */
 import { randomUUID } from 'node:crypto';
 import { type ConfirmChannel, connect } from 'amqplib';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
 import { pino } from 'pino';
 import {
+  type AnySchema,
   Broker,
   brokerDefaults,
   createDirectSink,
+  createServiceRuntime,
   type EventDescriptor,
   RuntimeMetrics,
   type ValidateFunction,
@@ -32,6 +40,8 @@ const COUNT = option('--count', 10_000);
 const ROUNDS = option('--rounds', 5);
 const WINDOW = option('--window', 1000);
 const JSON_OUTPUT = args.includes('--json');
+const INBOX_COUNT = option('--inbox-count', 10_000);
+const PG_ADMIN = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const URL_ = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const EXCHANGE = 'kada.bench';
 const PREFETCH = 300;
@@ -170,6 +180,8 @@ interface RunResult {
   publishMs: number;
   consumeMs: number;
   perSecond: number;
+  /** This process's CPU (user + system) per message while publishing, in microseconds. */
+  publishCpuUs: number;
 }
 
 /** Fails the run instead of hanging when messages do not arrive (e.g. they were dead-lettered). */
@@ -181,10 +193,11 @@ function within<T>(what: string, promise: Promise<T>, ms = 60_000): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-const result = (publishMs: number, consumeMs: number): RunResult => ({
+const result = (publishMs: number, consumeMs: number, publishCpu: NodeJS.CpuUsage): RunResult => ({
   publishMs,
   consumeMs,
   perSecond: Math.round(COUNT / ((publishMs + consumeMs) / 1000)),
+  publishCpuUs: Math.round((publishCpu.user + publishCpu.system) / COUNT),
 });
 
 /** Raw amqplib: confirm channel, WINDOW publishes in flight, drain honoured; consume + parse + ack. */
@@ -199,6 +212,7 @@ async function runRaw(queueType: 'classic' | 'quorum'): Promise<RunResult> {
       arguments: queueType === 'quorum' ? { 'x-queue-type': 'quorum' } : {},
     });
     await channel.bindQueue(queue, EXCHANGE, queue);
+    const cpu = process.cpuUsage();
     const started = performance.now();
     await new Promise<void>((resolve, reject) => {
       let sent = 0;
@@ -244,6 +258,7 @@ async function runRaw(queueType: 'classic' | 'quorum'): Promise<RunResult> {
       pump();
     });
     const published = performance.now();
+    const publishCpu = process.cpuUsage(cpu);
     const consumer = await model.createChannel();
     await consumer.prefetch(PREFETCH);
     await within(
@@ -260,7 +275,7 @@ async function runRaw(queueType: 'classic' | 'quorum'): Promise<RunResult> {
       }),
     );
     const consumed = performance.now();
-    return result(published - started, consumed - published);
+    return result(published - started, consumed - published, publishCpu);
   } finally {
     await model.close().catch(() => undefined);
     await deleteQueues([queue]);
@@ -312,6 +327,7 @@ async function runGenerated(
     );
     await consumer.stop();
     const sink = createDirectSink('bench', broker);
+    const cpu = process.cpuUsage();
     const started = performance.now();
     let next = 0;
     const lanes = Array.from({ length: WINDOW }, async () => {
@@ -322,6 +338,7 @@ async function runGenerated(
     });
     await Promise.all(lanes);
     const published = performance.now();
+    const publishCpu = process.cpuUsage(cpu);
     const restarted = await broker.consume(
       {
         service: 'kada-bench',
@@ -350,7 +367,7 @@ async function runGenerated(
     await within('runtime consume', done);
     const consumed = performance.now();
     await restarted.stop();
-    return result(published - started, consumed - published);
+    return result(published - started, consumed - published, publishCpu);
   } finally {
     await broker.close();
     await deleteQueues([queue, `${queue}.dlq`]);
@@ -384,9 +401,27 @@ for (const queueType of ['classic', 'quorum'] as const) {
   const raw = median(raws.map((r) => r.perSecond));
   const ratio = Math.round((generated / raw) * 100) / 100;
   const name = `publish+consume ${queueType}`;
+  // Publishing alone, each round's generated rate against the raw rate of the same round.
+  const publishRatio = median(generateds.map((g, i) => (raws[i] as RunResult).publishMs / g.publishMs));
+  const publish = {
+    name: `publish ${queueType}`,
+    generated_per_s: median(generateds.map((r) => Math.round(COUNT / (r.publishMs / 1000)))),
+    raw_per_s: median(raws.map((r) => Math.round(COUNT / (r.publishMs / 1000)))),
+    ratio: Math.round(publishRatio * 100) / 100,
+    // CPU is steadier than rates on a shared machine: raw's CPU per message over ours.
+    generated_cpu_us_per_msg: median(generateds.map((r) => r.publishCpuUs)),
+    raw_cpu_us_per_msg: median(raws.map((r) => r.publishCpuUs)),
+    cpu_ratio: 0,
+  };
+  publish.cpu_ratio = Math.round((publish.raw_cpu_us_per_msg / publish.generated_cpu_us_per_msg) * 100) / 100;
   if (JSON_OUTPUT) {
     process.stdout.write(`${JSON.stringify({ name, generated_per_s: generated, raw_per_s: raw, ratio })}\n`);
+    process.stdout.write(`${JSON.stringify(publish)}\n`);
   } else {
+    say(
+      `${publish.name.padEnd(26)} generated ${String(publish.generated_per_s).padStart(7)} msg/s  raw ${String(publish.raw_per_s).padStart(7)} msg/s  ` +
+        `ratio ${publish.ratio.toFixed(2)} (median of per-round ratios); CPU per message generated ${publish.generated_cpu_us_per_msg} µs, raw ${publish.raw_cpu_us_per_msg} µs, ratio ${publish.cpu_ratio.toFixed(2)}`,
+    );
     say(
       `${name.padEnd(26)} generated ${String(generated).padStart(7)} msg/s  raw ${String(raw).padStart(7)} msg/s  ` +
         `ratio ${ratio.toFixed(2)}`,
@@ -399,3 +434,95 @@ for (const queueType of ['classic', 'quorum'] as const) {
     say(`${''.padEnd(26)} medians: generated ${phases(generateds)}; raw ${phases(raws)}`);
   }
 }
+
+/**
+ * The consumer with its inbox on PostgreSQL: INBOX_COUNT messages queued first (raw, fast), then
+ * consumed through the service runtime, each delivery a transaction with its inbox row.
+ */
+async function runInbox(generated: EventDescriptor<OrderCreated>): Promise<void> {
+  const run = randomUUID().slice(0, 8);
+  const database = `kada_bench_inbox_${run}`;
+  const queue = `kada.bench.inbox.${run}`;
+  const descriptor: EventDescriptor<OrderCreated> = { ...generated, exchange: EXCHANGE, routingKey: queue };
+  const admin = new pg.Client({ connectionString: PG_ADMIN });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  const url = new URL(PG_ADMIN);
+  url.pathname = `/${database}`;
+  const pool = new pg.Pool({ connectionString: url.href, max: 10 });
+  const runtime = createServiceRuntime({
+    service: 'kada-bench',
+    url: URL_,
+    db: new Kysely<AnySchema>({ dialect: new PostgresDialect({ pool }) }),
+    dialect: 'postgres',
+    logger: pino({ level: 'warn' }),
+  });
+  try {
+    await runtime.start();
+    let received = 0;
+    let allReceived: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => {
+      allReceived = resolve;
+    });
+    const definition = {
+      service: 'kada-bench',
+      policy: {
+        queue,
+        queueType: 'quorum' as const,
+        prefetch: PREFETCH,
+        concurrency: 16,
+        retry: { maxRetries: 0, initialDelayMs: 1000, multiplier: 2, maxDelayMs: 30_000 },
+        deliveryLimit: 5,
+        deadLetter: true,
+      },
+      routes: [
+        {
+          descriptor,
+          handle: async () => {
+            received += 1;
+            if (received === INBOX_COUNT) allReceived();
+          },
+        },
+      ],
+    };
+    // Declare the queue, stop, fill it, then measure consuming alone.
+    await (await runtime.consume(definition)).stop();
+    await withModel(async (channel) => {
+      for (let i = 0; i < INBOX_COUNT; i++) {
+        const envelope = envelopeFor(sampleOrder());
+        channel.publish(EXCHANGE, queue, Buffer.from(JSON.stringify(envelope)), {
+          persistent: true,
+          messageId: envelope.eventId,
+        });
+        if (i % 1000 === 999) await channel.waitForConfirms();
+      }
+      await channel.waitForConfirms();
+    });
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    const handle = await runtime.consume(definition);
+    await within('inbox consume', done, 300_000);
+    const seconds = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
+    await handle.stop();
+    const inboxRows = await pool.query('select count(*)::int as n from processed_events');
+    const figures = {
+      name: 'consume with inbox, postgres',
+      per_s: Math.round(INBOX_COUNT / seconds),
+      cpu_ms_per_message: Math.round(((used.user + used.system) / 1000 / INBOX_COUNT) * 100) / 100,
+      inbox_rows: inboxRows.rows[0]?.n,
+    };
+    if (JSON_OUTPUT) process.stdout.write(`${JSON.stringify(figures)}\n`);
+    else
+      say(
+        `${figures.name.padEnd(26)} ${String(figures.per_s).padStart(7)} msg/s  ${figures.cpu_ms_per_message} ms CPU per message (this process)  inbox rows ${figures.inbox_rows}`,
+      );
+  } finally {
+    await runtime.stop();
+    await deleteQueues([queue, `${queue}.dlq`]);
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+if (!args.includes('--no-inbox')) await runInbox(descriptor);

@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import { Broker } from './broker/broker.ts';
 import { brokerDefaults } from './broker/connection.ts';
 import type { Delivery, DeliveryOutcome } from './broker/consumer.ts';
-import { claimInbox } from './db/inbox.ts';
+import { compileClaimInbox } from './db/inbox.ts';
+import { compileInsertOutbox } from './db/outbox.ts';
 import { migrateRuntimeTables, type RuntimeTables } from './db/schema.ts';
 import { describeError, KadaError } from './errors.ts';
 import { createLogger } from './logger.ts';
@@ -40,6 +41,9 @@ class KadaServiceRuntime implements ServiceRuntime {
   readonly #dialect: SqlDialect;
   readonly #broker: Broker;
   readonly #relay: OutboxRelay;
+  /** The per-message statements, compiled once. */
+  readonly #claimInbox: ReturnType<typeof compileClaimInbox>;
+  readonly #insertOutbox: ReturnType<typeof compileInsertOutbox>;
   #started: Promise<void> | undefined;
   #ready = false;
   #stopping: Promise<void> | undefined;
@@ -64,6 +68,9 @@ class KadaServiceRuntime implements ServiceRuntime {
       ...options.outbox,
     });
     this.directSink = createDirectSink(this.service, this.#broker);
+    const runtimeDb = this.db as Kysely<RuntimeTables>;
+    this.#claimInbox = compileClaimInbox(runtimeDb, this.#dialect);
+    this.#insertOutbox = compileInsertOutbox(runtimeDb);
   }
 
   get registry() {
@@ -93,17 +100,21 @@ class KadaServiceRuntime implements ServiceRuntime {
     const { envelope, route, attempt, log } = delivery;
     let wroteOutbox = false;
     const outcome = await this.db.transaction().execute(async (tx): Promise<DeliveryOutcome> => {
-      const fresh = await claimInbox(
+      const fresh = await this.#claimInbox(
         tx as Transaction<RuntimeTables>,
-        this.#dialect,
         consumer,
         envelope.eventId,
         envelope.eventType,
       );
       if (!fresh) return 'duplicate';
-      const sink = createOutboxSink(this.service, tx, () => {
-        wroteOutbox = true;
-      });
+      const sink = createOutboxSink(
+        this.service,
+        tx,
+        () => {
+          wroteOutbox = true;
+        },
+        this.#insertOutbox,
+      );
       await route.handle(envelope, { tx, sink, log, attempt, envelope });
       return 'handled';
     });
@@ -116,9 +127,14 @@ class KadaServiceRuntime implements ServiceRuntime {
     const result = await this.db.transaction().execute((tx) =>
       fn(
         tx,
-        createOutboxSink(this.service, tx, () => {
-          wroteOutbox = true;
-        }),
+        createOutboxSink(
+          this.service,
+          tx,
+          () => {
+            wroteOutbox = true;
+          },
+          this.#insertOutbox,
+        ),
       ),
     );
     if (wroteOutbox) this.#relay.wake();

@@ -49,12 +49,14 @@ export function createOutboxSink(
   producer: string,
   tx: Transaction<AnySchema> | Kysely<AnySchema>,
   onWrite: () => void,
+  insert?: (db: Transaction<RuntimeTables>, event: PreparedEvent) => Promise<void>,
 ): EventSink {
   const db = tx as Transaction<RuntimeTables>;
   return {
     async emit(descriptor, data, options) {
       const event = prepareEvent(producer, descriptor, data, options);
-      await insertOutboxQuery(db, event).execute();
+      if (insert) await insert(db, event);
+      else await insertOutboxQuery(db, event).execute();
       onWrite();
       return event.envelope;
     },

@@ -96,6 +96,12 @@ export interface HandlerContext<DB = AnySchema> {
 
 export interface ConsumerRoute {
   descriptor: EventDescriptor<AnyPayload>;
+  /**
+   * Dotted path in the message body (the envelope, e.g. `data.orderId`) whose value orders
+   * deliveries on this queue: two messages with the same value never run at once, and run in
+   * queue order. From the receive operation's `x-kada-consumer.orderingKey`.
+   */
+  orderingKey?: string;
   handle(event: Envelope<AnyPayload>, ctx: HandlerContext<AnySchema>): Promise<void>;
 }
 

@@ -268,8 +268,12 @@ function emitConsumer(
                   () => {
                     for (const c of [...q.consumers].sort((a, b) => a.key.localeCompare(b.key))) {
                       const ctx = hasPublisher ? `{ ...ctx, publish: ${pub.factory}(ctx.sink) }` : 'ctx';
+                      const key =
+                        c.policy.orderingKey === undefined
+                          ? ''
+                          : ` orderingKey: ${JSON.stringify(c.policy.orderingKey)},`;
                       f.print(
-                        `{ descriptor: ${viewDescriptor.get(c.key)}, handle: (event, ctx) => handlers.${descriptorName(c.key)}(event, ${ctx}) },`,
+                        `{ descriptor: ${viewDescriptor.get(c.key)},${key} handle: (event, ctx) => handlers.${descriptorName(c.key)}(event, ${ctx}) },`,
                       );
                     }
                   },

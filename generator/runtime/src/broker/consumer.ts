@@ -41,6 +41,10 @@ interface Pending {
   readonly message: ConsumeMessage;
   /** The acks of the channel that delivered it; void once that channel is gone. */
   readonly acks: AckBatcher;
+  /** The body, when it was parsed on arrival to read its ordering key. */
+  readonly parsed?: { readonly body: unknown };
+  /** The route's ordering key value: deliveries with the same one run one at a time, in order. */
+  readonly key?: string;
 }
 
 /**
@@ -74,6 +78,10 @@ export class QueueConsumer implements ConsumerHandle {
   #consumerTag: string | undefined;
   #waiting: Pending[] = [];
   #active = 0;
+  /** Ordering keys of the deliveries being handled. */
+  readonly #activeKeys = new Set<string>();
+  /** Whether any route declares an ordering key (then bodies are parsed on arrival). */
+  readonly #keyed: boolean;
   #stopping = false;
   #stopped: Promise<void> | undefined;
   #idleWaiters: Array<() => void> = [];
@@ -125,6 +133,7 @@ export class QueueConsumer implements ConsumerHandle {
       duplicates: metrics.duplicates.labels(labels),
       duration: metrics.handlerDuration.labels(labels),
     };
+    this.#keyed = definition.routes.some((route) => route.orderingKey !== undefined);
     for (const route of definition.routes) {
       const { descriptor } = route;
       if (descriptor.envelope) {
@@ -254,28 +263,61 @@ export class QueueConsumer implements ConsumerHandle {
       return;
     }
     acks.track(message);
-    this.#waiting.push({ message, acks });
+    this.#waiting.push(this.#keyed ? this.#withKey(message, acks) : { message, acks });
     this.#drain();
+  }
+
+  /** Parses the body once, on arrival, to find its ordering key; a bad body has none (it is dead-lettered later). */
+  #withKey(message: ConsumeMessage, acks: AckBatcher): Pending {
+    // Too large: not parsed here either; #process dead-letters it.
+    if (message.content.length > this.#connection.options.maxMessageBytes) return { message, acks };
+    let body: unknown;
+    try {
+      body = parseBody(message.content);
+    } catch {
+      return { message, acks };
+    }
+    const headers = message.properties.headers ?? {};
+    const route = this.#findRoute(
+      body,
+      String(headers['x-kada-original-routing-key'] ?? message.fields.routingKey),
+    );
+    const value = route?.orderingKey === undefined ? undefined : valueAt(body, route.orderingKey);
+    const key =
+      typeof value === 'string' || typeof value === 'number' ? `${route?.orderingKey}\0${value}` : undefined;
+    return key === undefined ? { message, acks, parsed: { body } } : { message, acks, parsed: { body }, key };
+  }
+
+  /** The index of the oldest waiting delivery whose ordering key is not being handled, or -1. */
+  #nextRunnable(): number {
+    if (this.#activeKeys.size === 0) return this.#waiting.length > 0 ? 0 : -1;
+    return this.#waiting.findIndex(
+      (pending) => pending.key === undefined || !this.#activeKeys.has(pending.key),
+    );
   }
 
   #drain(): void {
     const concurrency = this.#definition.policy.concurrency;
-    while (this.#active < concurrency && this.#waiting.length > 0 && !this.#stopping) {
-      const pending = this.#waiting.shift() as Pending;
+    while (this.#active < concurrency && !this.#stopping) {
+      const index = this.#nextRunnable();
+      if (index < 0) break;
+      const pending = this.#waiting.splice(index, 1)[0] as Pending;
+      if (pending.key !== undefined) this.#activeKeys.add(pending.key);
       this.#active += 1;
       this.#process(pending).then(
-        () => this.#finished(),
+        () => this.#finished(pending),
         (error: unknown) => {
           // Only a bug in the runtime gets here; the broker dead-letters the message.
           this.#log.error({ err: describeError(error) }, 'unexpected consumer failure');
           this.#settle(pending, 'reject');
-          this.#finished();
+          this.#finished(pending);
         },
       );
     }
   }
 
-  #finished(): void {
+  #finished(pending: Pending): void {
+    if (pending.key !== undefined) this.#activeKeys.delete(pending.key);
     this.#active -= 1;
     if (this.#active === 0 && this.#idleWaiters.length > 0) {
       for (const waiter of this.#idleWaiters.splice(0)) waiter();
@@ -303,10 +345,13 @@ export class QueueConsumer implements ConsumerHandle {
       return this.#deadLetter(pending, 'too-large', detail, attempt, originalRoutingKey);
     }
     let body: unknown;
-    try {
-      body = parseBody(message.content);
-    } catch (error) {
-      return this.#deadLetter(pending, 'invalid-json', describeError(error), attempt, originalRoutingKey);
+    if (pending.parsed) body = pending.parsed.body;
+    else {
+      try {
+        body = parseBody(message.content);
+      } catch (error) {
+        return this.#deadLetter(pending, 'invalid-json', describeError(error), attempt, originalRoutingKey);
+      }
     }
     const route = this.#findRoute(body, originalRoutingKey, message.properties.type);
     if (!route) {
@@ -501,6 +546,16 @@ export function publisherUser(
   if (typeof userId !== 'string') return undefined;
   const carried: unknown = message.properties.headers?.[PUBLISHER_HEADER];
   return userId === ownUser && typeof carried === 'string' ? carried : userId;
+}
+
+/** The value at a dotted path (`data.orderId`) in a parsed body, if any. */
+function valueAt(body: unknown, path: string): unknown {
+  let value = body;
+  for (const part of path.split('.')) {
+    if (!isRecord(value)) return undefined;
+    value = value[part];
+  }
+  return value;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,5 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { SqlDialect } from '../types.ts';
+import { precompile, type QueryRunner } from './precompiled.ts';
 import type { RuntimeTables } from './schema.ts';
 
 type Db = Kysely<RuntimeTables> | Transaction<RuntimeTables>;
@@ -41,4 +42,21 @@ export async function claimInbox(
 
 export function pruneInboxQuery(db: Db, cutoff: number) {
   return db.deleteFrom('processed_events').where('processed_at', '<', cutoff);
+}
+
+/** A claim function for one database: {@link claimInbox} with the SQL compiled once (PostgreSQL, SQLite). */
+export function compileClaimInbox(
+  db: Db,
+  dialect: SqlDialect,
+): (tx: Db, consumer: string, eventId: string, eventType: string, now?: number) => Promise<boolean> {
+  if (dialect === 'mssql')
+    return (tx, consumer, eventId, eventType, now) =>
+      claimInbox(tx, dialect, consumer, eventId, eventType, now);
+  const run = precompile(['consumer', 'eventId', 'eventType', 'now'], (v) =>
+    claimInboxUpsert(db, v.consumer, v.eventId, v.eventType, v.now),
+  );
+  return async (tx, consumer, eventId, eventType, now = Date.now()) => {
+    const result = await run(tx as QueryRunner, { consumer, eventId, eventType, now });
+    return Number(result.numAffectedRows ?? 0n) > 0;
+  };
 }

@@ -1,6 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { PreparedEvent } from '../envelope.ts';
 import type { SqlDialect } from '../types.ts';
+import { precompile, type QueryRunner } from './precompiled.ts';
 import type { RuntimeTables } from './schema.ts';
 
 type Db = Kysely<RuntimeTables> | Transaction<RuntimeTables>;
@@ -39,6 +40,41 @@ export function insertOutboxQuery(db: Db, event: PreparedEvent) {
   });
 }
 
+const OUTBOX_FIELDS = [
+  'event_id',
+  'ordering_key',
+  'exchange',
+  'routing_key',
+  'event_type',
+  'correlation_id',
+  'producer',
+  'body',
+  'headers',
+  'created_at',
+] as const;
+
+/** {@link insertOutboxQuery} with its SQL compiled once for this database. */
+export function compileInsertOutbox(db: Db): (tx: Db, event: PreparedEvent) => Promise<void> {
+  const run = precompile(OUTBOX_FIELDS, (v) =>
+    db.insertInto('outbox').values({ ...v, sent_at: null, last_error: null }),
+  );
+  return async (tx, event) => {
+    const { envelope } = event;
+    await run(tx as QueryRunner, {
+      event_id: envelope.eventId,
+      ordering_key: event.orderingKey,
+      exchange: event.exchange,
+      routing_key: event.routingKey,
+      event_type: envelope.eventType,
+      correlation_id: envelope.correlationId,
+      producer: envelope.producer,
+      body: event.body,
+      headers: JSON.stringify(event.headers),
+      created_at: Date.parse(envelope.occurredAt) || Date.now(),
+    });
+  };
+}
+
 /** The oldest unsent rows, in insertion order. */
 export function selectUnsentQuery(db: Db, dialect: SqlDialect, limit: number) {
   const base = db
@@ -60,6 +96,23 @@ export function selectUnsentQuery(db: Db, dialect: SqlDialect, limit: number) {
     .where('sent_at', 'is', null)
     .orderBy('id');
   return dialect === 'mssql' ? base.top(limit) : base.limit(limit);
+}
+
+/**
+ * PostgreSQL: {@link selectUnsentQuery} that also takes the relay's leader lock
+ * ({@link relayLockQuery}) in the same statement. The uncorrelated subquery is evaluated once, before
+ * the scan; when another process holds the lock the answer is empty.
+ */
+export function selectUnsentLockedQuery(db: Db, limit: number) {
+  return selectUnsentQuery(db, 'postgres', limit).where(
+    sql<boolean>`(select pg_try_advisory_xact_lock(hashtext(current_schema() || '.kada_outbox_relay')))`,
+  );
+}
+
+/** Whether any row waits to be relayed: one cheap statement for a poll that usually finds nothing. */
+export function unsentExistsQuery(db: Db, dialect: SqlDialect) {
+  const base = db.selectFrom('outbox').select('id').where('sent_at', 'is', null);
+  return dialect === 'mssql' ? base.top(1) : base.limit(1);
 }
 
 export function markSentQuery(db: Db, ids: ReadonlyArray<number | string>, now: number) {
