@@ -3,6 +3,18 @@
 
 export type { Transaction } from 'kysely';
 export type { Logger } from 'pino';
+export type {
+  AmqpExchange,
+  AmqpMessage,
+  AmqpQueue,
+  AmqpRoute,
+  Received,
+  RequestOptions,
+  SendOptions,
+  SubscribeOptions,
+  Subscription,
+} from './broker/amqp-client.ts';
+export { AmqpClient, DEAD_LETTER_REASON_HEADER, fillAddress } from './broker/amqp-client.ts';
 export { Broker } from './broker/broker.ts';
 export { BrokerConnection, brokerDefaults, reconnectDelay } from './broker/connection.ts';
 export type { Delivery, DeliveryExecutor, DeliveryOutcome } from './broker/consumer.ts';
@@ -10,9 +22,12 @@ export { QueueConsumer } from './broker/consumer.ts';
 export type { OutgoingMessage } from './broker/publisher.ts';
 export { ConfirmPublisher } from './broker/publisher.ts';
 export {
+  consumerBindings,
   consumerQueues,
   declareConsumerTopology,
   dlqName,
+  dlxName,
+  ensureExchange,
   mainQueueArguments,
   retryDelayMs,
   retryQueueName,
