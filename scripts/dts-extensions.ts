@@ -8,8 +8,7 @@
  */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-const RELATIVE_TS = /((?:from|import)\s*\(?\s*)(['"])(\.{1,2}\/[^'"]+?)\.ts\2/g;
+import { rewriteDeclarationExtensions } from '../generator/src/emit/javascript.ts';
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
@@ -26,7 +25,7 @@ if (!dir) {
 let changed = 0;
 for (const file of walk(dir)) {
   const text = readFileSync(file, 'utf8');
-  const next = text.replace(RELATIVE_TS, '$1$2$3.js$2');
+  const next = rewriteDeclarationExtensions(text);
   if (next !== text) {
     writeFileSync(file, next);
     changed++;
