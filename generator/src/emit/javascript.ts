@@ -92,8 +92,9 @@ export function emitJavaScript(
   });
 
   const diagnostics: Diagnostic[] = [];
+  // Only the emitted files' own errors: a runtime linked as sources (in a workspace) is not ours to check.
   const problems = [...ts.getPreEmitDiagnostics(program), ...emitted.diagnostics].filter(
-    (d) => d.category === ts.DiagnosticCategory.Error,
+    (d) => d.category === ts.DiagnosticCategory.Error && (!d.file || inMemory.has(d.file.fileName)),
   );
   for (const d of problems) {
     const at = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : null;
