@@ -76,7 +76,6 @@ async function run(command: string, o: Options): Promise<number> {
         packageName: o.noPackage ? null : undefined,
         cacheDir,
         emit: o.emit,
-        outDir: o.out,
         extraEmitters: [(g) => emitDocs(g, {})],
         lock: { previous: previous.lock, allowBreaking: o.allowBreaking, lockPath: lockShown },
       });

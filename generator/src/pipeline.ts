@@ -32,11 +32,9 @@ export interface GenerateOptions {
   readonly lock?: LockInput;
   /**
    * 'ts' (default): TypeScript sources, for a workspace that runs them directly. 'js': JavaScript
-   * plus .d.ts, compiled as if in `outDir` (so `@kada/runtime` resolves as the project will).
+   * plus .d.ts, for projects that do not (or that install the contracts under node_modules).
    */
   readonly emit?: 'ts' | 'js';
-  /** Where the files will be written; with emit 'js', where imports are resolved from. */
-  readonly outDir?: string;
 }
 
 export interface GenerateResult {
@@ -87,7 +85,7 @@ async function generateFiles(graph: ContractGraph, opts: GenerateOptions): Promi
   );
   files.push(index.toOutput());
   if (opts.emit === 'js') {
-    const compiled = emitJavaScript(files.splice(0), opts.outDir ?? '.');
+    const compiled = emitJavaScript(files.splice(0));
     files.push(...compiled.files);
     diagnostics.push(...compiled.diagnostics);
   }

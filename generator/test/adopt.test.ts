@@ -81,40 +81,35 @@ describe('the scaffold and --emit js', () => {
     );
   });
 
-  it(
-    'emit js: every .ts becomes .js + .d.ts, stamped, importing .js, typed against @kada/runtime',
-    async () => {
-      const loaded = await loadSpecs(join(here, 'fixtures', 'shop'));
-      const { graph } = buildModel(loaded);
-      // An output folder inside generator/ resolves @kada/runtime as a project's would.
-      const outDir = join(here, 'emit-js-out');
-      const js = await generate(graph, {
-        packageName: '@shop/contracts',
-        cacheDir: null,
-        emit: 'js',
-        outDir,
-      });
-      const ts = await generate(graph, { packageName: null, cacheDir: null });
-      expect(js.diagnostics.filter((d) => d.code === 'emit-js').map(formatDiagnostic)).toEqual([]);
-      const paths = new Set(js.files.map((f) => f.path));
-      for (const f of ts.files.filter((f) => f.path.endsWith('.ts') && !f.path.endsWith('.d.ts'))) {
-        const base = f.path.slice(0, -3);
-        expect(paths.has(f.path), f.path).toBe(false);
-        for (const ext of ['.js', '.d.ts']) {
-          const out = js.files.find((x) => x.path === base + ext);
-          expect(out, base + ext).toBeDefined();
-          expect(out?.content.split('\n')[0]).toBe(f.content.split('\n')[0]);
-          expect(out?.content).not.toMatch(/from ['"]\.{1,2}\/[^'"]+\.ts['"]/);
+  for (const fixture of ['shop', 'third-party-amqp', 'third-party-mqtt']) {
+    it(
+      `emit js (${fixture}): every .ts becomes .js + .d.ts, stamped, importing .js`,
+      async () => {
+        const loaded = await loadSpecs(join(here, 'fixtures', fixture));
+        const { graph } = buildModel(loaded);
+        const js = await generate(graph, { packageName: '@shop/contracts', cacheDir: null, emit: 'js' });
+        const ts = await generate(graph, { packageName: null, cacheDir: null });
+        expect(js.diagnostics.filter((d) => d.code === 'emit-js').map(formatDiagnostic)).toEqual([]);
+        const paths = new Set(js.files.map((f) => f.path));
+        for (const f of ts.files.filter((f) => f.path.endsWith('.ts') && !f.path.endsWith('.d.ts'))) {
+          const base = f.path.slice(0, -3);
+          expect(paths.has(f.path), f.path).toBe(false);
+          for (const ext of ['.js', '.d.ts']) {
+            const out = js.files.find((x) => x.path === base + ext);
+            expect(out, base + ext).toBeDefined();
+            expect(out?.content.split('\n')[0]).toBe(f.content.split('\n')[0]);
+            expect(out?.content).not.toMatch(/from ['"]\.{1,2}\/[^'"]+\.ts['"]/);
+          }
         }
-      }
-      const publisher = js.files.find((f) => f.path.endsWith('/publisher.d.ts'))?.content ?? '';
-      expect(publisher).toMatch(/import type \{[^}]*EventSink[^}]*\} from '@kada\/runtime'/);
-      const pkg = JSON.parse(js.files.find((f) => f.path === 'package.json')?.content ?? '{}');
-      expect(pkg.exports['.']).toEqual({ types: './index.d.ts', import: './index.js' });
-      expect(pkg.dependencies['@kada/runtime']).toBe('^0.1.0');
-    },
-    SLOW,
-  );
+        const events = js.files.find((f) => f.path === 'events.d.ts')?.content ?? '';
+        expect(events).toMatch(/export declare const events: \{/);
+        const pkg = JSON.parse(js.files.find((f) => f.path === 'package.json')?.content ?? '{}');
+        expect(pkg.exports['.']).toEqual({ types: './index.d.ts', import: './index.js' });
+        expect(pkg.dependencies['@kada/runtime']).toBe('^0.1.0');
+      },
+      SLOW,
+    );
+  }
 
   it(
     'kada-gen check where nothing was generated yet: contract checks run, no staleness failure',
