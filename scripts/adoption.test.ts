@@ -8,7 +8,7 @@
  */
 import { type ExecFileException, execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,6 +66,8 @@ function filesUnder(dir: string): string[] {
     .map((d) => join(d.parentPath, d.name));
 }
 
+const du = (path: string) => execFileSync('du', ['-sh', path], { encoding: 'utf8' }).split('\t')[0];
+
 let tarballs: string[] = [];
 let project = '';
 
@@ -114,7 +116,11 @@ describe('a team outside the repository adopts the toolkit with npm', () => {
         const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
         expect(manifest.exports['.']).toEqual({ types: './dist/index.d.ts', import: './dist/index.js' });
         expect(JSON.stringify(manifest)).not.toContain('workspace:');
+        // Figures, not assertions: what a team downloads and keeps.
+        const tarball = tarballs.find((t) => t.includes(`kada-${name}-`)) ?? '';
+        console.log(`@kada/${name}: tarball ${statSync(tarball).size} bytes, installed ${du(installed)}`);
       }
+      console.log(`the scaffold's node_modules: ${du(join(project, 'node_modules'))}`);
     },
     SLOW,
   );
@@ -126,6 +132,8 @@ describe('a team outside the repository adopts the toolkit with npm', () => {
       expect(first).toMatch(/kada-gen: \d+ files written, 0 unchanged/);
       const second = await ok('npm', ['run', 'generate'], project);
       expect(second).toMatch(/kada-gen: 0 files written, \d+ unchanged/);
+      const ms = (out: string) => out.match(/(\d+) ms/)?.[1];
+      console.log(`kada-gen generate in the scaffold: cold ${ms(first)} ms, warm ${ms(second)} ms`);
       const generated = filesUnder(join(project, 'generated')).filter((f) => !f.includes('/docs/'));
       expect(generated.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
       const publisher = readFileSync(join(project, 'generated/services/tasks/publisher.js'), 'utf8');
