@@ -99,6 +99,8 @@ describe('the scaffold and --emit js', () => {
             expect(out, base + ext).toBeDefined();
             expect(out?.content.split('\n')[0]).toBe(f.content.split('\n')[0]);
             expect(out?.content).not.toMatch(/from ['"]\.{1,2}\/[^'"]+\.ts['"]/);
+            // ES modules, as the emitted package.json ("type": "module") promises.
+            expect(out?.content).not.toMatch(/\brequire\(["']\.|\bexports\./);
           }
         }
         const events = js.files.find((f) => f.path === 'events.d.ts')?.content ?? '';

@@ -17,8 +17,9 @@ import type { OutputFile } from './file.ts';
 
 const OPTIONS: ts.CompilerOptions = {
   target: ts.ScriptTarget.ES2023,
-  module: ts.ModuleKind.NodeNext,
-  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  // Not NodeNext: file by file there is no package.json to say "type": "module", and a lone
+  // `.ts` would come out as CommonJS. The emitted package is always ESM.
+  module: ts.ModuleKind.ES2022,
   verbatimModuleSyntax: true,
   allowImportingTsExtensions: true,
   rewriteRelativeImportExtensions: true,
