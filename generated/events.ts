@@ -1276,7 +1276,32 @@ export const userUnlockedV1Event: EventDescriptor<UserUnlockedV1> = {
 };
 
 /** Every event of the contract set, by routing key. */
-export const events = {
+export const events: {
+  readonly "notification.failed.v1": typeof notificationFailedV1Event;
+  readonly "notification.sent.v1": typeof notificationSentV1Event;
+  readonly "order.cancelled.v1": typeof orderCancelledV1Event;
+  readonly "order.created.v1": typeof orderCreatedV1Event;
+  readonly "order.failed.v1": typeof orderFailedV1Event;
+  readonly "order.paid.v1": typeof orderPaidV1Event;
+  readonly "payment.cancelled.v1": typeof paymentCancelledV1Event;
+  readonly "payment.failed.v1": typeof paymentFailedV1Event;
+  readonly "payment.intent.created.v1": typeof paymentIntentCreatedV1Event;
+  readonly "payment.refunded.v1": typeof paymentRefundedV1Event;
+  readonly "payment.succeeded.v1": typeof paymentSucceededV1Event;
+  readonly "product.created.v1": typeof productCreatedV1Event;
+  readonly "product.updated.v1": typeof productUpdatedV1Event;
+  readonly "stock.rejected.v1": typeof stockRejectedV1Event;
+  readonly "stock.released.v1": typeof stockReleasedV1Event;
+  readonly "stock.reserved.v1": typeof stockReservedV1Event;
+  readonly "user.deleted.v1": typeof userDeletedV1Event;
+  readonly "user.email_verification_requested.v1": typeof userEmailVerificationRequestedV1Event;
+  readonly "user.locked.v1": typeof userLockedV1Event;
+  readonly "user.login_alert.v1": typeof userLoginAlertV1Event;
+  readonly "user.password_reset_requested.v1": typeof userPasswordResetRequestedV1Event;
+  readonly "user.registered.v1": typeof userRegisteredV1Event;
+  readonly "user.two_factor_enabled.v1": typeof userTwoFactorEnabledV1Event;
+  readonly "user.unlocked.v1": typeof userUnlockedV1Event;
+} = {
   "notification.failed.v1": notificationFailedV1Event,
   "notification.sent.v1": notificationSentV1Event,
   "order.cancelled.v1": orderCancelledV1Event,
@@ -1301,4 +1326,4 @@ export const events = {
   "user.registered.v1": userRegisteredV1Event,
   "user.two_factor_enabled.v1": userTwoFactorEnabledV1Event,
   "user.unlocked.v1": userUnlockedV1Event,
-} as const;
+};

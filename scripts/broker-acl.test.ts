@@ -23,7 +23,7 @@ import {
   openDatabase,
   RuntimeMetrics,
   type ServiceRuntime,
-} from '@kada/runtime';
+} from '@kada/runtime/internals';
 import { type ChannelModel, connect, type GetMessage } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrokerSetup, randomPasswords, setUpBroker } from './broker-setup.ts';

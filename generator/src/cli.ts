@@ -2,17 +2,19 @@
 /**
  * kada-gen: the thin CLI around the pipeline.
  *
- *   kada-gen generate [--specs specs] [--out generated] [--runtime @kada/runtime] [--no-package] [--watch]
- *   kada-gen check    [--specs specs] [--out generated] [--format json] [--against <git-ref>] [--lenient] [--open-content strict]
+ *   kada-gen generate [--specs specs] [--out generated] [--emit ts|js] [--runtime @kada/runtime] [--no-package] [--watch]
+ *   kada-gen check    [--specs specs] [--out generated] [--emit ts|js] [--format json] [--against <git-ref>] [--lenient] [--open-content strict]
+ *   kada-gen init     <dir>
  *   kada-gen rules    [--format json]
  */
-import { watch } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, watch, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AgainstError, type AgainstReport, changeJson, checkAgainst, formatChange } from './against.ts';
 import { type Diagnostic, formatDiagnostic, hasErrors, sortDiagnostics } from './diagnostics.ts';
 import { emitDocs } from './emit/docs/index.ts';
 import { GENERATOR_VERSION } from './emit/file.ts';
+import { scaffoldProject, serviceIdOf } from './init.ts';
 import { loadSpecs } from './load.ts';
 import type { AllowBreaking } from './lock/check.ts';
 import { allRules } from './lock/compare.ts';
@@ -25,18 +27,22 @@ import { diffOutput, writeOutput } from './write.ts';
 const USAGE = `kada-gen ${GENERATOR_VERSION}: AsyncAPI 3 + OpenAPI 3.1 contracts -> typed publishers, consumers, validators, topology, docs
 
 usage:
-  kada-gen generate [--specs DIR|FILE] [--out DIR] [--runtime MODULE] [--no-package] [--watch] [--strict]
+  kada-gen generate [--specs DIR|FILE] [--out DIR] [--emit ts|js] [--runtime MODULE] [--no-package] [--watch] [--strict]
                     [--allow-breaking EVENT --reason TEXT] [--lenient] [--open-content strict]
-  kada-gen check    [--specs DIR|FILE] [--out DIR] [--format text|json] [--against GIT-REF] [--strict]
+  kada-gen check    [--specs DIR|FILE] [--out DIR] [--emit ts|js] [--format text|json] [--against GIT-REF] [--strict]
                     [--lenient] [--open-content strict]
+  kada-gen init     DIR
   kada-gen rules    [--format text|json]
 
   generate  write generated code for every document under --specs (default specs) into --out (default generated);
             refuses a change that breaks a version locked in --out/contracts.lock.json, unless
             --allow-breaking names that event version and --reason says why (recorded in the lock)
+            --emit js: JavaScript + .d.ts instead of TypeScript (for projects that do not run .ts directly)
   check     no writes: parse, drift, completeness, examples, the lock, and whether --out is up to date; exit 1 on any error
+            (an --out folder that does not exist yet is not stale: the contract checks still run)
             --against REF: compare the specs with the specs at git REF instead; exit 1 on a breaking change
             (overrides recorded in --out/contracts.lock.json by --allow-breaking are honoured)
+  init      scaffold a service project in DIR (new or empty): a spec, a handler, main.ts, a test, a README
   rules     list the compatibility rule ids and the reading they assume
 
   --strict  a received event that no document in --specs sends is an error (default: a warning, an external producer)
@@ -50,6 +56,7 @@ interface Options {
   out: string;
   runtime: string;
   noPackage: boolean;
+  emit: 'ts' | 'js';
   format: 'text' | 'json';
   allowBreaking: AllowBreaking | null;
   strict: boolean;
@@ -75,6 +82,7 @@ async function run(command: string, o: Options): Promise<number> {
         strict: o.strict,
         packageName: o.noPackage ? null : undefined,
         cacheDir,
+        emit: o.emit,
         extraEmitters: [(g) => emitDocs(g, {})],
         lock: {
           previous: previous.lock,
@@ -90,14 +98,21 @@ async function run(command: string, o: Options): Promise<number> {
   const ms = Math.round(performance.now() - t0);
 
   if (command === 'check') {
-    const stale = result ? diffOutput(resolve(o.out), result.files) : null;
+    // A project that has never generated has nothing to be stale; the contract checks still count.
+    const outMissing = !existsSync(resolve(o.out));
+    const stale = result && !outMissing ? diffOutput(resolve(o.out), result.files) : null;
     const staleList = stale ? [...stale.written, ...stale.removed] : [];
     if (o.format === 'json') {
       process.stdout.write(
-        `${JSON.stringify({ ok: !failed && staleList.length === 0, diagnostics: sorted, stale: staleList, ms })}\n`,
+        `${JSON.stringify({ ok: !failed && staleList.length === 0, diagnostics: sorted, stale: staleList, outMissing, ms })}\n`,
       );
     } else {
       for (const d of sorted) process.stderr.write(`${formatDiagnostic(d)}\n`);
+      if (outMissing) {
+        process.stdout.write(
+          `${o.out} does not exist yet: staleness not checked (kada-gen generate creates it).\n`,
+        );
+      }
       if (staleList.length > 0) {
         process.stderr.write(
           `${o.out} is not up to date with the specs (${staleList.length} files differ: ${staleList.slice(0, 5).join(', ')}${staleList.length > 5 ? ', …' : ''}). Run pnpm generate.\n`,
@@ -186,6 +201,38 @@ read new ones; full: both, the default; per message x-kada-event.compatibility):
 
 `;
 
+/** Writes the scaffold into `dir`, which must be new or empty: init never overwrites a file. */
+function runInit(dir: string | undefined): number {
+  if (!dir) {
+    process.stderr.write(`kada-gen init needs a folder name, e.g. kada-gen init my-service\n\n${USAGE}`);
+    return 2;
+  }
+  const root = resolve(dir);
+  const service = serviceIdOf(basename(root));
+  if (!service) {
+    process.stderr.write(
+      `kada-gen init: "${basename(root)}" does not make a service name; use letters, digits and dashes, starting with a letter.\n`,
+    );
+    return 2;
+  }
+  if (existsSync(root) && readdirSync(root).length > 0) {
+    process.stderr.write(
+      `kada-gen init: ${dir} is not empty; init writes only into a new or empty folder.\n`,
+    );
+    return 1;
+  }
+  const files = scaffoldProject(service, { genVersion: GENERATOR_VERSION });
+  for (const f of files) {
+    const target = join(root, f.path);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, f.content);
+  }
+  process.stdout.write(
+    `kada-gen init: ${files.length} files written to ${dir} (service "${service}").\n\n  cd ${dir}\n  npm install && npm run generate\n  npm start\n`,
+  );
+  return 0;
+}
+
 function printRules(format: 'text' | 'json'): number {
   const rules = allRules();
   if (format === 'json') process.stdout.write(`${JSON.stringify(rules, null, 2)}\n`);
@@ -208,6 +255,7 @@ async function main(argv: string[]): Promise<number> {
         runtime: { type: 'string', default: '@kada/runtime' },
         'no-package': { type: 'boolean', default: false },
         strict: { type: 'boolean', default: false },
+        emit: { type: 'string', default: 'ts' },
         watch: { type: 'boolean', default: false },
         format: { type: 'string', default: 'text' },
         against: { type: 'string' },
@@ -230,6 +278,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const format = v.format === 'json' ? 'json' : 'text';
   if (command === 'rules') return printRules(format);
+  if (command === 'init') return runInit(parsed.positionals[1]);
   if (command !== 'generate' && command !== 'check') {
     process.stderr.write(`unknown command "${command}"\n\n${USAGE}`);
     return 2;
@@ -250,6 +299,10 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`--against belongs to kada-gen check.\n\n${USAGE}`);
     return 2;
   }
+  if (v.emit !== 'ts' && v.emit !== 'js') {
+    process.stderr.write(`--emit takes ts or js, not "${String(v.emit)}".\n`);
+    return 2;
+  }
   const allowBreaking = allowEvent !== null && reason !== null ? { event: allowEvent, reason } : null;
   const openContent = v['open-content'];
   if (openContent !== undefined && openContent !== 'strict' && openContent !== 'tolerant') {
@@ -263,6 +316,7 @@ async function main(argv: string[]): Promise<number> {
     out: String(v.out),
     runtime: String(v.runtime),
     noPackage: Boolean(v['no-package']),
+    emit: v.emit,
     format,
     allowBreaking,
     strict: Boolean(v.strict),

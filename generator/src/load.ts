@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { convert } from '@asyncapi/converter';
 import { type AsyncAPIDocumentInterface, fromFile, Parser } from '@asyncapi/parser';
 import type { Diagnostic } from './diagnostics.ts';
@@ -54,9 +54,13 @@ function listFiles(dir: string): string[] {
   return out;
 }
 
+/**
+ * A path as diagnostics, stamps and `@generated from` comments show it: relative to the working
+ * directory (with `..` when outside it) and with forward slashes, never absolute, so generated
+ * bytes do not depend on where the repository was cloned.
+ */
 export function displayPath(abs: string): string {
-  const rel = relative(process.cwd(), abs);
-  return rel.startsWith('..') ? abs : rel;
+  return relative(process.cwd(), abs).split(sep).join('/') || '.';
 }
 
 /** Parser warnings we do not pass on: they are advice about the spec's own version choice. */

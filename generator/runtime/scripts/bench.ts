@@ -29,7 +29,7 @@ import {
   type EventDescriptor,
   RuntimeMetrics,
   type ValidateFunction,
-} from '../src/index.ts';
+} from '../src/internals.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {

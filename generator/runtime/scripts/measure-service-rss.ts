@@ -16,7 +16,7 @@ import {
   type EventDescriptor,
   openDatabase,
   type ValidateFunction,
-} from '../src/index.ts';
+} from '../src/internals.ts';
 
 const args = process.argv.slice(2);
 const eventsIndex = args.indexOf('--events');

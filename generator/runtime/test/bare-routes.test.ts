@@ -3,7 +3,13 @@
  * routing key are told apart by the AMQP `type` property (a channel that carries several messages).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Broker, brokerDefaults, type ConsumerRoute, type Envelope, RuntimeMetrics } from '../src/index.ts';
+import {
+  Broker,
+  brokerDefaults,
+  type ConsumerRoute,
+  type Envelope,
+  RuntimeMetrics,
+} from '../src/internals.ts';
 import {
   AMQP_URL,
   deleteQueues,

@@ -10,7 +10,7 @@ import {
   runWithContext,
   type ServiceRuntime,
   uuidv7,
-} from '../src/index.ts';
+} from '../src/internals.ts';
 import {
   AMQP_URL,
   createTestDatabase,

@@ -16,7 +16,7 @@ import {
   openSqlite,
   type SqlDialect,
   type ValidateFunction,
-} from '../src/index.ts';
+} from '../src/internals.ts';
 
 const run = promisify(execFile);
 

@@ -21,7 +21,7 @@ import {
   relayLockQuery,
   runtimeMigrations,
   selectUnsentQuery,
-} from '../src/index.ts';
+} from '../src/internals.ts';
 import { orderCreatedDescriptor } from './helpers.ts';
 
 /** Records the SQL a real MssqlDialect compiles; no server involved. */

@@ -5,7 +5,7 @@ import {
   parseTraceparent,
   runWithContext,
   type ServiceRuntime,
-} from '../src/index.ts';
+} from '../src/internals.ts';
 import {
   AMQP_URL,
   createTestDatabase,

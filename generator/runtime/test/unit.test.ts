@@ -16,7 +16,7 @@ import {
   retryDelayMs,
   runWithContext,
   uuidv7,
-} from '../src/index.ts';
+} from '../src/internals.ts';
 import { orderCreatedDescriptor, policy } from './helpers.ts';
 
 describe('uuidv7', () => {

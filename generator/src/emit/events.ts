@@ -94,9 +94,12 @@ export function emitEvents(
   for (const d of descriptors) f.print(d).blank();
   f.print(
     `/** Every event of the contract set, by routing key. */`,
-    `export const events = {`,
+    // Annotated rather than `as const`, so declarations can be emitted file by file (--emit js).
+    `export const events: {`,
+    ...graph.events.map((e) => `  readonly ${JSON.stringify(e.key)}: typeof ${descriptorName(e.key)}Event;`),
+    `} = {`,
     ...graph.events.map((e) => `  ${JSON.stringify(e.key)}: ${descriptorName(e.key)}Event,`),
-    '} as const;',
+    '};',
   );
   return { file: f, validators };
 }

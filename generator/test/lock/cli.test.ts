@@ -4,11 +4,11 @@
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { parseLock } from '../../src/lock/index.ts';
-import { copyRealSpecs, edit, lineOf, runCli } from './fixture.ts';
+import { copyRealSpecs, edit, lineOf, REPO, runCli } from './fixture.ts';
 
 const SLOW = 240_000;
 const work = mkdtempSync(join(tmpdir(), 'kada-lock-cli-'));
@@ -22,6 +22,7 @@ const lockPath = join(out, 'contracts.lock.json');
 const generate = (...extra: string[]) => runCli(['generate', '--specs', specs, '--out', out, ...extra]);
 const check = (...extra: string[]) => runCli(['check', '--specs', specs, '--out', out, ...extra]);
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+// The CLI runs in the repository; specs outside it are shown relative to it (../…), never absolute.
 
 function removeOperation(file: string, operation: string): void {
   const doc = parseDocument(readFileSync(file, 'utf8'));
@@ -69,7 +70,7 @@ describe('kada-gen and the lock, on the real specs', () => {
       const lock = parseLock(text);
       expect(lock.events['order.created.v1']).toMatchObject({
         producer: 'order',
-        file: join(specs, 'asyncapi/order.yaml'),
+        file: relative(REPO, join(specs, 'asyncapi/order.yaml')),
         compatibility: 'full',
       });
       expect(Object.keys(lock.events['order.created.v1']?.consumers ?? {})).toEqual([
@@ -92,7 +93,7 @@ describe('kada-gen and the lock, on the real specs', () => {
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(
         new RegExp(
-          `${escapeRegExp(stockYaml)}:${line}:\\d+ error compat:type-mismatch: stock\\.released\\.v1 is locked`,
+          `${escapeRegExp(relative(REPO, stockYaml))}:${line}:\\d+ error compat:type-mismatch: stock\\.released\\.v1 is locked`,
         ),
       );
       expect(r.stderr).toContain('/releasedAt: ["string"] -> ["integer"]');
@@ -105,7 +106,7 @@ describe('kada-gen and the lock, on the real specs', () => {
       };
       expect(json.ok).toBe(false);
       expect(json.diagnostics).toContainEqual(
-        expect.objectContaining({ code: 'compat:type-mismatch', file: stockYaml, line }),
+        expect.objectContaining({ code: 'compat:type-mismatch', file: relative(REPO, stockYaml), line }),
       );
 
       const lockBefore = readFileSync(lockPath, 'utf8');
@@ -183,7 +184,7 @@ describe('kada-gen and the lock, on the real specs', () => {
       const line = lineOf(auditYaml, '  receiveStockReleasedV1:');
       expect(r.stderr).toMatch(
         new RegExp(
-          `${escapeRegExp(auditYaml)}:${line}:\\d+ error compat:event-removed: stock\\.released\\.v1 is locked`,
+          `${escapeRegExp(relative(REPO, auditYaml))}:${line}:\\d+ error compat:event-removed: stock\\.released\\.v1 is locked`,
         ),
       );
       expect(r.stderr).toContain('but audit still receives it');

@@ -31,7 +31,10 @@ import { fileURLToPath } from 'node:url';
 import type { ContractGraph, ServiceModel } from '../../model.ts';
 import { DOCS_DIR, htmlStamp, Site } from './site.ts';
 
-const WORKER = fileURLToPath(new URL('./asyncapi-html-worker.ts', import.meta.url));
+// Compiled (dist/*.js) the worker is .js; run from source it is .ts.
+const WORKER = fileURLToPath(
+  new URL(`./asyncapi-html-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
+);
 const CACHE_SUBDIR = 'asyncapi-html';
 /** Bump when the way pages are post-processed changes. */
 const KEY_VERSION = 'kada-asyncapi-html-1';

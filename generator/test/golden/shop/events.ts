@@ -49,6 +49,8 @@ export const cartCheckedOutV1Event: EventDescriptor<CartCheckedOutV1> = {
 };
 
 /** Every event of the contract set, by routing key. */
-export const events = {
+export const events: {
+  readonly "cart.checked_out.v1": typeof cartCheckedOutV1Event;
+} = {
   "cart.checked_out.v1": cartCheckedOutV1Event,
-} as const;
+};

@@ -27,6 +27,8 @@ export const inventoryItemRestockedV1Event: EventDescriptor<InventoryItemRestock
 };
 
 /** Every event of the contract set, by routing key. */
-export const events = {
+export const events: {
+  readonly "inventory.item.restocked.v1": typeof inventoryItemRestockedV1Event;
+} = {
   "inventory.item.restocked.v1": inventoryItemRestockedV1Event,
-} as const;
+};

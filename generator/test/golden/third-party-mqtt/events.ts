@@ -16,5 +16,6 @@ export interface LightMeasured {
 }
 
 /** Every event of the contract set, by routing key. */
-export const events = {
-} as const;
+export const events: {
+} = {
+};

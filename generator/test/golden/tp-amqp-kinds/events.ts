@@ -153,7 +153,15 @@ export const shippingQuoteV1Event: EventDescriptor<ShippingQuoteV1> = {
 };
 
 /** Every event of the contract set, by routing key. */
-export const events = {
+export const events: {
+  readonly "customs.declared.v1": typeof customsDeclaredV1Event;
+  readonly "parcel.delayed.v1": typeof parcelDelayedV1Event;
+  readonly "ParcelShipped.v1": typeof parcelShippedV1Event;
+  readonly "shipping.announcements.v1": typeof shippingAnnouncementsV1Event;
+  readonly "SHIPPING.LABEL_REQUESTED.v1": typeof sHIPPINGLABELREQUESTEDV1Event;
+  readonly "shipping.parcel.noted.v1": typeof shippingParcelNotedV1Event;
+  readonly "shipping.quote.v1": typeof shippingQuoteV1Event;
+} = {
   "customs.declared.v1": customsDeclaredV1Event,
   "parcel.delayed.v1": parcelDelayedV1Event,
   "ParcelShipped.v1": parcelShippedV1Event,
@@ -161,4 +169,4 @@ export const events = {
   "SHIPPING.LABEL_REQUESTED.v1": sHIPPINGLABELREQUESTEDV1Event,
   "shipping.parcel.noted.v1": shippingParcelNotedV1Event,
   "shipping.quote.v1": shippingQuoteV1Event,
-} as const;
+};

@@ -146,10 +146,16 @@ export const productRemovedV1Event: EventDescriptor<ProductRemovedV1> = {
 };
 
 /** Every event of the contract set, by routing key. */
-export const events = {
+export const events: {
+  readonly "catalog.category.tree.v1": typeof catalogCategoryTreeV1Event;
+  readonly "pricing.eu.pricing.price.changed.v1": typeof pricingEuPricingPriceChangedV1Event;
+  readonly "pricing.pricing.price.changed.v1": typeof pricingPricingPriceChangedV1Event;
+  readonly "ProductAdded.v1": typeof productAddedV1Event;
+  readonly "ProductRemoved.v1": typeof productRemovedV1Event;
+} = {
   "catalog.category.tree.v1": catalogCategoryTreeV1Event,
   "pricing.eu.pricing.price.changed.v1": pricingEuPricingPriceChangedV1Event,
   "pricing.pricing.price.changed.v1": pricingPricingPriceChangedV1Event,
   "ProductAdded.v1": productAddedV1Event,
   "ProductRemoved.v1": productRemovedV1Event,
-} as const;
+};

@@ -49,7 +49,10 @@ export const weatherStationResetV1Event: EventDescriptor<WeatherStationResetV1> 
 };
 
 /** Every event of the contract set, by routing key. */
-export const events = {
+export const events: {
+  readonly "weather.reading.taken.v1": typeof weatherReadingTakenV1Event;
+  readonly "weather.station.reset.v1": typeof weatherStationResetV1Event;
+} = {
   "weather.reading.taken.v1": weatherReadingTakenV1Event,
   "weather.station.reset.v1": weatherStationResetV1Event,
-} as const;
+};
