@@ -42,7 +42,7 @@ export async function createTestKeys(options: { setEnv?: boolean } = {}): Promis
     jwt: { publicKeyFile: keys.publicKeyFile, issuer: JWT_ISSUER, audience: JWT_AUDIENCE },
     sign: (user, signOptions = {}) =>
       new SignJWT({ role: user.role, email: user.email })
-        .setProtectedHeader({ alg: privateJwk.alg ?? 'EdDSA', kid: keys.kid })
+        .setProtectedHeader({ alg: privateJwk.alg ?? 'EdDSA', typ: 'at+jwt', kid: keys.kid })
         .setSubject(user.id)
         .setIssuer(signOptions.issuer ?? JWT_ISSUER)
         .setAudience(signOptions.audience ?? JWT_AUDIENCE)
