@@ -35,6 +35,7 @@ const platform = new Platform({
   env: {
     JWT_PUBLIC_KEY_FILE: join(tmp, 'keys', 'jwt-public.jwk.json'),
     JWT_PRIVATE_KEY_FILE: join(tmp, 'keys', 'jwt-private.jwk.json'),
+    PAYMENT_PROVIDER: 'simulated',
     STRIPE_WEBHOOK_SECRET: webhookSecret,
     NOTIFY_OUTBOX_DIR: join(tmp, 'mail'),
     DATA_DIR: join(tmp, 'data'),

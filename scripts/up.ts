@@ -61,6 +61,8 @@ const platform = new Platform({
   broker,
   env: {
     JWT_PUBLIC_KEY_FILE: join(keysDir, 'jwt-public.jwk.json'),
+    // No Stripe key on a development machine: the simulated Stripe, chosen explicitly.
+    PAYMENT_PROVIDER: process.env.PAYMENT_PROVIDER ?? 'simulated',
     JWT_PRIVATE_KEY_FILE: join(keysDir, 'jwt-private.jwk.json'),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   },
