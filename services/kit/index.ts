@@ -26,6 +26,7 @@ export {
   errorHandler,
   HttpError,
   isHttpError,
+  isUniqueViolation,
   notFoundHandler,
   PROBLEM_BASE,
   PROBLEM_CONTENT_TYPE,

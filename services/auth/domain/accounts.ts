@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AuthPublisher } from '@kada/contracts/services/auth/index.ts';
-import { HttpError, uuidv7 } from '@kada/service-kit';
+import { HttpError, isUniqueViolation, uuidv7 } from '@kada/service-kit';
 import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { AuthDatabase, UsersTable } from '../db/schema.ts';
@@ -50,18 +50,6 @@ export const normalizeEmail = (email: string): string => email.trim().toLowerCas
 const iso = (date: Date): string => date.toISOString();
 const plus = (date: Date, seconds: number): Date => new Date(date.getTime() + seconds * 1000);
 const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
-
-/** Unique-key violations on SQLite, PostgreSQL and SQL Server. */
-export function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: unknown; number?: unknown; message?: unknown } | null;
-  if (!e) return false;
-  return (
-    e.code === '23505' ||
-    e.number === 2627 ||
-    e.number === 2601 ||
-    (typeof e.message === 'string' && /UNIQUE constraint failed/i.test(e.message))
-  );
-}
 
 /** Creates the account; emits user.registered and user.email_verification_requested. */
 export async function register(

@@ -15,6 +15,20 @@ function claims(user: AuthUser) {
   return { role: user.role, email: user.email };
 }
 
+/** A good access token for `user`, as auth would sign it (for probes that must get past authentication). */
+export async function accessTokenFor(keys: DevKeys, user: AuthUser): Promise<string> {
+  const privateJwk = JSON.parse(readFileSync(keys.privateKeyFile, 'utf8')) as JWK;
+  const alg = privateJwk.alg ?? 'EdDSA';
+  return new SignJWT(claims(user))
+    .setProtectedHeader({ alg, typ: 'at+jwt', kid: keys.kid })
+    .setSubject(user.id)
+    .setIssuer(JWT_ISSUER)
+    .setAudience(JWT_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime('15m')
+    .sign(await importJWK(privateJwk, alg));
+}
+
 /**
  * Tokens that must not verify, by name: alg none, HS256 keyed with the public key, expired, not yet valid,
  * wrong issuer, wrong audience, tampered payload, a foreign key, an unknown kid, no kid, ES256, no or wrong

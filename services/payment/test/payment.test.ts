@@ -309,6 +309,16 @@ for (const dialect of dialects) {
       ]);
     });
 
+    it('answers the same webhook delivered several times at once with 200 and applies it once', async () => {
+      const orderId = await orderCreated();
+      await payment.deliver('stock.reserved.v1', stockReserved(orderId));
+      const payload = JSON.stringify(sim.events[0]);
+      const header = Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
+      const answers = await Promise.all(Array.from({ length: 6 }, () => signedPost(payload, header)));
+      expect(answers.map((res) => res.status)).toEqual([200, 200, 200, 200, 200, 200]);
+      expect(http.events.filter((e) => e.eventType === 'payment.succeeded')).toHaveLength(1);
+    });
+
     it('on order.cancelled: cancels an intent in flight, refunds a captured one, and needs nothing before stock', async () => {
       sim.setWebhookUrl(`${http.url}/webhooks/stripe`);
       const cancelled = (orderId: string) => ({
