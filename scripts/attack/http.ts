@@ -339,6 +339,9 @@ function mulberry32(seed: number): () => number {
 }
 
 type Random = () => number;
+/** Lone surrogates (which URLs cannot carry) become U+FFFD, as String#toWellFormed does. */
+const wellFormed = (text: string): string =>
+  text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 
 const NASTY_STRINGS = [
@@ -505,7 +508,7 @@ async function fuzzOperation(
     const fuzzParams = !op.body || random() < 0.2;
     for (const { name, in: where } of paramNames) {
       const value = fuzzParams
-        ? String(junk(random)).toWellFormed()
+        ? wellFormed(String(junk(random)))
         : where === 'path'
           ? fakeId()
           : undefined;
@@ -514,7 +517,7 @@ async function fuzzOperation(
       else if (where === 'query' && random() < 0.7) query[name] = value;
     }
     const path = fill(op.path, (name) =>
-      encodeURIComponent(String(pathValues[name] ?? fakeId()).toWellFormed()),
+      encodeURIComponent(wellFormed(String(pathValues[name] ?? fakeId())))),
     );
     const qs = new URLSearchParams(query).toString();
     const url = qs ? `${path}?${qs}` : path;
