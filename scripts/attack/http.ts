@@ -507,17 +507,13 @@ async function fuzzOperation(
     const query: Record<string, string> = {};
     const fuzzParams = !op.body || random() < 0.2;
     for (const { name, in: where } of paramNames) {
-      const value = fuzzParams
-        ? wellFormed(String(junk(random)))
-        : where === 'path'
-          ? fakeId()
-          : undefined;
+      const value = fuzzParams ? wellFormed(String(junk(random))) : where === 'path' ? fakeId() : undefined;
       if (value === undefined) continue;
       if (where === 'path') pathValues[name] = value;
       else if (where === 'query' && random() < 0.7) query[name] = value;
     }
     const path = fill(op.path, (name) =>
-      encodeURIComponent(wellFormed(String(pathValues[name] ?? fakeId())))),
+      encodeURIComponent(wellFormed(String(pathValues[name] ?? fakeId()))),
     );
     const qs = new URLSearchParams(query).toString();
     const url = qs ? `${path}?${qs}` : path;
