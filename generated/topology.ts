@@ -109,6 +109,11 @@ export const topology = {
         {
           "exchange": "domain.events",
           "queue": "audit",
+          "routingKey": "order.held.v1"
+        },
+        {
+          "exchange": "domain.events",
+          "queue": "audit",
           "routingKey": "order.paid.v1"
         },
         {
@@ -704,6 +709,10 @@ export const topology = {
         {
           "exchange": "domain.events",
           "routingKey": "order.failed.v1"
+        },
+        {
+          "exchange": "domain.events",
+          "routingKey": "order.held.v1"
         },
         {
           "exchange": "domain.events",

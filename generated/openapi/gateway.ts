@@ -606,7 +606,7 @@ export interface components {
          * @description Order state in the checkout saga.
          * @enum {string}
          */
-        OrderStatus: "PENDING_PAYMENT" | "PAID" | "FAILED" | "CANCELLED";
+        OrderStatus: "PENDING_PAYMENT" | "PAID" | "FAILED" | "CANCELLED" | "ON_HOLD";
         /** @description An order in a list. */
         OrderSummary: {
             /**

@@ -145,6 +145,15 @@ for (const dialect of dialects) {
       expect(replay.id).toBe(created.paymentIntentId);
     });
 
+    it('charges the order total stored at checkout, whatever stock.reserved carries', async () => {
+      const orderId = await orderCreated('pm_card_visa', 5248);
+      const delivery = await payment.deliver('stock.reserved.v1', stockReserved(orderId, 1));
+      const created = only<PaymentIntentCreatedV1>(delivery, 'payment.intent.created');
+      expect(created.amount).toEqual({ amount: 5248, currency: 'USD' });
+      const creates = sim.requests.filter((r) => r.method === 'POST' && r.path === '/v1/payment_intents');
+      expect(creates.map((r) => r.params.amount)).toEqual(['5248']);
+    });
+
     it('drives the signed webhook to payment.succeeded for pm_card_visa', async () => {
       sim.setWebhookUrl(`${http.url}/webhooks/stripe`);
       const orderId = await orderCreated('pm_card_visa');
