@@ -258,7 +258,7 @@ export interface paths {
         put?: never;
         /**
          * Place an order
-         * @description Prices the items from the order service's own price list (never from the client), stores the order as PENDING_PAYMENT and publishes order.created. The saga runs asynchronously: poll GET /orders/{orderId}.
+         * @description Prices the items from the order service's own price list (never from the client), stores the order as PENDING_PAYMENT and publishes order.created. The saga runs asynchronously: poll GET /orders/{orderId}. The buyer's email must be verified (403 email-not-verified otherwise; log in again after verifying).
          */
         post: operations["createOrder"];
         delete?: never;
@@ -316,7 +316,7 @@ export interface paths {
         put?: never;
         /**
          * List a new product (sellers)
-         * @description Creates a product owned by the calling seller and publishes product.created.
+         * @description Creates a product owned by the calling seller and publishes product.created. The seller's email must be verified (403 email-not-verified otherwise; log in again after verifying).
          */
         post: operations["createProduct"];
         delete?: never;
@@ -1518,6 +1518,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
             502: components["responses"]["BadGateway"];

@@ -329,11 +329,16 @@ async function insertRefreshToken(tx: Tx, deps: AuthDeps, userId: string, family
 
 async function tokenPair(
   deps: AuthDeps,
-  user: Pick<UsersTable, 'id' | 'role' | 'email'>,
+  user: Pick<UsersTable, 'id' | 'role' | 'email' | 'email_verified'>,
   refresh: { token: string },
 ): Promise<TokenPair> {
   return {
-    accessToken: await deps.signer.sign({ userId: user.id, role: user.role, email: user.email }),
+    accessToken: await deps.signer.sign({
+      userId: user.id,
+      role: user.role,
+      email: user.email,
+      emailVerified: Boolean(user.email_verified),
+    }),
     refreshToken: refresh.token,
     tokenType: 'Bearer',
     expiresIn: deps.signer.ttlSeconds,

@@ -152,8 +152,10 @@ describe.each<Dialect>(['sqlite', 'postgres'])('auth service on %s', (dialect) =
     expect(problem.errors.map((e) => e.pointer).sort()).toEqual(['/email', '/name', '/password', '/role']);
   });
 
-  it('verifies the email with the single-use token', async () => {
-    const { userId } = await registerUser();
+  it('verifies the email with the single-use token; tokens say so from the next login', async () => {
+    const { userId, email } = await registerUser();
+    const before = await verifyAccessToken((await loginOk(email)).accessToken, { jwt: keys.jwt });
+    expect(before.emailVerified).toBe(false);
     const [requested] = await events('user.email_verification_requested', userId);
     const token = String(requested?.data.token);
     expect((await post('/auth/verify-email', { token })).status).toBe(204);
@@ -164,6 +166,8 @@ describe.each<Dialect>(['sqlite', 'postgres'])('auth service on %s', (dialect) =
       .executeTakeFirst();
     expect(Number(row?.email_verified)).toBe(1);
     expect((await post('/auth/verify-email', { token })).status).toBe(400);
+    const after = await verifyAccessToken((await loginOk(email)).accessToken, { jwt: keys.jwt });
+    expect(after.emailVerified).toBe(true);
   });
 
   it('logs in with a short-lived EdDSA access token the kit verifies', async () => {
@@ -172,7 +176,7 @@ describe.each<Dialect>(['sqlite', 'postgres'])('auth service on %s', (dialect) =
     expect(tokens.tokenType).toBe('Bearer');
     expect(tokens.expiresIn).toBe(900);
     const user = await verifyAccessToken(tokens.accessToken, { jwt: keys.jwt });
-    expect(user).toEqual({ id: userId, role: 'seller', email });
+    expect(user).toEqual({ id: userId, role: 'seller', email, emailVerified: false });
     const wrong = await post('/auth/login', { email, password: 'wrong password!' });
     expect(wrong.status).toBe(401);
     const unknown = await post('/auth/login', { email: 'nobody@example.com', password });

@@ -9,7 +9,7 @@ import {
   jwtVerify,
 } from 'jose';
 import type { ServiceConfig } from './config.ts';
-import { HttpError } from './errors.ts';
+import { HttpError, PROBLEM_BASE } from './errors.ts';
 
 export type Role = 'buyer' | 'seller' | 'admin';
 
@@ -19,6 +19,8 @@ export interface AuthUser {
   id: string;
   role: Role;
   email: string;
+  /** The `email_verified` claim: the user proved control of the address (auth's verify-email). */
+  emailVerified: boolean;
 }
 
 declare global {
@@ -115,7 +117,7 @@ export async function verifyAccessToken(
     if (typeof payload.sub !== 'string' || typeof email !== 'string' || !isRole(role)) {
       throw unauthorized('The token lacks the sub, role or email claim.');
     }
-    return { id: payload.sub, role, email };
+    return { id: payload.sub, role, email, emailVerified: payload.email_verified === true };
   } catch (error) {
     if (error instanceof HttpError) throw error;
     if (error instanceof joseErrors.JWTExpired) throw unauthorized('The token has expired.');
@@ -139,11 +141,13 @@ export function bearerToken(req: Request): string | undefined {
 
 /**
  * Middleware: requires a valid access token (401 otherwise) and, when `roles` is given, one of those roles
- * (403 otherwise). Sets `req.user`.
+ * (403 otherwise); with `verifiedEmail`, a token that says the email is verified (403 otherwise). Sets
+ * `req.user`.
  */
 export function requireAuth(
   ctx: { config: Pick<ServiceConfig, 'jwt'> },
   roles?: readonly Role[],
+  options: { verifiedEmail?: boolean } = {},
 ): RequestHandler {
   return (req, _res, next) => {
     const token = bearerToken(req);
@@ -159,6 +163,14 @@ export function requireAuth(
       (user) => {
         if (roles && roles.length > 0 && !roles.includes(user.role)) {
           next(new HttpError(403, 'Forbidden', `This needs the role ${roles.join(' or ')}.`));
+          return;
+        }
+        if (options.verifiedEmail && !user.emailVerified) {
+          next(
+            new HttpError(403, 'Email not verified', 'Verify your email address first, then log in again.', {
+              type: `${PROBLEM_BASE}email-not-verified`,
+            }),
+          );
           return;
         }
         req.user = user;

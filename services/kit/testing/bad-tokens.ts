@@ -11,12 +11,12 @@ const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toStr
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 /** The claims auth puts in an access token, for `user`. */
-function claims(user: AuthUser) {
-  return { role: user.role, email: user.email };
+function claims(user: Omit<AuthUser, 'emailVerified'>) {
+  return { role: user.role, email: user.email, email_verified: true };
 }
 
 /** A good access token for `user`, as auth would sign it (for probes that must get past authentication). */
-export async function accessTokenFor(keys: DevKeys, user: AuthUser): Promise<string> {
+export async function accessTokenFor(keys: DevKeys, user: Omit<AuthUser, 'emailVerified'>): Promise<string> {
   const privateJwk = JSON.parse(readFileSync(keys.privateKeyFile, 'utf8')) as JWK;
   const alg = privateJwk.alg ?? 'EdDSA';
   return new SignJWT(claims(user))
@@ -34,7 +34,10 @@ export async function accessTokenFor(keys: DevKeys, user: AuthUser): Promise<str
  * wrong issuer, wrong audience, tampered payload, a foreign key, an unknown kid, no kid, ES256, no or wrong
  * `typ`, too old (`iat` long ago, `exp` still ahead), oversized.
  */
-export async function badTokens(keys: DevKeys, user: AuthUser): Promise<Array<[string, string]>> {
+export async function badTokens(
+  keys: DevKeys,
+  user: Omit<AuthUser, 'emailVerified'>,
+): Promise<Array<[string, string]>> {
   const privateJwk = JSON.parse(readFileSync(keys.privateKeyFile, 'utf8')) as JWK;
   const publicText = readFileSync(keys.publicKeyFile, 'utf8');
   const alg = privateJwk.alg ?? 'EdDSA';
