@@ -12,7 +12,6 @@ export const topology = {
   "services": [
     {
       "service": "audit",
-      "user": "svc-audit",
       "sends": [],
       "queues": [
         {
@@ -28,7 +27,7 @@ export const topology = {
           "arguments": {
             "x-queue-type": "quorum",
             "x-delivery-limit": 5,
-            "x-dead-letter-exchange": "audit.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "audit.dlq",
             "x-dead-letter-strategy": "at-least-once",
             "x-overflow": "reject-publish"
@@ -39,7 +38,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 1000,
-            "x-dead-letter-exchange": "audit.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "audit"
           }
         },
@@ -48,7 +47,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 2000,
-            "x-dead-letter-exchange": "audit.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "audit"
           }
         },
@@ -57,7 +56,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 4000,
-            "x-dead-letter-exchange": "audit.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "audit"
           }
         },
@@ -66,7 +65,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 8000,
-            "x-dead-letter-exchange": "audit.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "audit"
           }
         },
@@ -75,7 +74,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 16000,
-            "x-dead-letter-exchange": "audit.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "audit"
           }
         }
@@ -206,54 +205,10 @@ export const topology = {
           "queue": "audit",
           "routingKey": "user.unlocked.v1"
         }
-      ],
-      "ownExchanges": [
-        {
-          "name": "audit.dlx",
-          "type": "direct"
-        }
-      ],
-      "ownBindings": [
-        {
-          "exchange": "audit.dlx",
-          "queue": "audit.dlq",
-          "routingKey": "audit.dlq"
-        },
-        {
-          "exchange": "audit.dlx",
-          "queue": "audit",
-          "routingKey": "audit"
-        },
-        {
-          "exchange": "audit.dlx",
-          "queue": "audit.retry.1",
-          "routingKey": "audit.retry.1"
-        },
-        {
-          "exchange": "audit.dlx",
-          "queue": "audit.retry.2",
-          "routingKey": "audit.retry.2"
-        },
-        {
-          "exchange": "audit.dlx",
-          "queue": "audit.retry.3",
-          "routingKey": "audit.retry.3"
-        },
-        {
-          "exchange": "audit.dlx",
-          "queue": "audit.retry.4",
-          "routingKey": "audit.retry.4"
-        },
-        {
-          "exchange": "audit.dlx",
-          "queue": "audit.retry.5",
-          "routingKey": "audit.retry.5"
-        }
       ]
     },
     {
       "service": "auth",
-      "user": "svc-auth",
       "sends": [
         {
           "exchange": "domain.events",
@@ -289,13 +244,10 @@ export const topology = {
         }
       ],
       "queues": [],
-      "bindings": [],
-      "ownExchanges": [],
-      "ownBindings": []
+      "bindings": []
     },
     {
       "service": "dashboard",
-      "user": "svc-dashboard",
       "sends": [],
       "queues": [
         {
@@ -311,7 +263,7 @@ export const topology = {
           "arguments": {
             "x-queue-type": "quorum",
             "x-delivery-limit": 5,
-            "x-dead-letter-exchange": "dashboard.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "dashboard.dlq",
             "x-dead-letter-strategy": "at-least-once",
             "x-overflow": "reject-publish"
@@ -322,7 +274,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 1000,
-            "x-dead-letter-exchange": "dashboard.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "dashboard"
           }
         },
@@ -331,7 +283,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 2000,
-            "x-dead-letter-exchange": "dashboard.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "dashboard"
           }
         },
@@ -340,7 +292,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 4000,
-            "x-dead-letter-exchange": "dashboard.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "dashboard"
           }
         }
@@ -386,44 +338,10 @@ export const topology = {
           "queue": "dashboard",
           "routingKey": "user.registered.v1"
         }
-      ],
-      "ownExchanges": [
-        {
-          "name": "dashboard.dlx",
-          "type": "direct"
-        }
-      ],
-      "ownBindings": [
-        {
-          "exchange": "dashboard.dlx",
-          "queue": "dashboard.dlq",
-          "routingKey": "dashboard.dlq"
-        },
-        {
-          "exchange": "dashboard.dlx",
-          "queue": "dashboard",
-          "routingKey": "dashboard"
-        },
-        {
-          "exchange": "dashboard.dlx",
-          "queue": "dashboard.retry.1",
-          "routingKey": "dashboard.retry.1"
-        },
-        {
-          "exchange": "dashboard.dlx",
-          "queue": "dashboard.retry.2",
-          "routingKey": "dashboard.retry.2"
-        },
-        {
-          "exchange": "dashboard.dlx",
-          "queue": "dashboard.retry.3",
-          "routingKey": "dashboard.retry.3"
-        }
       ]
     },
     {
       "service": "notification",
-      "user": "svc-notification",
       "sends": [
         {
           "exchange": "domain.events",
@@ -448,7 +366,7 @@ export const topology = {
           "arguments": {
             "x-queue-type": "quorum",
             "x-delivery-limit": 5,
-            "x-dead-letter-exchange": "notification.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "notification.dlq",
             "x-dead-letter-strategy": "at-least-once",
             "x-overflow": "reject-publish"
@@ -459,7 +377,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 5000,
-            "x-dead-letter-exchange": "notification.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "notification"
           }
         },
@@ -468,7 +386,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 10000,
-            "x-dead-letter-exchange": "notification.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "notification"
           }
         },
@@ -477,7 +395,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 20000,
-            "x-dead-letter-exchange": "notification.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "notification"
           }
         },
@@ -486,7 +404,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 40000,
-            "x-dead-letter-exchange": "notification.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "notification"
           }
         },
@@ -495,7 +413,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 80000,
-            "x-dead-letter-exchange": "notification.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "notification"
           }
         },
@@ -512,7 +430,7 @@ export const topology = {
           "arguments": {
             "x-queue-type": "quorum",
             "x-delivery-limit": 5,
-            "x-dead-letter-exchange": "notification.priority.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "notification.priority.dlq",
             "x-dead-letter-strategy": "at-least-once",
             "x-overflow": "reject-publish"
@@ -523,7 +441,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 1000,
-            "x-dead-letter-exchange": "notification.priority.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "notification.priority"
           }
         },
@@ -532,7 +450,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 2000,
-            "x-dead-letter-exchange": "notification.priority.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "notification.priority"
           }
         },
@@ -541,7 +459,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 4000,
-            "x-dead-letter-exchange": "notification.priority.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "notification.priority"
           }
         },
@@ -550,7 +468,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 8000,
-            "x-dead-letter-exchange": "notification.priority.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "notification.priority"
           }
         },
@@ -559,7 +477,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 16000,
-            "x-dead-letter-exchange": "notification.priority.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "notification.priority"
           }
         }
@@ -610,93 +528,10 @@ export const topology = {
           "queue": "notification.priority",
           "routingKey": "payment.failed.v1"
         }
-      ],
-      "ownExchanges": [
-        {
-          "name": "notification.dlx",
-          "type": "direct"
-        },
-        {
-          "name": "notification.priority.dlx",
-          "type": "direct"
-        }
-      ],
-      "ownBindings": [
-        {
-          "exchange": "notification.dlx",
-          "queue": "notification.dlq",
-          "routingKey": "notification.dlq"
-        },
-        {
-          "exchange": "notification.dlx",
-          "queue": "notification",
-          "routingKey": "notification"
-        },
-        {
-          "exchange": "notification.dlx",
-          "queue": "notification.retry.1",
-          "routingKey": "notification.retry.1"
-        },
-        {
-          "exchange": "notification.dlx",
-          "queue": "notification.retry.2",
-          "routingKey": "notification.retry.2"
-        },
-        {
-          "exchange": "notification.dlx",
-          "queue": "notification.retry.3",
-          "routingKey": "notification.retry.3"
-        },
-        {
-          "exchange": "notification.dlx",
-          "queue": "notification.retry.4",
-          "routingKey": "notification.retry.4"
-        },
-        {
-          "exchange": "notification.dlx",
-          "queue": "notification.retry.5",
-          "routingKey": "notification.retry.5"
-        },
-        {
-          "exchange": "notification.priority.dlx",
-          "queue": "notification.priority.dlq",
-          "routingKey": "notification.priority.dlq"
-        },
-        {
-          "exchange": "notification.priority.dlx",
-          "queue": "notification.priority",
-          "routingKey": "notification.priority"
-        },
-        {
-          "exchange": "notification.priority.dlx",
-          "queue": "notification.priority.retry.1",
-          "routingKey": "notification.priority.retry.1"
-        },
-        {
-          "exchange": "notification.priority.dlx",
-          "queue": "notification.priority.retry.2",
-          "routingKey": "notification.priority.retry.2"
-        },
-        {
-          "exchange": "notification.priority.dlx",
-          "queue": "notification.priority.retry.3",
-          "routingKey": "notification.priority.retry.3"
-        },
-        {
-          "exchange": "notification.priority.dlx",
-          "queue": "notification.priority.retry.4",
-          "routingKey": "notification.priority.retry.4"
-        },
-        {
-          "exchange": "notification.priority.dlx",
-          "queue": "notification.priority.retry.5",
-          "routingKey": "notification.priority.retry.5"
-        }
       ]
     },
     {
       "service": "order",
-      "user": "svc-order",
       "sends": [
         {
           "exchange": "domain.events",
@@ -733,7 +568,7 @@ export const topology = {
           "arguments": {
             "x-queue-type": "quorum",
             "x-delivery-limit": 5,
-            "x-dead-letter-exchange": "order.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "order.dlq",
             "x-dead-letter-strategy": "at-least-once",
             "x-overflow": "reject-publish"
@@ -744,7 +579,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 1000,
-            "x-dead-letter-exchange": "order.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "order"
           }
         },
@@ -753,7 +588,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 2000,
-            "x-dead-letter-exchange": "order.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "order"
           }
         },
@@ -762,7 +597,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 4000,
-            "x-dead-letter-exchange": "order.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "order"
           }
         }
@@ -803,44 +638,10 @@ export const topology = {
           "queue": "order",
           "routingKey": "user.deleted.v1"
         }
-      ],
-      "ownExchanges": [
-        {
-          "name": "order.dlx",
-          "type": "direct"
-        }
-      ],
-      "ownBindings": [
-        {
-          "exchange": "order.dlx",
-          "queue": "order.dlq",
-          "routingKey": "order.dlq"
-        },
-        {
-          "exchange": "order.dlx",
-          "queue": "order",
-          "routingKey": "order"
-        },
-        {
-          "exchange": "order.dlx",
-          "queue": "order.retry.1",
-          "routingKey": "order.retry.1"
-        },
-        {
-          "exchange": "order.dlx",
-          "queue": "order.retry.2",
-          "routingKey": "order.retry.2"
-        },
-        {
-          "exchange": "order.dlx",
-          "queue": "order.retry.3",
-          "routingKey": "order.retry.3"
-        }
       ]
     },
     {
       "service": "payment",
-      "user": "svc-payment",
       "sends": [
         {
           "exchange": "domain.events",
@@ -877,7 +678,7 @@ export const topology = {
           "arguments": {
             "x-queue-type": "quorum",
             "x-delivery-limit": 5,
-            "x-dead-letter-exchange": "payment.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "payment.dlq",
             "x-dead-letter-strategy": "at-least-once",
             "x-overflow": "reject-publish"
@@ -888,7 +689,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 2000,
-            "x-dead-letter-exchange": "payment.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "payment"
           }
         },
@@ -897,7 +698,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 4000,
-            "x-dead-letter-exchange": "payment.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "payment"
           }
         },
@@ -906,7 +707,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 8000,
-            "x-dead-letter-exchange": "payment.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "payment"
           }
         },
@@ -915,7 +716,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 16000,
-            "x-dead-letter-exchange": "payment.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "payment"
           }
         },
@@ -924,7 +725,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 32000,
-            "x-dead-letter-exchange": "payment.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "payment"
           }
         }
@@ -950,54 +751,10 @@ export const topology = {
           "queue": "payment",
           "routingKey": "user.deleted.v1"
         }
-      ],
-      "ownExchanges": [
-        {
-          "name": "payment.dlx",
-          "type": "direct"
-        }
-      ],
-      "ownBindings": [
-        {
-          "exchange": "payment.dlx",
-          "queue": "payment.dlq",
-          "routingKey": "payment.dlq"
-        },
-        {
-          "exchange": "payment.dlx",
-          "queue": "payment",
-          "routingKey": "payment"
-        },
-        {
-          "exchange": "payment.dlx",
-          "queue": "payment.retry.1",
-          "routingKey": "payment.retry.1"
-        },
-        {
-          "exchange": "payment.dlx",
-          "queue": "payment.retry.2",
-          "routingKey": "payment.retry.2"
-        },
-        {
-          "exchange": "payment.dlx",
-          "queue": "payment.retry.3",
-          "routingKey": "payment.retry.3"
-        },
-        {
-          "exchange": "payment.dlx",
-          "queue": "payment.retry.4",
-          "routingKey": "payment.retry.4"
-        },
-        {
-          "exchange": "payment.dlx",
-          "queue": "payment.retry.5",
-          "routingKey": "payment.retry.5"
-        }
       ]
     },
     {
       "service": "product",
-      "user": "svc-product",
       "sends": [
         {
           "exchange": "domain.events",
@@ -1008,14 +765,64 @@ export const topology = {
           "routingKey": "product.updated.v1"
         }
       ],
-      "queues": [],
-      "bindings": [],
-      "ownExchanges": [],
-      "ownBindings": []
+      "queues": [
+        {
+          "name": "product.dlq",
+          "durable": true,
+          "arguments": {
+            "x-queue-type": "quorum"
+          }
+        },
+        {
+          "name": "product",
+          "durable": true,
+          "arguments": {
+            "x-queue-type": "quorum",
+            "x-delivery-limit": 5,
+            "x-dead-letter-exchange": "",
+            "x-dead-letter-routing-key": "product.dlq",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
+          }
+        },
+        {
+          "name": "product.retry.1",
+          "durable": true,
+          "arguments": {
+            "x-message-ttl": 1000,
+            "x-dead-letter-exchange": "",
+            "x-dead-letter-routing-key": "product"
+          }
+        },
+        {
+          "name": "product.retry.2",
+          "durable": true,
+          "arguments": {
+            "x-message-ttl": 2000,
+            "x-dead-letter-exchange": "",
+            "x-dead-letter-routing-key": "product"
+          }
+        },
+        {
+          "name": "product.retry.3",
+          "durable": true,
+          "arguments": {
+            "x-message-ttl": 4000,
+            "x-dead-letter-exchange": "",
+            "x-dead-letter-routing-key": "product"
+          }
+        }
+      ],
+      "bindings": [
+        {
+          "exchange": "domain.events",
+          "queue": "product",
+          "routingKey": "user.deleted.v1"
+        }
+      ]
     },
     {
       "service": "stock",
-      "user": "svc-stock",
       "sends": [
         {
           "exchange": "domain.events",
@@ -1044,7 +851,7 @@ export const topology = {
           "arguments": {
             "x-queue-type": "quorum",
             "x-delivery-limit": 5,
-            "x-dead-letter-exchange": "stock.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "stock.dlq",
             "x-dead-letter-strategy": "at-least-once",
             "x-overflow": "reject-publish"
@@ -1055,7 +862,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 1000,
-            "x-dead-letter-exchange": "stock.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "stock"
           }
         },
@@ -1064,7 +871,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 2000,
-            "x-dead-letter-exchange": "stock.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "stock"
           }
         },
@@ -1073,7 +880,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 4000,
-            "x-dead-letter-exchange": "stock.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "stock"
           }
         }
@@ -1109,44 +916,10 @@ export const topology = {
           "queue": "stock",
           "routingKey": "product.updated.v1"
         }
-      ],
-      "ownExchanges": [
-        {
-          "name": "stock.dlx",
-          "type": "direct"
-        }
-      ],
-      "ownBindings": [
-        {
-          "exchange": "stock.dlx",
-          "queue": "stock.dlq",
-          "routingKey": "stock.dlq"
-        },
-        {
-          "exchange": "stock.dlx",
-          "queue": "stock",
-          "routingKey": "stock"
-        },
-        {
-          "exchange": "stock.dlx",
-          "queue": "stock.retry.1",
-          "routingKey": "stock.retry.1"
-        },
-        {
-          "exchange": "stock.dlx",
-          "queue": "stock.retry.2",
-          "routingKey": "stock.retry.2"
-        },
-        {
-          "exchange": "stock.dlx",
-          "queue": "stock.retry.3",
-          "routingKey": "stock.retry.3"
-        }
       ]
     },
     {
       "service": "user",
-      "user": "svc-user",
       "sends": [],
       "queues": [
         {
@@ -1162,7 +935,7 @@ export const topology = {
           "arguments": {
             "x-queue-type": "quorum",
             "x-delivery-limit": 5,
-            "x-dead-letter-exchange": "user.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "user.dlq",
             "x-dead-letter-strategy": "at-least-once",
             "x-overflow": "reject-publish"
@@ -1173,7 +946,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 1000,
-            "x-dead-letter-exchange": "user.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "user"
           }
         },
@@ -1182,7 +955,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 2000,
-            "x-dead-letter-exchange": "user.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "user"
           }
         },
@@ -1191,7 +964,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 4000,
-            "x-dead-letter-exchange": "user.dlx",
+            "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": "user"
           }
         }
@@ -1206,39 +979,6 @@ export const topology = {
           "exchange": "domain.events",
           "queue": "user",
           "routingKey": "user.registered.v1"
-        }
-      ],
-      "ownExchanges": [
-        {
-          "name": "user.dlx",
-          "type": "direct"
-        }
-      ],
-      "ownBindings": [
-        {
-          "exchange": "user.dlx",
-          "queue": "user.dlq",
-          "routingKey": "user.dlq"
-        },
-        {
-          "exchange": "user.dlx",
-          "queue": "user",
-          "routingKey": "user"
-        },
-        {
-          "exchange": "user.dlx",
-          "queue": "user.retry.1",
-          "routingKey": "user.retry.1"
-        },
-        {
-          "exchange": "user.dlx",
-          "queue": "user.retry.2",
-          "routingKey": "user.retry.2"
-        },
-        {
-          "exchange": "user.dlx",
-          "queue": "user.retry.3",
-          "routingKey": "user.retry.3"
         }
       ]
     }

@@ -69,6 +69,7 @@ export declare const paymentView_stockReservedV1: ValidateFunction;
 export declare const paymentView_userDeletedV1: ValidateFunction;
 export declare const productCreatedV1: ValidateFunction;
 export declare const productUpdatedV1: ValidateFunction;
+export declare const productView_userDeletedV1: ValidateFunction;
 export declare const stockRejectedV1: ValidateFunction;
 export declare const stockReleasedV1: ValidateFunction;
 export declare const stockReservedV1: ValidateFunction;

@@ -67,6 +67,7 @@ window.KADA_SEARCH_INDEX = [
 {"k":"operation","t":"GET /ready","d":"getReady Readiness (payment)","u":"services/payment.html#op-getReady"},
 {"k":"operation","t":"GET /metrics","d":"getMetrics Prometheus metrics (payment)","u":"services/payment.html#op-getMetrics"},
 {"k":"service","t":"product","d":"Kada Mandiya product service","u":"services/product.html"},
+{"k":"queue","t":"product","d":"queue of product, quorum","u":"services/product.html#queue-product"},
 {"k":"operation","t":"GET /products","d":"listProducts Browse products (product)","u":"services/product.html#op-listProducts"},
 {"k":"operation","t":"POST /products","d":"createProduct List a new product (sellers) (product)","u":"services/product.html#op-createProduct"},
 {"k":"operation","t":"GET /products/{productId}","d":"getProduct One product (product)","u":"services/product.html#op-getProduct"},
