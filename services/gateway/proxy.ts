@@ -154,10 +154,7 @@ export function forward(
   upstream.on('error', (error) => {
     if (!answered && refused(error) && replicas.length > 1) {
       answered = true;
-      options.log.warn(
-        { upstream: target.name, replica },
-        'replica refused the connection; trying the next',
-      );
+      options.log.warn({ upstream: target.name, replica }, 'replica refused the connection; trying the next');
       forward(req, res, target, body, options, replicas.slice(1));
       return;
     }
