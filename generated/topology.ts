@@ -12,6 +12,7 @@ export const topology = {
   "services": [
     {
       "service": "audit",
+      "user": "svc-audit",
       "sends": [],
       "queues": [
         {
@@ -27,7 +28,7 @@ export const topology = {
           "arguments": {
             "x-queue-type": "quorum",
             "x-delivery-limit": 5,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "audit.dlx",
             "x-dead-letter-routing-key": "audit.dlq",
             "x-dead-letter-strategy": "at-least-once",
             "x-overflow": "reject-publish"
@@ -38,7 +39,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 1000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "audit.dlx",
             "x-dead-letter-routing-key": "audit"
           }
         },
@@ -47,7 +48,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 2000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "audit.dlx",
             "x-dead-letter-routing-key": "audit"
           }
         },
@@ -56,7 +57,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 4000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "audit.dlx",
             "x-dead-letter-routing-key": "audit"
           }
         },
@@ -65,7 +66,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 8000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "audit.dlx",
             "x-dead-letter-routing-key": "audit"
           }
         },
@@ -74,7 +75,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 16000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "audit.dlx",
             "x-dead-letter-routing-key": "audit"
           }
         }
@@ -205,10 +206,54 @@ export const topology = {
           "queue": "audit",
           "routingKey": "user.unlocked.v1"
         }
+      ],
+      "ownExchanges": [
+        {
+          "name": "audit.dlx",
+          "type": "direct"
+        }
+      ],
+      "ownBindings": [
+        {
+          "exchange": "audit.dlx",
+          "queue": "audit.dlq",
+          "routingKey": "audit.dlq"
+        },
+        {
+          "exchange": "audit.dlx",
+          "queue": "audit",
+          "routingKey": "audit"
+        },
+        {
+          "exchange": "audit.dlx",
+          "queue": "audit.retry.1",
+          "routingKey": "audit.retry.1"
+        },
+        {
+          "exchange": "audit.dlx",
+          "queue": "audit.retry.2",
+          "routingKey": "audit.retry.2"
+        },
+        {
+          "exchange": "audit.dlx",
+          "queue": "audit.retry.3",
+          "routingKey": "audit.retry.3"
+        },
+        {
+          "exchange": "audit.dlx",
+          "queue": "audit.retry.4",
+          "routingKey": "audit.retry.4"
+        },
+        {
+          "exchange": "audit.dlx",
+          "queue": "audit.retry.5",
+          "routingKey": "audit.retry.5"
+        }
       ]
     },
     {
       "service": "auth",
+      "user": "svc-auth",
       "sends": [
         {
           "exchange": "domain.events",
@@ -244,10 +289,13 @@ export const topology = {
         }
       ],
       "queues": [],
-      "bindings": []
+      "bindings": [],
+      "ownExchanges": [],
+      "ownBindings": []
     },
     {
       "service": "dashboard",
+      "user": "svc-dashboard",
       "sends": [],
       "queues": [
         {
@@ -263,7 +311,7 @@ export const topology = {
           "arguments": {
             "x-queue-type": "quorum",
             "x-delivery-limit": 5,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "dashboard.dlx",
             "x-dead-letter-routing-key": "dashboard.dlq",
             "x-dead-letter-strategy": "at-least-once",
             "x-overflow": "reject-publish"
@@ -274,7 +322,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 1000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "dashboard.dlx",
             "x-dead-letter-routing-key": "dashboard"
           }
         },
@@ -283,7 +331,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 2000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "dashboard.dlx",
             "x-dead-letter-routing-key": "dashboard"
           }
         },
@@ -292,7 +340,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 4000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "dashboard.dlx",
             "x-dead-letter-routing-key": "dashboard"
           }
         }
@@ -338,10 +386,44 @@ export const topology = {
           "queue": "dashboard",
           "routingKey": "user.registered.v1"
         }
+      ],
+      "ownExchanges": [
+        {
+          "name": "dashboard.dlx",
+          "type": "direct"
+        }
+      ],
+      "ownBindings": [
+        {
+          "exchange": "dashboard.dlx",
+          "queue": "dashboard.dlq",
+          "routingKey": "dashboard.dlq"
+        },
+        {
+          "exchange": "dashboard.dlx",
+          "queue": "dashboard",
+          "routingKey": "dashboard"
+        },
+        {
+          "exchange": "dashboard.dlx",
+          "queue": "dashboard.retry.1",
+          "routingKey": "dashboard.retry.1"
+        },
+        {
+          "exchange": "dashboard.dlx",
+          "queue": "dashboard.retry.2",
+          "routingKey": "dashboard.retry.2"
+        },
+        {
+          "exchange": "dashboard.dlx",
+          "queue": "dashboard.retry.3",
+          "routingKey": "dashboard.retry.3"
+        }
       ]
     },
     {
       "service": "notification",
+      "user": "svc-notification",
       "sends": [
         {
           "exchange": "domain.events",
@@ -366,7 +448,7 @@ export const topology = {
           "arguments": {
             "x-queue-type": "quorum",
             "x-delivery-limit": 5,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "notification.dlx",
             "x-dead-letter-routing-key": "notification.dlq",
             "x-dead-letter-strategy": "at-least-once",
             "x-overflow": "reject-publish"
@@ -377,7 +459,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 5000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "notification.dlx",
             "x-dead-letter-routing-key": "notification"
           }
         },
@@ -386,7 +468,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 10000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "notification.dlx",
             "x-dead-letter-routing-key": "notification"
           }
         },
@@ -395,7 +477,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 20000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "notification.dlx",
             "x-dead-letter-routing-key": "notification"
           }
         },
@@ -404,7 +486,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 40000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "notification.dlx",
             "x-dead-letter-routing-key": "notification"
           }
         },
@@ -413,7 +495,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 80000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "notification.dlx",
             "x-dead-letter-routing-key": "notification"
           }
         },
@@ -430,7 +512,7 @@ export const topology = {
           "arguments": {
             "x-queue-type": "quorum",
             "x-delivery-limit": 5,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "notification.priority.dlx",
             "x-dead-letter-routing-key": "notification.priority.dlq",
             "x-dead-letter-strategy": "at-least-once",
             "x-overflow": "reject-publish"
@@ -441,7 +523,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 1000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "notification.priority.dlx",
             "x-dead-letter-routing-key": "notification.priority"
           }
         },
@@ -450,7 +532,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 2000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "notification.priority.dlx",
             "x-dead-letter-routing-key": "notification.priority"
           }
         },
@@ -459,7 +541,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 4000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "notification.priority.dlx",
             "x-dead-letter-routing-key": "notification.priority"
           }
         },
@@ -468,7 +550,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 8000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "notification.priority.dlx",
             "x-dead-letter-routing-key": "notification.priority"
           }
         },
@@ -477,7 +559,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 16000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "notification.priority.dlx",
             "x-dead-letter-routing-key": "notification.priority"
           }
         }
@@ -528,10 +610,93 @@ export const topology = {
           "queue": "notification.priority",
           "routingKey": "payment.failed.v1"
         }
+      ],
+      "ownExchanges": [
+        {
+          "name": "notification.dlx",
+          "type": "direct"
+        },
+        {
+          "name": "notification.priority.dlx",
+          "type": "direct"
+        }
+      ],
+      "ownBindings": [
+        {
+          "exchange": "notification.dlx",
+          "queue": "notification.dlq",
+          "routingKey": "notification.dlq"
+        },
+        {
+          "exchange": "notification.dlx",
+          "queue": "notification",
+          "routingKey": "notification"
+        },
+        {
+          "exchange": "notification.dlx",
+          "queue": "notification.retry.1",
+          "routingKey": "notification.retry.1"
+        },
+        {
+          "exchange": "notification.dlx",
+          "queue": "notification.retry.2",
+          "routingKey": "notification.retry.2"
+        },
+        {
+          "exchange": "notification.dlx",
+          "queue": "notification.retry.3",
+          "routingKey": "notification.retry.3"
+        },
+        {
+          "exchange": "notification.dlx",
+          "queue": "notification.retry.4",
+          "routingKey": "notification.retry.4"
+        },
+        {
+          "exchange": "notification.dlx",
+          "queue": "notification.retry.5",
+          "routingKey": "notification.retry.5"
+        },
+        {
+          "exchange": "notification.priority.dlx",
+          "queue": "notification.priority.dlq",
+          "routingKey": "notification.priority.dlq"
+        },
+        {
+          "exchange": "notification.priority.dlx",
+          "queue": "notification.priority",
+          "routingKey": "notification.priority"
+        },
+        {
+          "exchange": "notification.priority.dlx",
+          "queue": "notification.priority.retry.1",
+          "routingKey": "notification.priority.retry.1"
+        },
+        {
+          "exchange": "notification.priority.dlx",
+          "queue": "notification.priority.retry.2",
+          "routingKey": "notification.priority.retry.2"
+        },
+        {
+          "exchange": "notification.priority.dlx",
+          "queue": "notification.priority.retry.3",
+          "routingKey": "notification.priority.retry.3"
+        },
+        {
+          "exchange": "notification.priority.dlx",
+          "queue": "notification.priority.retry.4",
+          "routingKey": "notification.priority.retry.4"
+        },
+        {
+          "exchange": "notification.priority.dlx",
+          "queue": "notification.priority.retry.5",
+          "routingKey": "notification.priority.retry.5"
+        }
       ]
     },
     {
       "service": "order",
+      "user": "svc-order",
       "sends": [
         {
           "exchange": "domain.events",
@@ -568,7 +733,7 @@ export const topology = {
           "arguments": {
             "x-queue-type": "quorum",
             "x-delivery-limit": 5,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "order.dlx",
             "x-dead-letter-routing-key": "order.dlq",
             "x-dead-letter-strategy": "at-least-once",
             "x-overflow": "reject-publish"
@@ -579,7 +744,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 1000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "order.dlx",
             "x-dead-letter-routing-key": "order"
           }
         },
@@ -588,7 +753,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 2000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "order.dlx",
             "x-dead-letter-routing-key": "order"
           }
         },
@@ -597,7 +762,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 4000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "order.dlx",
             "x-dead-letter-routing-key": "order"
           }
         }
@@ -638,10 +803,44 @@ export const topology = {
           "queue": "order",
           "routingKey": "user.deleted.v1"
         }
+      ],
+      "ownExchanges": [
+        {
+          "name": "order.dlx",
+          "type": "direct"
+        }
+      ],
+      "ownBindings": [
+        {
+          "exchange": "order.dlx",
+          "queue": "order.dlq",
+          "routingKey": "order.dlq"
+        },
+        {
+          "exchange": "order.dlx",
+          "queue": "order",
+          "routingKey": "order"
+        },
+        {
+          "exchange": "order.dlx",
+          "queue": "order.retry.1",
+          "routingKey": "order.retry.1"
+        },
+        {
+          "exchange": "order.dlx",
+          "queue": "order.retry.2",
+          "routingKey": "order.retry.2"
+        },
+        {
+          "exchange": "order.dlx",
+          "queue": "order.retry.3",
+          "routingKey": "order.retry.3"
+        }
       ]
     },
     {
       "service": "payment",
+      "user": "svc-payment",
       "sends": [
         {
           "exchange": "domain.events",
@@ -678,7 +877,7 @@ export const topology = {
           "arguments": {
             "x-queue-type": "quorum",
             "x-delivery-limit": 5,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "payment.dlx",
             "x-dead-letter-routing-key": "payment.dlq",
             "x-dead-letter-strategy": "at-least-once",
             "x-overflow": "reject-publish"
@@ -689,7 +888,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 2000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "payment.dlx",
             "x-dead-letter-routing-key": "payment"
           }
         },
@@ -698,7 +897,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 4000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "payment.dlx",
             "x-dead-letter-routing-key": "payment"
           }
         },
@@ -707,7 +906,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 8000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "payment.dlx",
             "x-dead-letter-routing-key": "payment"
           }
         },
@@ -716,7 +915,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 16000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "payment.dlx",
             "x-dead-letter-routing-key": "payment"
           }
         },
@@ -725,7 +924,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 32000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "payment.dlx",
             "x-dead-letter-routing-key": "payment"
           }
         }
@@ -751,10 +950,54 @@ export const topology = {
           "queue": "payment",
           "routingKey": "user.deleted.v1"
         }
+      ],
+      "ownExchanges": [
+        {
+          "name": "payment.dlx",
+          "type": "direct"
+        }
+      ],
+      "ownBindings": [
+        {
+          "exchange": "payment.dlx",
+          "queue": "payment.dlq",
+          "routingKey": "payment.dlq"
+        },
+        {
+          "exchange": "payment.dlx",
+          "queue": "payment",
+          "routingKey": "payment"
+        },
+        {
+          "exchange": "payment.dlx",
+          "queue": "payment.retry.1",
+          "routingKey": "payment.retry.1"
+        },
+        {
+          "exchange": "payment.dlx",
+          "queue": "payment.retry.2",
+          "routingKey": "payment.retry.2"
+        },
+        {
+          "exchange": "payment.dlx",
+          "queue": "payment.retry.3",
+          "routingKey": "payment.retry.3"
+        },
+        {
+          "exchange": "payment.dlx",
+          "queue": "payment.retry.4",
+          "routingKey": "payment.retry.4"
+        },
+        {
+          "exchange": "payment.dlx",
+          "queue": "payment.retry.5",
+          "routingKey": "payment.retry.5"
+        }
       ]
     },
     {
       "service": "product",
+      "user": "svc-product",
       "sends": [
         {
           "exchange": "domain.events",
@@ -779,7 +1022,7 @@ export const topology = {
           "arguments": {
             "x-queue-type": "quorum",
             "x-delivery-limit": 5,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "product.dlx",
             "x-dead-letter-routing-key": "product.dlq",
             "x-dead-letter-strategy": "at-least-once",
             "x-overflow": "reject-publish"
@@ -790,7 +1033,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 1000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "product.dlx",
             "x-dead-letter-routing-key": "product"
           }
         },
@@ -799,7 +1042,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 2000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "product.dlx",
             "x-dead-letter-routing-key": "product"
           }
         },
@@ -808,7 +1051,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 4000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "product.dlx",
             "x-dead-letter-routing-key": "product"
           }
         }
@@ -819,10 +1062,44 @@ export const topology = {
           "queue": "product",
           "routingKey": "user.deleted.v1"
         }
+      ],
+      "ownExchanges": [
+        {
+          "name": "product.dlx",
+          "type": "direct"
+        }
+      ],
+      "ownBindings": [
+        {
+          "exchange": "product.dlx",
+          "queue": "product.dlq",
+          "routingKey": "product.dlq"
+        },
+        {
+          "exchange": "product.dlx",
+          "queue": "product",
+          "routingKey": "product"
+        },
+        {
+          "exchange": "product.dlx",
+          "queue": "product.retry.1",
+          "routingKey": "product.retry.1"
+        },
+        {
+          "exchange": "product.dlx",
+          "queue": "product.retry.2",
+          "routingKey": "product.retry.2"
+        },
+        {
+          "exchange": "product.dlx",
+          "queue": "product.retry.3",
+          "routingKey": "product.retry.3"
+        }
       ]
     },
     {
       "service": "stock",
+      "user": "svc-stock",
       "sends": [
         {
           "exchange": "domain.events",
@@ -851,7 +1128,7 @@ export const topology = {
           "arguments": {
             "x-queue-type": "quorum",
             "x-delivery-limit": 5,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "stock.dlx",
             "x-dead-letter-routing-key": "stock.dlq",
             "x-dead-letter-strategy": "at-least-once",
             "x-overflow": "reject-publish"
@@ -862,7 +1139,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 1000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "stock.dlx",
             "x-dead-letter-routing-key": "stock"
           }
         },
@@ -871,7 +1148,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 2000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "stock.dlx",
             "x-dead-letter-routing-key": "stock"
           }
         },
@@ -880,7 +1157,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 4000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "stock.dlx",
             "x-dead-letter-routing-key": "stock"
           }
         }
@@ -916,10 +1193,44 @@ export const topology = {
           "queue": "stock",
           "routingKey": "product.updated.v1"
         }
+      ],
+      "ownExchanges": [
+        {
+          "name": "stock.dlx",
+          "type": "direct"
+        }
+      ],
+      "ownBindings": [
+        {
+          "exchange": "stock.dlx",
+          "queue": "stock.dlq",
+          "routingKey": "stock.dlq"
+        },
+        {
+          "exchange": "stock.dlx",
+          "queue": "stock",
+          "routingKey": "stock"
+        },
+        {
+          "exchange": "stock.dlx",
+          "queue": "stock.retry.1",
+          "routingKey": "stock.retry.1"
+        },
+        {
+          "exchange": "stock.dlx",
+          "queue": "stock.retry.2",
+          "routingKey": "stock.retry.2"
+        },
+        {
+          "exchange": "stock.dlx",
+          "queue": "stock.retry.3",
+          "routingKey": "stock.retry.3"
+        }
       ]
     },
     {
       "service": "user",
+      "user": "svc-user",
       "sends": [],
       "queues": [
         {
@@ -935,7 +1246,7 @@ export const topology = {
           "arguments": {
             "x-queue-type": "quorum",
             "x-delivery-limit": 5,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "user.dlx",
             "x-dead-letter-routing-key": "user.dlq",
             "x-dead-letter-strategy": "at-least-once",
             "x-overflow": "reject-publish"
@@ -946,7 +1257,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 1000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "user.dlx",
             "x-dead-letter-routing-key": "user"
           }
         },
@@ -955,7 +1266,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 2000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "user.dlx",
             "x-dead-letter-routing-key": "user"
           }
         },
@@ -964,7 +1275,7 @@ export const topology = {
           "durable": true,
           "arguments": {
             "x-message-ttl": 4000,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": "user.dlx",
             "x-dead-letter-routing-key": "user"
           }
         }
@@ -979,6 +1290,39 @@ export const topology = {
           "exchange": "domain.events",
           "queue": "user",
           "routingKey": "user.registered.v1"
+        }
+      ],
+      "ownExchanges": [
+        {
+          "name": "user.dlx",
+          "type": "direct"
+        }
+      ],
+      "ownBindings": [
+        {
+          "exchange": "user.dlx",
+          "queue": "user.dlq",
+          "routingKey": "user.dlq"
+        },
+        {
+          "exchange": "user.dlx",
+          "queue": "user",
+          "routingKey": "user"
+        },
+        {
+          "exchange": "user.dlx",
+          "queue": "user.retry.1",
+          "routingKey": "user.retry.1"
+        },
+        {
+          "exchange": "user.dlx",
+          "queue": "user.retry.2",
+          "routingKey": "user.retry.2"
+        },
+        {
+          "exchange": "user.dlx",
+          "queue": "user.retry.3",
+          "routingKey": "user.retry.3"
         }
       ]
     }

@@ -152,6 +152,7 @@ const orderHeldV1View: EventDescriptor<OrderHeldV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: auditView_orderHeldV1,
+  producer: "order",
 };
 
 /**

@@ -17,6 +17,7 @@ const userDeletedV1View: EventDescriptor<UserDeletedV1> = {
   exchange: "domain.events",
   envelope: true,
   validate: productView_userDeletedV1,
+  producer: "auth",
 };
 
 /**
