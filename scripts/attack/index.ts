@@ -9,7 +9,6 @@
  *
  * Exit status 1 when anything was wrongly accepted or crashed.
  */
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +16,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDevKeys } from '@kada/service-kit';
 import pg from 'pg';
+import { randomPasswords, setUpBroker } from '../broker-setup.ts';
 import { Platform, type ServiceName } from '../platform.ts';
 import { httpAttacks } from './http.ts';
 import type { AttackRow } from './types.ts';
@@ -58,8 +58,8 @@ export async function runAttack(options: AttackOptions): Promise<AttackRow[]> {
     root,
     only,
     portBase: 1000 + Math.floor(Math.random() * 500) * 10,
+    broker: { urlOf: (service) => broker.urlOf(service) },
     env: {
-      RABBITMQ_URL: `amqp://guest:guest@127.0.0.1:5672/${vhost}`,
       JWT_PUBLIC_KEY_FILE: join(tmp, 'keys', 'jwt-public.jwk.json'),
       JWT_PRIVATE_KEY_FILE: join(tmp, 'keys', 'jwt-private.jwk.json'),
       PAYMENT_PROVIDER: 'simulated',
@@ -81,11 +81,9 @@ export async function runAttack(options: AttackOptions): Promise<AttackRow[]> {
     },
   });
 
-  execFileSync('rabbitmqctl', ['add_vhost', vhost], { stdio: 'ignore' });
+  // The vhost with the generated topology and each service's own least-privilege user, as e2e does.
+  const broker = await setUpBroker({ vhost, userPrefix: `attack-${run}.`, password: randomPasswords() });
   try {
-    execFileSync('rabbitmqctl', ['set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*'], {
-      stdio: 'ignore',
-    });
     await admin(async (c) => {
       for (const name of databases) await c.query(`CREATE DATABASE ${dbName(name)}`);
     });
@@ -105,11 +103,7 @@ export async function runAttack(options: AttackOptions): Promise<AttackRow[]> {
     );
   } finally {
     await platform.stopAll();
-    try {
-      execFileSync('rabbitmqctl', ['delete_vhost', vhost], { stdio: 'ignore' });
-    } catch {
-      // already gone
-    }
+    await broker.remove();
     await admin(async (c) => {
       for (const name of databases) await c.query(`DROP DATABASE IF EXISTS ${dbName(name)} WITH (FORCE)`);
     });
