@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # One image per service of the platform, from one multi-stage file: `docker build --target order .`
-# Every target runs as the unprivileged `node` user with a health check on the service's /ready.
+# Every target runs as the unprivileged `node` user with a health check on the service's /ready (the
+# gateway's needs GATEWAY_OPS_TOKEN, which the check sends when it is set).
 # Not built on the machine this repository is developed on (it has no Docker engine); compose.yaml
 # is validated against the Compose Specification's schema in scripts/deploy.test.ts instead.
 
@@ -26,7 +27,7 @@ ARG SERVICE
 ENV SERVICE=${SERVICE} PORT=8080
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
-  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/ready`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "const t = process.env.GATEWAY_OPS_TOKEN; fetch(`http://127.0.0.1:${process.env.PORT}/ready`, { headers: t ? { authorization: `Bearer ${t}` } : {} }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["sh", "-c", "exec node services/${SERVICE}/main.ts"]
 
 FROM service AS gateway

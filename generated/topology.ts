@@ -109,6 +109,11 @@ export const topology = {
         {
           "exchange": "domain.events",
           "queue": "audit",
+          "routingKey": "order.held.v1"
+        },
+        {
+          "exchange": "domain.events",
+          "queue": "audit",
           "routingKey": "order.paid.v1"
         },
         {
@@ -707,6 +712,10 @@ export const topology = {
         },
         {
           "exchange": "domain.events",
+          "routingKey": "order.held.v1"
+        },
+        {
+          "exchange": "domain.events",
           "routingKey": "order.paid.v1"
         }
       ],
@@ -999,10 +1008,94 @@ export const topology = {
           "routingKey": "product.updated.v1"
         }
       ],
-      "queues": [],
-      "bindings": [],
-      "ownExchanges": [],
-      "ownBindings": []
+      "queues": [
+        {
+          "name": "product.dlq",
+          "durable": true,
+          "arguments": {
+            "x-queue-type": "quorum"
+          }
+        },
+        {
+          "name": "product",
+          "durable": true,
+          "arguments": {
+            "x-queue-type": "quorum",
+            "x-delivery-limit": 5,
+            "x-dead-letter-exchange": "product.dlx",
+            "x-dead-letter-routing-key": "product.dlq",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
+          }
+        },
+        {
+          "name": "product.retry.1",
+          "durable": true,
+          "arguments": {
+            "x-message-ttl": 1000,
+            "x-dead-letter-exchange": "product.dlx",
+            "x-dead-letter-routing-key": "product"
+          }
+        },
+        {
+          "name": "product.retry.2",
+          "durable": true,
+          "arguments": {
+            "x-message-ttl": 2000,
+            "x-dead-letter-exchange": "product.dlx",
+            "x-dead-letter-routing-key": "product"
+          }
+        },
+        {
+          "name": "product.retry.3",
+          "durable": true,
+          "arguments": {
+            "x-message-ttl": 4000,
+            "x-dead-letter-exchange": "product.dlx",
+            "x-dead-letter-routing-key": "product"
+          }
+        }
+      ],
+      "bindings": [
+        {
+          "exchange": "domain.events",
+          "queue": "product",
+          "routingKey": "user.deleted.v1"
+        }
+      ],
+      "ownExchanges": [
+        {
+          "name": "product.dlx",
+          "type": "direct"
+        }
+      ],
+      "ownBindings": [
+        {
+          "exchange": "product.dlx",
+          "queue": "product.dlq",
+          "routingKey": "product.dlq"
+        },
+        {
+          "exchange": "product.dlx",
+          "queue": "product",
+          "routingKey": "product"
+        },
+        {
+          "exchange": "product.dlx",
+          "queue": "product.retry.1",
+          "routingKey": "product.retry.1"
+        },
+        {
+          "exchange": "product.dlx",
+          "queue": "product.retry.2",
+          "routingKey": "product.retry.2"
+        },
+        {
+          "exchange": "product.dlx",
+          "queue": "product.retry.3",
+          "routingKey": "product.retry.3"
+        }
+      ]
     },
     {
       "service": "stock",

@@ -5,11 +5,15 @@
  * its notification.
  */
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import amqp from 'amqplib';
 
 export interface DemoOptions {
   readonly gatewayUrl: string;
   readonly rabbitUrl: string;
+  /** The notification service's dev mail outbox (NOTIFY_OUTBOX_DIR): the demo verifies its accounts from there. */
+  readonly mailDir: string;
   readonly log?: (line: string) => void;
   readonly timeoutMs?: number;
 }
@@ -112,6 +116,45 @@ export async function tapEvents(
   };
 }
 
+/**
+ * Finds the verification mail for `email` in the dev mail outbox (one .eml per notification), takes the token
+ * from its link and confirms it through the gateway, as a user clicking the link would.
+ */
+export async function verifyFromMail(
+  http: Http,
+  mailDir: string,
+  email: string,
+  timeoutMs: number,
+): Promise<void> {
+  const token = await until(`the verification mail to ${email}`, timeoutMs, () =>
+    tokenFromMail(mailDir, email),
+  );
+  await http.ok('POST', '/auth/verify-email', { token });
+}
+
+function tokenFromMail(mailDir: string, email: string): string | undefined {
+  let files: string[];
+  try {
+    files = readdirSync(mailDir).filter((name) => name.endsWith('.eml'));
+  } catch {
+    return undefined;
+  }
+  for (const name of files) {
+    const raw = readFileSync(join(mailDir, name), 'utf8');
+    if (!raw.toLowerCase().includes(email.toLowerCase())) continue;
+    // Quoted-printable soft breaks and =3D, and any base64 parts, so the link reads as written.
+    const decoded = [
+      raw.replace(/=\r?\n/g, '').replace(/=3D/gi, '='),
+      ...[...raw.matchAll(/\r?\n\r?\n([A-Za-z0-9+/=\r\n]{40,})/g)].map((m) =>
+        Buffer.from((m[1] ?? '').replace(/\s+/g, ''), 'base64').toString('utf8'),
+      ),
+    ].join('\n');
+    const match = /verify-email\?token=([A-Za-z0-9_-]{43})/.exec(decoded);
+    if (match) return match[1];
+  }
+  return undefined;
+}
+
 /** Polls `fn` every 200 ms until it returns a value. */
 export async function until<T>(
   what: string,
@@ -147,7 +190,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   try {
     const run = randomUUID().slice(0, 8);
     const password = `demo-${randomUUID()}`;
-    log('demo: register a seller and a buyer, log in');
+    log('demo: register a seller and a buyer');
     await http.ok('POST', '/auth/register', {
       email: `seller-${run}@example.com`,
       password,
@@ -160,6 +203,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       name: 'Demo Buyer',
       role: 'buyer',
     });
+    log('demo: both confirm their email with the link from the mail outbox (ordering and listing need it)');
+    await verifyFromMail(http, opts.mailDir, `seller-${run}@example.com`, timeoutMs);
+    await verifyFromMail(http, opts.mailDir, `buyer-${run}@example.com`, timeoutMs);
     const seller = (await http.ok('POST', '/auth/login', { email: `seller-${run}@example.com`, password }))
       .accessToken as string;
     const buyer = (await http.ok('POST', '/auth/login', { email: `buyer-${run}@example.com`, password }))

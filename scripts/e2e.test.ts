@@ -13,7 +13,7 @@ import pg from 'pg';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrokerSetup, randomPasswords, setUpBroker } from './broker-setup.ts';
-import { type FlowEvent, Http, until as pollUntil, runDemo, tapEvents } from './demo.ts';
+import { type FlowEvent, Http, until as pollUntil, runDemo, tapEvents, verifyFromMail } from './demo.ts';
 import { Platform, SERVICES } from './platform.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -35,6 +35,7 @@ const platform = new Platform({
   env: {
     JWT_PUBLIC_KEY_FILE: join(tmp, 'keys', 'jwt-public.jwk.json'),
     JWT_PRIVATE_KEY_FILE: join(tmp, 'keys', 'jwt-private.jwk.json'),
+    PAYMENT_PROVIDER: 'simulated',
     STRIPE_WEBHOOK_SECRET: webhookSecret,
     NOTIFY_OUTBOX_DIR: join(tmp, 'mail'),
     DATA_DIR: join(tmp, 'data'),
@@ -106,6 +107,8 @@ async function account(role: 'buyer' | 'seller') {
   expect((await api('POST', '/auth/register', { email, password, name: `E2E ${role}`, role })).status).toBe(
     201,
   );
+  // Ordering and listing need a verified address: confirm it from the dev mail outbox, as a user would.
+  await verifyFromMail(new Http(platform.urlOf('gateway')), join(tmp, 'mail'), email, 45_000);
   const login = await api('POST', '/auth/login', { email, password });
   expect(login.status).toBe(200);
   return login.json.accessToken as string;
@@ -143,7 +146,12 @@ async function finalState(buyer: string, orderId: string) {
 
 describe('checkout saga end to end', () => {
   it('the demo: a paid order, a declined card and an out-of-stock order, each with a notification', async () => {
-    const result = await runDemo({ gatewayUrl: platform.urlOf('gateway'), rabbitUrl, log: () => {} });
+    const result = await runDemo({
+      gatewayUrl: platform.urlOf('gateway'),
+      rabbitUrl,
+      mailDir: join(tmp, 'mail'),
+      log: () => {},
+    });
     expect(result.orders.map((o) => [o.label, o.status, o.failureReason, o.notified])).toEqual([
       ['pay by card', 'PAID', null, true],
       ['declined card', 'FAILED', 'PAYMENT_FAILED', true],

@@ -4,6 +4,7 @@
  * `scripts/up` (the demo) and by the end-to-end tests.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
 export const SERVICES = [
@@ -59,9 +60,12 @@ export const instanceKey = (name: ServiceName, replica = 0): string =>
 export class Platform {
   readonly services = new Map<string, RunningService>();
   private readonly opts: PlatformOptions;
+  /** The gateway keeps /ready and /metrics behind this token (GATEWAY_OPS_TOKEN; a random one by default). */
+  readonly opsToken: string;
 
   constructor(opts: PlatformOptions) {
     this.opts = opts;
+    this.opsToken = opts.env.GATEWAY_OPS_TOKEN ?? randomBytes(24).toString('base64url');
   }
 
   get replicas(): number {
@@ -96,6 +100,7 @@ export class Platform {
       ...process.env,
       ...this.opts.env,
       ...upstreams,
+      GATEWAY_OPS_TOKEN: this.opsToken,
       PORT: String(port),
       ...(this.opts.serviceEnv?.(name, port) ?? {}),
     };
@@ -125,7 +130,7 @@ export class Platform {
     const svc: RunningService = { name, replica, port, url: this.urlOf(name, replica), child };
     this.services.set(instanceKey(name, replica), svc);
     try {
-      await waitReady(svc, timeoutMs);
+      await waitReady(svc, timeoutMs, this.opsToken);
     } catch (err) {
       throw new Error(`${(err as Error).message}\n${tail.join('\n')}`);
     }
@@ -160,14 +165,17 @@ export class Platform {
   }
 }
 
-async function waitReady(svc: RunningService, timeoutMs: number): Promise<void> {
+async function waitReady(svc: RunningService, timeoutMs: number, opsToken: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   while (Date.now() < deadline) {
     if (svc.child.exitCode !== null)
       throw new Error(`${svc.name} exited with code ${svc.child.exitCode} before it was ready`);
     try {
-      const res = await fetch(`${svc.url}/ready`, { signal: AbortSignal.timeout(2000) });
+      const res = await fetch(`${svc.url}/ready`, {
+        headers: { authorization: `Bearer ${opsToken}` },
+        signal: AbortSignal.timeout(2000),
+      });
       if (res.ok) return;
       last = `HTTP ${res.status}`;
     } catch (err) {

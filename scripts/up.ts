@@ -44,6 +44,7 @@ if (databaseServer) await ensureDatabases(databaseServer);
 /** An administrator's login on the broker's node; the services get their own users from it. */
 const adminUrl = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const keysDir = join(root, '.data', 'keys');
+const mailDir = join(root, '.data', 'notification', 'outbox');
 mkdirSync(keysDir, { recursive: true });
 await ensureDevKeys(keysDir);
 process.stdout.write('up: broker users and topology from generated/rabbitmq/definitions.json\n');
@@ -61,7 +62,10 @@ const platform = new Platform({
   broker,
   env: {
     JWT_PUBLIC_KEY_FILE: join(keysDir, 'jwt-public.jwk.json'),
+    // No Stripe key on a development machine: the simulated Stripe, chosen explicitly.
+    PAYMENT_PROVIDER: process.env.PAYMENT_PROVIDER ?? 'simulated',
     JWT_PRIVATE_KEY_FILE: join(keysDir, 'jwt-private.jwk.json'),
+    NOTIFY_OUTBOX_DIR: mailDir,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   },
   // One database per service: DATABASE_URL names a server; each service gets its own database on it.
@@ -109,7 +113,7 @@ process.stdout.write(
 );
 let ok = false;
 try {
-  const result = await runDemo({ gatewayUrl: platform.urlOf('gateway'), rabbitUrl });
+  const result = await runDemo({ gatewayUrl: platform.urlOf('gateway'), rabbitUrl, mailDir });
   ok = result.orders.every((o) => o.status === o.expected && o.notified);
   process.stdout.write(`\nup: demo ${ok ? 'succeeded' : 'FAILED'}: ${result.events.length} events seen\n`);
 } catch (err) {

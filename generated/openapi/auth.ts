@@ -12,7 +12,7 @@ export interface paths {
         put?: never;
         /**
          * Log in
-         * @description Exchanges credentials (and a TOTP code when two-factor is on) for tokens. Repeated failures lock the account (user.locked).
+         * @description Exchanges credentials (and a TOTP code when two-factor is on) for tokens. Repeated failures lock the account (user.locked); a locked account, an unknown address and a wrong password get the same 401. A client that keeps failing must wait longer after each failure (429).
          */
         post: operations["login"];
         delete?: never;
@@ -132,7 +132,7 @@ export interface paths {
         put?: never;
         /**
          * Create an account
-         * @description Creates the account and publishes user.registered and user.email_verification_requested.
+         * @description Creates the account and publishes user.registered and user.email_verification_requested. An address that already has an account gets the same 201 answer and nothing is created, so the answer does not tell whether an address is registered.
          */
         post: operations["register"];
         delete?: never;
@@ -412,18 +412,11 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The request conflicts with the current state. */
-        Conflict: {
+        /** @description Too many failed attempts from this client; retry after the given delay. */
+        TooManyRequests: {
             headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description The account is locked. */
-        Locked: {
-            headers: {
+                /** @description Seconds to wait before retrying. */
+                "Retry-After": number;
                 [name: string]: unknown;
             };
             content: {
@@ -473,7 +466,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            423: components["responses"]["Locked"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     logout: {
@@ -614,7 +607,6 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            409: components["responses"]["Conflict"];
         };
     };
     verifyEmail: {

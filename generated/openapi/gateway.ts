@@ -12,7 +12,7 @@ export interface paths {
         put?: never;
         /**
          * Log in
-         * @description Exchanges credentials (and a TOTP code when two-factor is on) for tokens. Repeated failures lock the account (user.locked).
+         * @description Exchanges credentials (and a TOTP code when two-factor is on) for tokens. Repeated failures lock the account (user.locked); a locked account, an unknown address and a wrong password get the same 401. A client that keeps failing must wait longer after each failure (429).
          */
         post: operations["login"];
         delete?: never;
@@ -132,7 +132,7 @@ export interface paths {
         put?: never;
         /**
          * Create an account
-         * @description Creates the account and publishes user.registered and user.email_verification_requested.
+         * @description Creates the account and publishes user.registered and user.email_verification_requested. An address that already has an account gets the same 201 answer and nothing is created, so the answer does not tell whether an address is registered.
          */
         post: operations["register"];
         delete?: never;
@@ -258,7 +258,7 @@ export interface paths {
         put?: never;
         /**
          * Place an order
-         * @description Prices the items from the order service's own price list (never from the client), stores the order as PENDING_PAYMENT and publishes order.created. The saga runs asynchronously: poll GET /orders/{orderId}.
+         * @description Prices the items from the order service's own price list (never from the client), stores the order as PENDING_PAYMENT and publishes order.created. The saga runs asynchronously: poll GET /orders/{orderId}. The buyer's email must be verified (403 email-not-verified otherwise; log in again after verifying).
          */
         post: operations["createOrder"];
         delete?: never;
@@ -316,7 +316,7 @@ export interface paths {
         put?: never;
         /**
          * List a new product (sellers)
-         * @description Creates a product owned by the calling seller and publishes product.created.
+         * @description Creates a product owned by the calling seller and publishes product.created. The seller's email must be verified (403 email-not-verified otherwise; log in again after verifying).
          */
         post: operations["createProduct"];
         delete?: never;
@@ -606,7 +606,7 @@ export interface components {
          * @description Order state in the checkout saga.
          * @enum {string}
          */
-        OrderStatus: "PENDING_PAYMENT" | "PAID" | "FAILED" | "CANCELLED";
+        OrderStatus: "PENDING_PAYMENT" | "PAID" | "FAILED" | "CANCELLED" | "ON_HOLD";
         /** @description An order in a list. */
         OrderSummary: {
             /**
@@ -1050,15 +1050,6 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The account is locked. */
-        Locked: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
         /** @description No such resource (or not visible to the caller). */
         NotFound: {
             headers: {
@@ -1148,7 +1139,6 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            423: components["responses"]["Locked"];
             429: components["responses"]["TooManyRequests"];
             502: components["responses"]["BadGateway"];
         };
@@ -1301,7 +1291,6 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
             502: components["responses"]["BadGateway"];
         };
@@ -1529,6 +1518,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
             502: components["responses"]["BadGateway"];

@@ -47,7 +47,7 @@ export interface paths {
         put?: never;
         /**
          * Place an order
-         * @description Prices the items from the order service's own price list (never from the client), stores the order as PENDING_PAYMENT and publishes order.created. The saga runs asynchronously: poll GET /orders/{orderId}.
+         * @description Prices the items from the order service's own price list (never from the client), stores the order as PENDING_PAYMENT and publishes order.created. The saga runs asynchronously: poll GET /orders/{orderId}. The buyer's email must be verified (403 email-not-verified otherwise; log in again after verifying).
          */
         post: operations["createOrder"];
         delete?: never;
@@ -210,7 +210,7 @@ export interface components {
          * @description Order state in the checkout saga.
          * @enum {string}
          */
-        OrderStatus: "PENDING_PAYMENT" | "PAID" | "FAILED" | "CANCELLED";
+        OrderStatus: "PENDING_PAYMENT" | "PAID" | "FAILED" | "CANCELLED" | "ON_HOLD";
         /** @description An order in a list. */
         OrderSummary: {
             /**
@@ -304,6 +304,15 @@ export interface components {
     responses: {
         /** @description The request is malformed or fails validation; `errors` lists each problem. */
         BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Authenticated, but not allowed (wrong role, or the email is not verified yet). */
+        Forbidden: {
             headers: {
                 [name: string]: unknown;
             };
@@ -455,6 +464,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             422: components["responses"]["UnprocessableContent"];
         };
     };

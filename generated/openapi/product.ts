@@ -50,7 +50,7 @@ export interface paths {
         put?: never;
         /**
          * List a new product (sellers)
-         * @description Creates a product owned by the calling seller and publishes product.created.
+         * @description Creates a product owned by the calling seller and publishes product.created. The seller's email must be verified (403 email-not-verified otherwise; log in again after verifying).
          */
         post: operations["createProduct"];
         delete?: never;

@@ -9,10 +9,12 @@ import {
   startService,
 } from '@kada/service-kit';
 import type { Logger } from 'pino';
+import { Counter } from 'prom-client';
 import { migrations } from './db/migrations.ts';
 import type { AuthDatabase } from './db/schema.ts';
 import { type AuthDeps, type Tx, unlockExpired } from './domain/accounts.ts';
 import { type AuthConfig, loadAuthConfig } from './domain/config.ts';
+import { LoginThrottle } from './domain/throttle.ts';
 import { createAccessTokenSigner } from './domain/tokens.ts';
 import { authRoutes } from './http/routes.ts';
 
@@ -38,13 +40,28 @@ export async function startAuthService(
     name: 'auth',
     migrations,
     routes: (app, ctx) => {
+      const now = options.now ?? (() => new Date());
       deps = {
         db: ctx.db,
         run: (fn) => ctx.rt.transaction((tx, sink) => fn(tx as Tx, createAuthPublisher(sink))),
         signer: createAccessTokenSigner(config.privateKeyFile, config.accessTokenTtlSeconds),
         config,
+        throttle: new LoginThrottle(
+          {
+            freeFailures: config.clientFreeFailures,
+            maxDelaySeconds: config.clientMaxDelaySeconds,
+            windowSeconds: config.clientWindowSeconds,
+          },
+          () => now().getTime(),
+        ),
+        passwordChecks: new Counter({
+          name: 'auth_login_password_checks_total',
+          help: 'Login passwords checked against an account, by outcome',
+          labelNames: ['outcome'],
+          registers: [ctx.rt.registry],
+        }),
         log: ctx.log as Logger,
-        now: options.now ?? (() => new Date()),
+        now,
       };
       authRoutes(app, ctx, deps);
     },
@@ -65,6 +82,7 @@ function startUnlockSweep(deps: AuthDeps): () => void {
   const timer = setInterval(() => {
     if (running) return;
     running = true;
+    deps.throttle.sweep();
     unlockExpired(deps)
       .catch((error: unknown) => deps.log.warn({ err: error }, 'unlock sweep failed'))
       .finally(() => {

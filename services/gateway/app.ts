@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import { Agent } from 'node:http';
 import {
   bearerToken,
@@ -36,6 +37,11 @@ export interface GatewayOptions {
   upstreamTimeoutMs?: number;
   handleSignals?: boolean;
   logger?: Logger;
+  /**
+   * Token that /ready and /metrics require as `Authorization: Bearer <token>` (default env GATEWAY_OPS_TOKEN);
+   * without one they answer 404: the public edge shows neither upstream health nor internals to strangers.
+   */
+  opsToken?: string;
   /** Clock for the rate limiters (tests). */
   now?: () => number;
 }
@@ -107,6 +113,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Starte
     // The edge trusts no one's X-Forwarded-For unless told to (behind a load balancer: GATEWAY_TRUST_PROXY).
     trustProxy: parseTrust(env.GATEWAY_TRUST_PROXY),
     ready: () => checkUpstreams(targets),
+    opsGuard: opsGuard(options.opsToken ?? env.GATEWAY_OPS_TOKEN),
   });
 
   const tooMany = (retryAfterSeconds: number, detail: string) =>
@@ -277,6 +284,19 @@ async function checkUpstreams(targets: Map<string, ProxyTarget>): Promise<Record
     }),
   );
   return Object.fromEntries(entries);
+}
+
+function opsGuard(token: string | undefined): RequestHandler {
+  const expected = token ? Buffer.from(`Bearer ${token}`) : undefined;
+  return (req, _res, next) => {
+    const given = Buffer.from(req.headers.authorization ?? '');
+    // Same answer as an unknown route, so the endpoints' existence is not advertised either.
+    if (!expected || given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      next(new HttpError(404, 'Not Found', `No route for ${req.method} ${req.path}`));
+      return;
+    }
+    next();
+  };
 }
 
 function parseTrust(value: string | undefined): string | boolean | number {

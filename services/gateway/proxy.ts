@@ -90,8 +90,15 @@ export function forward(
   options: ProxyOptions,
   replicas: string[] = replicaOrder(target),
 ): void {
-  const base = replicas[0] as string;
-  const url = new URL(req.originalUrl, base);
+  const replica = replicas[0] as string;
+  // Never `new URL(req.originalUrl, base)`: an absolute or `//host` target would replace the base (SSRF). The
+  // upstream is the configured origin; only the path and query of the request travel, byte for byte.
+  const base = new URL(replica);
+  const path = req.originalUrl;
+  if (!path.startsWith('/') || path.startsWith('//')) {
+    problem(res, 400, 'Bad Request', 'The request target must be a path starting with "/".');
+    return;
+  }
   const drop = connectionTokens(req.headers);
   const headers: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(req.headers)) {
@@ -105,7 +112,11 @@ export function forward(
   headers['x-correlation-id'] = String(res.locals.correlationId ?? '');
   if (body && body.length > 0) headers['content-length'] = String(body.length);
 
-  const upstream = request(url, {
+  const upstream = request({
+    protocol: base.protocol,
+    hostname: base.hostname.replace(/^\[|\]$/g, ''),
+    port: base.port,
+    path,
     method: req.method,
     headers,
     agent: options.agent,
@@ -143,10 +154,7 @@ export function forward(
   upstream.on('error', (error) => {
     if (!answered && refused(error) && replicas.length > 1) {
       answered = true;
-      options.log.warn(
-        { upstream: target.name, replica: base },
-        'replica refused the connection; trying the next',
-      );
+      options.log.warn({ upstream: target.name, replica }, 'replica refused the connection; trying the next');
       forward(req, res, target, body, options, replicas.slice(1));
       return;
     }

@@ -1,7 +1,14 @@
 // @kada/service-kit: the wiring every Kada service shares. Explicit export list.
 
 export type { HttpAppOptions, Listening, ReadinessCheck } from './src/app.ts';
-export { CORRELATION_HEADER, correlationIdOf, createHttpApp, finishHttpApp, listen } from './src/app.ts';
+export {
+  CORRELATION_HEADER,
+  correlationIdOf,
+  createHttpApp,
+  finishHttpApp,
+  listen,
+  requestTargetProblem,
+} from './src/app.ts';
 export type { AuthUser, Role } from './src/auth.ts';
 export { bearerToken, currentUser, requireAuth, verifyAccessToken } from './src/auth.ts';
 export type { ServiceConfig } from './src/config.ts';
@@ -19,6 +26,7 @@ export {
   errorHandler,
   HttpError,
   isHttpError,
+  isUniqueViolation,
   notFoundHandler,
   PROBLEM_BASE,
   PROBLEM_CONTENT_TYPE,

@@ -13,9 +13,9 @@ export interface TestKeys extends DevKeys {
   dir: string;
   /** A config `jwt` section pointing at these keys (for requireAuth / verifyAccessToken). */
   jwt: { publicKeyFile: string; issuer: string; audience: string };
-  /** Signs an access token for `user` (default lifetime 15 minutes). */
+  /** Signs an access token for `user` (default lifetime 15 minutes; email verified unless said otherwise). */
   sign(
-    user: AuthUser,
+    user: Omit<AuthUser, 'emailVerified'> & { emailVerified?: boolean },
     options?: { expiresIn?: string | number; issuer?: string; audience?: string },
   ): Promise<string>;
   /** Removes the directory. */
@@ -41,8 +41,8 @@ export async function createTestKeys(options: { setEnv?: boolean } = {}): Promis
     dir,
     jwt: { publicKeyFile: keys.publicKeyFile, issuer: JWT_ISSUER, audience: JWT_AUDIENCE },
     sign: (user, signOptions = {}) =>
-      new SignJWT({ role: user.role, email: user.email })
-        .setProtectedHeader({ alg: privateJwk.alg ?? 'EdDSA', kid: keys.kid })
+      new SignJWT({ role: user.role, email: user.email, email_verified: user.emailVerified ?? true })
+        .setProtectedHeader({ alg: privateJwk.alg ?? 'EdDSA', typ: 'at+jwt', kid: keys.kid })
         .setSubject(user.id)
         .setIssuer(signOptions.issuer ?? JWT_ISSUER)
         .setAudience(signOptions.audience ?? JWT_AUDIENCE)

@@ -8,7 +8,7 @@ import { paymentRoutes } from './http/routes.ts';
 import { createPaymentProvider } from './stripe/provider.ts';
 
 const log = createLogger('payment');
-// Real Stripe with STRIPE_SECRET_KEY; otherwise a simulated Stripe in this process (the embedded default).
+// Real Stripe with STRIPE_SECRET_KEY, the simulated one only with PAYMENT_PROVIDER=simulated (see provider.ts).
 const provider = await createPaymentProvider(process.env, log);
 
 const service = await startService<PaymentDatabase>({

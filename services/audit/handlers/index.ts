@@ -24,6 +24,7 @@ export function createAuditHandlers(emailPaths: EmailPaths = loadEmailPaths()): 
     orderCreatedV1: append,
     orderPaidV1: append,
     orderFailedV1: append,
+    orderHeldV1: append,
     orderCancelledV1: append,
     stockReservedV1: append,
     stockRejectedV1: append,

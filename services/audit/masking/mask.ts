@@ -2,7 +2,7 @@ import type { EmailPaths } from './schema-formats.ts';
 
 /**
  * Personal data masking for the audit log, decided by field name and by the contract's
- * `format: email`, with a last net for email addresses inside free text.
+ * `format: email`, with a last net for free text: email addresses, card numbers, phone numbers and names.
  *
  * given { email: 'jane.doe@example.com', name: 'Jane Doe', ip: '203.0.113.7', token: 'abc…' } (user.*)
  * want  { email: 'j***@example.com', name: 'J*** D***', ip: '203.0.x.x', token: '[redacted]' }
@@ -72,6 +72,58 @@ export function maskIp(value: string): string {
 }
 
 const EMAIL_IN_TEXT = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+/** 13–19 digits, maybe grouped by spaces or dashes, not glued to a word (ids like pi_3Pq… stay). */
+const CARD_IN_TEXT = /(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])/g;
+/** A phone number in text: a leading + or separators between groups, 8–15 digits in all. */
+const PHONE_IN_TEXT = /(?<![\w+-])(?:\+\d[\d ().-]{6,}\d|\(?\d{2,5}\)?[ .-]\d[\d .-]{4,}\d)(?![\w-])/g;
+/** A name after a title or a greeting ("Dr. Jane Doe", "Dear Jane"): capitalised words. */
+const NAME_AFTER_TITLE =
+  /\b(Mr|Mrs|Ms|Miss|Dr|Prof|Dear|Hi|Hello|Bapak|Ibu|Pak|Bu)(\.?\s+)(\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+){0,2})/gu;
+
+/** Luhn: real card numbers pass, most other long digit runs (order numbers, timestamps) do not. */
+function luhn(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i += 1) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/** 4242 4242 4242 4242 -> **** 4242 */
+export function maskCard(value: string): string {
+  return `**** ${value.replace(/\D/g, '').slice(-4)}`;
+}
+
+/**
+ * The last net for free text: email addresses, card numbers (Luhn-valid), phone numbers, the names this
+ * event carries elsewhere (`knownNames`), and names after a title or greeting.
+ */
+export function maskFreeText(text: string, knownNames: readonly string[] = []): string {
+  let out = text.replace(EMAIL_IN_TEXT, (email) => maskEmail(email));
+  out = out.replace(CARD_IN_TEXT, (run) => {
+    const digits = run.replace(/\D/g, '');
+    return luhn(digits) ? maskCard(run) : run;
+  });
+  out = out.replace(PHONE_IN_TEXT, (run) => {
+    const digits = run.replace(/\D/g, '').length;
+    return digits >= 8 && digits <= 15 ? maskPhone(run) : run;
+  });
+  for (const name of knownNames) {
+    for (const word of name.split(/\s+/).filter((w) => w.length >= 2)) {
+      const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      out = out.replace(new RegExp(`(?<![\\p{L}])${escaped}(?![\\p{L}])`, 'gu'), maskName(word));
+    }
+  }
+  return out.replace(
+    NAME_AFTER_TITLE,
+    (_m, title: string, space: string, name: string) => `${title}${space}${maskName(name)}`,
+  );
+}
 
 function maskValue(rule: Rule, value: unknown): unknown {
   if (value === null || value === undefined) return value;
@@ -105,6 +157,17 @@ export function maskEventData(
   emailPaths: EmailPaths,
 ): unknown {
   const schemaEmails = emailPaths.get(routingKey) ?? [];
+  const knownNames: string[] = [];
+  const collect = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(collect);
+    else if (typeof value === 'object' && value !== null) {
+      for (const [key, child] of Object.entries(value)) {
+        if (ruleFor(key, eventType) === 'name' && typeof child === 'string') knownNames.push(child);
+        else collect(child);
+      }
+    }
+  };
+  collect(data);
   const visit = (value: unknown, path: string[]): unknown => {
     if (path.length > 0 && schemaEmails.some((p) => matches(p, path))) {
       return typeof value === 'string' ? maskEmail(value) : value;
@@ -118,7 +181,7 @@ export function maskEventData(
       }
       return out;
     }
-    if (typeof value === 'string') return value.replace(EMAIL_IN_TEXT, (email) => maskEmail(email));
+    if (typeof value === 'string') return maskFreeText(value, knownNames);
     return value;
   };
   return visit(data, []);

@@ -2,8 +2,48 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { maskEmail, maskEventData, maskIp, maskName, maskPhone, REDACTED, ruleFor } from '../masking/mask.ts';
+import {
+  maskEmail,
+  maskEventData,
+  maskFreeText,
+  maskIp,
+  maskName,
+  maskPhone,
+  REDACTED,
+  ruleFor,
+} from '../masking/mask.ts';
 import { loadEmailPaths } from '../masking/schema-formats.ts';
+
+describe('masking free text', () => {
+  const cases: Array<{ given: string; want: string }> = [
+    { given: 'card 4242 4242 4242 4242 declined', want: 'card **** 4242 declined' },
+    { given: 'card 4000-0000-0000-0002 declined', want: 'card **** 0002 declined' },
+    { given: 'pan 5555555555554444.', want: 'pan **** 4444.' },
+    { given: 'call +62 812-3456-7890 now', want: 'call ***********90 now' },
+    { given: 'call (021) 555-0199 now', want: 'call ********99 now' },
+    { given: 'Dear Jane Doe, your order', want: 'Dear J*** D***, your order' },
+    { given: 'Ask Dr. Ayu Lestari', want: 'Ask Dr. A*** L***' },
+    { given: 'mail jane@example.com', want: 'mail j***@example.com' },
+    // Not personal data: ids, amounts, dates, timestamps and order numbers stay readable.
+    { given: 'pi_3PqK2nLkdIwHu7ix0abc1234', want: 'pi_3PqK2nLkdIwHu7ix0abc1234' },
+    { given: '01920c50-7f10-7a21-b432-c543d654e702', want: '01920c50-7f10-7a21-b432-c543d654e702' },
+    { given: 'paid 5248 USD at 2025-06-12T14:00:08Z', want: 'paid 5248 USD at 2025-06-12T14:00:08Z' },
+    { given: 'order 1234567890123', want: 'order 1234567890123' },
+  ];
+  it.each(cases)('$given', ({ given, want }) => {
+    expect(maskFreeText(given)).toBe(want);
+  });
+
+  it('masks the names an event carries wherever they recur in its text', () => {
+    const masked = maskEventData(
+      { name: 'Ayu Lestari', note: 'Welcome, Ayu Lestari! Ayu can now shop.' },
+      'user.registered',
+      'user.registered.v1',
+      new Map(),
+    );
+    expect(masked).toEqual({ name: 'A*** L***', note: 'Welcome, A*** L***! A*** can now shop.' });
+  });
+});
 
 describe('masking by field name', () => {
   const cases: Array<{ given: [key: string, eventType: string]; want: ReturnType<typeof ruleFor> }> = [

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { AuthPublisher } from '@kada/contracts/services/auth/index.ts';
-import { HttpError, uuidv7 } from '@kada/service-kit';
+import { HttpError, isUniqueViolation, uuidv7 } from '@kada/service-kit';
 import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { AuthDatabase, UsersTable } from '../db/schema.ts';
 import type { AuthConfig } from './config.ts';
 import { dummyHash, hashPassword, verifyPassword } from './passwords.ts';
+import type { LoginThrottle } from './throttle.ts';
 import { type AccessTokenSigner, randomToken, tokenHash } from './tokens.ts';
 
 export type Tx = Transaction<AuthDatabase>;
@@ -16,6 +17,9 @@ export interface AuthDeps {
   run<R>(fn: (tx: Tx, publish: AuthPublisher) => Promise<R>): Promise<R>;
   signer: AccessTokenSigner;
   config: AuthConfig;
+  throttle: LoginThrottle;
+  /** Passwords checked against an account's hash, by outcome: at most the lock threshold per lock window. */
+  passwordChecks: { inc(labels: { outcome: 'match' | 'mismatch' }): void };
   log: Logger;
   now(): Date;
 }
@@ -47,26 +51,6 @@ const iso = (date: Date): string => date.toISOString();
 const plus = (date: Date, seconds: number): Date => new Date(date.getTime() + seconds * 1000);
 const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
 
-function lockedError(lockedUntil: string, now: Date): HttpError {
-  const seconds = Math.max(1, Math.ceil((Date.parse(lockedUntil) - now.getTime()) / 1000));
-  return new HttpError(423, 'Locked', 'Too many failed logins; try again later or reset the password.', {
-    type: 'https://kada-mandiya.example/problems/account-locked',
-    headers: { 'Retry-After': String(seconds) },
-  });
-}
-
-/** Unique-key violations on SQLite, PostgreSQL and SQL Server. */
-export function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: unknown; number?: unknown; message?: unknown } | null;
-  if (!e) return false;
-  return (
-    e.code === '23505' ||
-    e.number === 2627 ||
-    e.number === 2601 ||
-    (typeof e.message === 'string' && /UNIQUE constraint failed/i.test(e.message))
-  );
-}
-
 /** Creates the account; emits user.registered and user.email_verification_requested. */
 export async function register(
   deps: AuthDeps,
@@ -74,10 +58,18 @@ export async function register(
 ): Promise<RegisteredUser> {
   const email = normalizeEmail(input.email);
   const taken = await deps.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
-  if (taken) throw conflict();
   const passwordHash = await hashPassword(input.password);
   const now = deps.now();
   const userId = uuidv7(now.getTime());
+  // A taken address gets the same answer as a new one (no account enumeration); nothing is stored or sent.
+  const lookalike: RegisteredUser = {
+    userId,
+    email,
+    name: input.name,
+    role: input.role,
+    emailVerified: false,
+  };
+  if (taken) return lookalike;
   const token = randomToken();
   try {
     await deps.run(async (tx, publish) => {
@@ -118,17 +110,12 @@ export async function register(
       );
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw conflict();
+    if (isUniqueViolation(error)) return lookalike;
     throw error;
   }
   deps.log.info({ userId }, 'user registered');
-  return { userId, email, name: input.name, role: input.role, emailVerified: false };
+  return lookalike;
 }
-
-const conflict = () =>
-  new HttpError(409, 'Conflict', 'An account with this email already exists.', {
-    type: 'https://kada-mandiya.example/problems/email-taken',
-  });
 
 /** Lifts an expired lock (once, whoever gets there first) and emits user.unlocked. */
 async function liftExpiredLock(
@@ -165,43 +152,68 @@ export async function unlockExpired(deps: AuthDeps): Promise<number> {
   return lifted;
 }
 
-type LoginOutcome =
-  | { kind: 'ok'; tokens: TokenPair }
-  | { kind: 'failed' }
-  | { kind: 'locked'; lockedUntil: string };
+type LoginOutcome = { kind: 'ok'; tokens: TokenPair } | { kind: 'failed' } | { kind: 'locked' };
+
+const slowDown = (seconds: number) =>
+  new HttpError(
+    429,
+    'Too Many Requests',
+    'Too many failed logins from this client; wait before trying again.',
+    {
+      type: 'https://kada-mandiya.example/problems/rate-limited',
+      headers: { 'Retry-After': String(seconds) },
+    },
+  );
 
 /**
- * Checks the credentials. Failures count towards a lock (user.locked at the threshold); a success resets the
- * count, remembers the client and emits user.login_alert when the IP or user agent is new for this user.
+ * Checks the credentials. Every attempt is counted before the password is verified (so parallel guesses cannot
+ * outrun the lock: at most `lockoutThreshold` of them are ever verified); reaching the threshold locks the
+ * account (user.locked). A success resets the count, remembers the client and emits user.login_alert when the
+ * IP or user agent is new for this user. Unknown address, wrong password and locked account give the same 401
+ * (no enumeration); a client that keeps failing waits longer and longer (429, see LoginThrottle).
  */
 export async function login(
   deps: AuthDeps,
   input: { email: string; password: string; ip: string; userAgent: string | null },
 ): Promise<TokenPair> {
+  const wait = deps.throttle.waitSeconds(input.ip);
+  if (wait > 0) throw slowDown(wait);
+  const refuse = (): HttpError => {
+    deps.throttle.failed(input.ip);
+    return invalidCredentials();
+  };
   const email = normalizeEmail(input.email);
   const user = await deps.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
   if (!user) {
     await verifyPassword(await dummyHash(), input.password);
-    throw invalidCredentials();
+    throw refuse();
   }
+  const threshold = deps.config.lockoutThreshold;
   const started = deps.now();
-  if (user.locked_until !== null && user.locked_until > iso(started))
-    throw lockedError(user.locked_until, started);
+  const counted = await deps.run(async (tx, publish) => {
+    await liftExpiredLock(tx, publish, user, started);
+    const result = await tx
+      .updateTable('users')
+      .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1), updated_at: iso(started) }))
+      .where('id', '=', user.id)
+      .where('failed_logins', '<', threshold)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', iso(started))]))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  });
+  if (!counted) {
+    // Locked, or the attempts left are all taken by guesses still being verified: refuse unverified, in
+    // about the same time a verification takes.
+    await verifyPassword(await dummyHash(), input.password);
+    throw refuse();
+  }
   const passwordOk = await verifyPassword(user.password_hash, input.password);
+  deps.passwordChecks.inc({ outcome: passwordOk ? 'match' : 'mismatch' });
   const now = deps.now();
-  const { threshold, seconds } = {
-    threshold: deps.config.lockoutThreshold,
-    seconds: deps.config.lockoutSeconds,
-  };
+  const seconds = deps.config.lockoutSeconds;
 
   const outcome = await deps.run(async (tx, publish): Promise<LoginOutcome> => {
-    await liftExpiredLock(tx, publish, user, now);
     if (!passwordOk) {
-      await tx
-        .updateTable('users')
-        .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1), updated_at: iso(now) }))
-        .where('id', '=', user.id)
-        .execute();
       const lockedUntil = iso(plus(now, seconds));
       const locked = await tx
         .updateTable('users')
@@ -215,15 +227,18 @@ export async function login(
           { userId: user.id, email: user.email, reason: 'TOO_MANY_FAILED_LOGINS', lockedUntil },
           { orderingKey: user.id },
         );
-        return { kind: 'locked', lockedUntil };
+        return { kind: 'locked' };
       }
       return { kind: 'failed' };
     }
-    await tx
+    // A lock that a parallel guess set while this one was being verified wins.
+    const reset = await tx
       .updateTable('users')
       .set({ failed_logins: 0, updated_at: iso(now) })
       .where('id', '=', user.id)
-      .execute();
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', iso(now))]))
+      .executeTakeFirst();
+    if (Number(reset.numUpdatedRows) !== 1) return { kind: 'failed' };
     if (await rememberClient(tx, user.id, input.ip, input.userAgent, now)) {
       await publish.userLoginAlertV1(
         {
@@ -245,9 +260,9 @@ export async function login(
       return outcome.tokens;
     case 'locked':
       deps.log.warn({ userId: user.id }, 'account locked after failed logins');
-      throw lockedError(outcome.lockedUntil, now);
+      throw refuse();
     case 'failed':
-      throw invalidCredentials();
+      throw refuse();
   }
 }
 
@@ -314,11 +329,16 @@ async function insertRefreshToken(tx: Tx, deps: AuthDeps, userId: string, family
 
 async function tokenPair(
   deps: AuthDeps,
-  user: Pick<UsersTable, 'id' | 'role' | 'email'>,
+  user: Pick<UsersTable, 'id' | 'role' | 'email' | 'email_verified'>,
   refresh: { token: string },
 ): Promise<TokenPair> {
   return {
-    accessToken: await deps.signer.sign({ userId: user.id, role: user.role, email: user.email }),
+    accessToken: await deps.signer.sign({
+      userId: user.id,
+      role: user.role,
+      email: user.email,
+      emailVerified: Boolean(user.email_verified),
+    }),
     refreshToken: refresh.token,
     tokenType: 'Bearer',
     expiresIn: deps.signer.ttlSeconds,

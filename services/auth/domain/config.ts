@@ -10,6 +10,11 @@ export interface AuthConfig {
   /** Failed logins in a row that lock the account. */
   lockoutThreshold: number;
   lockoutSeconds: number;
+  /** Failed logins one client may make before it has to wait (see LoginThrottle). */
+  clientFreeFailures: number;
+  /** The longest wait imposed on one client, and how long its failures are remembered. */
+  clientMaxDelaySeconds: number;
+  clientWindowSeconds: number;
   /** How often expired locks are lifted (and user.unlocked emitted) without waiting for a login. */
   unlockSweepMs: number;
 }
@@ -31,6 +36,9 @@ export function loadAuthConfig(env: Readonly<Record<string, string | undefined>>
     passwordResetTtlSeconds: int('PASSWORD_RESET_TTL_SECONDS', 3600),
     lockoutThreshold: int('LOCKOUT_THRESHOLD', 5),
     lockoutSeconds: int('LOCKOUT_SECONDS', 15 * 60),
+    clientFreeFailures: int('LOGIN_CLIENT_FREE_FAILURES', 5),
+    clientMaxDelaySeconds: int('LOGIN_CLIENT_MAX_DELAY_SECONDS', 300),
+    clientWindowSeconds: int('LOGIN_CLIENT_WINDOW_SECONDS', 15 * 60),
     unlockSweepMs: int('UNLOCK_SWEEP_MS', 30_000),
   };
 }

@@ -17,6 +17,7 @@ export interface AccessClaims {
   userId: string;
   role: 'buyer' | 'seller';
   email: string;
+  emailVerified: boolean;
 }
 
 export interface AccessTokenSigner {
@@ -42,7 +43,7 @@ export function createAccessTokenSigner(privateKeyFile: string, ttlSeconds: numb
         throw error;
       });
       const { key, alg, kid } = await loaded;
-      return new SignJWT({ role: claims.role, email: claims.email })
+      return new SignJWT({ role: claims.role, email: claims.email, email_verified: claims.emailVerified })
         .setProtectedHeader({ alg, typ: 'at+jwt', ...(kid ? { kid } : {}) })
         .setSubject(claims.userId)
         .setIssuer(JWT_ISSUER)

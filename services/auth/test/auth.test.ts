@@ -117,15 +117,30 @@ describe.each<Dialect>(['sqlite', 'postgres'])('auth service on %s', (dialect) =
     expect(verification?.data.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
-  it('refuses a second account with the same address (any case) and invalid bodies', async () => {
+  it('answers a taken address (any case) like a new one, creating nothing, and refuses invalid bodies', async () => {
     const dup = await post('/auth/register', {
       email: 'ADA@example.com',
       password,
       name: 'Ada 2',
       role: 'buyer',
     });
-    expect(dup.status).toBe(409);
-    expect(dup.headers.get('content-type')).toMatch(/problem\+json/);
+    expect(dup.status).toBe(201);
+    const lookalike = (await dup.json()) as { userId: string };
+    expect(lookalike).toEqual({
+      userId: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-7/),
+      email: 'ada@example.com',
+      name: 'Ada 2',
+      role: 'buyer',
+      emailVerified: false,
+    });
+    const owners = await db()
+      .selectFrom('users')
+      .select(['id', 'name'])
+      .where('email', '=', 'ada@example.com')
+      .execute();
+    expect(owners.map((o) => o.name)).toEqual(['Ada']);
+    expect(await events('user.registered', lookalike.userId)).toHaveLength(0);
+    expect(await events('user.email_verification_requested', lookalike.userId)).toHaveLength(0);
     const bad = await post('/auth/register', {
       email: 'not-an-email',
       password: 'short',
@@ -137,8 +152,10 @@ describe.each<Dialect>(['sqlite', 'postgres'])('auth service on %s', (dialect) =
     expect(problem.errors.map((e) => e.pointer).sort()).toEqual(['/email', '/name', '/password', '/role']);
   });
 
-  it('verifies the email with the single-use token', async () => {
-    const { userId } = await registerUser();
+  it('verifies the email with the single-use token; tokens say so from the next login', async () => {
+    const { userId, email } = await registerUser();
+    const before = await verifyAccessToken((await loginOk(email)).accessToken, { jwt: keys.jwt });
+    expect(before.emailVerified).toBe(false);
     const [requested] = await events('user.email_verification_requested', userId);
     const token = String(requested?.data.token);
     expect((await post('/auth/verify-email', { token })).status).toBe(204);
@@ -149,6 +166,8 @@ describe.each<Dialect>(['sqlite', 'postgres'])('auth service on %s', (dialect) =
       .executeTakeFirst();
     expect(Number(row?.email_verified)).toBe(1);
     expect((await post('/auth/verify-email', { token })).status).toBe(400);
+    const after = await verifyAccessToken((await loginOk(email)).accessToken, { jwt: keys.jwt });
+    expect(after.emailVerified).toBe(true);
   });
 
   it('logs in with a short-lived EdDSA access token the kit verifies', async () => {
@@ -157,7 +176,7 @@ describe.each<Dialect>(['sqlite', 'postgres'])('auth service on %s', (dialect) =
     expect(tokens.tokenType).toBe('Bearer');
     expect(tokens.expiresIn).toBe(900);
     const user = await verifyAccessToken(tokens.accessToken, { jwt: keys.jwt });
-    expect(user).toEqual({ id: userId, role: 'seller', email });
+    expect(user).toEqual({ id: userId, role: 'seller', email, emailVerified: false });
     const wrong = await post('/auth/login', { email, password: 'wrong password!' });
     expect(wrong.status).toBe(401);
     const unknown = await post('/auth/login', { email: 'nobody@example.com', password });
@@ -190,16 +209,27 @@ describe.each<Dialect>(['sqlite', 'postgres'])('auth service on %s', (dialect) =
 
   it('locks after 5 failed logins, emits user.locked, and user.unlocked when the lock expires', async () => {
     const { email, userId } = await registerUser();
+    const from = { 'x-forwarded-for': '198.51.100.5' };
     for (let i = 1; i <= 4; i += 1) {
-      expect((await post('/auth/login', { email, password: `wrong password ${i}` })).status).toBe(401);
+      expect((await post('/auth/login', { email, password: `wrong password ${i}` }, from)).status).toBe(401);
     }
-    const fifth = await post('/auth/login', { email, password: 'wrong password 5' });
-    expect(fifth.status).toBe(423);
-    expect(Number(fifth.headers.get('retry-after'))).toBeGreaterThan(800);
+    const fifth = await post('/auth/login', { email, password: 'wrong password 5' }, from);
+    expect(fifth.status).toBe(401);
     const [locked] = await events('user.locked', userId);
     expect(locked?.data).toMatchObject({ userId, email, reason: 'TOO_MANY_FAILED_LOGINS' });
-    // The right password does not help while locked.
-    expect((await post('/auth/login', { email, password })).status).toBe(423);
+    // The right password does not help while locked, and the answer does not say it is locked.
+    const elsewhere = { 'x-forwarded-for': '198.51.100.6' };
+    const whileLocked = await post('/auth/login', { email, password }, elsewhere);
+    expect(whileLocked.status).toBe(401);
+    const unknown = await post(
+      '/auth/login',
+      { email: `nobody-${dialect}@example.com`, password },
+      elsewhere,
+    );
+    const strip = (body: Record<string, unknown>) => ({ ...body, correlationId: undefined });
+    expect(strip((await whileLocked.json()) as Record<string, unknown>)).toEqual(
+      strip((await unknown.json()) as Record<string, unknown>),
+    );
     expect(await events('user.unlocked', userId)).toHaveLength(0);
 
     // The lock runs out: the sweeper lifts it and says so, without waiting for a login.
@@ -214,6 +244,80 @@ describe.each<Dialect>(['sqlite', 'postgres'])('auth service on %s', (dialect) =
     }
     expect(await events('user.unlocked', userId)).toHaveLength(1);
     expect(await events('user.locked', userId)).toHaveLength(1);
+  });
+
+  it('counts every guess before verifying it: 40 wrong and then the right one at once do not get in', async () => {
+    const { email, userId } = await registerUser();
+    const from = { 'x-forwarded-for': '198.51.100.40' };
+    const checked = async () => {
+      const text = await (await fetch(`${base}/metrics`)).text();
+      const values = [...text.matchAll(/^auth_login_password_checks_total\{[^}]*\} (\d+)$/gm)];
+      return values.reduce((sum, m) => sum + Number(m[1]), 0);
+    };
+    const before = await checked();
+    const wrong = Array.from({ length: 40 }, (_, i) =>
+      post('/auth/login', { email, password: `wrong guess ${i}` }, from),
+    );
+    // Once five guesses are on the books, the right password comes too late.
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const row = await db()
+        .selectFrom('users')
+        .select(['failed_logins', 'locked_until'])
+        .where('id', '=', userId)
+        .executeTakeFirstOrThrow();
+      if (row.failed_logins >= 5 || row.locked_until !== null || Date.now() > deadline) break;
+      await sleep(1);
+    }
+    const right = post('/auth/login', { email, password }, from);
+    const answers = await Promise.all([...wrong, right]);
+    expect(answers.map((a) => a.status).filter((s) => s === 200)).toEqual([]);
+    // Of 41 guesses at once, only the five the threshold allows were checked against the password.
+    expect((await checked()) - before).toBe(5);
+    expect(await events('user.locked', userId)).toHaveLength(1);
+    const row = await db()
+      .selectFrom('users')
+      .select('locked_until')
+      .where('id', '=', userId)
+      .executeTakeFirstOrThrow();
+    expect(row.locked_until).not.toBeNull();
+  });
+
+  it('makes one client that keeps failing wait longer and longer (429 with Retry-After), across accounts', async () => {
+    const from = { 'x-forwarded-for': '198.51.100.77' };
+    const accounts = await Promise.all([1, 2, 3, 4, 5, 6].map(() => registerUser()));
+    // Five failures spread over five accounts: no account is locked, the client has had its free tries.
+    for (const { email } of accounts.slice(0, 5)) {
+      expect((await post('/auth/login', { email, password: 'nope nope nope' }, from)).status).toBe(401);
+    }
+    expect(
+      (await post('/auth/login', { email: accounts[5]?.email, password: 'nope nope' }, from)).status,
+    ).toBe(401);
+    const held = await post('/auth/login', { email: accounts[5]?.email, password }, from);
+    expect(held.status).toBe(429);
+    expect(held.headers.get('content-type')).toMatch(/problem\+json/);
+    expect(Number(held.headers.get('retry-after'))).toBe(1);
+    // Another client is not affected; after the wait this one may try again, and the next failure doubles it.
+    expect(
+      (
+        await post(
+          '/auth/login',
+          { email: accounts[5]?.email, password },
+          { 'x-forwarded-for': '198.51.100.78' },
+        )
+      ).status,
+    ).toBe(200);
+    clockOffsetMs = 1500;
+    try {
+      expect(
+        (await post('/auth/login', { email: accounts[5]?.email, password: 'nope nope' }, from)).status,
+      ).toBe(401);
+      const longer = await post('/auth/login', { email: accounts[5]?.email, password }, from);
+      expect(longer.status).toBe(429);
+      expect(Number(longer.headers.get('retry-after'))).toBe(2);
+    } finally {
+      clockOffsetMs = 0;
+    }
   });
 
   it('alerts on a login from a new IP or user agent, not on the first login', async () => {

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { createTestKeys, type TestKeys } from '@kada/service-kit/testing.ts';
 import express from 'express';
 import { pino } from 'pino';
@@ -54,6 +54,26 @@ const SERVICES = ['auth', 'user', 'product', 'order', 'payment', 'dashboard'];
 const buyer = { id: '0190a6c4-7b1e-7000-8000-000000000001', role: 'buyer', email: 'b@example.com' } as const;
 const orderId = '0190a6c4-7b1e-7000-8000-0000000000aa';
 
+const opsToken = 'ops-token-for-the-test';
+const ops = { authorization: `Bearer ${opsToken}` };
+
+/** One request written by hand: fetch would normalise the request target before sending it. */
+function rawRequest(port: number, text: string): Promise<{ status: number; head: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.end(text));
+    let data = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => {
+      data += chunk;
+    });
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const head = data.split('\r\n\r\n')[0] ?? '';
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), head });
+    });
+  });
+}
+
 describe('gateway', () => {
   let keys: TestKeys;
   let stub: Awaited<ReturnType<typeof startStubUpstream>>;
@@ -72,6 +92,7 @@ describe('gateway', () => {
       handleSignals: false,
       logger: pino({ level: 'silent' }),
       now: () => clock,
+      opsToken,
     });
   });
 
@@ -289,8 +310,45 @@ describe('gateway', () => {
     expect(res.headers.get('allow')).toBe('POST');
   });
 
+  it('refuses absolute-form, protocol-relative and dot-segment request targets with 400, reaching no one', async () => {
+    const elsewhere = await startStubUpstream();
+    try {
+      const host = new URL(elsewhere.url).host;
+      const before = stub.seen.length;
+      for (const target of [
+        `${elsewhere.url}/products`,
+        `//${host}/products`,
+        `${host}:80`,
+        '*',
+        '/products/../auth/me',
+        '/products/%2e%2e/auth/me',
+        '/products/..%2fauth%2fme',
+        '/products\\..\\auth',
+      ]) {
+        const answer = await rawRequest(gateway.port, `GET ${target} HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+        expect(answer.status, target).toBe(400);
+        expect(answer.head, target).toMatch(/content-type: application\/problem\+json/i);
+      }
+      expect(elsewhere.seen).toEqual([]);
+      expect(stub.seen.length).toBe(before);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
+  it('keeps /ready and /metrics behind the ops token', async () => {
+    await expectProblem(await fetch(`${gateway.url}/ready`), 404);
+    await expectProblem(await fetch(`${gateway.url}/metrics`), 404);
+    const wrong = { authorization: 'Bearer not-the-token' };
+    await expectProblem(await fetch(`${gateway.url}/metrics`, { headers: wrong }), 404);
+    const metrics = await fetch(`${gateway.url}/metrics`, { headers: ops });
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toMatch(/http_request_duration_seconds/);
+    expect((await fetch(`${gateway.url}/health`)).status).toBe(200);
+  });
+
   it('reports readiness per upstream', async () => {
-    const res = await fetch(`${gateway.url}/ready`);
+    const res = await fetch(`${gateway.url}/ready`, { headers: ops });
     expect(res.status).toBe(503);
     const body = (await res.json()) as { status: string; checks: Record<string, { status: string }> };
     expect(body.status).toBe('not_ready');

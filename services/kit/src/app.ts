@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { runWithContext } from '@kada/runtime';
 import express, { type Express, type Request, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { Histogram, type Registry } from 'prom-client';
-import { errorHandler, notFoundHandler } from './errors.ts';
+import { errorHandler, notFoundHandler, PROBLEM_BASE, PROBLEM_CONTENT_TYPE } from './errors.ts';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 const CORRELATION_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
@@ -27,6 +28,52 @@ export interface HttpAppOptions {
   bodyLimit?: string;
   /** express 'trust proxy' (default: TRUST_PROXY env, else 'loopback', so the gateway's X-Forwarded-For counts). */
   trustProxy?: string | boolean | number;
+  /** Runs before /ready and /metrics (they show dependency health and internals); default: open. */
+  opsGuard?: RequestHandler;
+}
+
+/** `%2e` and `.` are the same to a server that decodes before it normalises; `\\` is `/` to some. */
+const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)/i;
+
+/**
+ * Why a request target is refused, or undefined when it is a plain origin-form path (RFC 9112 §3.2.1).
+ * Absolute-form (`http://host/…`), authority-form, `*`, protocol-relative (`//host/…`), dot segments and
+ * backslashes are refused: the gateway forwards the path, and a path that a URL parser would turn into
+ * another host or another route must never get that far.
+ */
+export function requestTargetProblem(target: string): string | undefined {
+  if (!target.startsWith('/')) return 'The request target must be a path starting with "/".';
+  if (target.startsWith('//')) return 'The request target must not start with "//".';
+  const q = target.indexOf('?');
+  const path = q === -1 ? target : target.slice(0, q);
+  if (path.includes('\\') || /%5c/i.test(path)) return 'The request path must not contain a backslash.';
+  if (DOT_SEGMENT.test(path)) return 'The request path must not contain "." or ".." segments.';
+  if (/%2f/i.test(path)) return 'The request path must not contain an encoded "/".';
+  return undefined;
+}
+
+/** Refuses request targets that are not plain paths (see {@link requestTargetProblem}) with 400. */
+function requestTargetMiddleware(): RequestHandler {
+  return (req, res, next) => {
+    const reason = requestTargetProblem(req.url);
+    if (!reason) {
+      next();
+      return;
+    }
+    // `instance` would echo the hostile target: answer without it.
+    res
+      .status(400)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(
+        JSON.stringify({
+          type: `${PROBLEM_BASE}bad-request-target`,
+          title: 'Bad Request',
+          status: 400,
+          detail: reason,
+          correlationId: res.locals.correlationId,
+        }),
+      );
+  };
 }
 
 /** The correlation id of a request: the caller's x-correlation-id when well-formed, else a new UUID. */
@@ -98,6 +145,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.set('trust proxy', options.trustProxy ?? trustProxyFromEnv());
   app.set('query parser', 'simple');
   app.use(correlationMiddleware());
+  app.use(requestTargetMiddleware());
   app.use(metricsMiddleware(options.registry, options.log));
   if (options.json !== false) {
     app.use(
@@ -107,7 +155,8 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/ready', async (_req, res) => {
+  const guard: RequestHandler = options.opsGuard ?? ((_req, _res, next) => next());
+  app.get('/ready', guard, async (_req, res) => {
     let checks: Record<string, ReadinessCheck>;
     try {
       checks = options.ready ? await options.ready() : {};
@@ -117,7 +166,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
     const ready = Object.values(checks).every((check) => check.status === 'up');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
   });
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', guard, async (_req, res) => {
     res.setHeader('Content-Type', options.registry.contentType);
     res.send(await options.registry.metrics());
   });
@@ -137,6 +186,33 @@ function trustProxyFromEnv(): string | boolean | number {
   if (value === 'true') return true;
   if (value === 'false') return false;
   return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+/**
+ * Requests node's parser refuses (authority-form targets, bad header bytes, oversized heads) never reach
+ * express; node would answer a bare 400. Answer them with a problem too, like every other bad request.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, title] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout']
+        : [400, 'Bad Request'];
+  const body = JSON.stringify({
+    type: 'about:blank',
+    title,
+    status,
+    detail: 'The request could not be parsed as HTTP/1.1.',
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${title}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 export interface Listening {
@@ -162,6 +238,7 @@ export function listen(
         return;
       }
       server.keepAliveTimeout = 65_000;
+      server.on('clientError', answerClientError);
       const bound = (server.address() as AddressInfo).port;
       resolve({
         server,

@@ -1,8 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import type { Request, RequestHandler } from 'express';
-import { decodeProtectedHeader, importJWK, type JWK, errors as joseErrors, jwtVerify } from 'jose';
+import {
+  calculateJwkThumbprint,
+  decodeProtectedHeader,
+  importJWK,
+  type JWK,
+  errors as joseErrors,
+  jwtVerify,
+} from 'jose';
 import type { ServiceConfig } from './config.ts';
-import { HttpError } from './errors.ts';
+import { HttpError, PROBLEM_BASE } from './errors.ts';
 
 export type Role = 'buyer' | 'seller' | 'admin';
 
@@ -12,6 +19,8 @@ export interface AuthUser {
   id: string;
   role: Role;
   email: string;
+  /** The `email_verified` claim: the user proved control of the address (auth's verify-email). */
+  emailVerified: boolean;
 }
 
 declare global {
@@ -28,7 +37,7 @@ declare global {
 type VerifyKey = Awaited<ReturnType<typeof importJWK>>;
 interface CachedKey {
   key: VerifyKey;
-  kid: string | undefined;
+  kid: string;
   alg: string;
   loadedAt: number;
 }
@@ -42,8 +51,16 @@ async function loadKey(file: string): Promise<CachedKey> {
   const jwk = JSON.parse(await readFile(file, 'utf8')) as JWK;
   if ('d' in jwk) throw new Error(`${file} holds a private key; services read only the public key`);
   const alg = jwk.alg ?? (jwk.kty === 'EC' ? 'ES256' : 'EdDSA');
-  return { key: await importJWK(jwk, alg), kid: jwk.kid, alg, loadedAt: Date.now() };
+  // A key without `kid` is known by its RFC 7638 thumbprint, as ensureDevKeys names it.
+  const kid = jwk.kid ?? (await calculateJwkThumbprint(jwk));
+  return { key: await importJWK(jwk, alg), kid, alg, loadedAt: Date.now() };
 }
+
+/** The access-token media type auth puts in `typ` (RFC 9068); an ID token or any other JWT is not accepted. */
+export const ACCESS_TOKEN_TYPE = 'at+jwt';
+/** Oldest `iat` accepted, whatever `exp` says: a token minted with a long life by mistake still dies. */
+const MAX_TOKEN_AGE_SECONDS = 3600;
+const MAX_TOKEN_LENGTH = 4096;
 
 /** The public key from the file, loaded on first use and cached; a failed load is retried on the next call. */
 function publicKey(file: string, reload = false): Promise<CachedKey> {
@@ -64,30 +81,35 @@ const unauthorized = (detail: string, error = 'invalid_token'): HttpError =>
   });
 
 /**
- * Verifies an access token (signature with the public key, `iss` kada-auth, `aud` kada, expiry) and returns
- * the caller. Throws HttpError 401 for any token problem; other errors (no key file) are server errors.
+ * Verifies an access token (`kid` present and ours, `typ` at+jwt, signature with the public key, `iss`
+ * kada-auth, `aud` kada, expiry, `iat` at most an hour ago) and returns the caller. Throws HttpError 401 for any
+ * token problem, whatever the library throws; only a missing or broken key file is a server error.
  */
 export async function verifyAccessToken(
   token: string,
   config: Pick<ServiceConfig, 'jwt'>,
 ): Promise<AuthUser> {
-  let kid: string | undefined;
+  // Ours are a few hundred bytes; a huge one is an attack on the parser, not a credential.
+  if (token.length > MAX_TOKEN_LENGTH) throw unauthorized('The token is too large.');
+  let kid: unknown;
   try {
     kid = decodeProtectedHeader(token).kid;
   } catch {
     throw unauthorized('The bearer token is not a JWT.');
   }
+  if (typeof kid !== 'string' || kid === '') throw unauthorized('The token names no key (kid).');
   let cached = await publicKey(config.jwt.publicKeyFile);
-  if (kid !== undefined && cached.kid !== undefined && kid !== cached.kid) {
-    if (Date.now() - cached.loadedAt > RELOAD_INTERVAL_MS)
-      cached = await publicKey(config.jwt.publicKeyFile, true);
-  }
+  if (kid !== cached.kid && Date.now() - cached.loadedAt > RELOAD_INTERVAL_MS)
+    cached = await publicKey(config.jwt.publicKeyFile, true);
+  if (kid !== cached.kid) throw unauthorized('The token was signed with a key we do not know.');
   try {
     const { payload } = await jwtVerify(token, cached.key, {
       issuer: config.jwt.issuer,
       audience: config.jwt.audience,
-      algorithms: ALGORITHMS,
-      requiredClaims: ['sub', 'exp'],
+      algorithms: [cached.alg].filter((alg) => ALGORITHMS.includes(alg)),
+      typ: ACCESS_TOKEN_TYPE,
+      requiredClaims: ['sub', 'exp', 'iat'],
+      maxTokenAge: MAX_TOKEN_AGE_SECONDS,
       clockTolerance: 5,
     });
     const role = payload.role;
@@ -95,12 +117,13 @@ export async function verifyAccessToken(
     if (typeof payload.sub !== 'string' || typeof email !== 'string' || !isRole(role)) {
       throw unauthorized('The token lacks the sub, role or email claim.');
     }
-    return { id: payload.sub, role, email };
+    return { id: payload.sub, role, email, emailVerified: payload.email_verified === true };
   } catch (error) {
     if (error instanceof HttpError) throw error;
     if (error instanceof joseErrors.JWTExpired) throw unauthorized('The token has expired.');
-    if (error instanceof joseErrors.JOSEError) throw unauthorized('The token is not valid.');
-    throw error;
+    // Not only JOSEError: a token whose `alg` does not fit the key makes the crypto layer throw a TypeError.
+    // Whatever went wrong, it was the token that did not verify.
+    throw unauthorized('The token is not valid.');
   }
 }
 
@@ -118,11 +141,13 @@ export function bearerToken(req: Request): string | undefined {
 
 /**
  * Middleware: requires a valid access token (401 otherwise) and, when `roles` is given, one of those roles
- * (403 otherwise). Sets `req.user`.
+ * (403 otherwise); with `verifiedEmail`, a token that says the email is verified (403 otherwise). Sets
+ * `req.user`.
  */
 export function requireAuth(
   ctx: { config: Pick<ServiceConfig, 'jwt'> },
   roles?: readonly Role[],
+  options: { verifiedEmail?: boolean } = {},
 ): RequestHandler {
   return (req, _res, next) => {
     const token = bearerToken(req);
@@ -138,6 +163,14 @@ export function requireAuth(
       (user) => {
         if (roles && roles.length > 0 && !roles.includes(user.role)) {
           next(new HttpError(403, 'Forbidden', `This needs the role ${roles.join(' or ')}.`));
+          return;
+        }
+        if (options.verifiedEmail && !user.emailVerified) {
+          next(
+            new HttpError(403, 'Email not verified', 'Verify your email address first, then log in again.', {
+              type: `${PROBLEM_BASE}email-not-verified`,
+            }),
+          );
           return;
         }
         req.user = user;

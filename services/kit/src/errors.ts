@@ -167,3 +167,15 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     problem(res, 500, 'Internal Server Error', 'An unexpected error occurred; quote the correlation id.');
   };
 }
+
+/** Unique-key violations on SQLite, PostgreSQL and SQL Server. */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: unknown; number?: unknown; message?: unknown } | null;
+  if (!e) return false;
+  return (
+    e.code === '23505' ||
+    e.number === 2627 ||
+    e.number === 2601 ||
+    (typeof e.message === 'string' && /UNIQUE constraint failed/i.test(e.message))
+  );
+}

@@ -13,6 +13,7 @@ import {
   requireAuth,
   validateBody,
 } from '../index.ts';
+import { badTokens } from '../testing/bad-tokens.ts';
 import { createTestKeys, type TestKeys } from '../testing.ts';
 
 let keys: TestKeys;
@@ -198,7 +199,7 @@ describe('requireAuth', () => {
     const token = await keys.sign(user);
     const res = await fetch(`${base}/me`, { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual(user);
+    expect(await res.json()).toEqual({ ...user, emailVerified: true });
   });
 
   it('answers 401 with a Bearer challenge without a token', async () => {
@@ -218,6 +219,16 @@ describe('requireAuth', () => {
     const body = await expectProblem(res, 401);
     expect(res.headers.get('www-authenticate')).toContain('invalid_token');
     expect(body.title).toBe('Unauthorized');
+  });
+
+  it('answers 401 problem for every token of the bad-JWT matrix (ES256, no or unknown kid, wrong typ, too old, …)', async () => {
+    const matrix = await badTokens(keys, user);
+    expect(matrix.length).toBeGreaterThanOrEqual(15);
+    for (const [name, token] of matrix) {
+      const res = await fetch(`${base}/me`, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status, name).toBe(401);
+      expect(res.headers.get('content-type'), name).toMatch(/^application\/problem\+json/);
+    }
   });
 
   it('answers 403 when the role does not fit', async () => {

@@ -193,7 +193,12 @@ export interface HttpHarness {
   /** Events emitted by committed transactions, in order. */
   readonly events: Envelope<unknown>[];
   /** An access token for a user of this role (signed with the harness's test key pair). */
-  token(user: { id: string; role: 'buyer' | 'seller' | 'admin'; email?: string }): Promise<string>;
+  token(user: {
+    id: string;
+    role: 'buyer' | 'seller' | 'admin';
+    email?: string;
+    emailVerified?: boolean;
+  }): Promise<string>;
   close(): Promise<void>;
 }
 

@@ -16,7 +16,8 @@ export interface CatalogueTable {
   updated_at: string;
 }
 
-export type OrderStatus = 'PENDING_PAYMENT' | 'PAID' | 'FAILED' | 'CANCELLED';
+/** ON_HOLD: a payment did not match the order total; it waits for a person (order.held). */
+export type OrderStatus = 'PENDING_PAYMENT' | 'PAID' | 'FAILED' | 'CANCELLED' | 'ON_HOLD';
 export type OrderFailureReason = 'PAYMENT_FAILED' | 'OUT_OF_STOCK' | 'CANCELLED_BY_USER' | 'PAYMENT_TIMEOUT';
 
 export interface OrdersTable {

@@ -3,8 +3,10 @@ import type { OrderDatabase } from '../db/schema.ts';
 import { isTerminal, leavePending, orderFor, recordHistory } from './saga.ts';
 
 /**
- * PENDING_PAYMENT -> PAID and order.paid (stock commits, the buyer is notified). A success for an
- * order that already ended (FAILED, CANCELLED) is recorded but not applied: final states are final.
+ * PENDING_PAYMENT -> PAID and order.paid (stock commits, the buyer is notified). A payment whose amount or
+ * currency differs from the stored order total is not a payment of this order: the order goes ON_HOLD with
+ * order.held (stock stays reserved; a person decides) and an error-level alert. A success for an order that
+ * already ended (FAILED, CANCELLED) is recorded but not applied: final states are final.
  */
 export const paymentSucceededV1: OrderHandlers<OrderDatabase>['paymentSucceededV1'] = async (event, ctx) => {
   const { tx, log, publish } = ctx;
@@ -22,10 +24,28 @@ export const paymentSucceededV1: OrderHandlers<OrderDatabase>['paymentSucceededV
     return;
   }
   const total = { amount: Number(order.total_amount), currency: order.total_currency };
-  if (amount.amount !== total.amount || amount.currency !== total.currency) {
-    log.error({ orderId, paid: amount, total }, 'payment amount differs from the order total');
-  }
   const now = new Date().toISOString();
+  if (amount.amount !== total.amount || amount.currency !== total.currency) {
+    log.error(
+      { orderId, paid: amount, total, alert: 'order-held' },
+      'payment differs from the order total; order held',
+    );
+    await leavePending(tx, orderId, { status: 'ON_HOLD', payment_intent_id: paymentIntentId }, now);
+    await publish.orderHeldV1(
+      {
+        orderId,
+        userId: order.user_id,
+        reason: 'PAYMENT_MISMATCH',
+        expected: total,
+        paid: amount,
+        paymentIntentId,
+        heldAt: now,
+      },
+      { orderingKey: orderId },
+    );
+    await recordHistory(tx, orderId, event, true, 'payment differs from the order total');
+    return;
+  }
   await leavePending(tx, orderId, { status: 'PAID', payment_intent_id: paymentIntentId }, now);
   const sellers = await tx
     .selectFrom('order_lines')

@@ -16,7 +16,7 @@ export async function orderFor(
   return order;
 }
 
-/** PAID, FAILED and CANCELLED are final: no later event moves an order out of them. */
+/** PAID, FAILED, CANCELLED and ON_HOLD are final for the saga: no later event moves an order out of them. */
 export function isTerminal(status: OrderStatus): boolean {
   return status !== 'PENDING_PAYMENT';
 }

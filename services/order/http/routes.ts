@@ -23,7 +23,8 @@ export function orderRoutes(app: Express, ctx: ServiceContext<OrderDatabase>): v
 
   app.post(
     '/orders',
-    requireAuth(ctx, ['buyer']),
+    // Ordering needs a buyer who proved their address: receipts and disputes go there.
+    requireAuth(ctx, ['buyer'], { verifiedEmail: true }),
     validateBody(openApiSchema(spec, 'CreateOrderRequest')),
     asyncRoute(async (req, res) => {
       const user = currentUser(req);

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { OrderCancelledV1, OrderCreatedV1, OrderFailedV1, OrderPaidV1 } from '@kada/contracts/events.ts';
+import type {
+  OrderCancelledV1,
+  OrderCreatedV1,
+  OrderFailedV1,
+  OrderHeldV1,
+  OrderPaidV1,
+} from '@kada/contracts/events.ts';
 import { createOrderPublisher, registerOrderConsumers } from '@kada/contracts/services/order/index.ts';
 import {
   type ConsumerHarness,
@@ -221,6 +227,32 @@ for (const dialect of dialects) {
         { event_type: 'payment.succeeded', applied: 1, note: null },
         { event_type: 'payment.succeeded', applied: 0, note: 'duplicate' },
       ]);
+    });
+
+    it.each([
+      ['a smaller amount', (total: { amount: number; currency: string }) => ({ ...total, amount: 1 })],
+      ['another currency', (total: { amount: number; currency: string }) => ({ ...total, currency: 'JPY' })],
+    ])('holds an order paid with %s: ON_HOLD and order.held, never PAID', async (_name, change) => {
+      const created = await place();
+      const paidWith = change(created.total);
+      const delivery = await order.deliver('payment.succeeded.v1', {
+        ...succeeded(created),
+        amount: paidWith,
+      });
+      const held = only<OrderHeldV1>(delivery, 'order.held');
+      expect(held).toMatchObject({
+        orderId: created.orderId,
+        userId: buyer,
+        reason: 'PAYMENT_MISMATCH',
+        expected: created.total,
+        paid: paidWith,
+        paymentIntentId: 'pi_3PqK2nLkdIwHu7ix0abc1234',
+      });
+      expect(delivery.emitted.map((e) => e.eventType)).not.toContain('order.paid');
+      expect(await row(created.orderId)).toMatchObject({ status: 'ON_HOLD' });
+      // The right payment arriving later does not release it: a person decides.
+      expect((await order.deliver('payment.succeeded.v1', succeeded(created))).emitted).toEqual([]);
+      expect(await row(created.orderId)).toMatchObject({ status: 'ON_HOLD' });
     });
 
     it('fails on payment.failed with PAYMENT_FAILED, and a later success is recorded but not applied', async () => {

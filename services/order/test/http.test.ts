@@ -177,12 +177,16 @@ for (const dialect of dialects) {
       expect(await database.db.selectFrom('orders').select('order_id').execute()).toEqual([]);
     });
 
-    it('requires a buyer token', async () => {
+    it('requires a buyer token with a verified email', async () => {
       const anonymous = await post(order(usd), {}, null);
       expect(anonymous.status).toBe(401);
       expect(anonymous.headers.get('www-authenticate')).toContain('Bearer');
       const asSeller = await post(order(usd), {}, await http.token({ id: randomUUID(), role: 'seller' }));
       expect(asSeller.status).toBe(403);
+      const unverified = await http.token({ id: randomUUID(), role: 'buyer', emailVerified: false });
+      const notYet = await post(order(usd), {}, unverified);
+      expect(notYet.status).toBe(403);
+      expect(await notYet.json()).toMatchObject({ type: expect.stringMatching(/email-not-verified$/) });
       expect(http.events).toEqual([]);
     });
 

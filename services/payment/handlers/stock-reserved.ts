@@ -6,8 +6,8 @@ import { PaymentNotYetKnownError } from './errors.ts';
 const PROVIDER_UNAVAILABLE = 'The payment provider is unavailable.';
 
 /**
- * Stock is held: create and confirm the PaymentIntent for the total carried by stock.reserved (the
- * order's own total, never a client value), with the idempotency key `order-<orderId>`, so a retried
+ * Stock is held: create and confirm the PaymentIntent for the order total stored from order.created
+ * (never a client value, nor what another event claims), with the idempotency key `order-<orderId>`, so a retried
  * or redelivered event can never charge twice. The outcome (succeeded / declined) arrives through
  * the signed webhook, from real or simulated Stripe alike.
  *
@@ -19,7 +19,7 @@ const PROVIDER_UNAVAILABLE = 'The payment provider is unavailable.';
 export function stockReservedHandler(stripe: Stripe): PaymentHandlers<PaymentDatabase>['stockReservedV1'] {
   return async (event, ctx) => {
     const { tx, log, publish } = ctx;
-    const { orderId, userId, total } = event.data;
+    const { orderId, userId } = event.data;
     const payment = await tx
       .selectFrom('payments')
       .selectAll()
@@ -33,8 +33,9 @@ export function stockReservedHandler(stripe: Stripe): PaymentHandlers<PaymentDat
       );
       return;
     }
-    if (Number(payment.amount) !== total.amount || payment.currency !== total.currency) {
-      log.warn({ orderId }, 'stock.reserved total differs from order.created; charging the reserved total');
+    const total = { amount: Number(payment.amount), currency: payment.currency };
+    if (event.data.total.amount !== total.amount || event.data.total.currency !== total.currency) {
+      log.warn({ orderId }, 'stock.reserved total differs from order.created; charging the order total');
     }
     const now = new Date().toISOString();
     const fail = async (paymentIntentId: string | null, declineCode: string | null, message: string) => {

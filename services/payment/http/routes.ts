@@ -4,6 +4,7 @@ import {
   asyncRoute,
   currentUser,
   HttpError,
+  isUniqueViolation,
   PROBLEM_BASE,
   requireAuth,
   type ServiceContext,
@@ -62,9 +63,17 @@ export function paymentRoutes(
         ctx.rt.transaction((tx, sink) =>
           applyStripeEvent(tx as Transaction<PaymentDatabase>, createPaymentPublisher(sink), event, ctx.log),
         );
-      const outcome = metadata.correlationId
-        ? await runWithContext({ correlationId: metadata.correlationId, causationId: event.id }, apply)
-        : await apply();
+      let outcome: Awaited<ReturnType<typeof apply>>;
+      try {
+        outcome = metadata.correlationId
+          ? await runWithContext({ correlationId: metadata.correlationId, causationId: event.id }, apply)
+          : await apply();
+      } catch (error) {
+        // The same event delivered twice at once: the other delivery recorded it first and this
+        // transaction rolled back, effects and all. It is a duplicate, not a failure Stripe should retry.
+        if (!isUniqueViolation(error)) throw error;
+        outcome = 'duplicate';
+      }
       ctx.log.info({ stripeEvent: event.id, type: event.type, outcome }, 'Stripe webhook');
       res.json({ received: true });
     }),

@@ -7,7 +7,7 @@ import { type SimulatedStripe, startSimulatedStripe } from './simulator.ts';
 export interface PaymentProvider {
   readonly stripe: Stripe;
   readonly webhookSecret: string;
-  /** The simulated Stripe, when no STRIPE_SECRET_KEY is configured (the embedded default). */
+  /** The simulated Stripe, when PAYMENT_PROVIDER=simulated. */
   readonly simulator: SimulatedStripe | undefined;
   /** Tells the simulator where the service's /webhooks/stripe is (no-op with real Stripe). */
   attachWebhookUrl(url: string): void;
@@ -15,10 +15,13 @@ export interface PaymentProvider {
 }
 
 /**
- * Real Stripe when STRIPE_SECRET_KEY is set (STRIPE_WEBHOOK_SECRET is then required: it is the
- * endpoint's signing secret from the Stripe dashboard). Otherwise a simulated Stripe inside this
- * process, with a random webhook secret made at start, reached through the same SDK and verified
- * through the same webhook code.
+ * PAYMENT_PROVIDER chooses, and there is no silent default:
+ * - `stripe` (or unset, with STRIPE_SECRET_KEY): real Stripe; STRIPE_WEBHOOK_SECRET is required (the
+ *   endpoint's signing secret from the Stripe dashboard);
+ * - `simulated`: a simulated Stripe inside this process, with a random webhook secret made at start,
+ *   reached through the same SDK and verified through the same webhook code; refused with
+ *   NODE_ENV=production, where only real money may move.
+ * Anything else, or neither a key nor a choice, refuses to start.
  */
 export async function createPaymentProvider(
   env: Readonly<Record<string, string | undefined>>,
@@ -26,7 +29,21 @@ export async function createPaymentProvider(
 ): Promise<PaymentProvider> {
   const key = env.STRIPE_SECRET_KEY;
   const configuredSecret = env.STRIPE_WEBHOOK_SECRET;
-  if (key) {
+  const choice = env.PAYMENT_PROVIDER || (key ? 'stripe' : undefined);
+  if (choice !== 'stripe' && choice !== 'simulated') {
+    throw new Error(
+      choice === undefined
+        ? 'No payment provider: set STRIPE_SECRET_KEY (and STRIPE_WEBHOOK_SECRET) for Stripe, or PAYMENT_PROVIDER=simulated for the local simulator'
+        : `PAYMENT_PROVIDER must be "stripe" or "simulated", got "${choice}"`,
+    );
+  }
+  if (choice === 'simulated' && env.NODE_ENV === 'production') {
+    throw new Error(
+      'PAYMENT_PROVIDER=simulated is refused with NODE_ENV=production: configure STRIPE_SECRET_KEY',
+    );
+  }
+  if (choice === 'stripe') {
+    if (!key) throw new Error('PAYMENT_PROVIDER=stripe needs STRIPE_SECRET_KEY');
     if (!configuredSecret) throw new Error('STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY');
     return {
       stripe: new Stripe(key, { maxNetworkRetries: 2, timeout: 20_000 }),
@@ -38,7 +55,7 @@ export async function createPaymentProvider(
   }
   const webhookSecret = configuredSecret || `whsec_dev_${randomBytes(24).toString('hex')}`;
   const simulator = await startSimulatedStripe({ webhookSecret, ...(log ? { log } : {}) });
-  log?.info({ port: simulator.port }, 'no STRIPE_SECRET_KEY: payments go to the simulated Stripe');
+  log?.warn({ port: simulator.port }, 'PAYMENT_PROVIDER=simulated: payments go to the simulated Stripe');
   return {
     stripe: simulatedClient(simulator),
     webhookSecret,

@@ -496,26 +496,31 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/** Keys that would reach Object.prototype (or a constructor) instead of a plain member. */
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 /**
  * Stripe's form encoding: `metadata[orderId]=…`, `payment_method_types[0]=card`,
- * `payment_method_data[card][number]=…` become nested objects and arrays.
+ * `payment_method_data[card][number]=…` become nested objects and arrays. A pair whose key names
+ * `__proto__`, `constructor` or `prototype` at any depth is dropped (prototype pollution).
  */
 export function parseForm(body: string): Record<string, unknown> {
   const root: Record<string, unknown> = {};
   for (const [key, value] of new URLSearchParams(body)) {
     const path = key.split(/[[\]]+/).filter((part) => part !== '');
-    let node: Record<string, unknown> | unknown[] = root;
-    path.forEach((part, index) => {
-      const last = index === path.length - 1;
-      const nextIsIndex = /^\d+$/.test(path[index + 1] ?? '');
-      const container = node as Record<string, unknown>;
-      if (last) {
-        container[part] = value;
-        return;
+    if (path.some((part) => UNSAFE_KEYS.has(part))) continue;
+    let node = root;
+    for (const [index, part] of path.entries()) {
+      if (index === path.length - 1) {
+        node[part] = value;
+        break;
       }
-      container[part] ??= nextIsIndex ? [] : {};
-      node = container[part] as Record<string, unknown>;
-    });
+      if (!Object.hasOwn(node, part)) node[part] = /^\d+$/.test(path[index + 1] ?? '') ? [] : {};
+      const child = node[part];
+      // `a=1&a[b]=2`: the scalar stays; the nested pair has nowhere to go.
+      if (typeof child !== 'object' || child === null) break;
+      node = child as Record<string, unknown>;
+    }
   }
   return root;
 }

@@ -145,6 +145,15 @@ for (const dialect of dialects) {
       expect(replay.id).toBe(created.paymentIntentId);
     });
 
+    it('charges the order total stored at checkout, whatever stock.reserved carries', async () => {
+      const orderId = await orderCreated('pm_card_visa', 5248);
+      const delivery = await payment.deliver('stock.reserved.v1', stockReserved(orderId, 1));
+      const created = only<PaymentIntentCreatedV1>(delivery, 'payment.intent.created');
+      expect(created.amount).toEqual({ amount: 5248, currency: 'USD' });
+      const creates = sim.requests.filter((r) => r.method === 'POST' && r.path === '/v1/payment_intents');
+      expect(creates.map((r) => r.params.amount)).toEqual(['5248']);
+    });
+
     it('drives the signed webhook to payment.succeeded for pm_card_visa', async () => {
       sim.setWebhookUrl(`${http.url}/webhooks/stripe`);
       const orderId = await orderCreated('pm_card_visa');
@@ -307,6 +316,16 @@ for (const dialect of dialects) {
       expect(recorded).toEqual([
         expect.objectContaining({ type: 'payment_intent.succeeded', outcome: 'applied' }),
       ]);
+    });
+
+    it('answers the same webhook delivered several times at once with 200 and applies it once', async () => {
+      const orderId = await orderCreated();
+      await payment.deliver('stock.reserved.v1', stockReserved(orderId));
+      const payload = JSON.stringify(sim.events[0]);
+      const header = Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
+      const answers = await Promise.all(Array.from({ length: 6 }, () => signedPost(payload, header)));
+      expect(answers.map((res) => res.status)).toEqual([200, 200, 200, 200, 200, 200]);
+      expect(http.events.filter((e) => e.eventType === 'payment.succeeded')).toHaveLength(1);
     });
 
     it('on order.cancelled: cancels an intent in flight, refunds a captured one, and needs nothing before stock', async () => {

@@ -43,7 +43,8 @@ export function productRoutes(app: Express, ctx: ServiceContext<ProductDatabase>
 
   app.post(
     '/products',
-    requireAuth(ctx, ['seller']),
+    // Listing needs a seller who proved their address (issue 9: no anonymous throwaway shops).
+    requireAuth(ctx, ['seller'], { verifiedEmail: true }),
     validateBody(openApiSchema(spec, 'CreateProductRequest')),
     asyncRoute(async (req, res) => {
       const seller = currentUser(req);

@@ -89,6 +89,10 @@ for (const dialect of dialects) {
       expect((await send('POST', '/products', sarong, null)).status).toBe(401);
       const buyer = await http.token({ id: randomUUID(), role: 'buyer' });
       expect((await send('POST', '/products', sarong, buyer)).status).toBe(403);
+      const unverified = await http.token({ id: randomUUID(), role: 'seller', emailVerified: false });
+      const notYet = await send('POST', '/products', sarong, unverified);
+      expect(notYet.status).toBe(403);
+      expect(await notYet.json()).toMatchObject({ type: expect.stringMatching(/email-not-verified$/) });
       const bad = await send('POST', '/products', {
         ...sarong,
         category: 'Not A Slug',
