@@ -11,22 +11,32 @@ import { PaymentNotYetKnownError } from './errors.ts';
 export function orderCancelledHandler(stripe: Stripe): PaymentHandlers<PaymentDatabase>['orderCancelledV1'] {
   return async (event, { tx, log }) => {
     const { orderId } = event.data;
-    const payment = await tx
-      .selectFrom('payments')
-      .selectAll()
-      .where('order_id', '=', orderId)
-      .executeTakeFirst();
+    const read = () =>
+      tx.selectFrom('payments').selectAll().where('order_id', '=', orderId).executeTakeFirst();
+    let payment = await read();
     if (!payment) throw new PaymentNotYetKnownError(orderId, event.eventType);
     const now = new Date().toISOString();
-    const intentId = payment.payment_intent_id;
-    if (payment.status === 'AWAITING_STOCK' || (payment.status === 'PROCESSING' && intentId === null)) {
-      await tx
+    if (
+      payment.status === 'AWAITING_STOCK' ||
+      (payment.status === 'PROCESSING' && payment.payment_intent_id === null)
+    ) {
+      const cancelled = await tx
         .updateTable('payments')
         .set({ status: 'CANCELLED', updated_at: now })
         .where('order_id', '=', orderId)
-        .execute();
-      return;
+        .where((eb) =>
+          eb.or([
+            eb('status', '=', 'AWAITING_STOCK'),
+            eb.and([eb('status', '=', 'PROCESSING'), eb('payment_intent_id', 'is', null)]),
+          ]),
+        )
+        .executeTakeFirst();
+      if (Number(cancelled.numUpdatedRows) === 1) return;
+      // stock.reserved charged meanwhile (another replica committed first): stop that money below.
+      payment = await read();
+      if (!payment) throw new PaymentNotYetKnownError(orderId, event.eventType);
     }
+    const intentId = payment.payment_intent_id;
     if (intentId === null || !['PROCESSING', 'SUCCEEDED'].includes(payment.status)) {
       log.info({ orderId, status: payment.status }, 'nothing to cancel or refund');
       return;

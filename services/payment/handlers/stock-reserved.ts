@@ -38,6 +38,19 @@ export function stockReservedHandler(stripe: Stripe): PaymentHandlers<PaymentDat
       log.warn({ orderId }, 'stock.reserved total differs from order.created; charging the order total');
     }
     const now = new Date().toISOString();
+    // Claim the payment before any money moves: an order.cancelled handled at the same time (another
+    // replica) then waits for this transaction and finds the intent to cancel or refund, instead of
+    // both deciding from the AWAITING_STOCK they read. Rolled back with the rest on a retry.
+    const claimed = await tx
+      .updateTable('payments')
+      .set({ status: 'PROCESSING', updated_at: now })
+      .where('order_id', '=', orderId)
+      .where('status', '=', 'AWAITING_STOCK')
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) !== 1) {
+      log.info({ orderId }, 'payment changed concurrently (cancelled?); no charge');
+      return;
+    }
     const fail = async (paymentIntentId: string | null, declineCode: string | null, message: string) => {
       await tx
         .updateTable('payments')
@@ -104,12 +117,6 @@ export function stockReservedHandler(stripe: Stripe): PaymentHandlers<PaymentDat
       .set({ payment_intent_id: intent.id, updated_at: now })
       .where('order_id', '=', orderId)
       .where('payment_intent_id', 'is', null)
-      .execute();
-    await tx
-      .updateTable('payments')
-      .set({ status: 'PROCESSING' })
-      .where('order_id', '=', orderId)
-      .where('status', '=', 'AWAITING_STOCK')
       .execute();
     await publish.paymentIntentCreatedV1(
       {

@@ -374,6 +374,52 @@ for (const dialect of dialects) {
       expect(await row(inFlight)).toMatchObject({ status: 'CANCELLED' });
     });
 
+    it.runIf(dialect === 'postgres')(
+      'a charge racing order.cancelled (two replicas) never keeps the money',
+      async () => {
+        sim.setWebhookUrl(`${http.url}/webhooks/stripe`);
+        const orders: string[] = [];
+        for (let i = 0; i < 6; i++) orders.push(await orderCreated());
+        const untilHandled = async (deliver: () => ReturnType<ConsumerHarness['deliver']>) => {
+          for (let attempt = 0; ; attempt++) {
+            try {
+              return await deliver();
+            } catch (error) {
+              if (attempt >= 5) throw error;
+            }
+          }
+        };
+        await Promise.all(
+          orders.flatMap((orderId) => [
+            untilHandled(() => payment.deliver('stock.reserved.v1', stockReserved(orderId))),
+            untilHandled(() =>
+              payment.deliver('order.cancelled.v1', {
+                orderId,
+                userId: buyer,
+                cancelledAt: new Date().toISOString(),
+                reason: 'USER_REQUEST',
+              }),
+            ),
+          ]),
+        );
+        await sim.idle();
+        for (const orderId of orders) {
+          const created = sim.requests.filter(
+            (r) =>
+              r.method === 'POST' &&
+              r.path === '/v1/payment_intents' &&
+              r.idempotencyKey === `order-${orderId}`,
+          );
+          if (created.length === 0) {
+            expect(await row(orderId)).toMatchObject({ status: 'CANCELLED', payment_intent_id: null });
+            continue;
+          }
+          // Charged: the money went back (cancelled in flight, or refunded once captured).
+          expect(['CANCELLED', 'REFUNDED']).toContain((await row(orderId)).status);
+        }
+      },
+    );
+
     it('erases a deleted buyer from payments, keeping amounts', async () => {
       const orderId = await orderCreated();
       await payment.deliver('user.deleted.v1', {
