@@ -63,9 +63,24 @@ export class Platform {
   /** The gateway keeps /ready and /metrics behind this token (GATEWAY_OPS_TOKEN; a random one by default). */
   readonly opsToken: string;
 
+  /**
+   * With replicas and the simulated Stripe, one simulator process serves every payment replica (as
+   * Stripe would): an intent outlives the replica that created it, and its webhooks reach the public
+   * /webhooks/stripe through the gateway, whichever replica answers.
+   */
+  readonly #sharedStripe: { readonly port: number; readonly secret: string } | undefined;
+  #stripe: ChildProcess | undefined;
+
   constructor(opts: PlatformOptions) {
     this.opts = opts;
     this.opsToken = opts.env.GATEWAY_OPS_TOKEN ?? randomBytes(24).toString('base64url');
+    this.#sharedStripe =
+      (opts.replicas ?? 1) > 1 && opts.env.PAYMENT_PROVIDER === 'simulated' && !opts.env.STRIPE_SIMULATOR_URL
+        ? {
+            port: 8090 + (opts.portBase ?? 0),
+            secret: opts.env.STRIPE_WEBHOOK_SECRET ?? `whsec_${randomBytes(24).toString('hex')}`,
+          }
+        : undefined;
   }
 
   get replicas(): number {
@@ -103,6 +118,12 @@ export class Platform {
       GATEWAY_OPS_TOKEN: this.opsToken,
       PORT: String(port),
       ...(this.opts.serviceEnv?.(name, port) ?? {}),
+      ...(this.#sharedStripe && name === 'payment'
+        ? {
+            STRIPE_SIMULATOR_URL: `http://127.0.0.1:${this.#sharedStripe.port}`,
+            STRIPE_WEBHOOK_SECRET: this.#sharedStripe.secret,
+          }
+        : {}),
     };
     if (this.opts.broker) {
       // RABBITMQ_URLS would win over the service's own login (see brokerDefaults).
@@ -139,6 +160,7 @@ export class Platform {
 
   async startAll(): Promise<void> {
     const names = (this.opts.only ?? SERVICES.map((s) => s.name)) as ServiceName[];
+    if (this.#sharedStripe && names.includes('payment')) await this.#startStripe(this.#sharedStripe);
     const all = names.flatMap((name) => Array.from({ length: this.replicas }, (_, r) => [name, r] as const));
     // Two at a time: this machine has two cores and each service compiles its TypeScript on start.
     for (let i = 0; i < all.length; i += 2)
@@ -162,6 +184,54 @@ export class Platform {
 
   async stopAll(): Promise<void> {
     await Promise.all([...this.services.values()].map((s) => this.stop(s.name, 'SIGTERM', s.replica)));
+    const stripe = this.#stripe;
+    this.#stripe = undefined;
+    if (stripe && stripe.exitCode === null) {
+      const exited = new Promise((resolve) => stripe.once('exit', resolve));
+      stripe.kill('SIGTERM');
+      await exited;
+    }
+  }
+
+  /** The shared simulated Stripe (services/payment/stripe/simulator-main.ts); waits until it answers. */
+  async #startStripe(shared: { port: number; secret: string }): Promise<void> {
+    const child = spawn(
+      process.execPath,
+      [join(this.opts.root, 'services/payment/stripe/simulator-main.ts')],
+      {
+        cwd: this.opts.root,
+        env: {
+          ...process.env,
+          LOG_LEVEL: this.opts.env.LOG_LEVEL ?? 'warn',
+          STRIPE_SIMULATOR_PORT: String(shared.port),
+          STRIPE_WEBHOOK_SECRET: shared.secret,
+          STRIPE_SIMULATOR_WEBHOOK_URL: `${this.urlOf('gateway')}/webhooks/stripe`,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    this.#stripe = child;
+    const onData = (buf: Buffer) => {
+      for (const line of buf.toString('utf8').split('\n'))
+        if (line.trim()) this.opts.onLog?.('payment', line);
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`the simulated Stripe exited with code ${child.exitCode}`);
+      // Any HTTP answer (a 404 for an unknown intent) says it listens.
+      const answered = await fetch(`http://127.0.0.1:${shared.port}/v1/payment_intents/pi_probe`, {
+        headers: { authorization: 'Bearer sk_test_simulated' },
+        signal: AbortSignal.timeout(1000),
+      }).then(
+        () => true,
+        () => false,
+      );
+      if (answered) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`the simulated Stripe did not listen on ${shared.port} within 30 s`);
   }
 }
 

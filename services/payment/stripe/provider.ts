@@ -53,6 +53,24 @@ export async function createPaymentProvider(
       close: async () => {},
     };
   }
+  const shared = env.STRIPE_SIMULATOR_URL;
+  if (shared) {
+    // One simulator for every replica (simulator-main.ts), as Stripe is one service for all of them:
+    // it posts its webhooks to the public endpoint itself, so nothing is attached here.
+    if (!configuredSecret)
+      throw new Error('STRIPE_SIMULATOR_URL needs the STRIPE_WEBHOOK_SECRET it signs with');
+    const url = new URL(shared);
+    log?.warn({ url: shared }, 'PAYMENT_PROVIDER=simulated: payments go to the shared simulated Stripe');
+    return {
+      stripe: simulatedClient({
+        sdkOptions: { host: url.hostname, port: Number(url.port), protocol: 'http' },
+      }),
+      webhookSecret: configuredSecret,
+      simulator: undefined,
+      attachWebhookUrl: () => {},
+      close: async () => {},
+    };
+  }
   const webhookSecret = configuredSecret || `whsec_dev_${randomBytes(24).toString('hex')}`;
   const simulator = await startSimulatedStripe({ webhookSecret, ...(log ? { log } : {}) });
   log?.warn({ port: simulator.port }, 'PAYMENT_PROVIDER=simulated: payments go to the simulated Stripe');
