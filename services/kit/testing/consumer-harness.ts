@@ -124,6 +124,11 @@ export interface Delivery {
 export interface ConsumerHarness {
   /** Validates `data` as the service's view of `routingKey`, runs the handler in a transaction. */
   deliver(routingKey: string, data: unknown, options?: DeliverOptions): Promise<Delivery>;
+  /**
+   * What the runtime does with a delivery whose handler throws: delivers it again, up to `attempts`
+   * times in all (for races between concurrent deliveries, where the loser retries).
+   */
+  deliverUntilHandled(routingKey: string, data: unknown, attempts?: number): Promise<Delivery>;
   readonly routingKeys: string[];
 }
 
@@ -142,8 +147,17 @@ export async function consumerHarness<DB>(
   } as unknown as ServiceRuntime;
   await register(fakeRuntime);
   const log = pino({ level: 'silent' });
-  return {
+  const harness: ConsumerHarness = {
     routingKeys: [...routes.keys()],
+    async deliverUntilHandled(routingKey, data, attempts = 6) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await harness.deliver(routingKey, data);
+        } catch (error) {
+          if (attempt >= attempts) throw error;
+        }
+      }
+    },
     async deliver(routingKey, data, options = {}) {
       const route = routes.get(routingKey);
       if (!route) throw new Error(`${service} does not consume ${routingKey}`);
@@ -170,6 +184,7 @@ export async function consumerHarness<DB>(
       return { emitted: sink.events };
     },
   };
+  return harness;
 }
 
 /** The `data` of the only emitted event of this type; fails when there are none or several. */

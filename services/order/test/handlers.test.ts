@@ -354,22 +354,10 @@ for (const dialect of dialects) {
       async () => {
         const orders = [];
         for (let i = 0; i < 20; i++) orders.push(await place());
-        // What the runtime does with a failed delivery: deliver it again until it is handled.
-        const untilHandled = async (deliver: () => ReturnType<ConsumerHarness['deliver']>) => {
-          for (let attempt = 0; ; attempt++) {
-            try {
-              return await deliver();
-            } catch (error) {
-              if (attempt >= 5) throw error;
-            }
-          }
-        };
         const deleted = { userId: buyer, deletedAt: new Date().toISOString(), reason: 'USER_REQUEST' };
         const deliveries = await Promise.all([
-          untilHandled(() => order.deliver('user.deleted.v1', deleted)),
-          ...orders.map((created) =>
-            untilHandled(() => order.deliver('payment.succeeded.v1', succeeded(created))),
-          ),
+          order.deliverUntilHandled('user.deleted.v1', deleted),
+          ...orders.map((created) => order.deliverUntilHandled('payment.succeeded.v1', succeeded(created))),
         ]);
         const ends = deliveries
           .flatMap((d) => d.emitted)

@@ -380,26 +380,15 @@ for (const dialect of dialects) {
         sim.setWebhookUrl(`${http.url}/webhooks/stripe`);
         const orders: string[] = [];
         for (let i = 0; i < 6; i++) orders.push(await orderCreated());
-        const untilHandled = async (deliver: () => ReturnType<ConsumerHarness['deliver']>) => {
-          for (let attempt = 0; ; attempt++) {
-            try {
-              return await deliver();
-            } catch (error) {
-              if (attempt >= 5) throw error;
-            }
-          }
-        };
         await Promise.all(
           orders.flatMap((orderId) => [
-            untilHandled(() => payment.deliver('stock.reserved.v1', stockReserved(orderId))),
-            untilHandled(() =>
-              payment.deliver('order.cancelled.v1', {
-                orderId,
-                userId: buyer,
-                cancelledAt: new Date().toISOString(),
-                reason: 'USER_REQUEST',
-              }),
-            ),
+            payment.deliverUntilHandled('stock.reserved.v1', stockReserved(orderId)),
+            payment.deliverUntilHandled('order.cancelled.v1', {
+              orderId,
+              userId: buyer,
+              cancelledAt: new Date().toISOString(),
+              reason: 'USER_REQUEST',
+            }),
           ]),
         );
         await sim.idle();

@@ -407,17 +407,7 @@ describe('stock under concurrent orders (postgres)', () => {
       productUpdated(p, 15, '2025-06-02T10:00:00.000Z'),
       productUpdated(p, 12, '2025-06-03T10:00:00.000Z'),
     ]);
-    // What the runtime does with a failed delivery: deliver it again until it is handled.
-    const deliverUntilHandled = async (data: (typeof updates)[number]) => {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await stock.deliver('product.updated.v1', data);
-        } catch (error) {
-          if (attempt >= 5) throw error;
-        }
-      }
-    };
-    await Promise.all(updates.map(deliverUntilHandled));
+    await Promise.all(updates.map((data) => stock.deliverUntilHandled('product.updated.v1', data)));
     for (const p of products) {
       const row = await database.db
         .selectFrom('stock_levels')
