@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { ensureDevKeys } from '@kada/service-kit';
 import amqp from 'amqplib';
 import pg from 'pg';
+import { createDatabases, dropDatabases } from './databases.ts';
 import { Http, until } from './demo.ts';
 import { Platform, SERVICES, type ServiceName } from './platform.ts';
 
@@ -48,7 +49,6 @@ if (args.embedded && Number(args.replicas) > 1)
     '--embedded takes one process per service (SQLite is one process per file); drop --replicas',
   );
 const CLK_TCK = 100; // USER_HZ on Linux: /proc times are in 1/100 s
-const pgAdmin = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 // ---------------------------------------------------------------------------------------------
 // Set-up of the platform and of its users: kept in one place, so that changes to registration
@@ -104,23 +104,11 @@ async function setUp(embedded: boolean): Promise<Setup> {
       if (args.verbose) process.stderr.write(`${name}: ${line}\n`);
     },
   });
-  const admin = async <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => {
-    const c = new pg.Client({ connectionString: pgAdmin });
-    await c.connect();
-    try {
-      return await fn(c);
-    } finally {
-      await c.end();
-    }
-  };
   execFileSync('rabbitmqctl', ['add_vhost', vhost], { stdio: 'ignore' });
   execFileSync('rabbitmqctl', ['set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*'], {
     stdio: 'ignore',
   });
-  if (!embedded)
-    await admin(async (c) => {
-      for (const s of withDb) await c.query(`CREATE DATABASE ${dbName(s.name)}`);
-    });
+  if (!embedded) await createDatabases(withDb.map((s) => dbName(s.name)));
   await ensureDevKeys(join(tmp, 'keys'));
   let stockPg: pg.Client | undefined;
   const teardown = async () => {
@@ -131,10 +119,7 @@ async function setUp(embedded: boolean): Promise<Setup> {
     } catch {
       // already gone
     }
-    if (!embedded)
-      await admin(async (c) => {
-        for (const s of withDb) await c.query(`DROP DATABASE IF EXISTS ${dbName(s.name)} WITH (FORCE)`);
-      });
+    if (!embedded) await dropDatabases(withDb.map((s) => dbName(s.name)));
     rmSync(tmp, { recursive: true, force: true });
   };
   try {

@@ -9,10 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureDevKeys } from '@kada/service-kit';
-import pg from 'pg';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrokerSetup, randomPasswords, setUpBroker } from './broker-setup.ts';
+import { createDatabases, dropDatabases } from './databases.ts';
 import { type FlowEvent, Http, until as pollUntil, runDemo, tapEvents, verifyFromMail } from './demo.ts';
 import { Platform, SERVICES } from './platform.ts';
 
@@ -22,8 +22,8 @@ const vhost = `kada-e2e-${run}`;
 /** The operator's login on the vhost: the event tap only; services get their own users. */
 const rabbitUrl = `amqp://guest:guest@127.0.0.1:5672/${vhost}`;
 let broker: BrokerSetup | undefined;
-const pgAdmin = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const dbName = (svc: string) => `kada_e2e_${run}_${svc}`;
+const databases = SERVICES.filter((s) => s.name !== 'gateway').map((s) => dbName(s.name));
 const webhookSecret = `whsec_${randomUUID().replace(/-/g, '')}`;
 const tmp = mkdtempSync(join(tmpdir(), 'kada-e2e-'));
 const logs: string[] = [];
@@ -51,21 +51,9 @@ const platform = new Platform({
 const events: FlowEvent[] = [];
 let stopTap: (() => Promise<void>) | null = null;
 
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: pgAdmin });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
-
 beforeAll(async () => {
   broker = await setUpBroker({ vhost, userPrefix: `e2e-${run}.`, password: randomPasswords() });
-  await admin(async (c) => {
-    for (const s of SERVICES) if (s.name !== 'gateway') await c.query(`CREATE DATABASE ${dbName(s.name)}`);
-  });
+  await createDatabases(databases);
   await ensureDevKeys(join(tmp, 'keys'));
   stopTap = await tapEvents(rabbitUrl, (e) => events.push(e));
   await platform.startAll();
@@ -75,10 +63,7 @@ afterAll(async () => {
   await stopTap?.();
   await platform.stopAll();
   await broker?.remove();
-  await admin(async (c) => {
-    for (const s of SERVICES)
-      if (s.name !== 'gateway') await c.query(`DROP DATABASE IF EXISTS ${dbName(s.name)} WITH (FORCE)`);
-  });
+  await dropDatabases(databases);
   rmSync(tmp, { recursive: true, force: true });
 }, 120_000);
 

@@ -7,8 +7,8 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ensureDevKeys } from '@kada/service-kit';
-import pg from 'pg';
 import { derivedPasswords, setUpBroker } from './broker-setup.ts';
+import { createDatabases } from './databases.ts';
 import { runDemo } from './demo.ts';
 import { Platform, SERVICES } from './platform.ts';
 
@@ -26,21 +26,11 @@ const databaseServer =
   process.env.DATABASE_URL ?? (replicas > 1 ? 'postgres://postgres@127.0.0.1:5432/postgres' : undefined);
 const databaseOf = (server: string, name: string): string => `${server.replace(/\/[^/]*$/, '')}/kada_${name}`;
 
-/** One database per service on the server (created when missing; each service migrates its own). */
-async function ensureDatabases(server: string): Promise<void> {
-  const client = new pg.Client({ connectionString: server });
-  await client.connect();
-  try {
-    for (const { name } of SERVICES) {
-      if (name === 'gateway') continue;
-      const exists = await client.query('select 1 from pg_database where datname = $1', [`kada_${name}`]);
-      if (exists.rowCount === 0) await client.query(`create database "kada_${name}"`);
-    }
-  } finally {
-    await client.end();
-  }
+// One database per service on the server (created when missing; each service migrates its own).
+if (databaseServer) {
+  const names = SERVICES.filter((s) => s.name !== 'gateway').map((s) => `kada_${s.name}`);
+  await createDatabases(names, databaseServer.replace(/\/[^/]*$/, '/postgres'));
 }
-if (databaseServer) await ensureDatabases(databaseServer);
 /** An administrator's login on the broker's node; the services get their own users from it. */
 const adminUrl = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const keysDir = join(root, '.data', 'keys');

@@ -15,8 +15,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDevKeys } from '@kada/service-kit';
-import pg from 'pg';
 import { randomPasswords, setUpBroker } from '../broker-setup.ts';
+import { createDatabases, dropDatabases } from '../databases.ts';
 import { Platform, type ServiceName } from '../platform.ts';
 import { httpAttacks } from './http.ts';
 import type { AttackRow } from './types.ts';
@@ -31,17 +31,6 @@ export interface AttackOptions {
 }
 
 const root = resolve(import.meta.dirname, '..', '..');
-const pgAdmin = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: pgAdmin });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
 
 /** Starts the platform, runs every attack class, stops and removes everything; returns the table. */
 export async function runAttack(options: AttackOptions): Promise<AttackRow[]> {
@@ -84,9 +73,7 @@ export async function runAttack(options: AttackOptions): Promise<AttackRow[]> {
   // The vhost with the generated topology and each service's own least-privilege user, as e2e does.
   const broker = await setUpBroker({ vhost, userPrefix: `attack-${run}.`, password: randomPasswords() });
   try {
-    await admin(async (c) => {
-      for (const name of databases) await c.query(`CREATE DATABASE ${dbName(name)}`);
-    });
+    await createDatabases(databases.map(dbName));
     const keys = await ensureDevKeys(join(tmp, 'keys'));
     await platform.startAll();
     return await httpAttacks(
@@ -104,9 +91,7 @@ export async function runAttack(options: AttackOptions): Promise<AttackRow[]> {
   } finally {
     await platform.stopAll();
     await broker.remove();
-    await admin(async (c) => {
-      for (const name of databases) await c.query(`DROP DATABASE IF EXISTS ${dbName(name)} WITH (FORCE)`);
-    });
+    await dropDatabases(databases.map(dbName));
     rmSync(tmp, { recursive: true, force: true });
   }
 }
