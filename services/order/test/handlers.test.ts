@@ -349,9 +349,9 @@ for (const dialect of dialects) {
       expect(await row(pendingOrder.orderId)).toMatchObject({ status: 'CANCELLED' });
     });
 
-    it.runIf(dialect === 'postgres')(
-      'an order racing payment.succeeded against user.deleted (two replicas) announces one end only',
-      async () => {
+    // Two replicas racing need a server database; SQLite has one writer at a time.
+    if (dialect === 'postgres')
+      it('an order racing payment.succeeded against user.deleted (two replicas) announces one end only', async () => {
         const orders = [];
         for (let i = 0; i < 20; i++) orders.push(await place());
         const deleted = { userId: buyer, deletedAt: new Date().toISOString(), reason: 'USER_REQUEST' };
@@ -369,7 +369,6 @@ for (const dialect of dialects) {
           const status = (await row(created.orderId)).status;
           expect(status).toBe(announced[0]?.type === 'order.paid' ? 'PAID' : 'CANCELLED');
         }
-      },
-    );
+      });
   });
 }

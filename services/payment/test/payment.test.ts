@@ -374,9 +374,9 @@ for (const dialect of dialects) {
       expect(await row(inFlight)).toMatchObject({ status: 'CANCELLED' });
     });
 
-    it.runIf(dialect === 'postgres')(
-      'a charge racing order.cancelled (two replicas) never keeps the money',
-      async () => {
+    // Two replicas racing need a server database; SQLite has one writer at a time.
+    if (dialect === 'postgres')
+      it('a charge racing order.cancelled (two replicas) never keeps the money', async () => {
         sim.setWebhookUrl(`${http.url}/webhooks/stripe`);
         const orders: string[] = [];
         for (let i = 0; i < 6; i++) orders.push(await orderCreated());
@@ -406,8 +406,7 @@ for (const dialect of dialects) {
           // Charged: the money went back (cancelled in flight, or refunded once captured).
           expect(['CANCELLED', 'REFUNDED']).toContain((await row(orderId)).status);
         }
-      },
-    );
+      });
 
     it('erases a deleted buyer from payments, keeping amounts', async () => {
       const orderId = await orderCreated();
