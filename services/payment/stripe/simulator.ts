@@ -37,6 +37,8 @@ export interface SimulatedStripeOptions {
   webhookDelayMs?: number;
   /** Deliveries of one event before giving up (default 8, backoff doubling from 200 ms). */
   maxDeliveryAttempts?: number;
+  /** Port on 127.0.0.1 (default 0: any free port). */
+  port?: number;
 }
 
 export interface SimulatedStripe {
@@ -438,7 +440,7 @@ export async function startSimulatedStripe(options: SimulatedStripeOptions): Pro
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
 
