@@ -22,7 +22,7 @@ import { ensureDevKeys } from '@kada/service-kit';
 import amqp from 'amqplib';
 import pg from 'pg';
 import { createDatabases, dropDatabases } from './databases.ts';
-import { Http, until } from './demo.ts';
+import { Http, until, verifyFromMail } from './demo.ts';
 import { Platform, SERVICES, type ServiceName } from './platform.ts';
 
 const { values: args } = parseArgs({
@@ -58,6 +58,8 @@ const CLK_TCK = 100; // USER_HZ on Linux: /proc times are in 1/100 s
 interface Setup {
   readonly platform: Platform;
   readonly rabbitUrl: string;
+  /** The dev mail outbox, where the verification links arrive. */
+  readonly mailDir: string;
   readonly dbName: (svc: ServiceName) => string;
   readonly stockQuery: (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>;
   teardown(): Promise<void>;
@@ -148,14 +150,16 @@ async function setUp(embedded: boolean): Promise<Setup> {
     }
     return (await stockPg.query(text, params)).rows;
   };
-  return { platform, rabbitUrl, dbName, stockQuery, teardown };
+  return { platform, rabbitUrl, mailDir: join(tmp, 'mail'), dbName, stockQuery, teardown };
 }
 
 /** A registered, logged-in account; its bearer token. */
-async function account(http: Http, role: 'buyer' | 'seller'): Promise<string> {
+/** Registers an account, confirms its address from the dev mail outbox (ordering and listing need it), logs in. */
+async function account(http: Http, mailDir: string, role: 'buyer' | 'seller'): Promise<string> {
   const email = `bench-${role}-${randomUUID().slice(0, 8)}@example.com`;
   const password = `pw-${randomUUID()}`;
   await http.ok('POST', '/auth/register', { email, password, name: `Bench ${role}`, role });
+  await verifyFromMail(http, mailDir, email, 60_000);
   return (await http.ok('POST', '/auth/login', { email, password })).accessToken as string;
 }
 
@@ -305,9 +309,10 @@ async function main(): Promise<void> {
       { noAck: true },
     );
 
-    const seller = await account(http, 'seller');
+    const { mailDir } = setup;
+    const seller = await account(http, mailDir, 'seller');
     const buyers = await Promise.all(
-      Array.from({ length: Number(args.buyers) }, () => account(http, 'buyer')),
+      Array.from({ length: Number(args.buyers) }, () => account(http, mailDir, 'buyer')),
     );
     const total = WARMUP + ORDERS;
     const products: string[] = [];

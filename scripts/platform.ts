@@ -116,6 +116,11 @@ export class Platform {
       ...this.opts.env,
       ...upstreams,
       GATEWAY_OPS_TOKEN: this.opsToken,
+      // Replicas share one PostgreSQL server (max_connections 100 here): split it between the
+      // processes instead of giving each the default pool of 10.
+      ...(this.replicas > 1 && !this.opts.env.DATABASE_POOL_MAX
+        ? { DATABASE_POOL_MAX: String(Math.max(2, Math.floor(80 / (SERVICES.length * this.replicas)))) }
+        : {}),
       PORT: String(port),
       ...(this.opts.serviceEnv?.(name, port) ?? {}),
       ...(this.#sharedStripe && name === 'payment'
