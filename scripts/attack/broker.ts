@@ -29,6 +29,7 @@ import {
   setUpBroker,
 } from '../broker-setup.ts';
 import { Platform, type ServiceName } from '../platform.ts';
+import { mulberry32 } from './prng.ts';
 import type { AttackRow } from './types.ts';
 
 /** A consumer queue and the events it receives, from the generated topology. */
@@ -92,18 +93,6 @@ export function attackTargets(): AttackTarget[] {
     }
   }
   return targets;
-}
-
-/** mulberry32: small, seeded, good enough to vary fuzz cases reproducibly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const pick = <T>(random: () => number, items: readonly T[]): T =>
@@ -260,7 +249,7 @@ async function handledTotal(platform: Platform): Promise<number> {
 export async function brokerAttack(opts: BrokerAttackOptions): Promise<AttackRow[]> {
   const log = opts.log ?? (() => undefined);
   const { broker, platform } = opts;
-  const random = prng(opts.seed ?? 20261129);
+  const random = mulberry32(opts.seed ?? 20261129);
   const targets = attackTargets();
   const perClass = Math.max(1, Math.ceil(opts.count / ATTACK_CLASSES.length));
   const attacker = `kada-attacker-${randomUUID().slice(0, 8)}`;

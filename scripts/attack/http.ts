@@ -9,6 +9,7 @@ import { type DevKeys, loadOpenApi } from '@kada/service-kit';
 import { accessTokenFor, badTokens } from '@kada/service-kit/testing/bad-tokens.ts';
 import Stripe from 'stripe';
 import { compileOperations, type Operation } from '../../services/gateway/openapi.ts';
+import { mulberry32 } from './prng.ts';
 import type { AttackRow } from './types.ts';
 
 export interface HttpAttackTarget {
@@ -326,17 +327,6 @@ async function stripeWebhooks(target: HttpAttackTarget, run: Run): Promise<void>
 // ---------------------------------------------------------------------------------------------------------
 // The fuzzer: bodies (or parameters) that the operation's schema rejects, checked with the gateway's own
 // validators, so every one of them must be refused.
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Random = () => number;
 /** Lone surrogates (which URLs cannot carry) become U+FFFD, as String#toWellFormed does. */

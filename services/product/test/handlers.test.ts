@@ -14,14 +14,7 @@ import { migrations } from '../db/migrations.ts';
 import type { ProductDatabase } from '../db/schema.ts';
 import { handlers } from '../handlers/index.ts';
 import { createProduct, listProducts, parseListQuery } from '../http/catalogue.ts';
-
-const sarong = {
-  name: 'Batik sarong',
-  description: 'Hand-dyed cotton batik sarong from Kandy.',
-  category: 'handicrafts',
-  price: { amount: 2499, currency: 'USD' },
-  stock: 40,
-};
+import { sarong } from './fixtures.ts';
 
 for (const dialect of dialects) {
   describe(`product handlers (${dialect})`, () => {

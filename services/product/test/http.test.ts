@@ -13,14 +13,7 @@ import { migrations } from '../db/migrations.ts';
 import type { ProductDatabase } from '../db/schema.ts';
 import type { ProductView } from '../http/catalogue.ts';
 import { productRoutes } from '../http/routes.ts';
-
-const sarong = {
-  name: 'Batik sarong',
-  description: 'Hand-dyed cotton batik sarong from Kandy.',
-  category: 'handicrafts',
-  price: { amount: 2499, currency: 'USD' },
-  stock: 40,
-};
+import { sarong } from './fixtures.ts';
 
 for (const dialect of dialects) {
   describe(`product HTTP API (${dialect})`, () => {

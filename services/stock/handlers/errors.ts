@@ -1,25 +1,20 @@
 /**
- * Thrown by a handler when the event cannot be handled YET (another event it depends on has not
- * arrived). The runtime retries any thrown error with backoff; the stable `code` tells logs and
- * dead-letter headers that this one is expected to heal by itself.
+ * A handler error that heals by itself: the runtime retries any thrown error with backoff, and the
+ * stable `code` tells logs and dead-letter headers which expected condition it was.
  */
-export class NotYetKnownError extends Error {
-  readonly code = 'STOCK_NOT_YET_KNOWN';
+abstract class RetryableStockError extends Error {
+  abstract readonly code: string;
   readonly retryable = true;
+}
 
-  constructor(message: string) {
-    super(message);
-    this.name = 'NotYetKnownError';
-  }
+/** The event cannot be handled YET: another event it depends on has not arrived. */
+export class NotYetKnownError extends RetryableStockError {
+  readonly code = 'STOCK_NOT_YET_KNOWN';
+  override readonly name = 'NotYetKnownError';
 }
 
 /** The row a handler computed from changed under it (another replica); a retry computes again. */
-export class ConcurrentChangeError extends Error {
+export class ConcurrentChangeError extends RetryableStockError {
   readonly code = 'STOCK_CONCURRENT_CHANGE';
-  readonly retryable = true;
-
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConcurrentChangeError';
-  }
+  override readonly name = 'ConcurrentChangeError';
 }
