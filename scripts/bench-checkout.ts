@@ -4,10 +4,12 @@
  * orders through the gateway (closed loop at a concurrency, or open loop at a rate), waits until
  * every order has ended, checks the effects, and prints one JSON object:
  * checkouts/s, CPU ms per checkout per process (services, RabbitMQ, PostgreSQL) and the latency
- * order.created -> order.paid from the events' own timestamps.
+ * order.created -> order.paid from the events' own timestamps, and each service's peak RSS (VmHWM).
+ * The services run the compiled JavaScript of scripts/build.ts, as scripts/up does; --typescript
+ * runs their sources with Node's type stripping instead (to compare).
  *
  *   pnpm bench:checkout [--orders 300] [--concurrency 32 | --rate 40] [--embedded] [--warmup 20]
- *                       [--buyers 8] [--products 4] [--replicas 1] [--cpu-prof DIR]
+ *                       [--buyers 8] [--products 4] [--replicas 1] [--cpu-prof DIR] [--typescript]
  *
  * The machine may be shared: RabbitMQ's node is the machine's (its CPU includes other vhosts'
  * work) and PostgreSQL is counted from the backends of this run's databases only.
@@ -36,6 +38,7 @@ const { values: args } = parseArgs({
     embedded: { type: 'boolean', default: false },
     replicas: { type: 'string', default: '1' },
     'cpu-prof': { type: 'string' },
+    typescript: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
   },
 });
@@ -79,6 +82,7 @@ async function setUp(embedded: boolean): Promise<Setup> {
     root,
     portBase: 2000 + Math.floor(Math.random() * 500) * 10,
     replicas: Number(args.replicas),
+    typescript: args.typescript,
     env: {
       RABBITMQ_URL: rabbitUrl,
       JWT_PUBLIC_KEY_FILE: join(tmp, 'keys', 'jwt-public.jwk.json'),
@@ -176,6 +180,26 @@ function cpuMs(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The peak resident set of a process in MB (VmHWM), or undefined when it is gone. */
+function peakRssMb(pid: number): number | undefined {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? undefined : Number(kb) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The highest peak RSS among each service's processes (its replicas), in MB. */
+function peakRssByService(platform: Platform): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const svc of platform.services.values()) {
+    const mb = svc.child.pid === undefined ? undefined : peakRssMb(svc.child.pid);
+    if (mb !== undefined) out[svc.name] = Math.max(out[svc.name] ?? 0, round(mb));
+  }
+  return out;
 }
 
 function processes(): Array<{ pid: number; comm: string; cmdline: string }> {
@@ -396,6 +420,7 @@ async function main(): Promise<void> {
     else await runClosed(ORDERS, CONCURRENCY);
     const seconds = (performance.now() - t0) / 1000;
     const cpuAfter = sampleCpu(platform, prefix);
+    const peakRssMbPerService = peakRssByService(platform);
 
     // Effects: every order ended (per the order service), stock balanced per product.
     const measured = placed.slice(firstMeasured).map((id) => [id, tracks.get(id) as OrderTrack] as const);
@@ -448,6 +473,7 @@ async function main(): Promise<void> {
       bench: 'checkout',
       database: args.embedded ? 'sqlite' : 'postgres',
       replicas: Number(args.replicas),
+      runs: args.typescript ? 'typescript (type stripping)' : 'compiled javascript (.build/)',
       orders: ORDERS,
       mode: RATE ? { openLoopRate: RATE } : { concurrency: CONCURRENCY },
       seconds: round(seconds),
@@ -455,6 +481,7 @@ async function main(): Promise<void> {
       paid,
       failed: measured.length - paid,
       cpuMsPerCheckout: { total: round(cpuTotal / ORDERS), ...perCheckout },
+      peakRssMbPerService,
       hopsP50Ms: hops(measured.map(([, t]) => t)),
       createdToPaidMs: {
         samples: latencies.length,

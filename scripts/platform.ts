@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { build, compiledEntry } from './build.ts';
 
 export const SERVICES = [
   { name: 'auth', port: 8081 },
@@ -35,6 +36,12 @@ export interface PlatformOptions {
   readonly serviceEnv?: (name: ServiceName, port: number) => NodeJS.ProcessEnv;
   /** Port offset, so tests can run beside a running demo. */
   readonly portBase?: number;
+  /**
+   * Run the services' TypeScript directly (Node's type stripping) instead of the JavaScript that
+   * scripts/build.ts compiles into .build/ (the default; built, cached, before the first start).
+   * Also KADA_RUN_TS=1.
+   */
+  readonly typescript?: boolean;
   readonly only?: readonly ServiceName[];
   /**
    * Processes per service (default 1): competing consumers on the same queues and database. Replica
@@ -87,6 +94,28 @@ export class Platform {
     return Math.max(1, this.opts.replicas ?? 1);
   }
 
+  /** Whether the processes run the TypeScript sources rather than the compiled .build/. */
+  get typescript(): boolean {
+    return this.opts.typescript ?? process.env.KADA_RUN_TS === '1';
+  }
+
+  #built = false;
+
+  /** Compiled processes refuse to load TypeScript, so that a module missed by the build fails loudly. */
+  #nodeFlags(): string[] {
+    return this.typescript ? [] : ['--no-experimental-strip-types'];
+  }
+
+  /** A source file to start as a process: itself, or its compiled twin (compiled once, cached). */
+  #entry(path: string): string {
+    if (this.typescript) return join(this.opts.root, path);
+    if (!this.#built) {
+      build(this.opts.root);
+      this.#built = true;
+    }
+    return compiledEntry(this.opts.root, path);
+  }
+
   portOf(name: ServiceName, replica = 0): number {
     const s = SERVICES.find((x) => x.name === name);
     if (!s) throw new Error(`unknown service ${name}`);
@@ -137,7 +166,7 @@ export class Platform {
       if (url === undefined) delete env.RABBITMQ_URL;
       else env.RABBITMQ_URL = url;
     }
-    const child = spawn(process.execPath, [join(this.opts.root, 'services', name, 'main.ts')], {
+    const child = spawn(process.execPath, [...this.#nodeFlags(), this.#entry(`services/${name}/main.ts`)], {
       cwd: this.opts.root,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -167,7 +196,7 @@ export class Platform {
     const names = (this.opts.only ?? SERVICES.map((s) => s.name)) as ServiceName[];
     if (this.#sharedStripe && names.includes('payment')) await this.#startStripe(this.#sharedStripe);
     const all = names.flatMap((name) => Array.from({ length: this.replicas }, (_, r) => [name, r] as const));
-    // Two at a time: this machine has two cores and each service compiles its TypeScript on start.
+    // Two at a time: this machine has two cores and each service loads its modules on start.
     for (let i = 0; i < all.length; i += 2)
       await Promise.all(all.slice(i, i + 2).map(([n, r]) => this.start(n, r)));
   }
@@ -200,21 +229,17 @@ export class Platform {
 
   /** The shared simulated Stripe (services/payment/stripe/simulator-main.ts); waits until it answers. */
   async #startStripe(shared: { port: number; secret: string }): Promise<void> {
-    const child = spawn(
-      process.execPath,
-      [join(this.opts.root, 'services/payment/stripe/simulator-main.ts')],
-      {
-        cwd: this.opts.root,
-        env: {
-          ...process.env,
-          LOG_LEVEL: this.opts.env.LOG_LEVEL ?? 'warn',
-          STRIPE_SIMULATOR_PORT: String(shared.port),
-          STRIPE_WEBHOOK_SECRET: shared.secret,
-          STRIPE_SIMULATOR_WEBHOOK_URL: `${this.urlOf('gateway')}/webhooks/stripe`,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+    const child = spawn(process.execPath, [this.#entry('services/payment/stripe/simulator-main.ts')], {
+      cwd: this.opts.root,
+      env: {
+        ...process.env,
+        LOG_LEVEL: this.opts.env.LOG_LEVEL ?? 'warn',
+        STRIPE_SIMULATOR_PORT: String(shared.port),
+        STRIPE_WEBHOOK_SECRET: shared.secret,
+        STRIPE_SIMULATOR_WEBHOOK_URL: `${this.urlOf('gateway')}/webhooks/stripe`,
       },
-    );
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.#stripe = child;
     const onData = (buf: Buffer) => {
       for (const line of buf.toString('utf8').split('\n'))

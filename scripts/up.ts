@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ensureDevKeys } from '@kada/service-kit';
 import { derivedPasswords, setUpBroker } from './broker-setup.ts';
+import { build } from './build.ts';
 import { createDatabases } from './databases.ts';
 import { runDemo } from './demo.ts';
 import { Platform, SERVICES } from './platform.ts';
@@ -88,6 +89,13 @@ const shutdown = async (code: number) => {
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
+if (!platform.typescript) {
+  // The services run compiled JavaScript (KADA_RUN_TS=1 runs their sources instead); cached.
+  const built = build(root);
+  process.stdout.write(
+    `up: compiled to .build/ (${built.compiled} files compiled, ${built.unchanged} unchanged)\n`,
+  );
+}
 const t0 = Date.now();
 process.stdout.write(
   `up: starting services${replicas > 1 ? ` (${replicas} replicas each, databases on ${databaseServer})` : ''}\n`,
