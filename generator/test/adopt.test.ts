@@ -3,7 +3,15 @@
  * trip is scripts/adoption.test.ts): service names from folder names, the scaffold's document,
  * `--emit js`, and `kada-gen check` in a project that never generated.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -140,6 +148,32 @@ describe('the scaffold and --emit js', () => {
       const r = runCli(['check'], dir);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/specs\/broken\.yaml:\d+:\d+ error/);
+    },
+    SLOW,
+  );
+});
+
+describe('kada-gen init', () => {
+  it(
+    'refuses a folder that is not empty and leaves what is there untouched; a bad name is a usage error',
+    () => {
+      const dir = join(work, 'occupied');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'package.json'), '{"name":"theirs"}\n');
+      const refused = runCli(['init', dir], work);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('is not empty; init writes only into a new or empty folder');
+      expect(readdirSync(dir)).toEqual(['package.json']);
+      expect(readFileSync(join(dir, 'package.json'), 'utf8')).toBe('{"name":"theirs"}\n');
+
+      const badName = runCli(['init', join(work, '2fast')], work);
+      expect(badName.code).toBe(2);
+      expect(badName.stderr).toContain('does not make a service name');
+      expect(existsSync(join(work, '2fast'))).toBe(false);
+
+      const created = runCli(['init', join(work, 'brand-new')], work);
+      expect(created.code, created.stderr).toBe(0);
+      expect(readdirSync(join(work, 'brand-new'))).toContain('package.json');
     },
     SLOW,
   );
