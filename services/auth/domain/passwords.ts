@@ -9,19 +9,42 @@ import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 const ARGON2 = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 const SCRYPT = { N: 2 ** 15, r: 8, p: 1, keyLength: 32 } as const;
 
+/**
+ * At most this many hashes at once (PASSWORD_HASH_CONCURRENCY, default 2). Each takes 19 MiB and a
+ * core: four at once on libuv's four threads took auth's peak RSS to 192 MB under a burst of logins
+ * (pnpm bench:checkout) without finishing them any sooner on two cores. The rest wait their turn.
+ */
+const HASH_CONCURRENCY = Math.max(1, Number(process.env.PASSWORD_HASH_CONCURRENCY ?? 2) || 2);
+let hashing = 0;
+const waiting: Array<() => void> = [];
+
+/** Runs `work` when fewer than HASH_CONCURRENCY others are running; first come, first served. */
+export async function withHashSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (hashing >= HASH_CONCURRENCY) await new Promise<void>((resolve) => waiting.push(resolve));
+  else hashing++;
+  try {
+    return await work();
+  } finally {
+    // The slot passes straight to the next in line, or is freed.
+    const next = waiting.shift();
+    if (next) next();
+    else hashing--;
+  }
+}
+
 export async function hashPassword(password: string): Promise<string> {
-  return argon2Hash(password, ARGON2);
+  return withHashSlot(() => argon2Hash(password, ARGON2));
 }
 
 export async function verifyPassword(stored: string, password: string): Promise<boolean> {
   if (stored.startsWith('$argon2')) {
     try {
-      return await argon2Verify(stored, password);
+      return await withHashSlot(() => argon2Verify(stored, password));
     } catch {
       return false;
     }
   }
-  if (stored.startsWith('scrypt$')) return verifyScrypt(stored, password);
+  if (stored.startsWith('scrypt$')) return withHashSlot(() => verifyScrypt(stored, password));
   return false;
 }
 
