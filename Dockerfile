@@ -30,7 +30,8 @@ ENV SERVICE=${SERVICE} PORT=8080
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "const t = process.env.GATEWAY_OPS_TOKEN; fetch(`http://127.0.0.1:${process.env.PORT}/ready`, { headers: t ? { authorization: `Bearer ${t}` } : {} }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["sh", "-c", "exec node --no-experimental-strip-types .build/services/${SERVICE}/main.js"]
+# The flags are scripts/platform.ts's SERVICE_NODE_FLAGS plus "compiled only".
+CMD ["sh", "-c", "exec node --max-semi-space-size=4 --no-experimental-strip-types .build/services/${SERVICE}/main.js"]
 
 FROM service AS gateway
 ENV SERVICE=gateway

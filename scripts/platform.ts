@@ -21,6 +21,14 @@ export const SERVICES = [
   { name: 'gateway', port: 8080 },
 ] as const;
 
+/**
+ * V8 flags of every service process (the Dockerfile's CMD passes the same). A young generation of
+ * 2 x 4 MB instead of V8's default of up to 2 x 16 MB: under pnpm bench:checkout each service's peak
+ * RSS fell by 10–25 MB (gateway 147 -> 124 MB, order 124 -> 104 MB) with no rise in its CPU per
+ * checkout that the run could see.
+ */
+export const SERVICE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4'];
+
 export type ServiceName = (typeof SERVICES)[number]['name'];
 
 export interface PlatformOptions {
@@ -103,7 +111,7 @@ export class Platform {
 
   /** Compiled processes refuse to load TypeScript, so that a module missed by the build fails loudly. */
   #nodeFlags(): string[] {
-    return this.typescript ? [] : ['--no-experimental-strip-types'];
+    return [...SERVICE_NODE_FLAGS, ...(this.typescript ? [] : ['--no-experimental-strip-types'])];
   }
 
   /** A source file to start as a process: itself, or its compiled twin (compiled once, cached). */
