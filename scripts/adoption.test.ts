@@ -126,6 +126,22 @@ describe('a team outside the repository adopts the toolkit with npm', () => {
   );
 
   it(
+    "leaves SQL Server's driver out unless asked for, and says what to install when it is missing",
+    async () => {
+      expect(readdirSync(join(project, 'node_modules'))).not.toContain('tedious');
+      const script = [
+        "const { openDatabase } = await import('@kada/runtime');",
+        "await openDatabase({ service: 'tasks', url: 'mssql://sa:pw@127.0.0.1:1433/tasks' })",
+        '  .then(() => console.log("opened"), (e) => console.log(e.code, e.message));',
+      ].join('\n');
+      const r = await sh(process.execPath, ['--input-type=module', '-e', script], project);
+      expect(r.out).toContain('KADA_CONFIG');
+      expect(r.out).toContain('npm install tedious tarn');
+    },
+    SLOW,
+  );
+
+  it(
     'generates JavaScript from the scaffold, deterministically, with relative stamps',
     async () => {
       const first = await ok('npm', ['run', 'generate'], project);

@@ -41,6 +41,25 @@ export async function openDatabase(
   };
 }
 
+/**
+ * SQL Server's driver (tedious, tarn) is an optional peer dependency: it is about 60 MB installed
+ * and only SQL Server users need it. When it is missing, say what to install instead of failing
+ * with Node's module-not-found error.
+ */
+async function importDriver<T>(name: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND')
+      throw new KadaError(
+        'KADA_CONFIG',
+        `DATABASE_URL names SQL Server, whose driver is not installed: npm install tedious tarn (missing: ${name})`,
+        { cause: error },
+      );
+    throw error;
+  }
+}
+
 /** `mssql://user:password@host:1433/database?encrypt=true&trustServerCertificate=true` */
 export async function mssqlDialect(url: string): Promise<MssqlDialect> {
   let parsed: URL;
@@ -49,8 +68,8 @@ export async function mssqlDialect(url: string): Promise<MssqlDialect> {
   } catch (error) {
     throw new KadaError('KADA_CONFIG', 'DATABASE_URL is not a valid mssql:// URL', { cause: error });
   }
-  const tedious = await import('tedious');
-  const tarn = await import('tarn');
+  const tedious = await importDriver('tedious', () => import('tedious'));
+  const tarn = await importDriver('tarn', () => import('tarn'));
   const query = parsed.searchParams;
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || undefined;
   return new MssqlDialect({
