@@ -36,6 +36,8 @@ export {
   PROBLEM_CONTENT_TYPE,
   problem,
 } from './src/errors.ts';
+export type { HandlersWithDeps } from './src/handlers.ts';
+export { withDeps } from './src/handlers.ts';
 export type { DevKeys } from './src/keys.ts';
 export { ensureDevKeys, JWT_ALGORITHM, publicPart } from './src/keys.ts';
 export type { ServiceContext, ServiceOptions, StartedService } from './src/service.ts';
