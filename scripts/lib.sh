@@ -43,7 +43,7 @@ ensure_postgres() {
     pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
   fi
   for _ in $(seq 1 30); do pg_up && break; sleep 1; done
-  pg_up || { echo "PostgreSQL does not answer on 127.0.0.1:5432; start it or set PG_URL." >&2; return 1; }
+  pg_up || { echo "PostgreSQL does not answer on 127.0.0.1:5432; start it or set PG_URL (the admin connection tests and scripts use)." >&2; return 1; }
 }
 
 ensure_chromium() {

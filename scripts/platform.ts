@@ -6,20 +6,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { DEFAULT_PORTS, type ServiceName } from '@kada/service-kit';
 import { build, compiledEntry } from './build.ts';
 
-export const SERVICES = [
-  { name: 'auth', port: 8081 },
-  { name: 'user', port: 8082 },
-  { name: 'product', port: 8083 },
-  { name: 'order', port: 8084 },
-  { name: 'payment', port: 8085 },
-  { name: 'dashboard', port: 8086 },
-  { name: 'stock', port: 8087 },
-  { name: 'notification', port: 8088 },
-  { name: 'audit', port: 8089 },
-  { name: 'gateway', port: 8080 },
-] as const;
+/** The services in start order (auth first, the gateway last), with their well-known ports (the kit's). */
+export const SERVICES = (Object.keys(DEFAULT_PORTS) as ServiceName[]).map((name) => ({
+  name,
+  port: DEFAULT_PORTS[name],
+}));
 
 /**
  * V8 flags of every service process (the Dockerfile's CMD passes the same). A young generation of
@@ -29,7 +23,7 @@ export const SERVICES = [
  */
 export const SERVICE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4'];
 
-export type ServiceName = (typeof SERVICES)[number]['name'];
+export type { ServiceName };
 
 export interface PlatformOptions {
   readonly root: string;

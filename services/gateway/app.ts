@@ -3,7 +3,8 @@ import { Agent } from 'node:http';
 import {
   bearerToken,
   createHttpApp,
-  DEFAULT_PORTS,
+  defaultPort,
+  exitOnSignal,
   finishHttpApp,
   HttpError,
   listen,
@@ -61,7 +62,7 @@ function upstreamTargets(
   const targets = new Map<string, ProxyTarget>();
   for (const name of names) {
     const url =
-      given[name] ?? env[`${name.toUpperCase()}_URL`] ?? `http://127.0.0.1:${DEFAULT_PORTS[name] ?? 80}`;
+      given[name] ?? env[`${name.toUpperCase()}_URL`] ?? `http://127.0.0.1:${defaultPort(name) ?? 80}`;
     targets.set(name, proxyTarget(name, url));
   }
   return targets;
@@ -204,27 +205,17 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Starte
   );
 
   let closing: Promise<void> | undefined;
+  let uninstall = (): void => {};
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      process.off('SIGTERM', onSignal);
-      process.off('SIGINT', onSignal);
+      uninstall();
       clearInterval(sweeper);
       await http.close();
       agent.destroy();
     })();
     return closing;
   };
-  const onSignal = (signal: NodeJS.Signals): void => {
-    log.info({ signal }, 'signal received; shutting down');
-    close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  if (options.handleSignals !== false) {
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
-  }
+  if (options.handleSignals !== false) uninstall = exitOnSignal(log, close);
   return { port: http.port, url: `http://127.0.0.1:${http.port}`, close };
 }
 

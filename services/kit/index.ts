@@ -1,4 +1,7 @@
 // @kada/service-kit: the wiring every Kada service shares. Explicit export list.
+// The runtime's own, re-exported: uuidv7 (monotonic within a process) for routes that make ids, and
+// exitOnSignal, the one shutdown-on-SIGTERM/SIGINT (startService and the gateway use it).
+export { exitOnSignal, uuidv7 } from '@kada/runtime';
 
 export type { HttpAppOptions, Listening, ReadinessCheck } from './src/app.ts';
 export {
@@ -11,11 +14,12 @@ export {
 } from './src/app.ts';
 export type { AuthUser, Role } from './src/auth.ts';
 export { bearerToken, currentUser, requireAuth, verifyAccessToken } from './src/auth.ts';
-export type { ServiceConfig } from './src/config.ts';
+export type { ServiceConfig, ServiceName } from './src/config.ts';
 export {
   DEFAULT_PORTS,
   DEFAULT_PRIVATE_KEY_FILE,
   DEFAULT_PUBLIC_KEY_FILE,
+  defaultPort,
   JWT_AUDIENCE,
   JWT_ISSUER,
   loadConfig,
@@ -32,7 +36,8 @@ export {
   PROBLEM_CONTENT_TYPE,
   problem,
 } from './src/errors.ts';
-export { uuidv7 } from './src/ids.ts';
+export type { HandlersWithDeps } from './src/handlers.ts';
+export { withDeps } from './src/handlers.ts';
 export type { DevKeys } from './src/keys.ts';
 export { ensureDevKeys, JWT_ALGORITHM, publicPart } from './src/keys.ts';
 export type { ServiceContext, ServiceOptions, StartedService } from './src/service.ts';

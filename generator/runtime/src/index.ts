@@ -27,6 +27,7 @@ export type { ErrorSeverity, KadaErrorCode, ValidationIssue } from './errors.ts'
 export { isKadaError, KadaError, KadaValidationError } from './errors.ts';
 export { createLogger } from './logger.ts';
 export { createServiceRuntime } from './runtime.ts';
+export { exitOnSignal } from './signals.ts';
 export type {
   AnyPayload,
   AnySchema,

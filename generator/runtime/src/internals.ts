@@ -55,6 +55,7 @@ export type { DeadLetterReason } from './metrics.ts';
 export { RuntimeMetrics } from './metrics.ts';
 export { OutboxRelay } from './relay.ts';
 export { createServiceRuntime } from './runtime.ts';
+export { exitOnSignal } from './signals.ts';
 export { createDirectSink, createOutboxSink } from './sinks.ts';
 export type { TraceParent } from './trace.ts';
 export { formatTraceparent, parseTraceparent } from './trace.ts';

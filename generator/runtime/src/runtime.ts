@@ -10,6 +10,7 @@ import { describeError, KadaError } from './errors.ts';
 import { createLogger } from './logger.ts';
 import { RuntimeMetrics } from './metrics.ts';
 import { OutboxRelay } from './relay.ts';
+import { exitOnSignal } from './signals.ts';
 import { createDirectSink, createOutboxSink } from './sinks.ts';
 import type {
   AnySchema,
@@ -159,18 +160,7 @@ class KadaServiceRuntime implements ServiceRuntime {
   installSignalHandlers(): void {
     if (this.#signalsInstalled) return;
     this.#signalsInstalled = true;
-    const onSignal = (signal: NodeJS.Signals): void => {
-      this.log.info({ signal }, 'signal received; shutting down');
-      this.stop().then(
-        () => process.exit(0),
-        (error: unknown) => {
-          this.log.error({ err: describeError(error) }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-    };
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
+    exitOnSignal(this.log, () => this.stop());
   }
 
   health(): { ready: boolean; broker: 'up' | 'down'; db: 'up' | 'down' } {

@@ -21,7 +21,8 @@ import {
 const run = promisify(execFile);
 
 export const AMQP_URL = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-export const PG_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
+/** The PostgreSQL server's admin connection, as for services' tests and scripts/databases.ts. */
+export const PG_ADMIN_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export const silentLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
@@ -201,11 +202,13 @@ export async function createTestDatabase(dialect: 'postgres' | 'sqlite'): Promis
     };
   }
   const name = `kada_test_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: `${PG_URL}/test` });
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
   await admin.connect();
   await admin.query(`create database ${name}`);
   await admin.end();
-  const url = `${PG_URL}/${name}`;
+  const target = new URL(PG_ADMIN_URL);
+  target.pathname = `/${name}`;
+  const url = target.toString();
   return {
     dialect,
     url,
@@ -214,7 +217,7 @@ export async function createTestDatabase(dialect: 'postgres' | 'sqlite'): Promis
         dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 5 }) }),
       }),
     drop: async () => {
-      const client = new pg.Client({ connectionString: `${PG_URL}/test` });
+      const client = new pg.Client({ connectionString: PG_ADMIN_URL });
       await client.connect();
       await client.query(`drop database if exists ${name} with (force)`);
       await client.end();

@@ -12,6 +12,7 @@
  */
 
 import { dataPointerToSchemaPath, locate } from '../check/contracts.ts';
+import { MODEL_RULES } from '../check/model-rules.ts';
 import {
   type Comparison,
   compareTransitive,
@@ -111,7 +112,11 @@ export const CONTRACT_RULES = [
 
 /** Every rule id the CLI can report, payload rules first. */
 export function allRules(): { id: string; kind: string; description: string }[] {
-  return [...RULES, ...CONTRACT_RULES].map((r) => ({ id: r.id, kind: r.kind, description: r.description }));
+  return [...RULES, ...CONTRACT_RULES, ...MODEL_RULES].map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    description: r.description,
+  }));
 }
 
 export interface Place {

@@ -5,38 +5,34 @@ import {
   userPasswordResetRequestedV1Event,
   userRegisteredV1Event,
 } from '@kada/contracts/events.ts';
-import { type AuditHandlerContext, createAuditPublisher } from '@kada/contracts/services/audit/index.ts';
-import { type Envelope, uuidv7 } from '@kada/runtime';
+import { registerAuditConsumers } from '@kada/contracts/services/audit/index.ts';
+import { uuidv7 } from '@kada/runtime';
 import {
-  createRecorder,
+  type ConsumerHarness,
+  consumerHarness,
+  dialects,
   envelopeOf,
-  openTestDb,
-  postgresAvailable,
-  runHandler,
-  type TestDb,
-} from '@kada/service-kit/testing/handler-runner.ts';
+  type TestDatabase,
+  testDatabase,
+} from '@kada/service-kit/testing.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrations } from '../db/migrations.ts';
 import type { AuditDatabase } from '../db/schema.ts';
 import { createAuditHandlers } from '../handlers/index.ts';
 
-type Ctx = AuditHandlerContext<AuditDatabase>;
-const hasPostgres = await postgresAvailable();
-const dialects = hasPostgres ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const);
-
-describe.each(dialects)('audit handlers on %s', (kind) => {
-  let testDb: TestDb<AuditDatabase>;
-  const handlers = createAuditHandlers();
-  const recorder = createRecorder();
+describe.each(dialects)('audit handlers on %s', (dialect) => {
+  let testDb: TestDatabase<AuditDatabase>;
+  let audit: ConsumerHarness;
   beforeAll(async () => {
-    testDb = await openTestDb<AuditDatabase>(kind, 'audit', migrations);
+    testDb = await testDatabase<AuditDatabase>(dialect, { name: 'audit', migrations });
+    audit = await consumerHarness('audit', testDb.db, (rt) =>
+      registerAuditConsumers(rt, createAuditHandlers()),
+    );
   });
   afterAll(async () => {
-    await testDb.cleanup();
+    await testDb.destroy();
   });
 
-  const run = <T>(handler: (event: Envelope<T>, ctx: Ctx) => Promise<void>, event: Envelope<T>) =>
-    runHandler(testDb.db, 'audit', createAuditPublisher, handler, event, recorder);
   const row = (eventId: string) =>
     testDb.db.selectFrom('audit_log').selectAll().where('event_id', '=', eventId).executeTakeFirstOrThrow();
 
@@ -52,7 +48,7 @@ describe.each(dialects)('audit handlers on %s', (kind) => {
       },
       { producer: 'auth', causationId: uuidv7() },
     );
-    await run(handlers.userRegisteredV1, event);
+    await audit.deliver(event);
     const stored = await row(event.eventId);
     expect(stored).toMatchObject({
       event_type: 'user.registered',
@@ -69,7 +65,7 @@ describe.each(dialects)('audit handlers on %s', (kind) => {
       role: 'seller',
       registeredAt: '2025-06-12T14:00:00Z',
     });
-    expect(recorder.emitted).toHaveLength(0);
+    expect(audit.emitted).toHaveLength(0);
   });
 
   it('never stores a token, an IP or a user agent in clear', async () => {
@@ -87,8 +83,8 @@ describe.each(dialects)('audit handlers on %s', (kind) => {
       userAgent: 'Mozilla/5.0 (X11; Linux x86_64)',
       loggedInAt: '2025-06-12T14:00:00Z',
     });
-    await run(handlers.userPasswordResetRequestedV1, reset);
-    await run(handlers.userLoginAlertV1, alert);
+    await audit.deliver(reset);
+    await audit.deliver(alert);
     expect(JSON.parse((await row(reset.eventId)).data)).toMatchObject({ token: '[redacted]' });
     expect(JSON.parse((await row(alert.eventId)).data)).toMatchObject({
       ip: '203.0.x.x',
@@ -118,7 +114,7 @@ describe.each(dialects)('audit handlers on %s', (kind) => {
       paymentMethodId: 'pm_card_visa',
       createdAt: '2025-06-12T14:00:00Z',
     });
-    await run(handlers.orderCreatedV1, event);
+    await audit.deliver(event);
     expect(JSON.parse((await row(event.eventId)).data)).toEqual(event.data);
   });
 
@@ -132,8 +128,8 @@ describe.each(dialects)('audit handlers on %s', (kind) => {
       failedAt: '2025-06-04T21:03:20Z',
     };
     const first = envelopeOf(notificationFailedV1Event, data);
-    await run(handlers.notificationFailedV1, first);
-    await run(handlers.notificationFailedV1, { ...first, producer: 'someone-else' });
+    await audit.deliver(first);
+    await audit.deliver({ ...first, producer: 'someone-else' });
     const rows = await testDb.db
       .selectFrom('audit_log')
       .selectAll()

@@ -1,12 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { verifyAccessToken } from '@kada/service-kit';
-import { createTestKeys, type TestKeys } from '@kada/service-kit/testing.ts';
+import { createTestKeys, type TestDialect, type TestKeys, testDatabase } from '@kada/service-kit/testing.ts';
 import type { Kysely } from 'kysely';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAuthService } from '../app.ts';
 import type { AuthDatabase } from '../db/schema.ts';
-import { createTestDatabase, type Dialect } from './helpers.ts';
 
 interface OutboxEvent {
   eventType: string;
@@ -14,9 +13,9 @@ interface OutboxEvent {
   data: Record<string, unknown>;
 }
 
-describe.each<Dialect>(['sqlite', 'postgres'])('auth service on %s', (dialect) => {
+describe.each<TestDialect>(['sqlite', 'postgres'])('auth service on %s', (dialect) => {
   let keys: TestKeys;
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let database: Awaited<ReturnType<typeof testDatabase>>;
   let service: Awaited<ReturnType<typeof startAuthService>>;
   let base: string;
   let clockOffsetMs = 0;
@@ -25,7 +24,7 @@ describe.each<Dialect>(['sqlite', 'postgres'])('auth service on %s', (dialect) =
 
   beforeAll(async () => {
     keys = await createTestKeys({ setEnv: true });
-    database = await createTestDatabase(dialect, 'kada_auth_test');
+    database = await testDatabase(dialect, { name: 'kada_auth_test' });
     service = await startAuthService({
       port: 0,
       databaseUrl: database.url,
@@ -39,7 +38,7 @@ describe.each<Dialect>(['sqlite', 'postgres'])('auth service on %s', (dialect) =
 
   afterAll(async () => {
     await service?.close();
-    await database?.drop();
+    await database?.destroy();
     keys?.cleanup();
   });
 

@@ -7,29 +7,21 @@ import {
   userDeletedV1Event,
   userRegisteredV1Event,
 } from '@kada/contracts/events.ts';
+import { registerDashboardConsumers } from '@kada/contracts/services/dashboard/index.ts';
+import { uuidv7 } from '@kada/runtime';
 import {
-  createDashboardPublisher,
-  type DashboardHandlerContext,
-} from '@kada/contracts/services/dashboard/index.ts';
-import { type Envelope, uuidv7 } from '@kada/runtime';
-import {
-  createRecorder,
+  type ConsumerHarness,
+  consumerHarness,
+  dialects,
   envelopeOf,
-  openTestDb,
-  postgresAvailable,
-  runHandler,
-  type TestDb,
-} from '@kada/service-kit/testing/handler-runner.ts';
+  type TestDatabase,
+  testDatabase,
+} from '@kada/service-kit/testing.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrations } from '../db/migrations.ts';
 import type { DashboardDatabase } from '../db/schema.ts';
 import { handlers } from '../handlers/index.ts';
 import { listOrders, orderStatusCounts, revenueReport, signupReport } from '../http/queries.ts';
-
-type Ctx = DashboardHandlerContext<DashboardDatabase>;
-
-const hasPostgres = await postgresAvailable();
-const dialects = hasPostgres ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const);
 
 const usd = (amount: number) => ({ amount, currency: 'USD' });
 
@@ -56,18 +48,18 @@ export function orderCreated(
   });
 }
 
-describe.each(dialects)('dashboard handlers on %s', (kind) => {
-  let testDb: TestDb<DashboardDatabase>;
-  const recorder = createRecorder();
+describe.each(dialects)('dashboard handlers on %s', (dialect) => {
+  let testDb: TestDatabase<DashboardDatabase>;
+  let dashboard: ConsumerHarness;
   beforeAll(async () => {
-    testDb = await openTestDb<DashboardDatabase>(kind, 'dashboard', migrations);
+    testDb = await testDatabase<DashboardDatabase>(dialect, { name: 'dashboard', migrations });
+    dashboard = await consumerHarness('dashboard', testDb.db, (rt) =>
+      registerDashboardConsumers(rt, handlers),
+    );
   });
   afterAll(async () => {
-    await testDb.cleanup();
+    await testDb.destroy();
   });
-
-  const run = <T>(handler: (event: Envelope<T>, ctx: Ctx) => Promise<void>, event: Envelope<T>) =>
-    runHandler(testDb.db, 'dashboard', createDashboardPublisher, handler, event, recorder);
 
   const paid = (orderId: string, total: number, paidAt = '2025-06-12T14:00:09.000Z') =>
     envelopeOf(orderPaidV1Event, {
@@ -95,7 +87,7 @@ describe.each(dialects)('dashboard handlers on %s', (kind) => {
       [b, 1250],
       [a, 500],
     ]);
-    await run(handlers.orderCreatedV1, event);
+    await dashboard.deliver(event);
 
     const mine = await listOrders(testDb.db, { sellerId: a }, { range, limit: 20 });
     expect(mine.items).toEqual([
@@ -115,20 +107,19 @@ describe.each(dialects)('dashboard handlers on %s', (kind) => {
       itemCount: 3,
       sellerTotal: usd(5748),
     });
-    expect(recorder.emitted).toHaveLength(0); // the dashboard sends nothing
+    expect(dashboard.emitted).toHaveLength(0); // the dashboard sends nothing
   });
 
   it('ends in the right status whatever order the events arrive in', async () => {
     const seller = uuidv7();
     const created = orderCreated([[seller, 1000]]);
     const { orderId } = created.data;
-    await run(handlers.orderPaidV1, paid(orderId, 1000)); // before order.created
-    await run(handlers.orderCreatedV1, created);
+    await dashboard.deliver(paid(orderId, 1000)); // before order.created
+    await dashboard.deliver(created);
     let page = await listOrders(testDb.db, { sellerId: seller }, { range, limit: 20 });
     expect(page.items[0]).toMatchObject({ status: 'PAID', updatedAt: '2025-06-12T14:00:09.000Z' });
 
-    await run(
-      handlers.orderCancelledV1,
+    await dashboard.deliver(
       envelopeOf(orderCancelledV1Event, {
         orderId,
         userId: uuidv7(),
@@ -156,11 +147,10 @@ describe.each(dialects)('dashboard handlers on %s', (kind) => {
       '2025-07-01T10:00:00.000Z',
     );
     const { orderId } = created.data;
-    await run(handlers.orderCreatedV1, created);
-    await run(handlers.paymentSucceededV1, succeeded(orderId, 4000, '2025-07-01T10:00:05.000Z'));
-    await run(handlers.orderPaidV1, paid(orderId, 4000, '2025-07-01T10:00:06.000Z'));
-    await run(
-      handlers.paymentRefundedV1,
+    await dashboard.deliver(created);
+    await dashboard.deliver(succeeded(orderId, 4000, '2025-07-01T10:00:05.000Z'));
+    await dashboard.deliver(paid(orderId, 4000, '2025-07-01T10:00:06.000Z'));
+    await dashboard.deliver(
       envelopeOf(paymentRefundedV1Event, {
         orderId,
         paymentIntentId: 'pi_3Ptest',
@@ -202,11 +192,10 @@ describe.each(dialects)('dashboard handlers on %s', (kind) => {
         role,
         registeredAt: `${day}T08:00:00Z`,
       });
-    await run(handlers.userRegisteredV1, register('buyer'));
-    await run(handlers.userRegisteredV1, register('buyer'));
-    await run(handlers.userRegisteredV1, register('seller'));
-    await run(
-      handlers.userDeletedV1,
+    await dashboard.deliver(register('buyer'));
+    await dashboard.deliver(register('buyer'));
+    await dashboard.deliver(register('seller'));
+    await dashboard.deliver(
       envelopeOf(userDeletedV1Event, {
         userId: uuidv7(),
         deletedAt: `${day}T09:00:00Z`,
@@ -230,16 +219,15 @@ describe.each(dialects)('dashboard handlers on %s', (kind) => {
       ],
       '2025-09-01T00:00:00.000Z',
     );
-    await run(handlers.orderCreatedV1, first);
-    await run(
-      handlers.userDeletedV1,
+    await dashboard.deliver(first);
+    await dashboard.deliver(
       envelopeOf(userDeletedV1Event, {
         userId: gone,
         deletedAt: '2025-09-02T00:00:00Z',
         reason: 'USER_REQUEST',
       }),
     );
-    await run(handlers.orderCreatedV1, orderCreated([[gone, 100]], '2025-09-03T00:00:00.000Z'));
+    await dashboard.deliver(orderCreated([[gone, 100]], '2025-09-03T00:00:00.000Z'));
     const rows = await testDb.db
       .selectFrom('dash_order_sellers')
       .selectAll()
@@ -256,7 +244,7 @@ describe.each(dialects)('dashboard handlers on %s', (kind) => {
   it('pages newest first with a cursor', async () => {
     const seller = uuidv7();
     const times = ['2025-10-01T01:00:00.000Z', '2025-10-01T02:00:00.000Z', '2025-10-01T03:00:00.000Z'];
-    for (const at of times) await run(handlers.orderCreatedV1, orderCreated([[seller, 100]], at));
+    for (const at of times) await dashboard.deliver(orderCreated([[seller, 100]], at));
     const oct = { from: '2025-10-01', to: '2025-10-01' };
     const first = await listOrders(testDb.db, { sellerId: seller }, { range: oct, limit: 2 });
     expect(first.items.map((o) => o.createdAt)).toEqual([times[2], times[1]]);

@@ -1,6 +1,8 @@
-/** Default HTTP ports; env PORT overrides. */
-export const DEFAULT_PORTS: Readonly<Record<string, number>> = {
-  gateway: 8080,
+/**
+ * Every service's well-known HTTP port (env PORT overrides), in the order the platform starts them:
+ * the one list for the services themselves, the gateway's default upstreams and scripts/platform.ts.
+ */
+export const DEFAULT_PORTS = {
   auth: 8081,
   user: 8082,
   product: 8083,
@@ -10,7 +12,15 @@ export const DEFAULT_PORTS: Readonly<Record<string, number>> = {
   stock: 8087,
   notification: 8088,
   audit: 8089,
-};
+  gateway: 8080,
+} as const satisfies Record<string, number>;
+
+export type ServiceName = keyof typeof DEFAULT_PORTS;
+
+/** The well-known port of a service by name; undefined for a name that is not one of ours. */
+export function defaultPort(name: string): number | undefined {
+  return Object.hasOwn(DEFAULT_PORTS, name) ? DEFAULT_PORTS[name as ServiceName] : undefined;
+}
 
 export const JWT_ISSUER = 'kada-auth';
 export const JWT_AUDIENCE = 'kada';
@@ -39,7 +49,7 @@ export function loadConfig(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): ServiceConfig {
   return {
-    port: overrides.port ?? portFromEnv(env.PORT) ?? DEFAULT_PORTS[name] ?? 0,
+    port: overrides.port ?? portFromEnv(env.PORT) ?? defaultPort(name) ?? 0,
     jwt: {
       publicKeyFile: env.JWT_PUBLIC_KEY_FILE || DEFAULT_PUBLIC_KEY_FILE,
       issuer: JWT_ISSUER,

@@ -1,5 +1,5 @@
 import type { ServiceRuntime, SqlDialect } from '@kada/runtime';
-import { createLogger, createServiceRuntime, openDatabase } from '@kada/runtime';
+import { createLogger, createServiceRuntime, exitOnSignal, openDatabase } from '@kada/runtime';
 import type { Express } from 'express';
 import type { Kysely } from 'kysely';
 import { type Migration, Migrator } from 'kysely/migration';
@@ -107,29 +107,16 @@ export async function startService<DB = any>(options: ServiceOptions<DB>): Promi
     log.info({ port: http.port }, `${name} listening`);
 
     let closing: Promise<void> | undefined;
-    const onSignal = (signal: NodeJS.Signals): void => {
-      log.info({ signal }, 'signal received; shutting down');
-      close().then(
-        () => process.exit(0),
-        (error: unknown) => {
-          log.error({ err: error }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-    };
+    let uninstall = (): void => {};
     const close = (): Promise<void> => {
       closing ??= (async () => {
-        process.off('SIGTERM', onSignal);
-        process.off('SIGINT', onSignal);
+        uninstall();
         await http.close();
         await runtime.stop();
       })();
       return closing;
     };
-    if (options.handleSignals !== false) {
-      process.once('SIGTERM', onSignal);
-      process.once('SIGINT', onSignal);
-    }
+    if (options.handleSignals !== false) uninstall = exitOnSignal(log, close);
     return { port: http.port, url: `http://127.0.0.1:${http.port}`, ctx, close };
   } catch (error) {
     if (rt) await rt.stop().catch(() => undefined);

@@ -1,115 +1,41 @@
 /**
- * Test harness: a real database (embedded SQLite or PostgreSQL, unique per test, removed after),
- * the service's migrations, and delivery of events through the GENERATED consumer registration:
+ * The consumer side of a service, driven in-process through its GENERATED consumer registration:
  * the routes `register<Name>Consumers` hands to `rt.consume` are captured, so each test event is
  * validated with the same descriptor (the consumer's view) and reaches the handler with the same
- * context the runtime builds. Emitted events go to a recording sink, kept only when the handler's
- * transaction commits (as the outbox would).
+ * context the runtime builds (a transaction, a sink, the generated publisher, the attempt number),
+ * inside the event's correlation context. Emitted events go to a recording sink that builds and
+ * validates them as the outbox does, kept only when the handler's transaction commits.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type {
-  ConsumerDefinition,
-  ConsumerHandle,
-  ConsumerRoute,
-  Envelope,
-  EventSink,
-  ServiceRuntime,
+import {
+  type ConsumerDefinition,
+  type ConsumerHandle,
+  type ConsumerRoute,
+  type Envelope,
+  type EventDescriptor,
+  type EventSink,
+  prepareEvent,
+  runWithContext,
+  type ServiceRuntime,
+  uuidv7,
 } from '@kada/runtime';
-import { openSqlite } from '@kada/runtime';
-import type { Express } from 'express';
-import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
-import { type Migration, Migrator } from 'kysely/migration';
-import pg from 'pg';
+import type { Kysely } from 'kysely';
 import { pino } from 'pino';
-import { Registry } from 'prom-client';
-import { createHttpApp, finishHttpApp, listen, type ServiceContext } from '../index.ts';
-import { createTestKeys } from '../testing.ts';
 
-export type TestDialect = 'sqlite' | 'postgres';
-
-export const PG_ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-export interface TestDatabase<DB> {
-  readonly db: Kysely<DB>;
-  readonly dialect: TestDialect;
-  destroy(): Promise<void>;
-}
-
-/** A fresh database with the given migrations applied; `destroy()` drops it. */
-export async function openTestDatabase<DB>(
-  dialect: TestDialect,
-  service: string,
-  migrations: Record<string, Migration>,
-): Promise<TestDatabase<DB>> {
-  const name = `kada_test_${service}_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-  let db: Kysely<DB>;
-  let drop: () => Promise<void>;
-  if (dialect === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), `${name}-`));
-    db = new Kysely<DB>({ dialect: new SqliteDialect({ database: openSqlite(join(dir, 'db.sqlite')) }) });
-    drop = async () => rmSync(dir, { recursive: true, force: true });
-  } else {
-    const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(PG_ADMIN_URL);
-    url.pathname = `/${name}`;
-    const pool = new pg.Pool({ connectionString: url.toString(), max: 10 });
-    // The drop below ends any connection still open; that is expected, not an error.
-    pool.on('error', () => {});
-    db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-    drop = async () => {
-      const client = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
-    };
-  }
-  const { error } = await new Migrator({
-    db,
-    provider: { getMigrations: async () => migrations },
-  }).migrateToLatest();
-  if (error) throw error;
-  return {
-    db,
-    dialect,
-    async destroy() {
-      await db.destroy();
-      await drop();
-    },
-  };
-}
-
-/** A sink that validates each event against its contract and records the envelope. */
+/** A sink that builds each event as the outbox would (validated against its contract) and records it. */
 export function recordingSink(producer: string): EventSink & { readonly events: Envelope<unknown>[] } {
   const events: Envelope<unknown>[] = [];
   return {
     events,
-    async emit(descriptor, data, options = {}) {
-      const envelope = {
-        eventId: options.eventId ?? randomUUID(),
-        eventType: descriptor.eventType,
-        version: descriptor.version,
-        occurredAt: options.occurredAt ?? new Date().toISOString(),
-        correlationId: options.correlationId ?? randomUUID(),
-        causationId: options.causationId ?? null,
-        producer,
-        data,
-      };
-      if (!descriptor.validate(descriptor.envelope ? envelope : data)) {
-        throw new Error(`${descriptor.eventType} is invalid: ${JSON.stringify(descriptor.validate.errors)}`);
-      }
-      events.push(envelope);
+    async emit(descriptor, data, options) {
+      const { envelope } = prepareEvent(producer, descriptor, data, options);
+      events.push(envelope as Envelope<unknown>);
       return envelope;
     },
   };
 }
 
 export interface DeliverOptions {
+  /** 1 on the first delivery (default), 2 on the first retry, and so on. */
   attempt?: number;
   eventId?: string;
   producer?: string;
@@ -122,14 +48,55 @@ export interface Delivery {
 
 /** The consumer side of a service, driven in-process through its generated registration. */
 export interface ConsumerHarness {
-  /** Validates `data` as the service's view of `routingKey`, runs the handler in a transaction. */
+  /**
+   * Delivers an event as the broker would: validated as the service's view of its routing key
+   * (`<eventType>.v<version>`), then handled in a transaction. Either a whole envelope (see
+   * {@link envelopeOf}) or a routing key and the event's data, the rest of the envelope made up.
+   */
+  deliver(event: Envelope<unknown>, options?: Pick<DeliverOptions, 'attempt'>): Promise<Delivery>;
   deliver(routingKey: string, data: unknown, options?: DeliverOptions): Promise<Delivery>;
   /**
    * What the runtime does with a delivery whose handler throws: delivers it again, up to `attempts`
    * times in all (for races between concurrent deliveries, where the loser retries).
    */
   deliverUntilHandled(routingKey: string, data: unknown, attempts?: number): Promise<Delivery>;
+  /** Every event emitted by committed deliveries of this harness, in order. */
+  readonly emitted: Envelope<unknown>[];
+  /** The emitted events of one type. */
+  of<T = unknown>(eventType: string): Envelope<T>[];
   readonly routingKeys: string[];
+}
+
+/**
+ * A test envelope of an event (its producer's descriptor, typed, or a routing key): the given data
+ * with fresh ids (UUIDv7), now, and `producer: 'test'` unless overridden.
+ */
+export function envelopeOf<T>(
+  event: EventDescriptor<T> | string,
+  data: T,
+  overrides: Partial<Omit<Envelope<T>, 'data'>> = {},
+): Envelope<T> {
+  let eventType: string;
+  let version: number;
+  if (typeof event === 'string') {
+    const match = /^(.+)\.v(\d+)$/.exec(event);
+    if (!match) throw new Error(`${event} is not a routing key <eventType>.v<version>`);
+    eventType = match[1] as string;
+    version = Number(match[2]);
+  } else {
+    ({ eventType, version } = event);
+  }
+  return {
+    eventId: uuidv7(),
+    eventType,
+    version,
+    occurredAt: new Date().toISOString(),
+    correlationId: uuidv7(),
+    causationId: null,
+    producer: 'test',
+    data,
+    ...overrides,
+  };
 }
 
 export async function consumerHarness<DB>(
@@ -147,8 +114,30 @@ export async function consumerHarness<DB>(
   } as unknown as ServiceRuntime;
   await register(fakeRuntime);
   const log = pino({ level: 'silent' });
+  const emitted: Envelope<unknown>[] = [];
+
+  async function handle(envelope: Envelope<unknown>, attempt: number): Promise<Delivery> {
+    const routingKey = `${envelope.eventType}.v${envelope.version}`;
+    const route = routes.get(routingKey);
+    if (!route) throw new Error(`${service} does not consume ${routingKey}`);
+    const { descriptor } = route;
+    if (!descriptor.validate(descriptor.envelope ? envelope : envelope.data)) {
+      throw new Error(`test event ${routingKey} is invalid: ${JSON.stringify(descriptor.validate.errors)}`);
+    }
+    const sink = recordingSink(service);
+    await runWithContext({ correlationId: envelope.correlationId, causationId: envelope.eventId }, () =>
+      db.transaction().execute(async (tx) => {
+        await route.handle(envelope, { tx, sink, log, attempt, envelope });
+      }),
+    );
+    emitted.push(...sink.events);
+    return { emitted: sink.events };
+  }
+
   const harness: ConsumerHarness = {
     routingKeys: [...routes.keys()],
+    emitted,
+    of: <T>(eventType: string) => emitted.filter((e) => e.eventType === eventType) as Envelope<T>[],
     async deliverUntilHandled(routingKey, data, attempts = 6) {
       for (let attempt = 1; ; attempt++) {
         try {
@@ -158,30 +147,19 @@ export async function consumerHarness<DB>(
         }
       }
     },
-    async deliver(routingKey, data, options = {}) {
-      const route = routes.get(routingKey);
-      if (!route) throw new Error(`${service} does not consume ${routingKey}`);
-      const [eventType] = routingKey.split(/\.v\d+$/);
-      const envelope: Envelope<unknown> = {
-        eventId: options.eventId ?? randomUUID(),
-        eventType: eventType ?? routingKey,
-        version: route.descriptor.version,
-        occurredAt: new Date().toISOString(),
-        correlationId: randomUUID(),
-        causationId: null,
-        producer: options.producer ?? 'test',
-        data,
-      };
-      if (!route.descriptor.validate(route.descriptor.envelope ? envelope : data)) {
-        throw new Error(
-          `test event ${routingKey} is invalid: ${JSON.stringify(route.descriptor.validate.errors)}`,
-        );
+    deliver(
+      event: Envelope<unknown> | string,
+      dataOrOptions?: unknown,
+      options: DeliverOptions = {},
+    ): Promise<Delivery> {
+      if (typeof event !== 'string') {
+        return handle(event, (dataOrOptions as DeliverOptions | undefined)?.attempt ?? 1);
       }
-      const sink = recordingSink(service);
-      await db.transaction().execute(async (tx) => {
-        await route.handle(envelope, { tx, sink, log, attempt: options.attempt ?? 1, envelope });
-      });
-      return { emitted: sink.events };
+      const overrides = {
+        ...(options.eventId ? { eventId: options.eventId } : {}),
+        ...(options.producer ? { producer: options.producer } : {}),
+      };
+      return handle(envelopeOf(event, dataOrOptions, overrides), options.attempt ?? 1);
     },
   };
   return harness;
@@ -197,65 +175,4 @@ export function only<T>(delivery: Delivery | Envelope<unknown>[], eventType: str
     );
   }
   return (matching[0] as Envelope<T>).data;
-}
-
-export const dialects: TestDialect[] = ['sqlite', 'postgres'];
-
-/** The HTTP side of a service, served in-process on a free port, with a runtime whose transactions
- * run on the test database and record emitted events (no broker needed). */
-export interface HttpHarness {
-  readonly url: string;
-  /** Events emitted by committed transactions, in order. */
-  readonly events: Envelope<unknown>[];
-  /** An access token for a user of this role (signed with the harness's test key pair). */
-  token(user: {
-    id: string;
-    role: 'buyer' | 'seller' | 'admin';
-    email?: string;
-    emailVerified?: boolean;
-  }): Promise<string>;
-  close(): Promise<void>;
-}
-
-export async function httpHarness<DB>(
-  service: string,
-  database: TestDatabase<DB>,
-  routes: (app: Express, ctx: ServiceContext<DB>) => void | Promise<void>,
-): Promise<HttpHarness> {
-  const keys = await createTestKeys();
-  const log = pino({ level: 'silent' });
-  const events: Envelope<unknown>[] = [];
-  const rt = {
-    service,
-    db: database.db,
-    log,
-    registry: new Registry(),
-    async transaction<R>(fn: (tx: Transaction<DB>, sink: EventSink) => Promise<R>): Promise<R> {
-      const sink = recordingSink(service);
-      const result = await database.db.transaction().execute((tx) => fn(tx, sink));
-      events.push(...sink.events);
-      return result;
-    },
-  } as unknown as ServiceRuntime;
-  const ctx: ServiceContext<DB> = {
-    name: service,
-    rt,
-    db: database.db,
-    dialect: database.dialect,
-    log,
-    config: { port: 0, jwt: keys.jwt, bodyLimit: '100kb', env: {} },
-  };
-  const app = createHttpApp({ name: service, log, registry: rt.registry });
-  await routes(app, ctx);
-  finishHttpApp(app, log);
-  const http = await listen(app, 0, '127.0.0.1');
-  return {
-    url: `http://127.0.0.1:${http.port}`,
-    events,
-    token: (user) => keys.sign({ email: `${user.id}@example.test`, ...user }),
-    async close() {
-      await http.close(100);
-      keys.cleanup();
-    },
-  };
 }

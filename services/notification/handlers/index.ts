@@ -1,33 +1,42 @@
 import type { NotificationHandlers } from '@kada/contracts/services/notification/index.ts';
+import { type HandlersWithDeps, withDeps } from '@kada/service-kit';
 import type { NotificationDatabase } from '../db/schema.ts';
 import type { NotificationDeps } from '../delivery/notify.ts';
-import { orderFailed } from './order-failed.ts';
-import { orderPaid } from './order-paid.ts';
-import { paymentFailed } from './payment-failed.ts';
-import { userDeleted } from './user-deleted.ts';
-import { userEmailVerificationRequested } from './user-email-verification-requested.ts';
-import { userLocked } from './user-locked.ts';
-import { userLoginAlert } from './user-login-alert.ts';
-import { userPasswordResetRequested } from './user-password-reset-requested.ts';
-import { userRegistered } from './user-registered.ts';
+import { orderFailedV1 } from './order-failed.ts';
+import { orderPaidV1 } from './order-paid.ts';
+import { paymentFailedV1 } from './payment-failed.ts';
+import { userDeletedV1 } from './user-deleted.ts';
+import { userEmailVerificationRequestedV1 } from './user-email-verification-requested.ts';
+import { userLockedV1 } from './user-locked.ts';
+import { userLoginAlertV1 } from './user-login-alert.ts';
+import { userPasswordResetRequestedV1 } from './user-password-reset-requested.ts';
+import { userRegisteredV1 } from './user-registered.ts';
+
+export type NotificationHandlersWithDeps = HandlersWithDeps<
+  NotificationHandlers<NotificationDatabase>,
+  NotificationDeps
+>;
 
 /**
- * The generated NotificationHandlers interface, one method per received event. The generated
- * registration puts order.paid, order.failed and payment.failed on queue `notification.priority`
- * (its own consumer), the account events on queue `notification`.
+ * The generated NotificationHandlers interface, one handler per received event, each also given the
+ * delivery dependencies. The generated registration puts order.paid, order.failed and payment.failed
+ * on queue `notification.priority` (its own consumer), the account events on queue `notification`.
  */
+export const notificationHandlers: NotificationHandlersWithDeps = {
+  userRegisteredV1,
+  userEmailVerificationRequestedV1,
+  userPasswordResetRequestedV1,
+  userLoginAlertV1,
+  userLockedV1,
+  userDeletedV1,
+  orderPaidV1,
+  orderFailedV1,
+  paymentFailedV1,
+};
+
+/** The handlers with the delivery config and providers bound, for registerNotificationConsumers. */
 export function createNotificationHandlers(
   deps: NotificationDeps,
 ): NotificationHandlers<NotificationDatabase> {
-  return {
-    userRegisteredV1: (event, ctx) => userRegistered(deps, event, ctx),
-    userEmailVerificationRequestedV1: (event, ctx) => userEmailVerificationRequested(deps, event, ctx),
-    userPasswordResetRequestedV1: (event, ctx) => userPasswordResetRequested(deps, event, ctx),
-    userLoginAlertV1: (event, ctx) => userLoginAlert(deps, event, ctx),
-    userLockedV1: (event, ctx) => userLocked(deps, event, ctx),
-    userDeletedV1: (event, ctx) => userDeleted(deps, event, ctx),
-    orderPaidV1: (event, ctx) => orderPaid(deps, event, ctx),
-    orderFailedV1: (event, ctx) => orderFailed(deps, event, ctx),
-    paymentFailedV1: (event, ctx) => paymentFailed(deps, event, ctx),
-  };
+  return withDeps<NotificationHandlers<NotificationDatabase>, NotificationDeps>(notificationHandlers, deps);
 }

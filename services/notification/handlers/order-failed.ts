@@ -1,8 +1,8 @@
 import type { OrderFailedV1 } from '@kada/contracts/events.ts';
-import type { Envelope } from '@kada/runtime';
-import { type Ctx, type NotificationDeps, notify } from '../delivery/notify.ts';
+import { notify } from '../delivery/notify.ts';
 import { recipientOf } from '../delivery/recipients.ts';
 import { orderRef } from '../delivery/templates.ts';
+import type { NotificationHandlersWithDeps } from './index.ts';
 
 const reasons: Record<OrderFailedV1['reason'], string> = {
   PAYMENT_FAILED: 'the payment was declined',
@@ -15,11 +15,7 @@ const reasons: Record<OrderFailedV1['reason'], string> = {
  * The order could not be completed (queue notification.priority): email and push. When the cause
  * is a declined payment, payment.failed already emailed the buyer, so only the push goes out.
  */
-export async function orderFailed(
-  deps: NotificationDeps,
-  event: Envelope<OrderFailedV1>,
-  ctx: Ctx,
-): Promise<void> {
+export const orderFailedV1: NotificationHandlersWithDeps['orderFailedV1'] = async (event, ctx, deps) => {
   const { orderId, userId, reason } = event.data;
   const emailToo = reason !== 'PAYMENT_FAILED';
   const { erased, contact } = await recipientOf(deps, ctx, userId, { needContact: emailToo });
@@ -33,4 +29,4 @@ export async function orderFailed(
     phone: contact?.phone ?? null,
     vars: { name: contact?.name, orderRef: orderRef(orderId), reason: reasons[reason] },
   });
-}
+};

@@ -1,15 +1,10 @@
-import type { OrderPaidV1 } from '@kada/contracts/services/notification/index.ts';
-import type { Envelope } from '@kada/runtime';
-import { type Ctx, type NotificationDeps, notify } from '../delivery/notify.ts';
+import { notify } from '../delivery/notify.ts';
 import { recipientOf } from '../delivery/recipients.ts';
 import { formatMoney, formatTime, orderRef } from '../delivery/templates.ts';
+import type { NotificationHandlersWithDeps } from './index.ts';
 
 /** Order confirmation (queue notification.priority): email and push. */
-export async function orderPaid(
-  deps: NotificationDeps,
-  event: Envelope<OrderPaidV1>,
-  ctx: Ctx,
-): Promise<void> {
+export const orderPaidV1: NotificationHandlersWithDeps['orderPaidV1'] = async (event, ctx, deps) => {
   const { orderId, userId, total, paidAt } = event.data;
   const { erased, contact } = await recipientOf(deps, ctx, userId, { needContact: true });
   if (erased) return;
@@ -27,4 +22,4 @@ export async function orderPaid(
       paidAt: paidAt ? formatTime(paidAt) : undefined,
     },
   });
-}
+};

@@ -1,15 +1,10 @@
-import type { PaymentFailedV1 } from '@kada/contracts/events.ts';
-import type { Envelope } from '@kada/runtime';
-import { type Ctx, type NotificationDeps, notify } from '../delivery/notify.ts';
+import { notify } from '../delivery/notify.ts';
 import { recipientOf } from '../delivery/recipients.ts';
 import { formatMoney, orderRef } from '../delivery/templates.ts';
+import type { NotificationHandlersWithDeps } from './index.ts';
 
 /** A declined payment (queue notification.priority): email, and SMS when a phone number is on file. */
-export async function paymentFailed(
-  deps: NotificationDeps,
-  event: Envelope<PaymentFailedV1>,
-  ctx: Ctx,
-): Promise<void> {
+export const paymentFailedV1: NotificationHandlersWithDeps['paymentFailedV1'] = async (event, ctx, deps) => {
   const { orderId, userId, amount, message } = event.data;
   const { erased, contact } = await recipientOf(deps, ctx, userId, { needContact: true });
   if (erased) return;
@@ -22,4 +17,4 @@ export async function paymentFailed(
     phone: contact?.phone ?? null,
     vars: { name: contact?.name, orderRef: orderRef(orderId), amount: formatMoney(amount), message },
   });
-}
+};

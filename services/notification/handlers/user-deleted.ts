@@ -1,19 +1,13 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { UserDeletedV1 } from '@kada/contracts/events.ts';
-import type { Envelope } from '@kada/runtime';
-import type { Ctx, NotificationDeps } from '../delivery/notify.ts';
+import type { NotificationHandlersWithDeps } from './index.ts';
 
 /**
  * GDPR erase: drops the contact copy, remembers the user as erased (so nothing is sent to them
  * again and a late user.registered is ignored) and deletes the stored .eml files addressed to them.
  * The notification and delivery rows hold no personal data and stay, for the record.
  */
-export async function userDeleted(
-  deps: NotificationDeps,
-  event: Envelope<UserDeletedV1>,
-  ctx: Ctx,
-): Promise<void> {
+export const userDeletedV1: NotificationHandlersWithDeps['userDeletedV1'] = async (event, ctx, deps) => {
   const { userId } = event.data;
   await ctx.tx.deleteFrom('contacts').where('user_id', '=', userId).execute();
   const erased = await ctx.tx
@@ -39,4 +33,4 @@ export async function userDeleted(
     }
   }
   ctx.log.info({ userId, emailsErased: emails.length }, 'user personal data erased');
-}
+};

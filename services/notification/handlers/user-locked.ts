@@ -1,8 +1,8 @@
 import type { UserLockedV1 } from '@kada/contracts/events.ts';
-import type { Envelope } from '@kada/runtime';
-import { type Ctx, type NotificationDeps, notify } from '../delivery/notify.ts';
+import { notify } from '../delivery/notify.ts';
 import { recipientOf } from '../delivery/recipients.ts';
 import { formatTime } from '../delivery/templates.ts';
+import type { NotificationHandlersWithDeps } from './index.ts';
 
 const reasons: Record<UserLockedV1['reason'], string> = {
   TOO_MANY_FAILED_LOGINS: 'too many failed sign-in attempts',
@@ -11,11 +11,7 @@ const reasons: Record<UserLockedV1['reason'], string> = {
 };
 
 /** Tells the user their account is locked: email, and SMS when a phone number is on file. */
-export async function userLocked(
-  deps: NotificationDeps,
-  event: Envelope<UserLockedV1>,
-  ctx: Ctx,
-): Promise<void> {
+export const userLockedV1: NotificationHandlersWithDeps['userLockedV1'] = async (event, ctx, deps) => {
   const { userId, email, reason, lockedUntil } = event.data;
   const { erased, contact } = await recipientOf(deps, ctx, userId, { needContact: false });
   if (erased) return;
@@ -34,4 +30,4 @@ export async function userLocked(
         : 'An administrator has to unlock it; contact support.',
     },
   });
-}
+};

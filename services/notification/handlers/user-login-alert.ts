@@ -1,15 +1,14 @@
-import type { UserLoginAlertV1 } from '@kada/contracts/events.ts';
-import type { Envelope } from '@kada/runtime';
-import { type Ctx, type NotificationDeps, notify } from '../delivery/notify.ts';
+import { notify } from '../delivery/notify.ts';
 import { recipientOf } from '../delivery/recipients.ts';
 import { formatTime } from '../delivery/templates.ts';
+import type { NotificationHandlersWithDeps } from './index.ts';
 
 /** A sign-in from a new device: email (with device and IP) and a push. */
-export async function userLoginAlert(
-  deps: NotificationDeps,
-  event: Envelope<UserLoginAlertV1>,
-  ctx: Ctx,
-): Promise<void> {
+export const userLoginAlertV1: NotificationHandlersWithDeps['userLoginAlertV1'] = async (
+  event,
+  ctx,
+  deps,
+) => {
   const { userId, email, ip, userAgent, loggedInAt } = event.data;
   const { erased, contact } = await recipientOf(deps, ctx, userId, { needContact: false });
   if (erased) return;
@@ -27,4 +26,4 @@ export async function userLoginAlert(
       ip,
     },
   });
-}
+};

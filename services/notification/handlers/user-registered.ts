@@ -1,13 +1,12 @@
-import type { UserRegisteredV1 } from '@kada/contracts/events.ts';
-import type { Envelope } from '@kada/runtime';
-import { type Ctx, type NotificationDeps, notify } from '../delivery/notify.ts';
+import { notify } from '../delivery/notify.ts';
+import type { NotificationHandlersWithDeps } from './index.ts';
 
 /** Keeps the contact copy (email, name) and sends the welcome email. */
-export async function userRegistered(
-  deps: NotificationDeps,
-  event: Envelope<UserRegisteredV1>,
-  ctx: Ctx,
-): Promise<void> {
+export const userRegisteredV1: NotificationHandlersWithDeps['userRegisteredV1'] = async (
+  event,
+  ctx,
+  deps,
+) => {
   const { userId, email, name } = event.data;
   const erased = await ctx.tx
     .selectFrom('erased_users')
@@ -39,4 +38,4 @@ export async function userRegistered(
     phone: null,
     vars: { name },
   });
-}
+};

@@ -13,22 +13,19 @@ import {
   userRegisteredV1Event,
 } from '@kada/contracts/events.ts';
 import {
-  createNotificationPublisher,
-  type NotificationHandlerContext,
   type NotificationHandlers,
   registerNotificationConsumers,
 } from '@kada/contracts/services/notification/index.ts';
-import type { ConsumerDefinition, Envelope, ServiceRuntime } from '@kada/runtime';
+import type { ConsumerDefinition, ServiceRuntime } from '@kada/runtime';
 import { uuidv7 } from '@kada/runtime';
 import {
-  createRecorder,
+  type ConsumerHarness,
+  consumerHarness,
+  dialects,
   envelopeOf,
-  openTestDb,
-  postgresAvailable,
-  type Recorder,
-  runHandler,
-  type TestDb,
-} from '@kada/service-kit/testing/handler-runner.ts';
+  type TestDatabase,
+  testDatabase,
+} from '@kada/service-kit/testing.ts';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { migrations } from '../db/migrations.ts';
 import type { NotificationDatabase } from '../db/schema.ts';
@@ -48,34 +45,29 @@ function readEml(file: string): string {
     'latin1',
   ).toString('utf8');
 }
-type Ctx = NotificationHandlerContext<NotificationDatabase>;
 
-const hasPostgres = await postgresAvailable();
-const dialects = hasPostgres ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const);
-
-describe.each(dialects)('notification handlers on %s', (kind) => {
-  let testDb: TestDb<NotificationDatabase>;
+describe.each(dialects)('notification handlers on %s', (dialect) => {
+  let testDb: TestDatabase<NotificationDatabase>;
   let dir: string;
-  let recorder: Recorder;
 
   beforeAll(async () => {
-    testDb = await openTestDb<NotificationDatabase>(kind, 'notification', migrations);
+    testDb = await testDatabase<NotificationDatabase>(dialect, { name: 'notification', migrations });
   });
   afterAll(async () => {
-    await testDb.cleanup();
+    await testDb.destroy();
   });
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'kada-notify-'));
-    recorder = createRecorder();
   });
   afterEach(() => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  function setup(overrides: Partial<NotificationConfig> = {}): {
-    handlers: Handlers;
-    config: NotificationConfig;
-  } {
+  /** The service's handlers on a config of this test's own, delivered to through the generated registration. */
+  async function setup(
+    overrides: Partial<NotificationConfig> = {},
+    replace: (handlers: Handlers) => Partial<Handlers> = () => ({}),
+  ): Promise<{ notification: ConsumerHarness; config: NotificationConfig }> {
     const config: NotificationConfig = {
       ...loadNotificationConfig({}),
       outboxDir: join(dir, 'outbox'),
@@ -83,23 +75,11 @@ describe.each(dialects)('notification handlers on %s', (kind) => {
       deliveryLogFile: join(dir, 'deliveries.log'),
       ...overrides,
     };
-    return { handlers: createNotificationHandlers({ config, providers: createProviders(config) }), config };
-  }
-
-  function run<T>(
-    handler: (event: Envelope<T>, ctx: Ctx) => Promise<void>,
-    event: Envelope<T>,
-    attempt = 1,
-  ): Promise<void> {
-    return runHandler(
-      testDb.db,
-      'notification',
-      createNotificationPublisher,
-      handler,
-      event,
-      recorder,
-      attempt,
+    const handlers = createNotificationHandlers({ config, providers: createProviders(config) });
+    const notification = await consumerHarness('notification', testDb.db, (rt) =>
+      registerNotificationConsumers(rt, { ...handlers, ...replace(handlers) }),
     );
+    return { notification, config };
   }
 
   const registered = (userId = uuidv7(), email = 'jane.doe@example.com') =>
@@ -128,9 +108,9 @@ describe.each(dialects)('notification handlers on %s', (kind) => {
     ]);
 
   it('keeps the contact from user.registered and writes the welcome email to the outbox folder', async () => {
-    const { handlers, config } = setup();
+    const { notification, config } = await setup();
     const event = registered();
-    await run(handlers.userRegisteredV1, event);
+    await notification.deliver(event);
 
     const contact = await testDb.db
       .selectFrom('contacts')
@@ -146,7 +126,7 @@ describe.each(dialects)('notification handlers on %s', (kind) => {
     expect(eml).toContain('Hello Jane Doe,');
     expect(eml).toContain('text/html');
 
-    const sent = recorder.of<NotificationSentV1>('notification.sent');
+    const sent = notification.of<NotificationSentV1>('notification.sent');
     expect(sent).toHaveLength(1);
     expect(sent[0]?.data).toMatchObject({
       notificationId: id,
@@ -165,11 +145,11 @@ describe.each(dialects)('notification handlers on %s', (kind) => {
   });
 
   it('confirms a paid order by email and push, at high priority, without personal data in its tables', async () => {
-    const { handlers, config } = setup();
+    const { notification, config } = await setup();
     const user = registered();
-    await run(handlers.userRegisteredV1, user);
+    await notification.deliver(user);
     const event = paid(user.data.userId);
-    await run(handlers.orderPaidV1, event);
+    await notification.deliver(event);
 
     const rows = await testDb.db
       .selectFrom('notifications')
@@ -183,7 +163,7 @@ describe.each(dialects)('notification handlers on %s', (kind) => {
     ]);
     const eml = readEml(join(config.outboxDir, `${notificationId(event.eventId, 'email')}.eml`));
     expect(eml).toContain('$52.48');
-    expect(recorder.of('notification.sent').map((e) => e.data)).toHaveLength(3);
+    expect(notification.of('notification.sent').map((e) => e.data)).toHaveLength(3);
     const line = JSON.parse(readFileSync(config.deliveryLogFile, 'utf8').trim());
     expect(line).toMatchObject({ provider: 'push-a', channel: 'push', template: 'order.paid' });
 
@@ -193,17 +173,20 @@ describe.each(dialects)('notification handlers on %s', (kind) => {
   });
 
   it('does not duplicate a message when the delivery is retried after a crash', async () => {
-    const { handlers, config } = setup();
+    let crash = true;
+    const { notification, config } = await setup({}, (handlers) => ({
+      async orderPaidV1(e, ctx) {
+        await handlers.orderPaidV1(e, ctx);
+        if (crash) throw new Error('process died before commit');
+      },
+    }));
     const user = registered();
-    await run(handlers.userRegisteredV1, user);
+    await notification.deliver(user);
     const event = paid(user.data.userId);
-    const crashAfterSend: Handlers['orderPaidV1'] = async (e, ctx) => {
-      await handlers.orderPaidV1(e, ctx);
-      throw new Error('process died before commit');
-    };
-    await expect(run(crashAfterSend, event)).rejects.toThrow('process died');
-    expect(recorder.of('notification.sent')).toHaveLength(1); // the welcome email only
-    await run(handlers.orderPaidV1, event, 2);
+    await expect(notification.deliver(event)).rejects.toThrow('process died');
+    crash = false;
+    expect(notification.of('notification.sent')).toHaveLength(1); // the welcome email only
+    await notification.deliver(event, { attempt: 2 });
 
     const files = readdirSync(config.outboxDir).filter((f) => f.endsWith('.eml'));
     expect(files.sort()).toEqual(
@@ -218,13 +201,13 @@ describe.each(dialects)('notification handlers on %s', (kind) => {
       .where('event_id', '=', event.eventId)
       .execute();
     expect(rows).toHaveLength(2);
-    expect(recorder.of('notification.sent')).toHaveLength(3);
+    expect(notification.of('notification.sent')).toHaveLength(3);
   });
 
   it('falls back to the second email provider when the first fails, and logs both attempts', async () => {
-    const { handlers, config } = setup({ failProviders: ['file'] });
+    const { notification, config } = await setup({ failProviders: ['file'] });
     const event = registered();
-    await run(handlers.userRegisteredV1, event);
+    await notification.deliver(event);
 
     const id = notificationId(event.eventId, 'email');
     expect(existsSync(join(config.outboxDir, `${id}.eml`))).toBe(false);
@@ -240,15 +223,15 @@ describe.each(dialects)('notification handlers on %s', (kind) => {
       ['file-fallback', 'sent'],
     ]);
     expect(log[0]?.error).toContain('UNAVAILABLE');
-    expect(recorder.of<NotificationSentV1>('notification.sent')[0]?.data.provider).toBe('file-fallback');
+    expect(notification.of<NotificationSentV1>('notification.sent')[0]?.data.provider).toBe('file-fallback');
   });
 
   it('emits notification.failed with the provider error when every provider fails', async () => {
-    const { handlers } = setup({ failProviders: ['file', 'file-fallback'] });
+    const { notification } = await setup({ failProviders: ['file', 'file-fallback'] });
     const event = registered();
-    await run(handlers.userRegisteredV1, event);
+    await notification.deliver(event);
 
-    const failed = recorder.of<NotificationFailedV1>('notification.failed');
+    const failed = notification.of<NotificationFailedV1>('notification.failed');
     expect(failed).toHaveLength(1);
     expect(failed[0]?.data.error).toEqual({
       kind: 'provider',
@@ -263,11 +246,11 @@ describe.each(dialects)('notification handlers on %s', (kind) => {
       .where('id', '=', notificationId(event.eventId, 'email'))
       .executeTakeFirstOrThrow();
     expect(row).toEqual({ status: 'failed', error: 'PROVIDERS_FAILED' });
-    expect(recorder.of('notification.sent')).toHaveLength(0);
+    expect(notification.of('notification.sent')).toHaveLength(0);
   });
 
   it('skips notifications over the per-user hourly limit and says so with notification.failed', async () => {
-    const { handlers } = setup({ rateLimitPerHour: 2 });
+    const { notification } = await setup({ rateLimitPerHour: 2 });
     const userId = uuidv7();
     const reset = () =>
       envelopeOf(userPasswordResetRequestedV1Event, {
@@ -277,7 +260,7 @@ describe.each(dialects)('notification handlers on %s', (kind) => {
         expiresAt: '2030-01-01T00:00:00Z',
       });
     const events = [reset(), reset(), reset()];
-    for (const event of events) await run(handlers.userPasswordResetRequestedV1, event);
+    for (const event of events) await notification.deliver(event);
 
     const statuses = await testDb.db
       .selectFrom('notifications')
@@ -286,7 +269,7 @@ describe.each(dialects)('notification handlers on %s', (kind) => {
       .execute();
     const byEvent = new Map(statuses.map((row) => [row.event_id, row.status]));
     expect(events.map((e) => byEvent.get(e.eventId))).toEqual(['sent', 'sent', 'skipped']);
-    const failed = recorder.of<NotificationFailedV1>('notification.failed');
+    const failed = notification.of<NotificationFailedV1>('notification.failed');
     expect(failed).toHaveLength(1);
     expect(failed[0]?.data.error).toMatchObject({
       kind: 'provider',
@@ -302,7 +285,7 @@ describe.each(dialects)('notification handlers on %s', (kind) => {
   });
 
   it('puts the reset token in the email only, never in its tables', async () => {
-    const { handlers, config } = setup();
+    const { notification, config } = await setup();
     const userId = uuidv7();
     const token = 'SECRET_reset_token_'.padEnd(48, 'Z');
     const event = envelopeOf(userPasswordResetRequestedV1Event, {
@@ -311,31 +294,33 @@ describe.each(dialects)('notification handlers on %s', (kind) => {
       token,
       expiresAt: '2030-01-01T00:00:00Z',
     });
-    await run(handlers.userPasswordResetRequestedV1, event);
+    await notification.deliver(event);
     const eml = readEml(join(config.outboxDir, `${notificationId(event.eventId, 'email')}.eml`));
     expect(eml).toContain(`reset-password?token=${token}`);
     expect(await dump(userId)).not.toContain(token);
-    expect(JSON.stringify(recorder.emitted)).not.toContain(token);
+    expect(JSON.stringify(notification.emitted)).not.toContain(token);
   });
 
   it('waits for the contact on early deliveries, then fails with a recipient error', async () => {
-    const { handlers } = setup({ contactWaitAttempts: 3 });
+    const { notification } = await setup({ contactWaitAttempts: 3 });
     const event = paid(uuidv7());
-    await expect(run(handlers.orderPaidV1, event, 1)).rejects.toBeInstanceOf(ContactNotYetKnownError);
-    expect(recorder.emitted).toHaveLength(0);
-    await run(handlers.orderPaidV1, event, 3);
-    const failed = recorder.of<NotificationFailedV1>('notification.failed');
+    await expect(notification.deliver(event, { attempt: 1 })).rejects.toBeInstanceOf(ContactNotYetKnownError);
+    expect(notification.emitted).toHaveLength(0);
+    await notification.deliver(event, { attempt: 3 });
+    const failed = notification.of<NotificationFailedV1>('notification.failed');
     expect(failed.map((e) => [e.data.channel, e.data.error])).toEqual([
       ['email', { kind: 'recipient', field: 'email', message: 'No email on file for the user.' }],
     ]);
     // Push needs no contact and still goes out.
-    expect(recorder.of<NotificationSentV1>('notification.sent').map((e) => e.data.channel)).toEqual(['push']);
+    expect(notification.of<NotificationSentV1>('notification.sent').map((e) => e.data.channel)).toEqual([
+      'push',
+    ]);
   });
 
   it('texts a declined payment through the second SMS provider when the first fails', async () => {
-    const { handlers, config } = setup({ failProviders: ['sim-a'] });
+    const { notification, config } = await setup({ failProviders: ['sim-a'] });
     const user = registered();
-    await run(handlers.userRegisteredV1, user);
+    await notification.deliver(user);
     await testDb.db
       .updateTable('contacts')
       .set({ phone: '+6281234567890' })
@@ -350,8 +335,8 @@ describe.each(dialects)('notification handlers on %s', (kind) => {
       message: 'Your card has insufficient funds.',
       failedAt: new Date().toISOString(),
     });
-    await run(handlers.paymentFailedV1, event);
-    const sent = recorder
+    await notification.deliver(event);
+    const sent = notification
       .of<NotificationSentV1>('notification.sent')
       .filter((e) => e.data.template === 'payment.failed');
     expect(sent.map((e) => [e.data.channel, e.data.provider])).toEqual([
@@ -364,9 +349,9 @@ describe.each(dialects)('notification handlers on %s', (kind) => {
   });
 
   it('sends only a push for order.failed after a declined payment, email and push otherwise', async () => {
-    const { handlers } = setup();
+    const { notification } = await setup();
     const user = registered();
-    await run(handlers.userRegisteredV1, user);
+    await notification.deliver(user);
     const failed = (reason: 'PAYMENT_FAILED' | 'OUT_OF_STOCK') =>
       envelopeOf(orderFailedV1Event, {
         orderId: uuidv7(),
@@ -377,8 +362,8 @@ describe.each(dialects)('notification handlers on %s', (kind) => {
       });
     const declined = failed('PAYMENT_FAILED');
     const outOfStock = failed('OUT_OF_STOCK');
-    await run(handlers.orderFailedV1, declined);
-    await run(handlers.orderFailedV1, outOfStock);
+    await notification.deliver(declined);
+    await notification.deliver(outOfStock);
     const channels = async (eventId: string) =>
       (
         await testDb.db
@@ -393,9 +378,9 @@ describe.each(dialects)('notification handlers on %s', (kind) => {
   });
 
   it('erases the contact and stored emails on user.deleted and sends nothing afterwards', async () => {
-    const { handlers, config } = setup();
+    const { notification, config } = await setup();
     const user = registered();
-    await run(handlers.userRegisteredV1, user);
+    await notification.deliver(user);
     const alert = envelopeOf(userLoginAlertV1Event, {
       userId: user.data.userId,
       email: user.data.email,
@@ -403,11 +388,10 @@ describe.each(dialects)('notification handlers on %s', (kind) => {
       userAgent: 'Mozilla/5.0',
       loggedInAt: new Date().toISOString(),
     });
-    await run(handlers.userLoginAlertV1, alert);
+    await notification.deliver(alert);
     expect(readdirSync(config.outboxDir)).toHaveLength(2);
 
-    await run(
-      handlers.userDeletedV1,
+    await notification.deliver(
       envelopeOf(userDeletedV1Event, {
         userId: user.data.userId,
         deletedAt: new Date().toISOString(),
@@ -422,10 +406,10 @@ describe.each(dialects)('notification handlers on %s', (kind) => {
     expect(contact).toBeUndefined();
     expect(readdirSync(config.outboxDir)).toHaveLength(0);
 
-    const before = recorder.emitted.length;
-    await run(handlers.orderPaidV1, paid(user.data.userId));
-    await run(handlers.userRegisteredV1, registered(user.data.userId));
-    expect(recorder.emitted.length).toBe(before);
+    const before = notification.emitted.length;
+    await notification.deliver(paid(user.data.userId));
+    await notification.deliver(registered(user.data.userId));
+    expect(notification.emitted.length).toBe(before);
     const again = await testDb.db
       .selectFrom('contacts')
       .select('user_id')

@@ -12,10 +12,10 @@ import {
   consumerHarness,
   dialects,
   only,
-  openTestDatabase,
   recordingSink,
   type TestDatabase,
-} from '@kada/service-kit/testing/consumer-harness.ts';
+  testDatabase,
+} from '@kada/service-kit/testing.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrations } from '../db/migrations.ts';
 import type { OrderDatabase } from '../db/schema.ts';
@@ -68,7 +68,7 @@ for (const dialect of dialects) {
     let p2: string;
 
     beforeEach(async () => {
-      database = await openTestDatabase<OrderDatabase>(dialect, 'order', migrations);
+      database = await testDatabase<OrderDatabase>(dialect, { name: 'order', migrations });
       order = await consumerHarness('order', database.db, (rt) => registerOrderConsumers(rt, orderHandlers));
       buyer = randomUUID();
       p1 = randomUUID();

@@ -8,9 +8,9 @@ import {
   type HttpHarness,
   httpHarness,
   only,
-  openTestDatabase,
   type TestDatabase,
-} from '@kada/service-kit/testing/consumer-harness.ts';
+  testDatabase,
+} from '@kada/service-kit/testing.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrations } from '../db/migrations.ts';
 import type { OrderDatabase } from '../db/schema.ts';
@@ -31,7 +31,7 @@ for (const dialect of dialects) {
     let eur: string;
 
     beforeEach(async () => {
-      database = await openTestDatabase<OrderDatabase>(dialect, 'order', migrations);
+      database = await testDatabase<OrderDatabase>(dialect, { name: 'order', migrations });
       events = await consumerHarness('order', database.db, (rt) => registerOrderConsumers(rt, orderHandlers));
       http = await httpHarness('order', database, orderRoutes);
       buyer = { id: randomUUID(), role: 'buyer' };

@@ -1,17 +1,28 @@
 import type { PaymentHandlers } from '@kada/contracts/services/payment/index.ts';
+import { type HandlersWithDeps, withDeps } from '@kada/service-kit';
 import type Stripe from 'stripe';
 import type { PaymentDatabase } from '../db/schema.ts';
-import { orderCancelledHandler } from './order-cancelled.ts';
+import { orderCancelledV1 } from './order-cancelled.ts';
 import { orderCreatedV1 } from './order-created.ts';
-import { stockReservedHandler } from './stock-reserved.ts';
+import { stockReservedV1 } from './stock-reserved.ts';
 import { userDeletedV1 } from './user-deleted.ts';
 
-/** Every event payment receives, one handler each; the Stripe client is the one dependency. */
+/** What payment's handlers need beyond their context: the Stripe client (real or simulated). */
+export interface PaymentDeps {
+  readonly stripe: Stripe;
+}
+
+export type PaymentHandlersWithDeps = HandlersWithDeps<PaymentHandlers<PaymentDatabase>, PaymentDeps>;
+
+/** Every event payment receives, one handler each (the generated interface checks the set). */
+export const paymentHandlers: PaymentHandlersWithDeps = {
+  orderCancelledV1,
+  orderCreatedV1,
+  stockReservedV1,
+  userDeletedV1,
+};
+
+/** The handlers with the Stripe client bound, for registerPaymentConsumers. */
 export function createPaymentHandlers(stripe: Stripe): PaymentHandlers<PaymentDatabase> {
-  return {
-    orderCancelledV1: orderCancelledHandler(stripe),
-    orderCreatedV1,
-    stockReservedV1: stockReservedHandler(stripe),
-    userDeletedV1,
-  };
+  return withDeps<PaymentHandlers<PaymentDatabase>, PaymentDeps>(paymentHandlers, { stripe });
 }

@@ -14,9 +14,9 @@ import {
   type HttpHarness,
   httpHarness,
   only,
-  openTestDatabase,
   type TestDatabase,
-} from '@kada/service-kit/testing/consumer-harness.ts';
+  testDatabase,
+} from '@kada/service-kit/testing.ts';
 import Stripe from 'stripe';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrations } from '../db/migrations.ts';
@@ -40,7 +40,7 @@ for (const dialect of dialects) {
     let buyer: string;
 
     beforeEach(async () => {
-      database = await openTestDatabase<PaymentDatabase>(dialect, 'payment', migrations);
+      database = await testDatabase<PaymentDatabase>(dialect, { name: 'payment', migrations });
       sim = await startSimulatedStripe({ webhookSecret: WEBHOOK_SECRET, webhookDelayMs: 5 });
       stripe = simulatedClient(sim);
       payment = await consumerHarness('payment', database.db, (rt) =>

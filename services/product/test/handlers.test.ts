@@ -5,10 +5,10 @@ import {
   type ConsumerHarness,
   consumerHarness,
   dialects,
-  openTestDatabase,
   recordingSink,
   type TestDatabase,
-} from '@kada/service-kit/testing/consumer-harness.ts';
+  testDatabase,
+} from '@kada/service-kit/testing.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrations } from '../db/migrations.ts';
 import type { ProductDatabase } from '../db/schema.ts';
@@ -22,7 +22,7 @@ for (const dialect of dialects) {
     let product: ConsumerHarness;
 
     beforeEach(async () => {
-      database = await openTestDatabase<ProductDatabase>(dialect, 'product', migrations);
+      database = await testDatabase<ProductDatabase>(dialect, { name: 'product', migrations });
       product = await consumerHarness('product', database.db, (rt) => registerProductConsumers(rt, handlers));
     });
     afterEach(async () => {

@@ -5,9 +5,9 @@ import {
   type HttpHarness,
   httpHarness,
   only,
-  openTestDatabase,
   type TestDatabase,
-} from '@kada/service-kit/testing/consumer-harness.ts';
+  testDatabase,
+} from '@kada/service-kit/testing.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrations } from '../db/migrations.ts';
 import type { ProductDatabase } from '../db/schema.ts';
@@ -23,7 +23,7 @@ for (const dialect of dialects) {
     let token: string;
 
     beforeEach(async () => {
-      database = await openTestDatabase<ProductDatabase>(dialect, 'product', migrations);
+      database = await testDatabase<ProductDatabase>(dialect, { name: 'product', migrations });
       http = await httpHarness('product', database, productRoutes);
       seller = { id: randomUUID(), role: 'seller' };
       token = await http.token(seller);

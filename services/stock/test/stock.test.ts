@@ -6,9 +6,9 @@ import {
   consumerHarness,
   dialects,
   only,
-  openTestDatabase,
   type TestDatabase,
-} from '@kada/service-kit/testing/consumer-harness.ts';
+  testDatabase,
+} from '@kada/service-kit/testing.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrations } from '../db/migrations.ts';
 import type { StockDatabase } from '../db/schema.ts';
@@ -80,7 +80,7 @@ for (const dialect of dialects) {
     let stock: ConsumerHarness;
 
     beforeEach(async () => {
-      database = await openTestDatabase<StockDatabase>(dialect, 'stock', migrations);
+      database = await testDatabase<StockDatabase>(dialect, { name: 'stock', migrations });
       stock = await consumerHarness('stock', database.db, (rt) => registerStockConsumers(rt, stockHandlers));
     });
     afterEach(async () => {
@@ -333,7 +333,7 @@ describe('stock under concurrent orders (postgres)', () => {
   let stock: ConsumerHarness;
 
   beforeEach(async () => {
-    database = await openTestDatabase<StockDatabase>('postgres', 'stock', migrations);
+    database = await testDatabase<StockDatabase>('postgres', { name: 'stock', migrations });
     stock = await consumerHarness('stock', database.db, (rt) => registerStockConsumers(rt, stockHandlers));
   });
   afterEach(async () => {

@@ -1,30 +1,29 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StartedService } from '@kada/service-kit';
-import { createTestKeys, type TestKeys } from '@kada/service-kit/testing.ts';
+import { createTestKeys, type TestKeys, testDatabase, testVhost } from '@kada/service-kit/testing.ts';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAuthService } from '../../auth/app.ts';
 import { startUserService } from '../app.ts';
 import type { UserDatabase } from '../db/schema.ts';
-import { createTestDatabase, createTestVhost } from './helpers.ts';
 
 /**
  * The user service in-process on a throw-away vhost, fed by the real auth service through RabbitMQ:
  * register at auth -> user.registered -> a profile here; DELETE /auth/me -> user.deleted -> erased.
  */
-const vhost = await createTestVhost('kada-user-test');
+const vhost = await testVhost('kada-user-test');
 
 describe.skipIf(!vhost)('user service over the broker', () => {
   let keys: TestKeys;
-  const databases: Array<{ drop(): Promise<void> }> = [];
+  const databases: Array<{ destroy(): Promise<void> }> = [];
   let user: StartedService<UserDatabase>;
   let auth: StartedService;
   const silent = pino({ level: process.env.TEST_LOG ?? 'silent' });
 
   beforeAll(async () => {
     keys = await createTestKeys({ setEnv: true });
-    const userDb = await createTestDatabase('sqlite', 'kada-user-http');
-    const authDb = await createTestDatabase('sqlite', 'kada-user-http-auth');
+    const userDb = await testDatabase('sqlite', { name: 'kada-user-http' });
+    const authDb = await testDatabase('sqlite', { name: 'kada-user-http-auth' });
     databases.push(userDb, authDb);
     const common = { port: 0, rabbitUrl: vhost?.url ?? '', handleSignals: false, logger: silent };
     user = await startUserService({ ...common, databaseUrl: userDb.url });
@@ -38,7 +37,7 @@ describe.skipIf(!vhost)('user service over the broker', () => {
   afterAll(async () => {
     await auth?.close();
     await user?.close();
-    for (const db of databases) await db.drop();
+    for (const db of databases) await db.destroy();
     await vhost?.drop();
     keys?.cleanup();
   });
