@@ -62,3 +62,22 @@ export function createOutboxSink(
     },
   };
 }
+
+/**
+ * Collects events for the outbox of the caller's transaction: the owner of the transaction writes
+ * them all in one statement just before it commits (see `compileInsertOutboxBatch`), instead of one
+ * insert per event. Same guarantee: the rows commit, or roll back, with the state change.
+ */
+export function createBufferedOutboxSink(producer: string, into: PreparedEvent[]): EventSink {
+  return {
+    emit(descriptor, data, options) {
+      try {
+        const event = prepareEvent(producer, descriptor, data, options);
+        into.push(event);
+        return Promise.resolve(event.envelope);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+  };
+}

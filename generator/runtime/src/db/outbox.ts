@@ -1,6 +1,7 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
 import type { PreparedEvent } from '../envelope.ts';
 import type { SqlDialect } from '../types.ts';
+import { valuesPlaceholders } from './inbox.ts';
 import { precompile, type QueryRunner } from './precompiled.ts';
 import type { RuntimeTables } from './schema.ts';
 
@@ -72,6 +73,54 @@ export function compileInsertOutbox(db: Db): (tx: Db, event: PreparedEvent) => P
       headers: JSON.stringify(event.headers),
       created_at: Date.parse(envelope.occurredAt) || Date.now(),
     });
+  };
+}
+
+function outboxValues(event: PreparedEvent): unknown[] {
+  const { envelope } = event;
+  return [
+    envelope.eventId,
+    event.orderingKey,
+    event.exchange,
+    event.routingKey,
+    envelope.eventType,
+    envelope.correlationId,
+    envelope.producer,
+    event.body,
+    JSON.stringify(event.headers),
+    Date.parse(envelope.occurredAt) || Date.now(),
+  ];
+}
+
+/** Rows per multi-row outbox insert: 10 parameters each, well under every driver's limit. */
+const OUTBOX_ROWS_PER_STATEMENT = 200;
+
+/**
+ * Writes several events in as few statements as possible (one per 200 events), in the given order:
+ * the identity column follows the VALUES order, so the relay sends them in that order.
+ */
+export function compileInsertOutboxBatch(
+  db: Db,
+  dialect: SqlDialect,
+): (tx: Db, events: readonly PreparedEvent[]) => Promise<void> {
+  const insertOne = compileInsertOutbox(db);
+  return async (tx, events) => {
+    if (events.length === 1) return insertOne(tx, events[0] as PreparedEvent);
+    for (let start = 0; start < events.length; start += OUTBOX_ROWS_PER_STATEMENT) {
+      const chunk = events.slice(start, start + OUTBOX_ROWS_PER_STATEMENT);
+      if (dialect === 'mssql') {
+        for (const event of chunk) await insertOne(tx, event);
+        continue;
+      }
+      const parameters: unknown[] = [];
+      for (const event of chunk) parameters.push(...outboxValues(event));
+      await (tx as QueryRunner).executeQuery(
+        CompiledQuery.raw(
+          `insert into outbox (${OUTBOX_FIELDS.join(', ')}) values ${valuesPlaceholders(dialect, chunk.length, OUTBOX_FIELDS.length)}`,
+          parameters,
+        ),
+      );
+    }
   };
 }
 
