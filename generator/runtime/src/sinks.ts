@@ -16,7 +16,7 @@ export function toOutgoing(event: PreparedEvent): OutgoingMessage {
       eventId: envelope.eventId,
       eventType: envelope.eventType,
       correlationId: envelope.correlationId,
-      occurredAtMs: Date.parse(envelope.occurredAt) || Date.now(),
+      occurredAtMs: event.occurredAtMs,
       producer: envelope.producer,
       headers: event.headers,
     }),

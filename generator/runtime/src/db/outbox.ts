@@ -71,7 +71,7 @@ export function compileInsertOutbox(db: Db): (tx: Db, event: PreparedEvent) => P
       producer: envelope.producer,
       body: event.body,
       headers: JSON.stringify(event.headers),
-      created_at: Date.parse(envelope.occurredAt) || Date.now(),
+      created_at: event.occurredAtMs,
     });
   };
 }
@@ -88,7 +88,7 @@ function outboxValues(event: PreparedEvent): unknown[] {
     envelope.producer,
     event.body,
     JSON.stringify(event.headers),
-    Date.parse(envelope.occurredAt) || Date.now(),
+    event.occurredAtMs,
   ];
 }
 
