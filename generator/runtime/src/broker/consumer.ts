@@ -91,7 +91,8 @@ interface Pending {
 }
 
 /**
- * Consumes one queue: manual ack, prefetch, at most `concurrency` handlers at once. Every delivery
+ * Consumes one queue: manual ack, prefetch, at most `concurrency` batches at once (a batch: the
+ * deliveries waiting together, up to the executor's `maxBatch`, see {@link BatchExecutor}). Every delivery
  * ends in a broker action: ack after success (or duplicate); a copy to the next retry delay queue
  * and then ack after a handler error; a copy to `<queue>.dlq` with reason headers and then ack for
  * an oversized body, bad JSON (or a `__proto__` key), an unknown event, a publisher that does not
