@@ -6,6 +6,7 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectUnsentLockedQuery } from '../src/db/outbox.ts';
 import {
   createServiceRuntime,
   type Envelope,
@@ -211,5 +212,16 @@ describe('batches of deliveries', () => {
       const amounts = effects.filter((e) => e.order_id === `flaky-${key}`).map((e) => e.amount);
       expect(amounts).toEqual(Array.from({ length: 10 }, (_, n) => key + 3 * n));
     }
+  });
+
+  it("turns synchronous_commit off in the relay's transaction only", async () => {
+    const setting = sql<{ value: string }>`select current_setting('synchronous_commit') as value`;
+    const inRelay = await runtime.db.transaction().execute(async (tx) => {
+      await selectUnsentLockedQuery(tx as never, 10).execute();
+      return (await setting.execute(tx)).rows[0]?.value;
+    });
+    expect(inRelay).toBe('off');
+    const elsewhere = await runtime.transaction(async (tx) => (await setting.execute(tx)).rows[0]?.value);
+    expect(elsewhere).toBe('on');
   });
 });

@@ -151,11 +151,20 @@ export function selectUnsentQuery(db: Db, dialect: SqlDialect, limit: number) {
  * PostgreSQL: {@link selectUnsentQuery} that also takes the relay's leader lock
  * ({@link relayLockQuery}) in the same statement. The uncorrelated subquery is evaluated once, before
  * the scan; when another process holds the lock the answer is empty.
+ *
+ * The same statement sets `synchronous_commit = off` for the relay's transaction only (the
+ * `set_config(…, true)` of `SET LOCAL`): its commit then does not wait for the WAL flush. What that
+ * transaction writes is only "these rows were sent" (and failure counts). Lost in a crash of
+ * PostgreSQL, the rows are published again after restart: the consumers' inboxes drop the copies,
+ * exactly as after a crash between publish and marking sent. Every other transaction (state,
+ * inbox, outbox rows) keeps the server's setting.
  */
 export function selectUnsentLockedQuery(db: Db, limit: number) {
-  return selectUnsentQuery(db, 'postgres', limit).where(
-    sql<boolean>`(select pg_try_advisory_xact_lock(hashtext(current_schema() || '.kada_outbox_relay')))`,
-  );
+  return selectUnsentQuery(db, 'postgres', limit)
+    .where(
+      sql<boolean>`(select pg_try_advisory_xact_lock(hashtext(current_schema() || '.kada_outbox_relay')))`,
+    )
+    .where(sql<boolean>`(select set_config('synchronous_commit', 'off', true)) = 'off'`);
 }
 
 /** Whether any row waits to be relayed: one cheap statement for a poll that usually finds nothing. */
