@@ -10,6 +10,11 @@
  *
  *   pnpm bench:checkout [--orders 300] [--concurrency 32 | --rate 40] [--embedded] [--warmup 20]
  *                       [--buyers 8] [--products 4] [--replicas 1] [--cpu-prof DIR] [--typescript]
+ *                       [--port-base N] [--pool-max 4]
+ *
+ * `--port-base` offsets every service's port (default random); the vhost is `<KADA_VHOST or
+ * kada-bench>-<run>`, so runs beside each other on a shared broker never meet. `--pool-max` is each
+ * process's PostgreSQL pool (DATABASE_POOL_MAX): the server's connections are shared.
  *
  * The machine may be shared: RabbitMQ's node is the machine's (its CPU includes other vhosts'
  * work) and PostgreSQL is counted from the backends of this run's databases only.
@@ -39,6 +44,8 @@ const { values: args } = parseArgs({
     replicas: { type: 'string', default: '1' },
     'cpu-prof': { type: 'string' },
     typescript: { type: 'boolean', default: false },
+    'port-base': { type: 'string' },
+    'pool-max': { type: 'string', default: '4' },
     verbose: { type: 'boolean', default: false },
   },
 });
@@ -70,7 +77,7 @@ interface Setup {
 
 async function setUp(embedded: boolean): Promise<Setup> {
   const run = randomUUID().slice(0, 8);
-  const vhost = `kada-bench-${run}`;
+  const vhost = `${process.env.KADA_VHOST ?? 'kada-bench'}-${run}`;
   const rabbitUrl = `amqp://guest:guest@127.0.0.1:5672/${vhost}`;
   const dbName = (svc: ServiceName) => `kada_bench_${run}_${svc}`;
   const tmp = mkdtempSync(join(tmpdir(), 'kada-bench-'));
@@ -80,7 +87,10 @@ async function setUp(embedded: boolean): Promise<Setup> {
   const profDir = args['cpu-prof'] ? resolve(args['cpu-prof']) : undefined;
   const platform = new Platform({
     root,
-    portBase: 2000 + Math.floor(Math.random() * 500) * 10,
+    portBase:
+      args['port-base'] === undefined
+        ? 2000 + Math.floor(Math.random() * 500) * 10
+        : Number(args['port-base']),
     replicas: Number(args.replicas),
     typescript: args.typescript,
     env: {
@@ -92,6 +102,7 @@ async function setUp(embedded: boolean): Promise<Setup> {
       NOTIFY_OUTBOX_DIR: join(tmp, 'mail'),
       DATA_DIR: join(tmp, 'data'),
       LOG_LEVEL: 'warn',
+      DATABASE_POOL_MAX: args['pool-max'],
       RATE_LIMIT_IP: '1000000/10s',
       RATE_LIMIT_USER: '1000000/10s',
       ...(profDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profDir}` } : {}),

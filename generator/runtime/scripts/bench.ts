@@ -1,5 +1,6 @@
 /**
- * pnpm bench [--count N] [--window W] [--json] [--inbox-count N] [--no-inbox]
+ * pnpm bench [--count N] [--rounds R] [--window W] [--json] [--inbox-count N] [--max-batch B]
+ *            [--no-inbox] [--no-publish]
  *
  * Publishes N order.created v1 events and then consumes them, once through the runtime's broker
  * layer (envelope built and validated by the descriptor's precompiled validator, confirmed
@@ -10,12 +11,14 @@
  *
  * Then the consumer with its inbox on PostgreSQL (`createServiceRuntime`, a throw-away database):
  * N messages already queued, consumed through the runtime, each in a transaction with its inbox
- * row; prints msgs/s and this process's CPU ms per message (PostgreSQL's own CPU not included).
+ * row, several deliveries per transaction (`--max-batch N`, default 32; 1 for one transaction per
+ * delivery); prints msgs/s and CPU ms per message of this process and of its PostgreSQL backends.
  *
  * Everything goes through a private exchange (`kada.bench`) and throw-away queues, so services
  * running on the same broker see nothing.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { type ConfirmChannel, connect } from 'amqplib';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -45,6 +48,20 @@ const PG_ADMIN = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postg
 const URL_ = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const EXCHANGE = 'kada.bench';
 const PREFETCH = 300;
+/** The inbox consumer's pool and its deliveries per transaction (`--max-batch 1`: one transaction each). */
+const POOL = 10;
+const MAX_BATCH = option('--max-batch', 32);
+
+/** utime + stime of a process in ms (Linux /proc; USER_HZ 100), 0 when it is gone. */
+function procCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
 
 const say = (line: string): void => {
   if (!JSON_OUTPUT) process.stdout.write(`${line}\n`);
@@ -384,7 +401,7 @@ say(
   `kada bench: ${COUNT} messages per run, ${ROUNDS} rounds (median), ${WINDOW} publishes in flight, ` +
     `prefetch ${PREFETCH}; descriptor: ${source}`,
 );
-for (const queueType of ['classic', 'quorum'] as const) {
+for (const queueType of args.includes('--no-publish') ? [] : (['classic', 'quorum'] as const)) {
   const raws: RunResult[] = [];
   const generateds: RunResult[] = [];
   // Alternate which path goes first: the broker's state (disk, a just-deleted queue) favours neither.
@@ -449,13 +466,14 @@ async function runInbox(generated: EventDescriptor<OrderCreated>): Promise<void>
   await admin.query(`CREATE DATABASE ${database}`);
   const url = new URL(PG_ADMIN);
   url.pathname = `/${database}`;
-  const pool = new pg.Pool({ connectionString: url.href, max: 10 });
+  const pool = new pg.Pool({ connectionString: url.href, max: POOL });
   const runtime = createServiceRuntime({
     service: 'kada-bench',
     url: URL_,
     db: new Kysely<AnySchema>({ dialect: new PostgresDialect({ pool }) }),
     dialect: 'postgres',
     logger: pino({ level: 'warn' }),
+    maxBatch: MAX_BATCH,
   });
   try {
     await runtime.start();
@@ -498,24 +516,39 @@ async function runInbox(generated: EventDescriptor<OrderCreated>): Promise<void>
       }
       await channel.waitForConfirms();
     });
+    // Open the pool's connections first, so that their backends are there to be measured.
+    await Promise.all(
+      Array.from({ length: POOL }, async () => {
+        const client = await pool.connect();
+        setTimeout(() => client.release(), 50);
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const backends = (
+      await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [database])
+    ).rows.map((row) => row.pid);
+    const pgBefore = backends.map(procCpuMs);
     const cpu = process.cpuUsage();
     const started = performance.now();
     const handle = await runtime.consume(definition);
     await within('inbox consume', done, 300_000);
     const seconds = (performance.now() - started) / 1000;
     const used = process.cpuUsage(cpu);
+    const pgMs = backends.reduce((sum, pid, i) => sum + (procCpuMs(pid) - (pgBefore[i] as number)), 0);
     await handle.stop();
     const inboxRows = await pool.query('select count(*)::int as n from processed_events');
     const figures = {
       name: 'consume with inbox, postgres',
       per_s: Math.round(INBOX_COUNT / seconds),
       cpu_ms_per_message: Math.round(((used.user + used.system) / 1000 / INBOX_COUNT) * 100) / 100,
+      postgres_cpu_ms_per_message: Math.round((pgMs / INBOX_COUNT) * 100) / 100,
+      max_batch: MAX_BATCH,
       inbox_rows: inboxRows.rows[0]?.n,
     };
     if (JSON_OUTPUT) process.stdout.write(`${JSON.stringify(figures)}\n`);
     else
       say(
-        `${figures.name.padEnd(26)} ${String(figures.per_s).padStart(7)} msg/s  ${figures.cpu_ms_per_message} ms CPU per message (this process)  inbox rows ${figures.inbox_rows}`,
+        `${figures.name.padEnd(26)} ${String(figures.per_s).padStart(7)} msg/s  CPU per message ${figures.cpu_ms_per_message} ms (this process) + ${figures.postgres_cpu_ms_per_message} ms (its PostgreSQL backends)  batches of ${MAX_BATCH} at most  inbox rows ${figures.inbox_rows}`,
       );
   } finally {
     await runtime.stop();

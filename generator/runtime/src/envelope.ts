@@ -10,6 +10,8 @@ export interface PreparedEvent<T = unknown> {
   readonly exchange: string;
   readonly routingKey: string;
   readonly orderingKey: string | null;
+  /** `envelope.occurredAt` in Unix milliseconds (parsed once, here). */
+  readonly occurredAtMs: number;
   /** The JSON body: the envelope, or the bare payload when the descriptor says `envelope: false`. */
   readonly body: string;
   /** AMQP headers: traceparent, x-kada-version and the caller's own. */
@@ -35,11 +37,13 @@ export function prepareEvent<T>(
   options: PublishOptions = {},
 ): PreparedEvent<T> {
   const context = currentContext();
+  const now = Date.now();
+  const occurredAtMs = options.occurredAt === undefined ? now : Date.parse(options.occurredAt) || now;
   const envelope: Envelope<T> = {
-    eventId: options.eventId ?? uuidv7(),
+    eventId: options.eventId ?? uuidv7(now),
     eventType: descriptor.eventType,
     version: descriptor.version,
-    occurredAt: options.occurredAt ?? new Date().toISOString(),
+    occurredAt: options.occurredAt ?? new Date(now).toISOString(),
     correlationId: options.correlationId ?? context?.correlationId ?? uuidv7(),
     causationId: options.causationId !== undefined ? options.causationId : (context?.causationId ?? null),
     producer,
@@ -53,17 +57,18 @@ export function prepareEvent<T>(
       validationIssues(descriptor.validate),
     );
   }
+  const traceparent = formatTraceparent(childTrace(context?.trace));
   return {
     envelope,
     exchange: descriptor.exchange,
     routingKey: descriptor.routingKey,
     orderingKey: options.orderingKey ?? null,
+    occurredAtMs,
     body: JSON.stringify(payload),
-    headers: {
-      ...options.headers,
-      traceparent: formatTraceparent(childTrace(context?.trace)),
-      'x-kada-version': String(descriptor.version),
-    },
+    headers:
+      options.headers === undefined
+        ? { traceparent, 'x-kada-version': String(descriptor.version) }
+        : { ...options.headers, traceparent, 'x-kada-version': String(descriptor.version) },
   };
 }
 

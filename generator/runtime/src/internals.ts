@@ -17,8 +17,14 @@ export type {
 export { AmqpClient, DEAD_LETTER_REASON_HEADER, fillAddress } from './broker/amqp-client.ts';
 export { Broker } from './broker/broker.ts';
 export { BrokerConnection, brokerDefaults, reconnectDelay } from './broker/connection.ts';
-export type { Delivery, DeliveryExecutor, DeliveryOutcome } from './broker/consumer.ts';
-export { QueueConsumer } from './broker/consumer.ts';
+export type {
+  BatchExecutor,
+  Delivery,
+  DeliveryExecutor,
+  DeliveryOutcome,
+  DeliveryResult,
+} from './broker/consumer.ts';
+export { QueueConsumer, singleDeliveries } from './broker/consumer.ts';
 export type { OutgoingMessage } from './broker/publisher.ts';
 export { ConfirmPublisher } from './broker/publisher.ts';
 export {

@@ -14,6 +14,7 @@ import {
   takeRelayLock,
   unsentExistsQuery,
 } from './db/outbox.ts';
+import { precompile } from './db/precompiled.ts';
 import type { RuntimeTables } from './db/schema.ts';
 import { amqpProperties } from './envelope.ts';
 import { describeError } from './errors.ts';
@@ -55,6 +56,9 @@ export class OutboxRelay {
   #timer: NodeJS.Timeout | undefined;
   #lastPrune = 0;
   #lastGauges = 0;
+  /** The idle poll and the gauges' statement, compiled once (a relay runs them every second). */
+  readonly #unsentExists: ReturnType<typeof precompile>;
+  readonly #outboxStats: ReturnType<typeof precompile>;
   /** Whether the last database round trip worked; read by health(). */
   dbUp = true;
 
@@ -72,6 +76,8 @@ export class OutboxRelay {
     this.#log = log.child({ component: 'outbox-relay' });
     this.#metrics = metrics;
     this.#options = options;
+    this.#unsentExists = precompile([], () => unsentExistsQuery(this.#db, dialect));
+    this.#outboxStats = precompile([], () => outboxStatsQuery(this.#db));
   }
 
   start(): void {
@@ -109,7 +115,8 @@ export class OutboxRelay {
       try {
         const outcome = await this.runOnce(!woken);
         more = outcome.more && outcome.failed === 0;
-        await this.#updateGauges();
+        // An idle poll that found no unsent row has answered the gauges' question already.
+        await this.#updateGauges(outcome.empty === true);
         await this.#maybePrune();
         this.dbUp = true;
       } catch (error) {
@@ -143,11 +150,13 @@ export class OutboxRelay {
    * One batch. `more`: the batch was full, go again at once. `checkFirst`: look for unsent rows
    * with one statement before opening a transaction (an idle poll then costs one round trip).
    */
-  async runOnce(checkFirst = false): Promise<{ published: number; failed: number; more: boolean }> {
+  async runOnce(
+    checkFirst = false,
+  ): Promise<{ published: number; failed: number; more: boolean; empty?: boolean }> {
     const dialect = this.#dialect;
     if (dialect === 'sqlite') return this.#publishBatch(this.#db, false);
-    if (checkFirst && !(await unsentExistsQuery(this.#db, dialect).executeTakeFirst()))
-      return { published: 0, failed: 0, more: false };
+    if (checkFirst && (await this.#unsentExists(this.#db, {})).rows.length === 0)
+      return { published: 0, failed: 0, more: false, empty: true };
     return this.#db.transaction().execute(async (tx) => {
       // PostgreSQL takes the leader lock in the select itself: one round trip fewer per pass.
       if (dialect === 'postgres') return this.#publishBatch(tx, true);
@@ -201,11 +210,18 @@ export class OutboxRelay {
     };
   }
 
-  async #updateGauges(): Promise<void> {
+  async #updateGauges(nothingPending: boolean): Promise<void> {
     const now = Date.now();
     if (now - this.#lastGauges < GAUGES_EVERY_MS) return;
     this.#lastGauges = now;
-    const stats = await outboxStatsQuery(this.#db).executeTakeFirst();
+    if (nothingPending) {
+      this.#metrics.outboxPending.set(0);
+      this.#metrics.outboxLag.set(0);
+      return;
+    }
+    const stats = (await this.#outboxStats(this.#db, {})).rows[0] as
+      | { pending: unknown; oldest: unknown }
+      | undefined;
     const pending = Number(stats?.pending ?? 0);
     const oldest = stats?.oldest === null || stats?.oldest === undefined ? undefined : Number(stats.oldest);
     this.#metrics.outboxPending.set(pending);

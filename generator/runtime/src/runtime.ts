@@ -1,17 +1,20 @@
-import type { Kysely, Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import { Broker } from './broker/broker.ts';
 import { brokerDefaults } from './broker/connection.ts';
-import type { Delivery, DeliveryOutcome } from './broker/consumer.ts';
-import { compileClaimInbox } from './db/inbox.ts';
-import { compileInsertOutbox } from './db/outbox.ts';
+import type { BatchExecutor, Delivery, DeliveryResult } from './broker/consumer.ts';
+import { runWithContext } from './context.ts';
+import { claimInboxBatch, compileClaimInbox, unclaimInboxQuery } from './db/inbox.ts';
+import { compileInsertOutboxBatch } from './db/outbox.ts';
+import type { QueryRunner } from './db/precompiled.ts';
 import { migrateRuntimeTables, type RuntimeTables } from './db/schema.ts';
+import type { PreparedEvent } from './envelope.ts';
 import { describeError, KadaError } from './errors.ts';
 import { createLogger } from './logger.ts';
 import { RuntimeMetrics } from './metrics.ts';
 import { OutboxRelay } from './relay.ts';
 import { exitOnSignal } from './signals.ts';
-import { createDirectSink, createOutboxSink } from './sinks.ts';
+import { createBufferedOutboxSink, createDirectSink } from './sinks.ts';
 import type {
   AnySchema,
   ConsumerDefinition,
@@ -23,6 +26,17 @@ import type {
 } from './types.ts';
 
 const DEFAULT_OUTBOX = { pollIntervalMs: 1000, batchSize: 200, retentionMs: 7 * 24 * 3600_000 };
+/**
+ * Deliveries of one queue handled in one transaction at most. Each is a PostgreSQL subtransaction
+ * (savepoint): under 64 of them per transaction, PostgreSQL keeps them in its shared cache.
+ */
+const DEFAULT_MAX_BATCH = 32;
+const MAX_BATCH_LIMIT = 60;
+
+const HANDLED: DeliveryResult = { outcome: 'handled' };
+const DUPLICATE: DeliveryResult = { outcome: 'duplicate' };
+const SAVEPOINT = CompiledQuery.raw('savepoint kada_delivery');
+const ROLLBACK_TO_SAVEPOINT = CompiledQuery.raw('rollback to savepoint kada_delivery');
 
 /**
  * The runtime a service's `main.ts` creates once: one broker connection, the inbox and outbox in
@@ -44,7 +58,9 @@ class KadaServiceRuntime implements ServiceRuntime {
   readonly #relay: OutboxRelay;
   /** The per-message statements, compiled once. */
   readonly #claimInbox: ReturnType<typeof compileClaimInbox>;
-  readonly #insertOutbox: ReturnType<typeof compileInsertOutbox>;
+  readonly #insertOutbox: ReturnType<typeof compileInsertOutboxBatch>;
+  /** Deliveries per transaction at most (1 on SQL Server: no batching there). */
+  readonly #maxBatch: number;
   #started: Promise<void> | undefined;
   #ready = false;
   #stopping: Promise<void> | undefined;
@@ -71,7 +87,11 @@ class KadaServiceRuntime implements ServiceRuntime {
     this.directSink = createDirectSink(this.service, this.#broker);
     const runtimeDb = this.db as Kysely<RuntimeTables>;
     this.#claimInbox = compileClaimInbox(runtimeDb, this.#dialect);
-    this.#insertOutbox = compileInsertOutbox(runtimeDb);
+    this.#insertOutbox = compileInsertOutboxBatch(runtimeDb, this.#dialect);
+    const maxBatch = options.maxBatch ?? Number(process.env.KADA_MAX_BATCH ?? DEFAULT_MAX_BATCH);
+    if (!Number.isInteger(maxBatch) || maxBatch < 1 || maxBatch > MAX_BATCH_LIMIT)
+      throw new KadaError('KADA_CONFIG', `maxBatch must be an integer from 1 to ${MAX_BATCH_LIMIT}`);
+    this.#maxBatch = this.#dialect === 'mssql' ? 1 : maxBatch;
   }
 
   get registry() {
@@ -92,53 +112,152 @@ class KadaServiceRuntime implements ServiceRuntime {
   async consume(definition: ConsumerDefinition): Promise<ConsumerHandle> {
     await this.start();
     if (this.#stopping) throw new KadaError('KADA_STOPPED', 'runtime is stopping');
-    const consumerName = definition.policy.queue;
-    return this.#broker.consume(definition, (delivery) => this.#execute(consumerName, delivery));
+    const consumer = definition.policy.queue;
+    const executor: BatchExecutor = {
+      maxBatch: this.#maxBatch,
+      run: (deliveries) => this.#executeBatch(consumer, deliveries),
+    };
+    return this.#broker.consume(definition, executor);
   }
 
-  /** The handler and the inbox row in one transaction; the relay is woken after commit. */
-  async #execute(consumer: string, delivery: Delivery): Promise<DeliveryOutcome> {
+  /**
+   * Several deliveries in one transaction: one inbox claim for all, the handlers one after another
+   * in queue order, the outbox rows of all in one insert, one commit. When a handler fails, the
+   * batch is rolled back and run again without it (and without the later deliveries of its ordering
+   * key), this time each handler inside a savepoint so that any further failure is rolled back alone;
+   * the deliveries that failed in a batch are then run one by one, each in a transaction of its own,
+   * and only that result counts (so a conflict the batch itself caused, such as a deadlock between
+   * two batches, costs no retry). A handler that ran before the failing one therefore runs twice,
+   * which handlers allow anyway (delivery is at least once). The relay is woken after each commit that
+   * wrote outbox rows.
+   */
+  async #executeBatch(consumer: string, deliveries: readonly Delivery[]): Promise<DeliveryResult[]> {
+    if (deliveries.length === 1) return [await this.#executeOne(consumer, deliveries[0] as Delivery)];
+    const alone = new Set<number>();
+    const failedKeys = new Set<string>();
+    let results = await this.#tryBatch(consumer, deliveries, alone, failedKeys, false);
+    if (results === undefined) results = await this.#tryBatch(consumer, deliveries, alone, failedKeys, true);
+    const final: DeliveryResult[] = [];
+    for (let index = 0; index < deliveries.length; index++) {
+      final.push(results?.[index] ?? (await this.#executeOne(consumer, deliveries[index] as Delivery)));
+    }
+    return final;
+  }
+
+  /**
+   * One pass over a batch, skipping the deliveries in `alone` and those whose ordering key is in
+   * `failedKeys` (they run alone later, in order); failing deliveries are added to both. Without savepoints, the first failure rolls everything back: undefined. With them, a failure is
+   * rolled back to its savepoint and the batch goes on; the failed deliveries get no result.
+   */
+  async #tryBatch(
+    consumer: string,
+    deliveries: readonly Delivery[],
+    alone: Set<number>,
+    failedKeys: Set<string>,
+    savepoints: boolean,
+  ): Promise<Array<DeliveryResult | undefined> | undefined> {
+    const results: Array<DeliveryResult | undefined> = [];
+    const events: PreparedEvent[] = [];
+    const runs: number[] = [];
+    for (let index = 0; index < deliveries.length; index++) {
+      const key = (deliveries[index] as Delivery).orderingKey;
+      if (key !== undefined && failedKeys.has(key)) alone.add(index);
+      if (!alone.has(index)) runs.push(index);
+    }
+    if (runs.length === 0) return results;
+    let failed = false;
+    try {
+      await this.db.transaction().execute(async (tx) => {
+        const runner = tx as unknown as QueryRunner;
+        const fresh = await claimInboxBatch(
+          runner,
+          this.#dialect as 'postgres' | 'sqlite',
+          consumer,
+          runs.map((index) => (deliveries[index] as Delivery).envelope),
+        );
+        for (let position = 0; position < runs.length; position++) {
+          const index = runs[position] as number;
+          const delivery = deliveries[index] as Delivery;
+          if (delivery.orderingKey !== undefined && failedKeys.has(delivery.orderingKey)) {
+            alone.add(index);
+            continue;
+          }
+          if (!fresh[position]) {
+            results[index] = DUPLICATE;
+            continue;
+          }
+          const emitted: PreparedEvent[] = [];
+          if (savepoints) await runner.executeQuery(SAVEPOINT);
+          try {
+            await this.#handle(tx, delivery, emitted);
+          } catch (error) {
+            alone.add(index);
+            if (delivery.orderingKey !== undefined) failedKeys.add(delivery.orderingKey);
+            if (!savepoints) {
+              failed = true;
+              throw error;
+            }
+            await runner.executeQuery(ROLLBACK_TO_SAVEPOINT);
+            await unclaimInboxQuery(tx, consumer, delivery.envelope.eventId).execute();
+            continue;
+          }
+          for (const event of emitted) events.push(event);
+          results[index] = HANDLED;
+        }
+        if (events.length > 0) await this.#insertOutbox(tx, events);
+      });
+    } catch {
+      // A handler failed (first pass), or the transaction itself did (commit, connection): nothing
+      // of it happened. The latter: every delivery is run on its own.
+      if (!failed) for (const index of runs) alone.add(index);
+      return undefined;
+    }
+    if (events.length > 0) this.#relay.wake();
+    return results;
+  }
+
+  /** One delivery, its inbox row and its outbox rows in one transaction. */
+  async #executeOne(consumer: string, delivery: Delivery): Promise<DeliveryResult> {
+    const events: PreparedEvent[] = [];
+    let result: DeliveryResult;
+    try {
+      result = await this.db.transaction().execute(async (tx): Promise<DeliveryResult> => {
+        const { envelope } = delivery;
+        const fresh = await this.#claimInbox(
+          tx as Transaction<RuntimeTables>,
+          consumer,
+          envelope.eventId,
+          envelope.eventType,
+        );
+        if (!fresh) return DUPLICATE;
+        await this.#handle(tx, delivery, events);
+        if (events.length > 0) await this.#insertOutbox(tx, events);
+        return HANDLED;
+      });
+    } catch (error) {
+      return { error };
+    }
+    if (events.length > 0) this.#relay.wake();
+    return result;
+  }
+
+  /** Runs the handler in the delivery's context; what it emits is collected in `into`. */
+  #handle(tx: Transaction<AnySchema>, delivery: Delivery, into: PreparedEvent[]): Promise<void> {
     const { envelope, route, attempt, log } = delivery;
-    let wroteOutbox = false;
-    const outcome = await this.db.transaction().execute(async (tx): Promise<DeliveryOutcome> => {
-      const fresh = await this.#claimInbox(
-        tx as Transaction<RuntimeTables>,
-        consumer,
-        envelope.eventId,
-        envelope.eventType,
-      );
-      if (!fresh) return 'duplicate';
-      const sink = createOutboxSink(
-        this.service,
-        tx,
-        () => {
-          wroteOutbox = true;
-        },
-        this.#insertOutbox,
-      );
-      await route.handle(envelope, { tx, sink, log, attempt, envelope });
-      return 'handled';
-    });
-    if (wroteOutbox) this.#relay.wake();
-    return outcome;
+    const sink = createBufferedOutboxSink(this.service, into);
+    return runWithContext(delivery.context, () =>
+      route.handle(envelope, { tx, sink, log, attempt, envelope }),
+    );
   }
 
   async transaction<R>(fn: (tx: Transaction<AnySchema>, sink: EventSink) => Promise<R>): Promise<R> {
-    let wroteOutbox = false;
-    const result = await this.db.transaction().execute((tx) =>
-      fn(
-        tx,
-        createOutboxSink(
-          this.service,
-          tx,
-          () => {
-            wroteOutbox = true;
-          },
-          this.#insertOutbox,
-        ),
-      ),
-    );
-    if (wroteOutbox) this.#relay.wake();
+    const events: PreparedEvent[] = [];
+    const result = await this.db.transaction().execute(async (tx) => {
+      const value = await fn(tx, createBufferedOutboxSink(this.service, events));
+      if (events.length > 0) await this.#insertOutbox(tx, events);
+      return value;
+    });
+    if (events.length > 0) this.#relay.wake();
     return result;
   }
 

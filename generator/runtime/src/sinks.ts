@@ -16,7 +16,7 @@ export function toOutgoing(event: PreparedEvent): OutgoingMessage {
       eventId: envelope.eventId,
       eventType: envelope.eventType,
       correlationId: envelope.correlationId,
-      occurredAtMs: Date.parse(envelope.occurredAt) || Date.now(),
+      occurredAtMs: event.occurredAtMs,
       producer: envelope.producer,
       headers: event.headers,
     }),
@@ -59,6 +59,25 @@ export function createOutboxSink(
       else await insertOutboxQuery(db, event).execute();
       onWrite();
       return event.envelope;
+    },
+  };
+}
+
+/**
+ * Collects events for the outbox of the caller's transaction: the owner of the transaction writes
+ * them all in one statement just before it commits (see `compileInsertOutboxBatch`), instead of one
+ * insert per event. Same guarantee: the rows commit, or roll back, with the state change.
+ */
+export function createBufferedOutboxSink(producer: string, into: PreparedEvent[]): EventSink {
+  return {
+    emit(descriptor, data, options) {
+      try {
+        const event = prepareEvent(producer, descriptor, data, options);
+        into.push(event);
+        return Promise.resolve(event.envelope);
+      } catch (error) {
+        return Promise.reject(error);
+      }
     },
   };
 }

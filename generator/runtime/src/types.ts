@@ -133,6 +133,12 @@ export interface ServiceRuntimeOptions {
     /** Sent outbox rows and inbox rows older than this are pruned. Default 7 days. */
     retentionMs?: number;
   };
+  /**
+   * Deliveries of one queue handled in one database transaction at most (default 32, or env
+   * KADA_MAX_BATCH; 1 to 60; always 1 on SQL Server). Batches form only from deliveries already
+   * waiting, so a lone delivery never waits for company; see the runtime README, "Batches".
+   */
+  maxBatch?: number;
   /** Passed to amqplib's connect: TLS material for amqps:// (ca, cert, key, passphrase, servername). */
   socketOptions?: Record<string, unknown>;
   /** Broker-layer tuning; defaults in {@link BrokerOptions}. */

@@ -4,7 +4,7 @@ import { describeError } from '../errors.ts';
 import type { RuntimeMetrics } from '../metrics.ts';
 import type { BrokerOptions, ConsumerDefinition } from '../types.ts';
 import { BrokerConnection } from './connection.ts';
-import { type DeliveryExecutor, QueueConsumer } from './consumer.ts';
+import { type BatchExecutor, type DeliveryExecutor, QueueConsumer } from './consumer.ts';
 import { ConfirmPublisher, type OutgoingMessage } from './publisher.ts';
 import { ensureExchange } from './topology.ts';
 
@@ -72,8 +72,11 @@ export class Broker {
     }
   }
 
-  /** Declares the queue's topology and starts consuming it. */
-  async consume(definition: ConsumerDefinition, executor: DeliveryExecutor): Promise<QueueConsumer> {
+  /** Declares the queue's topology and starts consuming it; deliveries one by one, or in batches. */
+  async consume(
+    definition: ConsumerDefinition,
+    executor: DeliveryExecutor | BatchExecutor,
+  ): Promise<QueueConsumer> {
     const consumer: QueueConsumer = new QueueConsumer(
       definition,
       this.connection,

@@ -1,6 +1,6 @@
 import type { Channel, ChannelModel, ConsumeMessage, MessagePropertyHeaders, Options } from 'amqplib';
 import type { Logger } from 'pino';
-import { runWithContext } from '../context.ts';
+import { type EventContext, runWithContext } from '../context.ts';
 import { validationIssues } from '../envelope.ts';
 import { describeError, KadaError } from '../errors.ts';
 import type { DeadLetterReason, RuntimeMetrics } from '../metrics.ts';
@@ -19,13 +19,56 @@ export interface Delivery {
   readonly envelope: Envelope<unknown>;
   readonly attempt: number;
   readonly log: Logger;
+  /** Correlation, causation and trace the handler runs with (see `runWithContext`). */
+  readonly context: EventContext;
+  /** The route's ordering key value, when it has one: deliveries with the same one keep their order. */
+  readonly orderingKey?: string | undefined;
 }
 
 /** `duplicate`: the inbox already had the event, the handler did not run. */
 export type DeliveryOutcome = 'handled' | 'duplicate';
 
-/** Runs the handler of one delivery: the runtime's wraps it in a transaction with the inbox. */
+/** Runs the handler of one delivery (in the delivery's context, set by the consumer). */
 export type DeliveryExecutor = (delivery: Delivery) => Promise<DeliveryOutcome>;
+
+/** What became of one delivery of a batch: its outcome, or the error its handler (or transaction) gave. */
+export type DeliveryResult = { readonly outcome: DeliveryOutcome } | { readonly error: unknown };
+
+/**
+ * Runs several deliveries at once (the service runtime: one database transaction for the batch).
+ * `run` answers one result per delivery, in order; a failing delivery must not fail the others.
+ * Deliveries in one batch never share an ordering key with another batch running at the same time,
+ * and those of one key come in queue order: `run` must handle them in the order given. Handlers run
+ * in their delivery's context: `run` calls them inside `runWithContext(delivery.context, …)`.
+ */
+export interface BatchExecutor {
+  /** Deliveries per batch at most (1: one at a time). */
+  readonly maxBatch: number;
+  run(deliveries: readonly Delivery[]): Promise<DeliveryResult[]>;
+}
+
+/** A single-delivery executor as a batch executor of batches of one. */
+export function singleDeliveries(executor: DeliveryExecutor): BatchExecutor {
+  return {
+    maxBatch: 1,
+    async run(deliveries) {
+      const delivery = deliveries[0] as Delivery;
+      try {
+        return [{ outcome: await runWithContext(delivery.context, () => executor(delivery)) }];
+      } catch (error) {
+        return [{ error }];
+      }
+    },
+  };
+}
+
+/** A delivery that passed every check, waiting for its batch's result. */
+interface Ready {
+  readonly pending: Pending;
+  readonly delivery: Delivery;
+  readonly originalRoutingKey: string;
+  readonly stopTimer: () => unknown;
+}
 
 /** Headers the broker owns; copying them onto a re-published message would mislead it. */
 const BROKER_HEADERS = /^(x-death|x-first-death-.*|x-last-death-.*|x-delivery-count)$/;
@@ -48,7 +91,8 @@ interface Pending {
 }
 
 /**
- * Consumes one queue: manual ack, prefetch, at most `concurrency` handlers at once. Every delivery
+ * Consumes one queue: manual ack, prefetch, at most `concurrency` batches at once (a batch: the
+ * deliveries waiting together, up to the executor's `maxBatch`, see {@link BatchExecutor}). Every delivery
  * ends in a broker action: ack after success (or duplicate); a copy to the next retry delay queue
  * and then ack after a handler error; a copy to `<queue>.dlq` with reason headers and then ack for
  * an oversized body, bad JSON (or a `__proto__` key), an unknown event, a publisher that does not
@@ -62,7 +106,7 @@ export class QueueConsumer implements ConsumerHandle {
   readonly #definition: ConsumerDefinition;
   readonly #connection: BrokerConnection;
   readonly #publisher: ConfirmPublisher;
-  readonly #executor: DeliveryExecutor;
+  readonly #executor: BatchExecutor;
   readonly #log: Logger;
   readonly #metrics: RuntimeMetrics;
   readonly #onStopped: (() => void) | undefined;
@@ -77,7 +121,9 @@ export class QueueConsumer implements ConsumerHandle {
   #acks: AckBatcher | undefined;
   #consumerTag: string | undefined;
   #waiting: Pending[] = [];
+  /** Batches being handled (at most the policy's concurrency). */
   #active = 0;
+  #drainScheduled = false;
   /** Ordering keys of the deliveries being handled. */
   readonly #activeKeys = new Set<string>();
   /** Whether any route declares an ordering key (then bodies are parsed on arrival). */
@@ -109,7 +155,7 @@ export class QueueConsumer implements ConsumerHandle {
     definition: ConsumerDefinition,
     connection: BrokerConnection,
     publisher: ConfirmPublisher,
-    executor: DeliveryExecutor,
+    executor: DeliveryExecutor | BatchExecutor,
     log: Logger,
     metrics: RuntimeMetrics,
     onStopped?: () => void,
@@ -120,7 +166,7 @@ export class QueueConsumer implements ConsumerHandle {
     this.#definition = definition;
     this.#connection = connection;
     this.#publisher = publisher;
-    this.#executor = executor;
+    this.#executor = typeof executor === 'function' ? singleDeliveries(executor) : executor;
     this.#log = log.child({ queue: this.queue });
     this.#metrics = metrics;
     this.#ownUser = connection.user;
@@ -264,7 +310,15 @@ export class QueueConsumer implements ConsumerHandle {
     }
     acks.track(message);
     this.#waiting.push(this.#keyed ? this.#withKey(message, acks) : { message, acks });
-    this.#drain();
+    // Deliveries parsed from one socket read arrive in one turn: drain once after them, so that
+    // they can share a batch instead of each taking a slot of its own.
+    if (!this.#drainScheduled) {
+      this.#drainScheduled = true;
+      queueMicrotask(() => {
+        this.#drainScheduled = false;
+        this.#drain();
+      });
+    }
   }
 
   /** Parses the body once, on arrival, to find its ordering key; a bad body has none (it is dead-lettered later). */
@@ -288,36 +342,64 @@ export class QueueConsumer implements ConsumerHandle {
     return key === undefined ? { message, acks, parsed: { body } } : { message, acks, parsed: { body }, key };
   }
 
-  /** The index of the oldest waiting delivery whose ordering key is not being handled, or -1. */
-  #nextRunnable(): number {
-    if (this.#activeKeys.size === 0) return this.#waiting.length > 0 ? 0 : -1;
-    return this.#waiting.findIndex(
-      (pending) => pending.key === undefined || !this.#activeKeys.has(pending.key),
-    );
+  /**
+   * Takes the next batch from the waiting deliveries, oldest first: deliveries whose ordering key
+   * no running batch holds, as many as share the free slots evenly (at least one, at most
+   * `maxBatch`). A delivery left behind (full batch, or its key busy) keeps the later ones of its
+   * key behind it, so each key stays in queue order.
+   */
+  #takeBatch(): Pending[] {
+    const free = this.#definition.policy.concurrency - this.#active;
+    const size = Math.min(this.#executor.maxBatch, Math.max(1, Math.ceil(this.#waiting.length / free)));
+    const taken: Pending[] = [];
+    if (this.#activeKeys.size === 0 && size >= this.#waiting.length) {
+      taken.push(...this.#waiting);
+      this.#waiting = [];
+      return taken;
+    }
+    const kept: Pending[] = [];
+    const skipped = new Set<string>();
+    for (const pending of this.#waiting) {
+      const key = pending.key;
+      const runnable =
+        taken.length < size && (key === undefined || (!this.#activeKeys.has(key) && !skipped.has(key)));
+      if (runnable) taken.push(pending);
+      else {
+        if (key !== undefined) skipped.add(key);
+        kept.push(pending);
+      }
+    }
+    this.#waiting = kept;
+    return taken;
   }
 
   #drain(): void {
     const concurrency = this.#definition.policy.concurrency;
-    while (this.#active < concurrency && !this.#stopping) {
-      const index = this.#nextRunnable();
-      if (index < 0) break;
-      const pending = this.#waiting.splice(index, 1)[0] as Pending;
-      if (pending.key !== undefined) this.#activeKeys.add(pending.key);
+    while (this.#active < concurrency && !this.#stopping && this.#waiting.length > 0) {
+      const batch = this.#takeBatch();
+      if (batch.length === 0) break;
+      const keys: string[] = [];
+      for (const pending of batch) {
+        if (pending.key !== undefined && !this.#activeKeys.has(pending.key)) {
+          this.#activeKeys.add(pending.key);
+          keys.push(pending.key);
+        }
+      }
       this.#active += 1;
-      this.#process(pending).then(
-        () => this.#finished(pending),
+      this.#processBatch(batch).then(
+        () => this.#finished(keys),
         (error: unknown) => {
-          // Only a bug in the runtime gets here; the broker dead-letters the message.
+          // Only a bug in the runtime gets here; the broker dead-letters the messages.
           this.#log.error({ err: describeError(error) }, 'unexpected consumer failure');
-          this.#settle(pending, 'reject');
-          this.#finished(pending);
+          for (const pending of batch) this.#settle(pending, 'reject');
+          this.#finished(keys);
         },
       );
     }
   }
 
-  #finished(pending: Pending): void {
-    if (pending.key !== undefined) this.#activeKeys.delete(pending.key);
+  #finished(keys: readonly string[]): void {
+    for (const key of keys) this.#activeKeys.delete(key);
     this.#active -= 1;
     if (this.#active === 0 && this.#idleWaiters.length > 0) {
       for (const waiter of this.#idleWaiters.splice(0)) waiter();
@@ -325,7 +407,35 @@ export class QueueConsumer implements ConsumerHandle {
     this.#drain();
   }
 
-  async #process(pending: Pending): Promise<void> {
+  /**
+   * Checks every delivery of the batch (those that fail a check are dead-lettered on their own),
+   * runs the rest through the executor together, then settles each by its own result: ack, retry
+   * or dead-letter.
+   */
+  async #processBatch(batch: readonly Pending[]): Promise<void> {
+    const ready: Ready[] = [];
+    const rejected: Array<Promise<void>> = [];
+    for (const pending of batch) {
+      const checked = this.#check(pending);
+      if (checked instanceof Promise) rejected.push(checked);
+      else ready.push(checked);
+    }
+    if (ready.length > 0) {
+      let results: DeliveryResult[];
+      try {
+        results = await this.#executor.run(ready.map((r) => r.delivery));
+      } catch (error) {
+        results = ready.map(() => ({ error }));
+      }
+      await Promise.all(
+        ready.map((r, index) => this.#conclude(r, results[index] ?? { error: new Error('no result') })),
+      );
+    }
+    await Promise.all(rejected);
+  }
+
+  /** The checks before a handler: a Delivery, or the dead-lettering of a message that fails one. */
+  #check(pending: Pending): Ready | Promise<void> {
     const { message } = pending;
     const { policy } = this.#definition;
     const queue = this.queue;
@@ -387,29 +497,40 @@ export class QueueConsumer implements ConsumerHandle {
         attempt,
       }),
     );
-    const stopTimer = this.#counters.duration.startTimer();
-    let outcome: DeliveryOutcome;
-    try {
-      outcome = await runWithContext(
-        { correlationId: envelope.correlationId, causationId: envelope.eventId, trace },
-        () => this.#executor({ queue, route, envelope, attempt, log }),
-      );
-    } catch (error) {
-      stopTimer();
-      if (attempt <= policy.retry.maxRetries) {
+    const context: EventContext = {
+      correlationId: envelope.correlationId,
+      causationId: envelope.eventId,
+      trace,
+    };
+    return {
+      pending,
+      delivery: { queue, route, envelope, attempt, log, context, orderingKey: pending.key },
+      originalRoutingKey,
+      stopTimer: this.#counters.duration.startTimer(),
+    };
+  }
+
+  /** Acks a handled delivery; retries or dead-letters a failed one. */
+  #conclude(ready: Ready, result: DeliveryResult): Promise<void> | undefined {
+    const { pending, delivery, originalRoutingKey } = ready;
+    const { attempt, log } = delivery;
+    ready.stopTimer();
+    if ('error' in result) {
+      const { error } = result;
+      if (attempt <= this.#definition.policy.retry.maxRetries) {
         log.warn({ err: describeError(error) }, 'handler failed; retrying later');
         return this.#retry(pending, attempt, error, originalRoutingKey);
       }
       log.error({ err: describeError(error) }, 'handler failed; retries exhausted');
       return this.#deadLetter(pending, 'handler-error', describeError(error), attempt, originalRoutingKey);
     }
-    stopTimer();
-    if (outcome === 'duplicate') {
+    if (result.outcome === 'duplicate') {
       this.#counters.duplicates.inc();
       log.info('duplicate delivery acknowledged without running the handler');
     }
     this.#settle(pending, 'ack');
     this.#counters.succeeded.inc();
+    return undefined;
   }
 
   #findRoute(body: unknown, routingKey: string, type?: unknown): ConsumerRoute | undefined {

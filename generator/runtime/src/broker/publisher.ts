@@ -4,7 +4,10 @@ import { describeError, KadaError } from '../errors.ts';
 import type { RuntimeMetrics } from '../metrics.ts';
 import type { BrokerConnection } from './connection.ts';
 
-/** One message to publish. `properties.messageId` is required: returns are matched by it. */
+/**
+ * One message to publish. `properties.messageId` is required: returns are matched by it. The
+ * publisher sets `mandatory`, `userId` and (when absent) `persistent` on `properties` itself.
+ */
 export interface OutgoingMessage {
   exchange: string;
   routingKey: string;
@@ -76,15 +79,19 @@ export class ConfirmPublisher {
         ),
       );
     }
+    // Every publish is mandatory (unroutable -> rejected), unless said otherwise persistent, and
+    // carries the connection's user as user_id: the broker verifies it, consumers rely on it. Set on
+    // the caller's properties object (no copy per message): each caller builds a fresh one.
     const properties = message.properties;
+    properties.mandatory = true;
+    properties.userId = this.#connection.user;
+    if (properties.persistent === undefined) properties.persistent = true;
     return new Promise<void>((resolve, reject) => {
-      const request: PublishRequest = {
+      this.#queue.push({
         exchange: message.exchange,
         routingKey: message.routingKey,
         content: message.content,
-        // Every publish is mandatory (unroutable -> rejected), unless said otherwise persistent, and
-        // carries the connection's user as user_id: the broker verifies it, consumers rely on it.
-        properties: { persistent: true, ...properties, mandatory: true, userId: this.#connection.user },
+        properties,
         seq: ++this.#seq,
         deadline: Date.now() + this.#connection.options.publishTimeoutMs,
         resends: 0,
@@ -92,8 +99,7 @@ export class ConfirmPublisher {
         settled: false,
         resolve,
         reject,
-      };
-      this.#queue.push(request);
+      });
       this.#pump();
     });
   }

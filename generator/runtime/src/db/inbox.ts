@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
 import type { SqlDialect } from '../types.ts';
 import { precompile, type QueryRunner } from './precompiled.ts';
 import type { RuntimeTables } from './schema.ts';
@@ -59,4 +59,45 @@ export function compileClaimInbox(
     const result = await run(tx as QueryRunner, { consumer, eventId, eventType, now });
     return Number(result.numAffectedRows ?? 0n) > 0;
   };
+}
+
+/** A `$n` (PostgreSQL) or `?` (SQLite) placeholder list for a multi-row VALUES of `columns` per row. */
+export function valuesPlaceholders(dialect: 'postgres' | 'sqlite', rows: number, columns: number): string {
+  const out: string[] = [];
+  let n = 0;
+  for (let row = 0; row < rows; row++) {
+    const slots: string[] = [];
+    for (let column = 0; column < columns; column++) slots.push(dialect === 'postgres' ? `$${++n}` : '?');
+    out.push(`(${slots.join(', ')})`);
+  }
+  return out.join(', ');
+}
+
+/**
+ * Claims several events in one statement (PostgreSQL, SQLite): for each, whether this statement
+ * inserted its row. An event id that appears twice counts as fresh once, on its first appearance.
+ * Like {@link claimInbox}, a concurrent transaction holding the same row makes this one wait for it.
+ */
+export async function claimInboxBatch(
+  tx: QueryRunner,
+  dialect: 'postgres' | 'sqlite',
+  consumer: string,
+  events: ReadonlyArray<{ readonly eventId: string; readonly eventType: string }>,
+  now = Date.now(),
+): Promise<boolean[]> {
+  const parameters: unknown[] = [];
+  for (const event of events) parameters.push(consumer, event.eventId, event.eventType, now);
+  const { rows } = await tx.executeQuery<{ event_id: string }>(
+    CompiledQuery.raw(
+      `insert into processed_events (consumer, event_id, event_type, processed_at) values ${valuesPlaceholders(dialect, events.length, 4)} on conflict (consumer, event_id) do nothing returning event_id`,
+      parameters,
+    ),
+  );
+  const inserted = new Set(rows.map((row) => row.event_id));
+  return events.map((event) => inserted.delete(event.eventId));
+}
+
+/** Gives a claim back (its delivery's handler failed inside a batch; the row was this transaction's). */
+export function unclaimInboxQuery(db: Db, consumer: string, eventId: string) {
+  return db.deleteFrom('processed_events').where('consumer', '=', consumer).where('event_id', '=', eventId);
 }

@@ -1,6 +1,7 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
 import type { PreparedEvent } from '../envelope.ts';
 import type { SqlDialect } from '../types.ts';
+import { valuesPlaceholders } from './inbox.ts';
 import { precompile, type QueryRunner } from './precompiled.ts';
 import type { RuntimeTables } from './schema.ts';
 
@@ -70,8 +71,56 @@ export function compileInsertOutbox(db: Db): (tx: Db, event: PreparedEvent) => P
       producer: envelope.producer,
       body: event.body,
       headers: JSON.stringify(event.headers),
-      created_at: Date.parse(envelope.occurredAt) || Date.now(),
+      created_at: event.occurredAtMs,
     });
+  };
+}
+
+function outboxValues(event: PreparedEvent): unknown[] {
+  const { envelope } = event;
+  return [
+    envelope.eventId,
+    event.orderingKey,
+    event.exchange,
+    event.routingKey,
+    envelope.eventType,
+    envelope.correlationId,
+    envelope.producer,
+    event.body,
+    JSON.stringify(event.headers),
+    event.occurredAtMs,
+  ];
+}
+
+/** Rows per multi-row outbox insert: 10 parameters each, well under every driver's limit. */
+const OUTBOX_ROWS_PER_STATEMENT = 200;
+
+/**
+ * Writes several events in as few statements as possible (one per 200 events), in the given order:
+ * the identity column follows the VALUES order, so the relay sends them in that order.
+ */
+export function compileInsertOutboxBatch(
+  db: Db,
+  dialect: SqlDialect,
+): (tx: Db, events: readonly PreparedEvent[]) => Promise<void> {
+  const insertOne = compileInsertOutbox(db);
+  return async (tx, events) => {
+    if (events.length === 1) return insertOne(tx, events[0] as PreparedEvent);
+    for (let start = 0; start < events.length; start += OUTBOX_ROWS_PER_STATEMENT) {
+      const chunk = events.slice(start, start + OUTBOX_ROWS_PER_STATEMENT);
+      if (dialect === 'mssql') {
+        for (const event of chunk) await insertOne(tx, event);
+        continue;
+      }
+      const parameters: unknown[] = [];
+      for (const event of chunk) parameters.push(...outboxValues(event));
+      await (tx as QueryRunner).executeQuery(
+        CompiledQuery.raw(
+          `insert into outbox (${OUTBOX_FIELDS.join(', ')}) values ${valuesPlaceholders(dialect, chunk.length, OUTBOX_FIELDS.length)}`,
+          parameters,
+        ),
+      );
+    }
   };
 }
 
@@ -102,11 +151,20 @@ export function selectUnsentQuery(db: Db, dialect: SqlDialect, limit: number) {
  * PostgreSQL: {@link selectUnsentQuery} that also takes the relay's leader lock
  * ({@link relayLockQuery}) in the same statement. The uncorrelated subquery is evaluated once, before
  * the scan; when another process holds the lock the answer is empty.
+ *
+ * The same statement sets `synchronous_commit = off` for the relay's transaction only (the
+ * `set_config(…, true)` of `SET LOCAL`): its commit then does not wait for the WAL flush. What that
+ * transaction writes is only "these rows were sent" (and failure counts). Lost in a crash of
+ * PostgreSQL, the rows are published again after restart: the consumers' inboxes drop the copies,
+ * exactly as after a crash between publish and marking sent. Every other transaction (state,
+ * inbox, outbox rows) keeps the server's setting.
  */
 export function selectUnsentLockedQuery(db: Db, limit: number) {
-  return selectUnsentQuery(db, 'postgres', limit).where(
-    sql<boolean>`(select pg_try_advisory_xact_lock(hashtext(current_schema() || '.kada_outbox_relay')))`,
-  );
+  return selectUnsentQuery(db, 'postgres', limit)
+    .where(
+      sql<boolean>`(select pg_try_advisory_xact_lock(hashtext(current_schema() || '.kada_outbox_relay')))`,
+    )
+    .where(sql<boolean>`(select set_config('synchronous_commit', 'off', true)) = 'off'`);
 }
 
 /** Whether any row waits to be relayed: one cheap statement for a poll that usually finds nothing. */
