@@ -162,18 +162,17 @@ export function CheckoutForm({ publishableKey }: { publishableKey: string | null
               </label>
             </div>
             <div className="testcards">
-              Simulated Stripe (no real money): test cards{' '}
-              {TEST_CARDS.map((card) => (
-                <span key={card.number}>
-                  <code
-                    onClick={() => setCardNumber(card.number)}
-                    onKeyDown={() => setCardNumber(card.number)}
-                  >
-                    {card.number}
-                  </code>{' '}
-                  ({card.outcome}){' '}
-                </span>
-              ))}
+              Simulated Stripe (no real money). Test cards:
+              <ul>
+                {TEST_CARDS.map((card) => (
+                  <li key={card.number}>
+                    <button type="button" className="link" onClick={() => setCardNumber(card.number)}>
+                      {card.number}
+                    </button>{' '}
+                    {card.outcome}
+                  </li>
+                ))}
+              </ul>
             </div>
           </>
         )}

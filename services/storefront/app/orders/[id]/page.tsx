@@ -153,7 +153,7 @@ export default function OrderPage() {
   return (
     <>
       <h1>
-        Order <small className="muted">{order.orderId.slice(0, 8)}</small>
+        Order <small className="muted">…{order.orderId.slice(-12)}</small>
       </h1>
       <div className="card" data-testid="order">
         <p className="row">
