@@ -52,6 +52,9 @@ await ensureDevKeys(keysDir);
 process.stdout.write('up: broker users and topology from generated/rabbitmq/definitions.json\n');
 const broker = await setUpBroker({
   vhost: process.env.KADA_VHOST ?? 'kada',
+  // A prefix for the service users (e.g. `mine.` -> `mine.svc-order`), so a second platform on its own
+  // vhost does not reset the passwords of the users a first one runs under.
+  userPrefix: process.env.KADA_BROKER_USER_PREFIX ?? '',
   adminUrl,
   password: derivedPasswords(join(root, '.data', 'broker-secret')),
 });
