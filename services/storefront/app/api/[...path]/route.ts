@@ -3,7 +3,10 @@
  * origin (no CORS), and the gateway stays the public edge that authenticates, rate-limits and
  * validates every request. GATEWAY_URL is read at run time, so one build serves any gateway.
  */
-const REQUEST_HEADERS = ['authorization', 'content-type', 'accept', 'idempotency-key'];
+// x-forwarded-for: the visitor's address as the Next server saw it. The gateway counts it for its per-IP
+// rate limit only when told to trust this server (GATEWAY_TRUST_PROXY); otherwise every shop visitor
+// is this server's one address to it.
+const REQUEST_HEADERS = ['authorization', 'content-type', 'accept', 'idempotency-key', 'x-forwarded-for'];
 const RESPONSE_HEADERS = ['content-type', 'location', 'retry-after', 'www-authenticate'];
 
 export const dynamic = 'force-dynamic';
