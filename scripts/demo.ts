@@ -16,6 +16,8 @@ export interface DemoOptions {
   readonly mailDir: string;
   readonly log?: (line: string) => void;
   readonly timeoutMs?: number;
+  /** The demo accounts' password (default: a random one), so they can be watched in the storefront. */
+  readonly password?: string;
 }
 
 export interface FlowEvent {
@@ -39,6 +41,8 @@ export interface DemoOrder {
 export interface DemoResult {
   readonly orders: DemoOrder[];
   readonly events: FlowEvent[];
+  /** The demo's seller and buyer addresses. */
+  readonly accounts: { seller: string; buyer: string };
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON answers of the gateway, read field by field
@@ -189,7 +193,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   });
   try {
     const run = randomUUID().slice(0, 8);
-    const password = `demo-${randomUUID()}`;
+    const password = opts.password ?? `demo-${randomUUID()}`;
     log('demo: register a seller and a buyer');
     await http.ok('POST', '/auth/register', {
       email: `seller-${run}@example.com`,
@@ -289,7 +293,11 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
         `  ${mark} ${o.label.padEnd(14)} ${o.status.padEnd(7)} ${(o.failureReason ?? '').padEnd(15)} notified=${o.notified} order=${o.orderId}`,
       );
     }
-    return { orders, events };
+    return {
+      orders,
+      events,
+      accounts: { seller: `seller-${run}@example.com`, buyer: `buyer-${run}@example.com` },
+    };
   } finally {
     await stopTap();
   }

@@ -48,9 +48,9 @@ ensure_postgres() {
 
 ensure_chromium() {
   if [ -x /usr/bin/chromium ]; then return 0; fi
-  say "installing Debian's chromium for the docs browser test"
+  say "installing Debian's chromium for the docs and storefront browser tests"
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || {
-    echo "could not install chromium; the docs browser test needs /usr/bin/chromium" >&2
+    echo "could not install chromium; the docs and storefront browser tests need /usr/bin/chromium" >&2
     return 1
   }
 }

@@ -4,6 +4,7 @@
  * out of git), start every service as its own process under its own user, run the demo, then keep
  * running until Ctrl-C (or exit right after the demo with --exit).
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ensureDevKeys } from '@kada/service-kit';
@@ -12,9 +13,19 @@ import { build } from './build.ts';
 import { createDatabases } from './databases.ts';
 import { runDemo } from './demo.ts';
 import { Platform, SERVICES } from './platform.ts';
+import { buildStorefront, type RunningStorefront, startStorefront } from './storefront.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const exitAfterDemo = process.argv.includes('--exit');
+const withStorefront = !process.argv.includes('--no-storefront');
+// Every port moves by KADA_PORT_BASE (default 0), so a second platform can run beside this one.
+const portBase = Number(process.env.KADA_PORT_BASE ?? 0);
+if (!Number.isInteger(portBase) || portBase < 0 || portBase > 50_000) {
+  process.stderr.write('up: KADA_PORT_BASE takes a whole number from 0 to 50000\n');
+  process.exit(2);
+}
+const storefrontPort = 3000 + portBase;
+const storefrontUrl = `http://127.0.0.1:${storefrontPort}`;
 const replicasArg = process.argv.indexOf('--replicas');
 const replicas = replicasArg >= 0 ? Number(process.argv[replicasArg + 1]) : 1;
 if (!Number.isInteger(replicas) || replicas < 1 || replicas > 4) {
@@ -41,15 +52,27 @@ await ensureDevKeys(keysDir);
 process.stdout.write('up: broker users and topology from generated/rabbitmq/definitions.json\n');
 const broker = await setUpBroker({
   vhost: process.env.KADA_VHOST ?? 'kada',
+  // A prefix for the service users (e.g. `mine.` -> `mine.svc-order`), so a second platform on its own
+  // vhost does not reset the passwords of the users a first one runs under.
+  userPrefix: process.env.KADA_BROKER_USER_PREFIX ?? '',
   adminUrl,
   password: derivedPasswords(join(root, '.data', 'broker-secret')),
 });
 const rabbitUrl = broker.adminUrl;
 
 const colors = [31, 32, 33, 34, 35, 36, 91, 92, 93, 94];
+if (withStorefront) {
+  const t = Date.now();
+  const how = await buildStorefront((line) => process.stdout.write(`up: ${line}\n`));
+  process.stdout.write(
+    `up: storefront ${how === 'cached' ? 'build is up to date (sources unchanged)' : `built in ${Date.now() - t} ms`}\n`,
+  );
+}
+
 const platform = new Platform({
   root,
   replicas,
+  portBase,
   broker,
   env: {
     JWT_PUBLIC_KEY_FILE: join(keysDir, 'jwt-public.jwk.json'),
@@ -57,6 +80,8 @@ const platform = new Platform({
     PAYMENT_PROVIDER: process.env.PAYMENT_PROVIDER ?? 'simulated',
     JWT_PRIVATE_KEY_FILE: join(keysDir, 'jwt-private.jwk.json'),
     NOTIFY_OUTBOX_DIR: mailDir,
+    // Links in mails (verify-email, reset-password) open the storefront.
+    APP_URL: process.env.APP_URL ?? storefrontUrl,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   },
   // One database per service: DATABASE_URL names a server; each service gets its own database on it.
@@ -79,10 +104,12 @@ const platform = new Platform({
 });
 
 let stopping = false;
+let storefront: RunningStorefront | undefined;
 const shutdown = async (code: number) => {
   if (stopping) return;
   stopping = true;
   process.stdout.write('\nup: stopping every service (graceful: finish in-flight, close)\n');
+  await storefront?.stop();
   await platform.stopAll();
   process.exit(code);
 };
@@ -109,13 +136,40 @@ try {
 process.stdout.write(
   `up: all services ready in ${Date.now() - t0} ms; gateway at ${platform.urlOf('gateway')}\n\n`,
 );
+if (withStorefront) {
+  try {
+    storefront = await startStorefront({
+      port: storefrontPort,
+      gatewayUrl: platform.urlOf('gateway'),
+      mailDir,
+      onLog: (line) => process.stdout.write(`storefront   ${line}\n`),
+    });
+    process.stdout.write(`up: storefront at ${storefront.url} (open it in a browser)\n\n`);
+  } catch (err) {
+    process.stderr.write(`up: ${(err as Error).message}\n`);
+    await shutdown(1);
+  }
+}
 let ok = false;
+// The demo's accounts share a password printed below, so the demo can be watched in the storefront.
+const demoPassword = `demo-${randomBytes(9).toString('base64url')}`;
 try {
-  const result = await runDemo({ gatewayUrl: platform.urlOf('gateway'), rabbitUrl, mailDir });
+  const result = await runDemo({
+    gatewayUrl: platform.urlOf('gateway'),
+    rabbitUrl,
+    mailDir,
+    password: demoPassword,
+  });
   ok = result.orders.every((o) => o.status === o.expected && o.notified);
   process.stdout.write(`\nup: demo ${ok ? 'succeeded' : 'FAILED'}: ${result.events.length} events seen\n`);
+  if (storefront)
+    process.stdout.write(
+      `up: watch the demo in the storefront ${storefront.url}: log in as ${result.accounts.buyer} (its orders) ` +
+        `or ${result.accounts.seller} (the dashboard), password ${demoPassword}\n`,
+    );
 } catch (err) {
   process.stderr.write(`up: demo failed: ${(err as Error).message}\n`);
 }
+if (storefront) process.stdout.write(`up: storefront: ${storefront.url}\n`);
 if (exitAfterDemo) await shutdown(ok ? 0 : 1);
 else process.stdout.write('up: the platform keeps running; Ctrl-C stops it.\n');

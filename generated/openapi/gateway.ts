@@ -301,6 +301,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/payments/{orderId}/client-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Client secret of my order's PaymentIntent
+         * @description For an order placed with confirmation client, once stock is held and the PaymentIntent exists (409 payment-not-ready before that, or when the payment already ended). The browser confirms the PaymentIntent with it (Stripe.js, or the simulator's stand-in); the webhook decides.
+         */
+        get: operations["getPaymentClientSecret"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/payments/{orderId}/simulated-confirmation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm my PaymentIntent on the simulated Stripe
+         * @description The stand-in for Stripe.js's confirmCardPayment, only when the payment service runs the simulated Stripe (PAYMENT_PROVIDER=simulated; 404 otherwise, where the browser confirms with Stripe.js directly). Takes the client secret and one of Stripe's test card numbers (4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined, ...); the simulated Stripe then sends the signed webhook that decides PAID or FAILED, as Stripe would.
+         */
+        post: operations["confirmSimulatedPayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/products": {
         parameters: {
             query?: never;
@@ -428,6 +468,12 @@ export interface components {
         };
         /** @description A new order. */
         CreateOrderRequest: {
+            /**
+             * @description Who confirms the PaymentIntent: server (payment confirms it with paymentMethodId as soon as stock is held) or client (payment creates it unconfirmed; the buyer's browser fetches its client secret with GET /payments/{orderId}/client-secret and confirms it, with Stripe.js or the simulator's stand-in). The webhook decides the outcome either way.
+             * @default server
+             * @enum {string}
+             */
+            confirmation: "server" | "client";
             /** @description Products and quantities. Prices are never taken from the client. */
             items: {
                 /**
@@ -672,6 +718,37 @@ export interface components {
              */
             updatedAt: string;
         };
+        /** @description What the browser needs to confirm the PaymentIntent of its order. */
+        PaymentClientSecret: {
+            /** @description The PaymentIntent's client secret; only its buyer gets it. */
+            clientSecret: string;
+            /**
+             * Format: uuid
+             * @description Id of the order.
+             */
+            orderId: string;
+            /** @description Stripe PaymentIntent. */
+            paymentIntentId: string;
+            /**
+             * @description stripe (confirm with Stripe.js) or simulated (confirm with POST /payments/{orderId}/simulated-confirmation).
+             * @enum {string}
+             */
+            provider: "stripe" | "simulated";
+            /** @description Stripe publishable key for Stripe.js; null with the simulator. */
+            publishableKey: string | null;
+        };
+        /** @description How the confirmation went; the order's final status still comes from the webhook. */
+        PaymentConfirmation: {
+            /** @description Stripe decline code when declined, otherwise null. */
+            declineCode: string | null;
+            /** @description Message safe to show the buyer when declined, otherwise null. */
+            message: string | null;
+            /**
+             * @description succeeded (the charge went through) or declined.
+             * @enum {string}
+             */
+            outcome: "succeeded" | "declined";
+        };
         /**
          * @description Payment state of an order.
          * @enum {string}
@@ -897,6 +974,13 @@ export interface components {
              * @description Last day, inclusive.
              */
             to: string;
+        };
+        /** @description A test card for the simulated Stripe, with the PaymentIntent's client secret. */
+        SimulatedConfirmationRequest: {
+            /** @description One of Stripe's test card numbers, spaces allowed. */
+            cardNumber: string;
+            /** @description From GET /payments/{orderId}/client-secret. */
+            clientSecret: string;
         };
         /** @description A Stripe Event object. Only the fields the service reads are listed; Stripe adds fields at will, so unknown members are allowed. The signature covers the raw bytes: verify before parsing. */
         StripeEvent: {
@@ -1574,6 +1658,67 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            502: components["responses"]["BadGateway"];
+        };
+    };
+    getPaymentClientSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id of the order. */
+                orderId: components["parameters"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PaymentIntent's client secret and how to confirm it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentClientSecret"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            502: components["responses"]["BadGateway"];
+        };
+    };
+    confirmSimulatedPayment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id of the order. */
+                orderId: components["parameters"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SimulatedConfirmationRequest"];
+            };
+        };
+        responses: {
+            /** @description The simulated Stripe's answer to the confirmation (the webhook follows). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentConfirmation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
             502: components["responses"]["BadGateway"];
         };

@@ -99,6 +99,12 @@ export interface components {
     schemas: {
         /** @description A new order. */
         CreateOrderRequest: {
+            /**
+             * @description Who confirms the PaymentIntent: server (payment confirms it with paymentMethodId as soon as stock is held) or client (payment creates it unconfirmed; the buyer's browser fetches its client secret with GET /payments/{orderId}/client-secret and confirms it, with Stripe.js or the simulator's stand-in). The webhook decides the outcome either way.
+             * @default server
+             * @enum {string}
+             */
+            confirmation: "server" | "client";
             /** @description Products and quantities. Prices are never taken from the client. */
             items: {
                 /**

@@ -40,6 +40,8 @@ export interface OrderCreatedV1 {
    * @maxLength 255 @pattern ^pm_[A-Za-z0-9_]+$
    */
   paymentMethodId: string;
+  /** Who confirms the PaymentIntent: server (absent means server: payment confirms it with paymentMethodId) or client (payment creates it unconfirmed and the buyer's browser confirms it with its client secret). */
+  confirmation?: "server" | "client";
 }
 
 /**

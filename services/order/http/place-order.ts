@@ -6,6 +6,8 @@ import type { OrderDatabase } from '../db/schema.ts';
 export interface PlaceOrderRequest {
   items: Array<{ productId: string; quantity: number }>;
   paymentMethodId: string;
+  /** client: the buyer's browser confirms the PaymentIntent (absent: payment confirms it). */
+  confirmation?: 'server' | 'client';
 }
 
 export interface PlacedOrder {
@@ -137,6 +139,7 @@ export async function placeOrder(
       items: lines.map(({ lineNo: _lineNo, ...line }) => line),
       total,
       paymentMethodId: request.paymentMethodId,
+      ...(request.confirmation === 'client' ? { confirmation: 'client' as const } : {}),
       createdAt: now,
     },
     { orderingKey: orderId },

@@ -35,4 +35,13 @@ export const migrations: Record<string, Migration> = {
       await db.schema.dropTable('payments').execute();
     },
   },
+  '0002_payment_confirmation': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // client: the buyer's browser confirms the PaymentIntent with its client secret (order.created's confirmation).
+      await db.schema.alterTable('payments').addColumn('confirmation', 'varchar(10)').execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('payments').dropColumn('confirmation').execute();
+    },
+  },
 };

@@ -20,6 +20,8 @@ export interface PaymentsTable {
   currency: string;
   /** Personal data (the buyer's payment instrument): erased on user.deleted. */
   payment_method_id: string | null;
+  /** server (payment confirms the PaymentIntent) or client (the buyer's browser does); null from before 0002: server. */
+  confirmation: 'server' | 'client' | null;
   status: PaymentStatus;
   payment_intent_id: string | null;
   decline_code: string | null;

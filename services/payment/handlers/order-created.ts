@@ -1,12 +1,12 @@
 import type { PaymentHandlers } from '@kada/contracts/services/payment/index.ts';
 import type { PaymentDatabase } from '../db/schema.ts';
 
-/** Keeps what the charge needs (buyer, total, payment method) until stock is reserved. */
+/** Keeps what the charge needs (buyer, total, payment method, who confirms) until stock is reserved. */
 export const orderCreatedV1: PaymentHandlers<PaymentDatabase>['orderCreatedV1'] = async (
   event,
   { tx, log },
 ) => {
-  const { orderId, userId, total, paymentMethodId } = event.data;
+  const { orderId, userId, total, paymentMethodId, confirmation } = event.data;
   const known = await tx
     .selectFrom('payments')
     .select('status')
@@ -25,6 +25,7 @@ export const orderCreatedV1: PaymentHandlers<PaymentDatabase>['orderCreatedV1'] 
       amount: total.amount,
       currency: total.currency,
       payment_method_id: paymentMethodId,
+      confirmation: confirmation === 'client' ? 'client' : 'server',
       status: 'AWAITING_STOCK',
       payment_intent_id: null,
       decline_code: null,

@@ -6,9 +6,10 @@ import type { PaymentHandlersWithDeps } from './index.ts';
 const PROVIDER_UNAVAILABLE = 'The payment provider is unavailable.';
 
 /**
- * Stock is held: create and confirm the PaymentIntent for the order total stored from order.created
- * (never a client value, nor what another event claims), with the idempotency key `order-<orderId>`, so a retried
- * or redelivered event can never charge twice. The outcome (succeeded / declined) arrives through
+ * Stock is held: create the PaymentIntent for the order total stored from order.created (never a
+ * client value, nor what another event claims), with the idempotency key `order-<orderId>`, so a
+ * retried or redelivered event can never charge twice; confirm it here, unless the order asked for
+ * confirmation by the buyer's browser (`confirmation: client`: GET /payments/{orderId}/client-secret). The outcome (succeeded / declined) arrives through
  * the signed webhook, from real or simulated Stripe alike.
  *
  * - a card decline: Stripe answers 402 but the intent exists: payment.intent.created; the decline
@@ -72,6 +73,7 @@ export const stockReservedV1: PaymentHandlersWithDeps['stockReservedV1'] = async
     return;
   }
 
+  const confirmedInBrowser = payment.confirmation === 'client';
   let intent: Stripe.PaymentIntent;
   try {
     intent = await stripe.paymentIntents.create(
@@ -80,7 +82,9 @@ export const stockReservedV1: PaymentHandlersWithDeps['stockReservedV1'] = async
         currency: total.currency.toLowerCase(),
         payment_method: payment.payment_method_id,
         automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
-        confirm: true,
+        // confirmation client: the buyer's browser confirms it with the client secret (Stripe.js or
+        // the simulator's stand-in); the outcome still arrives through the signed webhook.
+        confirm: !confirmedInBrowser,
         // The correlation id rides along so the webhook continues this order's flow.
         metadata: { orderId, userId, correlationId: ctx.envelope.correlationId },
       },

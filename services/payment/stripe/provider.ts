@@ -7,6 +7,10 @@ import { type SimulatedStripe, startSimulatedStripe } from './simulator.ts';
 export interface PaymentProvider {
   readonly stripe: Stripe;
   readonly webhookSecret: string;
+  /** stripe, or simulated (PAYMENT_PROVIDER=simulated): how the buyer's browser confirms a PaymentIntent. */
+  readonly kind: 'stripe' | 'simulated';
+  /** STRIPE_PUBLISHABLE_KEY, for Stripe.js in the browser; null with the simulator. */
+  readonly publishableKey: string | null;
   /** The simulated Stripe, when PAYMENT_PROVIDER=simulated. */
   readonly simulator: SimulatedStripe | undefined;
   /** Tells the simulator where the service's /webhooks/stripe is (no-op with real Stripe). */
@@ -48,6 +52,8 @@ export async function createPaymentProvider(
     return {
       stripe: new Stripe(key, { maxNetworkRetries: 2, timeout: 20_000 }),
       webhookSecret: configuredSecret,
+      kind: 'stripe',
+      publishableKey: env.STRIPE_PUBLISHABLE_KEY || null,
       simulator: undefined,
       attachWebhookUrl: () => {},
       close: async () => {},
@@ -66,6 +72,8 @@ export async function createPaymentProvider(
         sdkOptions: { host: url.hostname, port: Number(url.port), protocol: 'http' },
       }),
       webhookSecret: configuredSecret,
+      kind: 'simulated',
+      publishableKey: null,
       simulator: undefined,
       attachWebhookUrl: () => {},
       close: async () => {},
@@ -77,6 +85,8 @@ export async function createPaymentProvider(
   return {
     stripe: simulatedClient(simulator),
     webhookSecret,
+    kind: 'simulated',
+    publishableKey: null,
     simulator,
     attachWebhookUrl: (url) => simulator.setWebhookUrl(url),
     close: () => simulator.close(),

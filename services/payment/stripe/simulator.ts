@@ -16,8 +16,8 @@ import Stripe from 'stripe';
  * insufficient_funds, and so on. Like Stripe, a declined `confirm: true` answers 402 with a
  * card_error carrying the PaymentIntent, and sends payment_intent.payment_failed.
  *
- * Endpoints: POST /v1/payment_intents, GET /v1/payment_intents/:id, POST /v1/payment_intents/:id/cancel,
- * POST /v1/refunds. Idempotency-Key replays the first answer, as Stripe does.
+ * Endpoints: POST /v1/payment_intents, GET /v1/payment_intents/:id, POST /v1/payment_intents/:id/confirm,
+ * POST /v1/payment_intents/:id/cancel, POST /v1/refunds. Idempotency-Key replays the first answer, as Stripe does.
  */
 
 /** A request as the simulator saw it (tests assert on what the SDK really sent). */
@@ -268,11 +268,46 @@ export async function startSimulatedStripe(options: SimulatedStripeOptions): Pro
       metadata: (params.metadata as Record<string, string> | undefined) ?? {},
       payment_method: pm,
       payment_method_types: ['card'],
-      status: confirm ? 'succeeded' : 'requires_confirmation',
+      status: 'requires_confirmation',
     };
     intents.set(intent.id as string, intent);
     if (!confirm) return { status: 200, body: intent };
+    return charge(intent, outcome, idempotencyKey);
+  }
+
+  /**
+   * POST /v1/payment_intents/:id/confirm: what Stripe.js's confirmCardPayment does in the browser.
+   * The card comes from payment_method_data (a test card number) or payment_method, else the one the
+   * intent was created with.
+   */
+  function confirmIntent(
+    intentId: string,
+    params: Record<string, unknown>,
+    idempotencyKey: string | undefined,
+  ) {
+    const intent = intentOr404(intentId);
+    if (intent.status !== 'requires_confirmation' && intent.status !== 'requires_payment_method') {
+      throw invalidRequest(
+        'payment_intent_unexpected_state',
+        `This PaymentIntent's status is ${String(intent.status)}; it cannot be confirmed.`,
+        undefined,
+      );
+    }
+    const outcome = outcomeOf(
+      params.payment_method_data === undefined && params.payment_method === undefined
+        ? { ...params, payment_method: intent.payment_method }
+        : params,
+    );
+    if (typeof params.payment_method === 'string') intent.payment_method = params.payment_method;
+    return charge(intent, outcome, idempotencyKey);
+  }
+
+  /** Charges a confirmed intent: succeeded, or declined (402 card_error); the webhook follows either way. */
+  function charge(intent: Record<string, unknown>, outcome: Outcome, idempotencyKey: string | undefined) {
+    const amount = Number(intent.amount);
+    const pm = String(intent.payment_method);
     if (outcome.decline === null) {
+      intent.status = 'succeeded';
       intent.amount_received = amount;
       intent.latest_charge = id('ch');
       emit('payment_intent.succeeded', intent, idempotencyKey);
@@ -383,6 +418,8 @@ export async function startSimulatedStripe(options: SimulatedStripeOptions): Pro
   function route(method: string, path: string, params: Record<string, unknown>, key: string | undefined) {
     if (method === 'POST' && path === '/v1/payment_intents') return createIntent(params, key);
     if (method === 'POST' && path === '/v1/refunds') return refund(params, key);
+    const confirm = /^\/v1\/payment_intents\/([^/]+)\/confirm$/.exec(path);
+    if (method === 'POST' && confirm?.[1]) return confirmIntent(confirm[1], params, key);
     const cancel = /^\/v1\/payment_intents\/([^/]+)\/cancel$/.exec(path);
     if (method === 'POST' && cancel?.[1]) return cancelIntent(cancel[1], params, key);
     const get = /^\/v1\/payment_intents\/([^/]+)$/.exec(path);

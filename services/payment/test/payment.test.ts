@@ -47,7 +47,12 @@ for (const dialect of dialects) {
         registerPaymentConsumers(rt, createPaymentHandlers(stripe)),
       );
       http = await httpHarness('payment', database, (app, ctx) =>
-        paymentRoutes(app, ctx, { stripe, webhookSecret: WEBHOOK_SECRET }),
+        paymentRoutes(app, ctx, {
+          stripe,
+          webhookSecret: WEBHOOK_SECRET,
+          kind: 'simulated',
+          publishableKey: null,
+        }),
       );
       buyer = randomUUID();
     });
@@ -57,7 +62,11 @@ for (const dialect of dialects) {
       await database.destroy();
     });
 
-    async function orderCreated(paymentMethodId = 'pm_card_visa', amount = 5248) {
+    async function orderCreated(
+      paymentMethodId = 'pm_card_visa',
+      amount = 5248,
+      confirmation: 'server' | 'client' | undefined = undefined,
+    ) {
       const orderId = randomUUID();
       await payment.deliver('order.created.v1', {
         orderId,
@@ -74,6 +83,7 @@ for (const dialect of dialects) {
         ],
         total: { amount, currency: 'USD' },
         paymentMethodId,
+        ...(confirmation ? { confirmation } : {}),
         createdAt: new Date().toISOString(),
       });
       return orderId;
@@ -230,6 +240,70 @@ for (const dialect of dialects) {
       });
       expect(ok.status).toBe('succeeded');
     });
+
+    it.each([
+      ['4242 4242 4242 4242', 'succeeded', 'SUCCEEDED', 'payment.succeeded'],
+      ['4000 0000 0000 0002', 'declined', 'FAILED', 'payment.failed'],
+    ])(
+      'confirmation client: the browser confirms with the client secret (%s -> %s), the webhook decides',
+      async (cardNumber, outcome, status, eventType) => {
+        sim.setWebhookUrl(`${http.url}/webhooks/stripe`);
+        const orderId = await orderCreated('pm_card_visa', 5248, 'client');
+        const auth = { authorization: `Bearer ${await http.token({ id: buyer, role: 'buyer' })}` };
+        const secretOf = () => fetch(`${http.url}/payments/${orderId}/client-secret`, { headers: auth });
+        // Before stock is held there is no PaymentIntent yet.
+        const early = await secretOf();
+        expect(early.status).toBe(409);
+        expect(((await early.json()) as { type: string }).type).toMatch(/payment-not-ready$/);
+
+        const created = only<PaymentIntentCreatedV1>(
+          await payment.deliver('stock.reserved.v1', stockReserved(orderId)),
+          'payment.intent.created',
+        );
+        await sim.idle();
+        // Created from the order's total and left for the browser: nothing charged, no outcome yet.
+        expect(http.events.filter((e) => e.eventType.startsWith('payment.'))).toEqual([]);
+        expect(sim.requests.find((r) => r.path === '/v1/payment_intents')?.params).toMatchObject({
+          amount: '5248',
+          confirm: 'false',
+        });
+        const secret = await secretOf();
+        expect(secret.status).toBe(200);
+        const body = (await secret.json()) as { clientSecret: string };
+        expect(body).toMatchObject({
+          orderId,
+          paymentIntentId: created.paymentIntentId,
+          provider: 'simulated',
+        });
+        const stranger = await http.token({ id: randomUUID(), role: 'buyer' });
+        expect(
+          (
+            await fetch(`${http.url}/payments/${orderId}/client-secret`, {
+              headers: { authorization: `Bearer ${stranger}` },
+            })
+          ).status,
+        ).toBe(404);
+
+        const confirm = (clientSecret: string) =>
+          fetch(`${http.url}/payments/${orderId}/simulated-confirmation`, {
+            method: 'POST',
+            headers: { ...auth, 'content-type': 'application/json' },
+            body: JSON.stringify({ clientSecret, cardNumber }),
+          });
+        expect((await confirm(`${body.clientSecret}x`)).status).toBe(400);
+        const confirmed = await confirm(body.clientSecret);
+        expect(confirmed.status).toBe(200);
+        expect(((await confirmed.json()) as { outcome: string }).outcome).toBe(outcome);
+        await sim.idle();
+        expect(only(http.events, eventType)).toMatchObject({
+          orderId,
+          paymentIntentId: created.paymentIntentId,
+        });
+        expect(await row(orderId)).toMatchObject({ status });
+        // Ended: no second confirmation.
+        expect((await confirm(body.clientSecret)).status).toBe(409);
+      },
+    );
 
     it('fails at once, without an intent, when Stripe refuses the payment method', async () => {
       const orderId = await orderCreated('pm_card_doesNotExist');
