@@ -18,6 +18,7 @@ COPY . .
 RUN pnpm install --frozen-lockfile \
  && pnpm -s contracts:check \
  && node scripts/build.ts --clean \
+ && NEXT_TELEMETRY_DISABLED=1 pnpm --dir services/storefront build \
  && pnpm prune --prod --config.ignore-scripts=true
 
 FROM ${NODE_IMAGE} AS service
@@ -53,3 +54,15 @@ FROM service AS dashboard
 ENV SERVICE=dashboard
 FROM service AS audit
 ENV SERVICE=audit
+
+# The storefront (Next.js): `next start` on the build made above; it calls the gateway at GATEWAY_URL.
+FROM ${NODE_IMAGE} AS storefront
+ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 PORT=3000
+WORKDIR /app
+COPY --from=build --chown=node:node /app /app
+USER node
+EXPOSE 3000
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+WORKDIR /app/services/storefront
+CMD ["sh", "-c", "exec node node_modules/next/dist/bin/next start -p ${PORT}"]
