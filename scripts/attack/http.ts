@@ -8,7 +8,7 @@ import { connect } from 'node:net';
 import { type DevKeys, loadOpenApi } from '@kada/service-kit';
 import { accessTokenFor, badTokens } from '@kada/service-kit/testing/bad-tokens.ts';
 import Stripe from 'stripe';
-import { compileOperations, type Operation } from '../../services/gateway/openapi.ts';
+import { gatewayOperations, type Operation } from '../../services/gateway/openapi.ts';
 import { mulberry32 } from './prng.ts';
 import type { AttackRow } from './types.ts';
 
@@ -147,7 +147,7 @@ export async function httpAttacks(
 ): Promise<AttackRow[]> {
   const concurrency = options.concurrency ?? 8;
   const spec = loadOpenApi(new URL('../../specs/openapi/gateway.yaml', import.meta.url));
-  const operations = compileOperations(spec).filter((op) => op.upstream !== undefined);
+  const operations = gatewayOperations().filter((op) => op.upstream !== undefined);
   const tallies: Tally[] = [];
   const seenDead = new Set<string>();
   const run: Run = async (tally, body) => {

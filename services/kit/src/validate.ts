@@ -29,7 +29,10 @@ export function createAjv(options: { coerceTypes?: boolean } = {}): Ajv {
 }
 
 /** ajv errors as problem `errors` members: a JSON Pointer into the body and what is wrong there. */
-export function toProblemErrors(errors: readonly AjvError[] | null | undefined, root = ''): ProblemError[] {
+export function toProblemErrors(
+  errors: readonly Pick<AjvError, 'instancePath' | 'keyword' | 'message' | 'params'>[] | null | undefined,
+  root = '',
+): ProblemError[] {
   const out: ProblemError[] = [];
   const seen = new Set<string>();
   for (const error of errors ?? []) {

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { OrderCreatedV1 } from '@kada/contracts/events.ts';
+import { orderResponseValidators } from '@kada/contracts/openapi/order.responses.ts';
+import { orderRouteTable } from '@kada/contracts/openapi/order.routes.ts';
 import { registerOrderConsumers } from '@kada/contracts/services/order/index.ts';
 import {
   type ConsumerHarness,
@@ -11,6 +13,7 @@ import {
   type TestDatabase,
   testDatabase,
 } from '@kada/service-kit/testing.ts';
+import { contractFetch } from '@kada/service-kit/testing/contract.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrations } from '../db/migrations.ts';
 import type { OrderDatabase } from '../db/schema.ts';
@@ -18,6 +21,8 @@ import { orderHandlers } from '../handlers/index.ts';
 import { orderRoutes } from '../http/routes.ts';
 
 const seller = randomUUID();
+// Every answer these tests see is checked against order.yaml (status, content type, body schema).
+const fetch = contractFetch(orderRouteTable, orderResponseValidators);
 
 for (const dialect of dialects) {
   describe(`order HTTP API (${dialect})`, () => {
