@@ -1,5 +1,5 @@
-import type { HttpOperation, HttpRoutes, HttpRouteTable } from '@kada/runtime';
-import type { Express, Request, RequestHandler, Response } from 'express';
+import type { HttpHandler, HttpInput, HttpOperation, HttpReply, HttpRouteTable } from '@kada/runtime';
+import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import { HttpError, PROBLEM_CONTENT_TYPE, type ProblemError } from './errors.ts';
 import { toProblemErrors, validationError } from './validate.ts';
 
@@ -18,11 +18,24 @@ export interface RouteCall {
  * ones the kit serves (health, readiness, metrics). `ServiceRoutes<OrderOperations>` missing `createOrder`,
  * or with `createOrdr`, does not compile.
  */
-export type ServiceRoutes<Ops> = HttpRoutes<Omit<Ops, KitOperationId>, RouteCall>;
+export type ServiceRoutes<Ops, Raw extends keyof Ops = never> = {
+  [K in Exclude<keyof Ops, KitOperationId>]: K extends Raw
+    ? (input: RawInput<Ops[K]>, call: RouteCall) => Promise<HttpReply<Ops[K]>>
+    : HttpHandler<Ops[K], RouteCall>;
+};
 
-export interface MountOptions<Ops> {
+/** The input of a raw-body operation: parameters checked, the body the bytes as they came (unparsed). */
+export type RawInput<Op> = Omit<HttpInput<Op>, 'body'> & { readonly body: Buffer };
+
+export interface MountOptions<Ops, Raw extends keyof Ops = never> {
   /** Middleware that runs before validation, per operation (e.g. requireAuth with roles). */
   readonly before?: { readonly [K in Exclude<keyof Ops, KitOperationId>]?: readonly RequestHandler[] };
+  /**
+   * Operations whose handler gets the body as raw bytes, unparsed and unvalidated (up to 1 MB), e.g. a
+   * webhook whose signature is an HMAC over the exact bytes and must be checked before anything is parsed.
+   * The app's JSON parser must skip these paths.
+   */
+  readonly rawBody?: readonly Raw[];
 }
 
 type Json = Record<string, unknown>;
@@ -35,23 +48,26 @@ type Json = Record<string, unknown>;
  *
  *   mountRoutes(app, orderRouteTable, orderRoutes(ctx), { before: { createOrder: [requireAuth(ctx, ['buyer'])] } });
  */
-export function mountRoutes<Ops>(
+export function mountRoutes<Ops, Raw extends keyof Ops = never>(
   app: Express,
   table: HttpRouteTable<Ops>,
-  routes: ServiceRoutes<Ops>,
-  options: MountOptions<Ops> = {},
+  routes: NoInfer<ServiceRoutes<Ops, Raw>>,
+  options: MountOptions<Ops, Raw> = {},
 ): void {
-  const handlers = routes as unknown as Record<string, ServiceRoutes<Ops>[keyof ServiceRoutes<Ops>]>;
+  const handlers = routes as unknown as Record<string, unknown>;
   const before = (options.before ?? {}) as Record<string, readonly RequestHandler[] | undefined>;
+  const raw = new Set<unknown>(options.rawBody ?? []);
   for (const op of Object.values(table.operations) as HttpOperation[]) {
     if ((KIT_OPERATIONS as readonly string[]).includes(op.operationId)) continue;
     const handle = handlers[op.operationId];
     if (typeof handle !== 'function') {
       throw new Error(`no handler for ${op.operationId} of ${table.document}`);
     }
-    app[op.method](op.expressPath, ...(before[op.operationId] ?? []), async (req, res, next) => {
+    const chain = [...(before[op.operationId] ?? [])];
+    if (raw.has(op.operationId)) chain.push(express.raw({ type: () => true, limit: '1mb' }));
+    app[op.method](op.expressPath, ...chain, async (req, res, next) => {
       try {
-        const input = requestInput(op, req);
+        const input = requestInput(op, req, raw.has(op.operationId));
         const reply = (await (handle as (i: unknown, c: RouteCall) => Promise<unknown>)(input, {
           req,
           res,
@@ -70,7 +86,7 @@ export function mountRoutes<Ops>(
 }
 
 /** The validated, coerced input of a request; throws the 400 or 415 HttpError when it is not valid. */
-function requestInput(op: HttpOperation, req: Request): Json {
+function requestInput(op: HttpOperation, req: Request, rawBody: boolean): Json {
   const problems: ProblemError[] = [];
   const input: Json = { params: {}, query: {}, headers: {}, body: undefined };
   for (const group of op.parameters) {
@@ -97,7 +113,8 @@ function requestInput(op: HttpOperation, req: Request): Json {
     ] as Json;
     for (const [key, value] of Object.entries(data)) target[group.names[key] ?? key] = value;
   }
-  if (op.body) {
+  if (rawBody) input.body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  else if (op.body) {
     if (req.body === undefined) {
       const hasBody =
         Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
