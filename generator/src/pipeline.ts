@@ -6,6 +6,7 @@
  *   -> { files: [events.ts, validators.js, validators.d.ts, services/order/publisher.ts, …], diagnostics: [] }
  */
 import { checkContracts, locate } from './check/contracts.ts';
+import { checkHttp } from './check/http.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import { emitEvents } from './emit/events.ts';
 import { GENERATOR_NAME, GENERATOR_VERSION, GeneratedFile, type OutputFile } from './emit/file.ts';
@@ -70,7 +71,7 @@ export async function generate(graph: ContractGraph, opts: GenerateOptions = {})
 
 async function generateFiles(graph: ContractGraph, opts: GenerateOptions): Promise<GenerateResult> {
   const runtimeModule = opts.runtimeModule ?? '@kada/runtime';
-  const diagnostics = checkContracts(graph, { strict: opts.strict ?? false });
+  const diagnostics = [...checkContracts(graph, { strict: opts.strict ?? false }), ...checkHttp(graph)];
   const files: OutputFile[] = [];
   const events = emitEvents(graph, { runtimeModule });
   const services = emitServices(graph, { runtimeModule });

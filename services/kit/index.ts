@@ -44,13 +44,5 @@ export type { KitOperationId, MountOptions, RawInput, RouteCall, ServiceRoutes }
 export { KIT_OPERATIONS, mountRoutes } from './src/routes.ts';
 export type { ServiceContext, ServiceOptions, StartedService } from './src/service.ts';
 export { migrateService, startService } from './src/service.ts';
-export type { Ajv, AjvError } from './src/validate.ts';
-export {
-  createAjv,
-  inlineOpenApiSchema,
-  loadOpenApi,
-  openApiSchema,
-  toProblemErrors,
-  validateBody,
-  validationError,
-} from './src/validate.ts';
+export type { AjvError } from './src/validate.ts';
+export { toProblemErrors, validationError } from './src/validate.ts';

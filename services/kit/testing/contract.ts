@@ -70,8 +70,10 @@ export function contractFetch<Ops>(
     }
     const type = declaredContentType(op, status);
     if (!type) return response;
-    const got = (response.headers.get('content-type') ?? '').split(';')[0]?.trim();
-    if (got !== type) {
+    // Media types compare without their parameters (charset, version).
+    const mediaType = (value: string) => value.split(';')[0]?.trim().toLowerCase() ?? '';
+    const got = mediaType(response.headers.get('content-type') ?? '');
+    if (got !== mediaType(type)) {
       throw new ContractViolation(
         `${where} (${op.operationId}) answered ${status} as ${got || 'no content type'}, but ${table.document} declares ${type}`,
       );
