@@ -110,7 +110,7 @@ async function generateFiles(graph: ContractGraph, opts: GenerateOptions): Promi
         ajv: '8.20.0',
         'ajv-formats': '3.0.1',
         // The typed HTTP clients (openapi/<doc>.client.ts) are openapi-fetch over openapi-typescript's types.
-        'openapi-fetch': '0.17.0',
+        ...(graph.http.length > 0 ? { 'openapi-fetch': '0.17.0' } : {}),
       },
     };
     files.push({ path: 'package.json', content: `${JSON.stringify(pkg, null, 2)}\n` });
