@@ -250,7 +250,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       const accepted = await until(`order "${label}" to be accepted`, timeoutMs, async () => {
         const { data, error, response } = await api.POST('/orders', {
           headers: { ...bearer(buyer), 'x-correlation-id': correlationId },
-          body: { items, paymentMethodId },
+          // The payment service confirms with the saved payment method (the storefront uses 'client').
+          body: { items, paymentMethodId, confirmation: 'server' },
         });
         if (data) return data;
         if (response.status !== 422)

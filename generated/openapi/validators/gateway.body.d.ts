@@ -3,6 +3,7 @@
 import type { ValidateFunction } from '@kada/runtime';
 
 export declare const confirmPasswordResetBody: ValidateFunction;
+export declare const confirmSimulatedPaymentBody: ValidateFunction;
 export declare const createOrderBody: ValidateFunction;
 export declare const createProductBody: ValidateFunction;
 export declare const handleStripeWebhookBody: ValidateFunction;

@@ -8,6 +8,8 @@ export declare const order: ValidateFunction;
 export declare const orderAccepted: ValidateFunction;
 export declare const orderPage: ValidateFunction;
 export declare const payment: ValidateFunction;
+export declare const paymentClientSecret: ValidateFunction;
+export declare const paymentConfirmation: ValidateFunction;
 export declare const problem: ValidateFunction;
 export declare const product: ValidateFunction;
 export declare const productPage: ValidateFunction;

@@ -2,4 +2,5 @@
 
 import type { ValidateFunction } from '@kada/runtime';
 
+export declare const confirmSimulatedPaymentBody: ValidateFunction;
 export declare const handleStripeWebhookBody: ValidateFunction;

@@ -4,6 +4,8 @@ import type { ValidateFunction } from '@kada/runtime';
 
 export declare const health: ValidateFunction;
 export declare const payment: ValidateFunction;
+export declare const paymentClientSecret: ValidateFunction;
+export declare const paymentConfirmation: ValidateFunction;
 export declare const problem: ValidateFunction;
 export declare const readiness: ValidateFunction;
 export declare const webhookAck: ValidateFunction;

@@ -128,7 +128,11 @@ describe('gateway', () => {
     const before = stub.seen.length;
     const bad = await api.POST('/orders', {
       headers,
-      body: { items: [{ productId: 'not-a-uuid', quantity: 1 }], paymentMethodId: 'pm_card_visa' },
+      body: {
+        items: [{ productId: 'not-a-uuid', quantity: 1 }],
+        paymentMethodId: 'pm_card_visa',
+        confirmation: 'server',
+      },
     });
     expect(bad.response.status).toBe(400);
     expect(bad.error?.errors?.map((e) => e.pointer)).toEqual(['/items/0/productId']);

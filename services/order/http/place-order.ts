@@ -4,8 +4,14 @@ import { HttpError, PROBLEM_BASE, uuidv7 } from '@kada/service-kit';
 import type { Kysely, Transaction } from 'kysely';
 import type { OrderDatabase } from '../db/schema.ts';
 
-/** The body of POST /orders, as order.yaml's CreateOrderRequest types it. */
-export type PlaceOrderRequest = components['schemas']['CreateOrderRequest'];
+type CreateOrderRequest = components['schemas']['CreateOrderRequest'];
+/**
+ * The body of POST /orders, as order.yaml's CreateOrderRequest types it, except that `confirmation` may be
+ * absent: openapi-typescript types a member with a `default` as present, but validation applies no defaults.
+ */
+export type PlaceOrderRequest = Omit<CreateOrderRequest, 'confirmation'> & {
+  confirmation?: CreateOrderRequest['confirmation'];
+};
 
 export interface PlacedOrder {
   orderId: string;

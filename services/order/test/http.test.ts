@@ -3,6 +3,7 @@ import type { OrderCreatedV1 } from '@kada/contracts/events.ts';
 import { orderResponseValidators } from '@kada/contracts/openapi/order.responses.ts';
 import { orderRouteTable } from '@kada/contracts/openapi/order.routes.ts';
 import { registerOrderConsumers } from '@kada/contracts/services/order/index.ts';
+import { contractFetch } from '@kada/service-kit/testing/contract.ts';
 import {
   type ConsumerHarness,
   consumerHarness,
@@ -13,7 +14,6 @@ import {
   type TestDatabase,
   testDatabase,
 } from '@kada/service-kit/testing.ts';
-import { contractFetch } from '@kada/service-kit/testing/contract.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrations } from '../db/migrations.ts';
 import type { OrderDatabase } from '../db/schema.ts';

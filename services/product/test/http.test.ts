@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ProductCreatedV1, ProductUpdatedV1 } from '@kada/contracts/events.ts';
 import { productResponseValidators } from '@kada/contracts/openapi/product.responses.ts';
 import { productRouteTable } from '@kada/contracts/openapi/product.routes.ts';
+import { contractFetch } from '@kada/service-kit/testing/contract.ts';
 import {
   dialects,
   type HttpHarness,
@@ -10,7 +11,6 @@ import {
   type TestDatabase,
   testDatabase,
 } from '@kada/service-kit/testing.ts';
-import { contractFetch } from '@kada/service-kit/testing/contract.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrations } from '../db/migrations.ts';
 import type { ProductDatabase } from '../db/schema.ts';
