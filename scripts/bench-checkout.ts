@@ -25,6 +25,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createGatewayClient } from '@kada/contracts/openapi/gateway.client.ts';
 import { ensureDevKeys } from '@kada/service-kit';
 import amqp from 'amqplib';
 import pg from 'pg';
@@ -174,7 +175,7 @@ async function account(http: Http, mailDir: string, role: 'buyer' | 'seller'): P
   const email = `bench-${role}-${randomUUID().slice(0, 8)}@example.com`;
   const password = `pw-${randomUUID()}`;
   await http.ok('POST', '/auth/register', { email, password, name: `Bench ${role}`, role });
-  await verifyFromMail(http, mailDir, email, 60_000);
+  await verifyFromMail(createGatewayClient(http.base), mailDir, email, 60_000);
   return (await http.ok('POST', '/auth/login', { email, password })).accessToken as string;
 }
 

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createGatewayClient, type GatewayClient } from '@kada/contracts/openapi/gateway.client.ts';
 import amqp from 'amqplib';
 
 export interface DemoOptions {
@@ -48,7 +49,10 @@ export interface DemoResult {
 // biome-ignore lint/suspicious/noExplicitAny: JSON answers of the gateway, read field by field
 type Json = any;
 
-/** A small JSON client of the public gateway. */
+/**
+ * A small untyped JSON client of the public gateway, for tests that send what the typed client
+ * (createGatewayClient) would refuse to compile: bad bodies, bad tokens, unknown paths.
+ */
 export class Http {
   readonly base: string;
   constructor(base: string) {
@@ -125,7 +129,7 @@ export async function tapEvents(
  * from its link and confirms it through the gateway, as a user clicking the link would.
  */
 export async function verifyFromMail(
-  http: Http,
+  api: GatewayClient,
   mailDir: string,
   email: string,
   timeoutMs: number,
@@ -133,7 +137,17 @@ export async function verifyFromMail(
   const token = await until(`the verification mail to ${email}`, timeoutMs, () =>
     tokenFromMail(mailDir, email),
   );
-  await http.ok('POST', '/auth/verify-email', { token });
+  await ok('POST /auth/verify-email', api.POST('/auth/verify-email', { body: { token } }));
+}
+
+/** The data of a typed client's answer; an error answer throws with its status and problem. */
+export async function ok<T>(
+  what: string,
+  call: Promise<{ data?: T; error?: unknown; response: Response }>,
+): Promise<T> {
+  const { data, error, response } = await call;
+  if (!response.ok) throw new Error(`${what} -> ${response.status} ${JSON.stringify(error)}`);
+  return data as T;
 }
 
 function tokenFromMail(mailDir: string, email: string): string | undefined {
@@ -185,7 +199,9 @@ function describe(e: FlowEvent): string {
 export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const log = opts.log ?? ((l: string) => process.stdout.write(`${l}\n`));
   const timeoutMs = opts.timeoutMs ?? 60_000;
-  const http = new Http(opts.gatewayUrl);
+  // The typed client generated from gateway.yaml: paths, bodies and answers are checked by tsc.
+  const api = createGatewayClient(opts.gatewayUrl);
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
   const events: FlowEvent[] = [];
   const stopTap = await tapEvents(opts.rabbitUrl, (e) => {
     events.push(e);
@@ -195,51 +211,33 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const run = randomUUID().slice(0, 8);
     const password = opts.password ?? `demo-${randomUUID()}`;
     log('demo: register a seller and a buyer');
-    await http.ok('POST', '/auth/register', {
-      email: `seller-${run}@example.com`,
-      password,
-      name: 'Demo Seller',
-      role: 'seller',
-    });
-    await http.ok('POST', '/auth/register', {
-      email: `buyer-${run}@example.com`,
-      password,
-      name: 'Demo Buyer',
-      role: 'buyer',
-    });
+    for (const role of ['seller', 'buyer'] as const) {
+      await ok(
+        'POST /auth/register',
+        api.POST('/auth/register', {
+          body: { email: `${role}-${run}@example.com`, password, name: `Demo ${role}`, role },
+        }),
+      );
+    }
     log('demo: both confirm their email with the link from the mail outbox (ordering and listing need it)');
-    await verifyFromMail(http, opts.mailDir, `seller-${run}@example.com`, timeoutMs);
-    await verifyFromMail(http, opts.mailDir, `buyer-${run}@example.com`, timeoutMs);
-    const seller = (await http.ok('POST', '/auth/login', { email: `seller-${run}@example.com`, password }))
-      .accessToken as string;
-    const buyer = (await http.ok('POST', '/auth/login', { email: `buyer-${run}@example.com`, password }))
-      .accessToken as string;
+    await verifyFromMail(api, opts.mailDir, `seller-${run}@example.com`, timeoutMs);
+    await verifyFromMail(api, opts.mailDir, `buyer-${run}@example.com`, timeoutMs);
+    const login = async (email: string) =>
+      (await ok('POST /auth/login', api.POST('/auth/login', { body: { email, password } }))).accessToken;
+    const seller = await login(`seller-${run}@example.com`);
+    const buyer = await login(`buyer-${run}@example.com`);
 
     log('demo: the seller adds two products (10 and 1 in stock)');
-    const lamp = await http.ok(
-      'POST',
-      '/products',
-      {
-        name: 'Desk lamp',
-        description: 'Warm light',
-        category: 'home',
-        price: { amount: 2599, currency: 'USD' },
-        stock: 10,
-      },
-      seller,
-    );
-    const vase = await http.ok(
-      'POST',
-      '/products',
-      {
-        name: 'Last vase',
-        description: 'Only one left',
-        category: 'home',
-        price: { amount: 4900, currency: 'USD' },
-        stock: 1,
-      },
-      seller,
-    );
+    const product = (name: string, description: string, amount: number, stock: number) =>
+      ok(
+        'POST /products',
+        api.POST('/products', {
+          headers: bearer(seller),
+          body: { name, description, category: 'home', price: { amount, currency: 'USD' }, stock },
+        }),
+      );
+    const lamp = await product('Desk lamp', 'Warm light', 2599, 10);
+    const vase = await product('Last vase', 'Only one left', 4900, 1);
 
     const place = async (
       label: string,
@@ -250,11 +248,14 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       const correlationId = randomUUID();
       // The order service learns prices from product events: until it has, an order is refused with 422.
       const accepted = await until(`order "${label}" to be accepted`, timeoutMs, async () => {
-        const r = await http.call('POST', '/orders', { items, paymentMethodId }, buyer, {
-          'x-correlation-id': correlationId,
+        const { data, error, response } = await api.POST('/orders', {
+          headers: { ...bearer(buyer), 'x-correlation-id': correlationId },
+          // The payment service confirms with the saved payment method (the storefront uses 'client').
+          body: { items, paymentMethodId, confirmation: 'server' },
         });
-        if (r.status === 202) return r.json as { orderId: string };
-        if (r.status !== 422) throw new Error(`POST /orders -> ${r.status} ${JSON.stringify(r.json)}`);
+        if (data) return data;
+        if (response.status !== 422)
+          throw new Error(`POST /orders -> ${response.status} ${JSON.stringify(error)}`);
         return undefined;
       });
       log(`demo: order "${label}" accepted: ${accepted.orderId}`);
@@ -275,7 +276,10 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const orders: DemoOrder[] = [];
     for (const p of placed) {
       const final = await until(`order "${p.label}" to reach ${p.expected}`, timeoutMs, async () => {
-        const o = await http.ok('GET', `/orders/${p.orderId}`, undefined, buyer);
+        const o = await ok(
+          'GET /orders/{orderId}',
+          api.GET('/orders/{orderId}', { headers: bearer(buyer), params: { path: { orderId: p.orderId } } }),
+        );
         return o.status === 'PAID' || o.status === 'FAILED' || o.status === 'CANCELLED' ? o : undefined;
       });
       const notified = await until(`a notification for order "${p.label}"`, timeoutMs, async () =>

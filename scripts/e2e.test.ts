@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createGatewayClient } from '@kada/contracts/openapi/gateway.client.ts';
 import { ensureDevKeys } from '@kada/service-kit';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,7 +31,8 @@ const logs: string[] = [];
 
 const platform = new Platform({
   root,
-  portBase: 1000 + Math.floor(Math.random() * 500) * 10,
+  // KADA_PORT_BASE pins the ports (engineers sharing a machine); otherwise a random base.
+  portBase: Number(process.env.KADA_PORT_BASE) || 1000 + Math.floor(Math.random() * 500) * 10,
   broker: { urlOf: (service) => broker?.urlOf(service) },
   env: {
     JWT_PUBLIC_KEY_FILE: join(tmp, 'keys', 'jwt-public.jwk.json'),
@@ -89,14 +91,17 @@ const api = (
 async function account(role: 'buyer' | 'seller') {
   const email = `${role}-${randomUUID().slice(0, 8)}@example.com`;
   const password = `pw-${randomUUID()}`;
-  expect((await api('POST', '/auth/register', { email, password, name: `E2E ${role}`, role })).status).toBe(
-    201,
-  );
+  // The typed client generated from gateway.yaml, as a caller would use it.
+  const gateway = createGatewayClient(platform.urlOf('gateway'));
+  const registered = await gateway.POST('/auth/register', {
+    body: { email, password, name: `E2E ${role}`, role },
+  });
+  expect(registered.response.status).toBe(201);
   // Ordering and listing need a verified address: confirm it from the dev mail outbox, as a user would.
-  await verifyFromMail(new Http(platform.urlOf('gateway')), join(tmp, 'mail'), email, 45_000);
-  const login = await api('POST', '/auth/login', { email, password });
-  expect(login.status).toBe(200);
-  return login.json.accessToken as string;
+  await verifyFromMail(gateway, join(tmp, 'mail'), email, 45_000);
+  const login = await gateway.POST('/auth/login', { body: { email, password } });
+  expect(login.response.status).toBe(200);
+  return login.data?.accessToken ?? '';
 }
 
 async function product(seller: string, stock: number, amount = 1000) {

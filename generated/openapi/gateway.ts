@@ -520,7 +520,7 @@ export interface components {
             /** @description Sum of this seller's line totals. */
             sellerTotal: components["schemas"]["Money"];
             /** @description Current state. */
-            status: components["schemas"]["OrderStatus"];
+            status: components["schemas"]["DashboardOrderStatus"];
             /**
              * Format: date-time
              * @description Last status change.
@@ -534,6 +534,11 @@ export interface components {
             /** @description Cursor of the next page; null on the last page. */
             nextCursor: string | null;
         };
+        /**
+         * @description Order state as the dashboard records it (it does not follow held orders).
+         * @enum {string}
+         */
+        DashboardOrderStatus: "PENDING_PAYMENT" | "PAID" | "FAILED" | "CANCELLED";
         /** @description Liveness. */
         Health: {
             /**
@@ -1414,7 +1419,7 @@ export interface operations {
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
                 /** @description Only orders in this status. */
-                status?: components["schemas"]["OrderStatus"];
+                status?: components["schemas"]["DashboardOrderStatus"];
                 /** @description Last day (UTC), inclusive; default today. */
                 to?: components["parameters"]["To"];
             };

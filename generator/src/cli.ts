@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readdirSync, watch, writeFileSync } from 'node:f
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AgainstError, type AgainstReport, changeJson, checkAgainst, formatChange } from './against.ts';
+import { HTTP_RULES } from './check/http.ts';
 import { type Diagnostic, formatDiagnostic, hasErrors, sortDiagnostics } from './diagnostics.ts';
 import { emitDocs } from './emit/docs/index.ts';
 import { GENERATOR_VERSION } from './emit/file.ts';
@@ -234,7 +235,7 @@ function runInit(dir: string | undefined): number {
 }
 
 function printRules(format: 'text' | 'json'): number {
-  const rules = allRules();
+  const rules = [...allRules(), ...HTTP_RULES];
   if (format === 'json') process.stdout.write(`${JSON.stringify(rules, null, 2)}\n`);
   else {
     process.stdout.write(READING);

@@ -6,9 +6,11 @@
  *   -> { files: [events.ts, validators.js, validators.d.ts, services/order/publisher.ts, …], diagnostics: [] }
  */
 import { checkContracts, locate } from './check/contracts.ts';
+import { checkHttp } from './check/http.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import { emitEvents } from './emit/events.ts';
 import { GENERATOR_NAME, GENERATOR_VERSION, GeneratedFile, type OutputFile } from './emit/file.ts';
+import { emitHttp } from './emit/http.ts';
 import { emitJavaScript } from './emit/javascript.ts';
 import { emitOpenApiTypes } from './emit/openapi.ts';
 import { emitServices } from './emit/services.ts';
@@ -69,7 +71,7 @@ export async function generate(graph: ContractGraph, opts: GenerateOptions = {})
 
 async function generateFiles(graph: ContractGraph, opts: GenerateOptions): Promise<GenerateResult> {
   const runtimeModule = opts.runtimeModule ?? '@kada/runtime';
-  const diagnostics = checkContracts(graph, { strict: opts.strict ?? false });
+  const diagnostics = [...checkContracts(graph, { strict: opts.strict ?? false }), ...checkHttp(graph)];
   const files: OutputFile[] = [];
   const events = emitEvents(graph, { runtimeModule });
   const services = emitServices(graph, { runtimeModule });
@@ -78,6 +80,7 @@ async function generateFiles(graph: ContractGraph, opts: GenerateOptions): Promi
   files.push(...emitValidators([...events.validators, ...services.validators], allSources));
   files.push(...emitTopology(graph));
   files.push(...(await emitOpenApiTypes(graph, opts.cacheDir ?? null)));
+  files.push(...emitHttp(graph, { runtimeModule }));
   const index = new GeneratedFile('index.ts', allSources);
   index.print(
     `export { events } from './events.ts';`,
@@ -106,6 +109,8 @@ async function generateFiles(graph: ContractGraph, opts: GenerateOptions): Promi
         [runtimeModule]: js ? `^${GENERATOR_VERSION}` : 'workspace:*',
         ajv: '8.20.0',
         'ajv-formats': '3.0.1',
+        // The typed HTTP clients (openapi/<doc>.client.ts) are openapi-fetch over openapi-typescript's types.
+        ...(graph.http.length > 0 ? { 'openapi-fetch': '0.17.0' } : {}),
       },
     };
     files.push({ path: 'package.json', content: `${JSON.stringify(pkg, null, 2)}\n` });

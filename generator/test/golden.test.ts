@@ -11,7 +11,15 @@ import { buildModel } from '../src/model.ts';
 import { generate } from '../src/pipeline.ts';
 
 const here = dirname(new URL(import.meta.url).pathname);
-const FIXTURES = ['shop', 'third-party-amqp', 'third-party-mqtt', 'tp-shapes', 'tp-v2', 'tp-amqp-kinds'];
+const FIXTURES = [
+  'http-shop',
+  'shop',
+  'third-party-amqp',
+  'third-party-mqtt',
+  'tp-shapes',
+  'tp-v2',
+  'tp-amqp-kinds',
+];
 
 function listTree(dir: string): string[] {
   const out: string[] = [];

@@ -4,11 +4,13 @@
  * a dropped connection, a 4xx of another type or a service process that died is a "crash".
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { type DevKeys, loadOpenApi } from '@kada/service-kit';
+import type { DevKeys } from '@kada/service-kit';
 import { accessTokenFor, badTokens } from '@kada/service-kit/testing/bad-tokens.ts';
 import Stripe from 'stripe';
-import { compileOperations, type Operation } from '../../services/gateway/openapi.ts';
+import { parse as parseYaml } from 'yaml';
+import { gatewayOperations, type Operation } from '../../services/gateway/openapi.ts';
 import { mulberry32 } from './prng.ts';
 import type { AttackRow } from './types.ts';
 
@@ -146,8 +148,11 @@ export async function httpAttacks(
   options: HttpAttackOptions,
 ): Promise<AttackRow[]> {
   const concurrency = options.concurrency ?? 8;
-  const spec = loadOpenApi(new URL('../../specs/openapi/gateway.yaml', import.meta.url));
-  const operations = compileOperations(spec).filter((op) => op.upstream !== undefined);
+  // The attack reads the public document to invent requests (the gateway itself runs on generated code).
+  const spec = parseYaml(
+    readFileSync(new URL('../../specs/openapi/gateway.yaml', import.meta.url), 'utf8'),
+  ) as Json;
+  const operations = gatewayOperations().filter((op) => op.upstream !== undefined);
   const tallies: Tally[] = [];
   const seenDead = new Set<string>();
   const run: Run = async (tally, body) => {

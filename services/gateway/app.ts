@@ -9,7 +9,6 @@ import {
   HttpError,
   listen,
   loadConfig,
-  loadOpenApi,
   PROBLEM_BASE,
   type ReadinessCheck,
   toProblemErrors,
@@ -19,7 +18,7 @@ import {
 import express, { type RequestHandler } from 'express';
 import { type Logger, pino } from 'pino';
 import { Registry } from 'prom-client';
-import { compileOperations, type Operation } from './openapi.ts';
+import { gatewayOperations, type Operation } from './openapi.ts';
 import { forward, type ProxyTarget, proxyTarget } from './proxy.ts';
 import { parseRate, TokenBucketLimiter } from './rate-limit.ts';
 
@@ -30,8 +29,6 @@ export interface GatewayOptions {
   upstreams?: Record<string, string>;
   /** Rates like "100/10s" or "off"; default env RATE_LIMIT_IP / RATE_LIMIT_USER, else 100/10s and 50/10s. */
   rateLimits?: { ip?: string; user?: string };
-  /** Default env GATEWAY_SPEC, else specs/openapi/gateway.yaml of this repository. */
-  specFile?: string | URL;
   /** Largest request body (default env GATEWAY_BODY_LIMIT, else 1mb). */
   bodyLimit?: string;
   /** Upstream answer timeout (default env UPSTREAM_TIMEOUT_MS, else 30 s). */
@@ -79,16 +76,15 @@ function templateMatcher(path: string): RegExp {
 
 /**
  * The public edge: verifies JWTs on secured operations, rate-limits per IP and per user, validates requests
- * against the gateway's OpenAPI document, and forwards them to the service named by `x-kada-upstream`.
+ * against the gateway's OpenAPI document (validators generated from gateway.yaml), and forwards them to the
+ * service named by `x-kada-upstream`.
  */
 export async function startGateway(options: GatewayOptions = {}): Promise<StartedGateway> {
   const log =
     options.logger ?? pino({ name: 'gateway', level: env.LOG_LEVEL ?? 'info', base: { service: 'gateway' } });
   const config = loadConfig('gateway', { port: options.port });
-  const spec = loadOpenApi(
-    options.specFile ?? env.GATEWAY_SPEC ?? new URL('../../specs/openapi/gateway.yaml', import.meta.url),
-  );
-  const operations = compileOperations(spec);
+  // The routing is gateway.yaml's, through the route table kada-gen generated from it.
+  const operations = gatewayOperations();
   const proxied = operations.filter(
     (op): op is Operation & { upstream: string } => op.upstream !== undefined,
   );

@@ -40,15 +40,9 @@ export type { HandlersWithDeps } from './src/handlers.ts';
 export { withDeps } from './src/handlers.ts';
 export type { DevKeys } from './src/keys.ts';
 export { ensureDevKeys, JWT_ALGORITHM, publicPart } from './src/keys.ts';
+export type { KitOperationId, MountOptions, RawInput, RouteCall, ServiceRoutes } from './src/routes.ts';
+export { KIT_OPERATIONS, mountRoutes } from './src/routes.ts';
 export type { ServiceContext, ServiceOptions, StartedService } from './src/service.ts';
 export { migrateService, startService } from './src/service.ts';
-export type { Ajv, AjvError } from './src/validate.ts';
-export {
-  createAjv,
-  inlineOpenApiSchema,
-  loadOpenApi,
-  openApiSchema,
-  toProblemErrors,
-  validateBody,
-  validationError,
-} from './src/validate.ts';
+export type { AjvError } from './src/validate.ts';
+export { toProblemErrors, validationError } from './src/validate.ts';

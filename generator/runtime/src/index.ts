@@ -25,6 +25,17 @@ export type { PreparedEvent } from './envelope.ts';
 export { prepareEvent } from './envelope.ts';
 export type { ErrorSeverity, KadaErrorCode, ValidationIssue } from './errors.ts';
 export { isKadaError, KadaError, KadaValidationError } from './errors.ts';
+export type {
+  HttpHandler,
+  HttpInput,
+  HttpMethod,
+  HttpOperation,
+  HttpParameterGroup,
+  HttpReply,
+  HttpResponseValidators,
+  HttpRoutes,
+  HttpRouteTable,
+} from './http.ts';
 export { createLogger } from './logger.ts';
 export { createServiceRuntime } from './runtime.ts';
 export { exitOnSignal } from './signals.ts';

@@ -1,11 +1,10 @@
+import { type AuthOperations, authRouteTable } from '@kada/contracts/openapi/auth.routes.ts';
 import {
-  asyncRoute,
   currentUser,
-  loadOpenApi,
-  openApiSchema,
+  mountRoutes,
   requireAuth,
   type ServiceContext,
-  validateBody,
+  type ServiceRoutes,
 } from '@kada/service-kit';
 import type { Express, Request } from 'express';
 import type { AuthDatabase } from '../db/schema.ts';
@@ -21,94 +20,65 @@ import {
   verifyEmail,
 } from '../domain/accounts.ts';
 
-const spec = loadOpenApi(new URL('../../../specs/openapi/auth.yaml', import.meta.url));
-const body = (name: string) => validateBody(openApiSchema(spec, name));
-
 /** The client's address as the gateway saw it (X-Forwarded-For from a trusted proxy), IPv4-mapped made plain. */
 export function clientIp(req: Request): string {
   const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
   return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
 }
 
+/** Tokens are secrets: no cache keeps an answer that carries them. */
+const NO_STORE = { 'Cache-Control': 'no-store' };
+
 /** The routes of specs/openapi/auth.yaml. */
 export function authRoutes(app: Express, ctx: ServiceContext<AuthDatabase>, deps: AuthDeps): void {
-  app.post(
-    '/auth/register',
-    body('RegisterRequest'),
-    asyncRoute(async (req, res) => {
-      const user = await register(deps, req.body);
-      res.status(201).json(user);
-    }),
-  );
+  mountRoutes(app, authRouteTable, authHandlers(deps), {
+    before: { logout: [requireAuth(ctx)], deleteMe: [requireAuth(ctx)] },
+  });
+}
 
-  app.post(
-    '/auth/login',
-    body('LoginRequest'),
-    asyncRoute(async (req, res) => {
-      const userAgent = req.get('user-agent') ?? null;
+export function authHandlers(deps: AuthDeps): ServiceRoutes<AuthOperations> {
+  return {
+    async register({ body }) {
+      return { status: 201, body: await register(deps, body) };
+    },
+
+    async login({ body }, { req }) {
       const tokens = await login(deps, {
-        email: req.body.email,
-        password: req.body.password,
+        email: body.email,
+        password: body.password,
         ip: clientIp(req),
-        userAgent,
+        userAgent: req.get('user-agent') ?? null,
       });
-      res.setHeader('Cache-Control', 'no-store');
-      res.json(tokens);
-    }),
-  );
+      return { status: 200, headers: NO_STORE, body: tokens };
+    },
 
-  app.post(
-    '/auth/refresh',
-    body('RefreshRequest'),
-    asyncRoute(async (req, res) => {
-      res.setHeader('Cache-Control', 'no-store');
-      res.json(await refresh(deps, req.body.refreshToken));
-    }),
-  );
+    async refreshToken({ body }) {
+      return { status: 200, headers: NO_STORE, body: await refresh(deps, body.refreshToken) };
+    },
 
-  app.post(
-    '/auth/logout',
-    requireAuth(ctx),
-    body('LogoutRequest'),
-    asyncRoute(async (req, res) => {
-      await logout(deps, currentUser(req).id, req.body.refreshToken);
-      res.status(204).end();
-    }),
-  );
+    async logout({ body }, { req }) {
+      await logout(deps, currentUser(req).id, body.refreshToken);
+      return { status: 204 };
+    },
 
-  app.post(
-    '/auth/verify-email',
-    body('VerifyEmailRequest'),
-    asyncRoute(async (req, res) => {
-      await verifyEmail(deps, req.body.token);
-      res.status(204).end();
-    }),
-  );
+    async verifyEmail({ body }) {
+      await verifyEmail(deps, body.token);
+      return { status: 204 };
+    },
 
-  app.post(
-    '/auth/password-reset/request',
-    body('PasswordResetRequest'),
-    asyncRoute(async (req, res) => {
-      await requestPasswordReset(deps, req.body.email);
-      res.status(202).end();
-    }),
-  );
+    async requestPasswordReset({ body }) {
+      await requestPasswordReset(deps, body.email);
+      return { status: 202 };
+    },
 
-  app.post(
-    '/auth/password-reset/confirm',
-    body('PasswordResetConfirm'),
-    asyncRoute(async (req, res) => {
-      await confirmPasswordReset(deps, req.body.token, req.body.newPassword);
-      res.status(204).end();
-    }),
-  );
+    async confirmPasswordReset({ body }) {
+      await confirmPasswordReset(deps, body.token, body.newPassword);
+      return { status: 204 };
+    },
 
-  app.delete(
-    '/auth/me',
-    requireAuth(ctx),
-    asyncRoute(async (req, res) => {
+    async deleteMe(_input, { req }) {
       await deleteAccount(deps, currentUser(req).id);
-      res.status(204).end();
-    }),
-  );
+      return { status: 204 };
+    },
+  };
 }

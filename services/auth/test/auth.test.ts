@@ -1,11 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { authResponseValidators } from '@kada/contracts/openapi/auth.responses.ts';
+import { authRouteTable } from '@kada/contracts/openapi/auth.routes.ts';
 import { verifyAccessToken } from '@kada/service-kit';
+import { contractFetch } from '@kada/service-kit/testing/contract.ts';
 import { createTestKeys, type TestDialect, type TestKeys, testDatabase } from '@kada/service-kit/testing.ts';
 import type { Kysely } from 'kysely';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAuthService } from '../app.ts';
 import type { AuthDatabase } from '../db/schema.ts';
+
+// Every answer these tests see is checked against auth.yaml (status, content type, body schema).
+const fetch = contractFetch(authRouteTable, authResponseValidators);
 
 interface OutboxEvent {
   eventType: string;

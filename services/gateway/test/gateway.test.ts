@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
+import { createGatewayClient } from '@kada/contracts/openapi/gateway.client.ts';
 import { createTestKeys, type TestKeys } from '@kada/service-kit/testing.ts';
 import express from 'express';
 import { pino } from 'pino';
@@ -114,6 +115,29 @@ describe('gateway', () => {
     expect(body).toMatchObject({ status, type: expect.any(String), title: expect.any(String) });
     return body;
   }
+
+  it('is reached by the typed client generated from gateway.yaml, path parameters, query and all', async () => {
+    const api = createGatewayClient(gateway.url);
+    const headers = await bearer({ ...buyer, id: '0190a6c4-7b1e-7000-8000-0000000000d1' });
+    const one = await api.GET('/orders/{orderId}', { headers, params: { path: { orderId } } });
+    expect(one.response.status).toBe(200);
+    expect(last()).toMatchObject({ method: 'GET', url: `/orders/${orderId}` });
+    await api.GET('/orders', { headers, params: { query: { status: 'PAID', limit: 5 } } });
+    expect(last()?.url).toBe('/orders?status=PAID&limit=5');
+    // What the gateway refuses comes back as the typed problem, without reaching the service.
+    const before = stub.seen.length;
+    const bad = await api.POST('/orders', {
+      headers,
+      body: {
+        items: [{ productId: 'not-a-uuid', quantity: 1 }],
+        paymentMethodId: 'pm_card_visa',
+        confirmation: 'server',
+      },
+    });
+    expect(bad.response.status).toBe(400);
+    expect(bad.error?.errors?.map((e) => e.pointer)).toEqual(['/items/0/productId']);
+    expect(stub.seen.length).toBe(before);
+  });
 
   it('routes by path prefix, forwarding the body byte for byte and the correlation id', async () => {
     const raw =

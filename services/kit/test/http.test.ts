@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import type { HttpRouteTable, ValidateFunction } from '@kada/runtime';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,9 +11,9 @@ import {
   HttpError,
   type Listening,
   listen,
+  mountRoutes,
   problem,
   requireAuth,
-  validateBody,
 } from '../index.ts';
 import { badTokens } from '../testing/bad-tokens.ts';
 import { createTestKeys, type TestKeys } from '../testing.ts';
@@ -22,6 +24,43 @@ let server: Listening;
 let base: string;
 const logged: unknown[] = [];
 
+const require = createRequire(import.meta.url);
+const { Ajv2020 } = require('ajv/dist/2020') as typeof import('ajv/dist/2020.js');
+
+/** A one-operation document, as kada-gen would type and emit it (the test compiles its validator itself). */
+interface ThingOperations {
+  createThing: {
+    parameters: Record<string, never>;
+    requestBody: { content: { 'application/json': { name: string; qty: number } } };
+    responses: { 201: { content: { 'application/json': { got: unknown } } } };
+  };
+}
+const things: HttpRouteTable<ThingOperations> = {
+  document: 'things.yaml',
+  operations: {
+    createThing: {
+      operationId: 'createThing',
+      method: 'post',
+      path: '/things',
+      expressPath: '/things',
+      upstream: undefined,
+      secured: false,
+      body: {
+        required: true,
+        contentTypes: ['application/json'],
+        validate: new Ajv2020({ allErrors: true }).compile({
+          type: 'object',
+          additionalProperties: false,
+          required: ['name', 'qty'],
+          properties: { name: { type: 'string', minLength: 1 }, qty: { type: 'integer', minimum: 1 } },
+        }) as ValidateFunction,
+      },
+      parameters: [],
+      responses: { '201': 'application/json' },
+    },
+  },
+};
+
 const user = { id: '0190a6c4-7b1e-7000-8000-000000000001', role: 'buyer', email: 'b@example.com' } as const;
 
 beforeAll(async () => {
@@ -30,18 +69,7 @@ beforeAll(async () => {
   const capture = pino({ level: 'info' }, { write: (line: string) => logged.push(JSON.parse(line)) });
   const ctx = { config: { jwt: keys.jwt } };
   const app = createHttpApp({ name: 'kit-test', log: capture, registry: new Registry(), bodyLimit: '1kb' });
-  app.post(
-    '/things',
-    validateBody({
-      type: 'object',
-      additionalProperties: false,
-      required: ['name', 'qty'],
-      properties: { name: { type: 'string', minLength: 1 }, qty: { type: 'integer', minimum: 1 } },
-    }),
-    (req, res) => {
-      res.status(201).json({ got: req.body });
-    },
-  );
+  mountRoutes(app, things, { createThing: async ({ body }) => ({ status: 201, body: { got: body } }) });
   app.get('/me', requireAuth(ctx), (req, res) => {
     res.json(currentUser(req));
   });

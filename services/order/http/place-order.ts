@@ -1,14 +1,17 @@
+import type { components } from '@kada/contracts/openapi/order.ts';
 import type { OrderPublisher } from '@kada/contracts/services/order/index.ts';
 import { HttpError, PROBLEM_BASE, uuidv7 } from '@kada/service-kit';
 import type { Kysely, Transaction } from 'kysely';
 import type { OrderDatabase } from '../db/schema.ts';
 
-export interface PlaceOrderRequest {
-  items: Array<{ productId: string; quantity: number }>;
-  paymentMethodId: string;
-  /** client: the buyer's browser confirms the PaymentIntent (absent: payment confirms it). */
-  confirmation?: 'server' | 'client';
-}
+type CreateOrderRequest = components['schemas']['CreateOrderRequest'];
+/**
+ * The body of POST /orders, as order.yaml's CreateOrderRequest types it, except that `confirmation` may be
+ * absent: openapi-typescript types a member with a `default` as present, but validation applies no defaults.
+ */
+export type PlaceOrderRequest = Omit<CreateOrderRequest, 'confirmation'> & {
+  confirmation?: CreateOrderRequest['confirmation'];
+};
 
 export interface PlacedOrder {
   orderId: string;

@@ -1,54 +1,13 @@
-import { HttpError, type ProblemError, validationError } from '@kada/service-kit';
+import type { components } from '@kada/contracts/openapi/order.ts';
+import { HttpError } from '@kada/service-kit';
 import type { Kysely } from 'kysely';
 import type { OrderDatabase, OrderStatus } from '../db/schema.ts';
 
-const STATUSES: readonly OrderStatus[] = ['PENDING_PAYMENT', 'PAID', 'FAILED', 'CANCELLED'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-interface Money {
-  amount: number;
-  currency: string;
-}
-
-/** The `Order` of the OpenAPI contract. */
-export interface OrderView {
-  orderId: string;
-  userId: string;
-  status: OrderStatus;
-  items: Array<{
-    productId: string;
-    sellerId: string;
-    name: string;
-    quantity: number;
-    unitPrice: Money;
-    lineTotal: Money;
-  }>;
-  total: Money;
-  paymentIntentId: string | null;
-  failureReason: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** The `OrderPage` of the OpenAPI contract. */
-export interface OrderPage {
-  items: Array<{ orderId: string; status: OrderStatus; itemCount: number; total: Money; createdAt: string }>;
-  nextCursor: string | null;
-}
-
-export function assertOrderId(orderId: string): void {
-  if (!UUID.test(orderId)) {
-    throw validationError([{ parameter: 'orderId', detail: 'must be a UUID' }], 'The order id is not valid.');
-  }
-}
+type Order = components['schemas']['Order'];
+type OrderPage = components['schemas']['OrderPage'];
 
 /** One of the caller's orders; 404 for an order that is not theirs, as for one that does not exist. */
-export async function getOrder(
-  db: Kysely<OrderDatabase>,
-  userId: string,
-  orderId: string,
-): Promise<OrderView> {
-  assertOrderId(orderId);
+export async function getOrder(db: Kysely<OrderDatabase>, userId: string, orderId: string): Promise<Order> {
   const order = await db
     .selectFrom('orders')
     .selectAll()
@@ -86,30 +45,6 @@ export interface ListQuery {
   status?: OrderStatus;
   limit: number;
   cursor?: { createdAt: string; orderId: string };
-}
-
-/** Parses GET /orders query parameters; 400 problem naming each bad parameter. */
-export function parseListQuery(query: Record<string, unknown>): ListQuery {
-  const errors: ProblemError[] = [];
-  const result: ListQuery = { limit: 20 };
-  const { status, limit, cursor } = query;
-  if (status !== undefined) {
-    if (typeof status === 'string' && (STATUSES as readonly string[]).includes(status)) {
-      result.status = status as OrderStatus;
-    } else errors.push({ parameter: 'status', detail: `must be one of ${STATUSES.join(', ')}` });
-  }
-  if (limit !== undefined) {
-    const n = typeof limit === 'string' && /^\d+$/.test(limit) ? Number(limit) : Number.NaN;
-    if (n >= 1 && n <= 100) result.limit = n;
-    else errors.push({ parameter: 'limit', detail: 'must be an integer from 1 to 100' });
-  }
-  if (cursor !== undefined) {
-    const decoded = typeof cursor === 'string' && cursor.length <= 512 ? decodeCursor(cursor) : undefined;
-    if (decoded) result.cursor = decoded;
-    else errors.push({ parameter: 'cursor', detail: 'is not a cursor this API returned' });
-  }
-  if (errors.length > 0) throw validationError(errors);
-  return result;
 }
 
 /** The caller's orders, newest first, a page at a time (keyset pagination on createdAt, orderId). */
@@ -169,7 +104,8 @@ function encodeCursor(createdAt: string, orderId: string): string {
   return Buffer.from(JSON.stringify([createdAt, orderId])).toString('base64url');
 }
 
-function decodeCursor(cursor: string): { createdAt: string; orderId: string } | undefined {
+/** The position a `nextCursor` names; undefined for a string this API did not hand out. */
+export function decodeCursor(cursor: string): { createdAt: string; orderId: string } | undefined {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (

@@ -1,35 +1,37 @@
+import { type OrderOperations, orderRouteTable } from '@kada/contracts/openapi/order.routes.ts';
 import { createOrderPublisher } from '@kada/contracts/services/order/index.ts';
 import {
-  asyncRoute,
   currentUser,
   HttpError,
-  loadOpenApi,
-  openApiSchema,
+  mountRoutes,
   requireAuth,
   type ServiceContext,
-  validateBody,
+  type ServiceRoutes,
+  validationError,
 } from '@kada/service-kit';
 import type { Express } from 'express';
 import type { Transaction } from 'kysely';
 import type { OrderDatabase } from '../db/schema.ts';
-import { findIdempotentOrder, type PlaceOrderRequest, placeOrder } from './place-order.ts';
-import { getOrder, listOrders, parseListQuery } from './read-orders.ts';
+import { findIdempotentOrder, placeOrder } from './place-order.ts';
+import { decodeCursor, getOrder, listOrders } from './read-orders.ts';
 
-const SPEC = new URL('../../../specs/openapi/order.yaml', import.meta.url);
-
-/** POST /orders (buyers), GET /orders and GET /orders/{orderId} (the caller's own orders). */
+/** POST /orders (buyers), GET /orders and GET /orders/{orderId} (the caller's own orders): order.yaml's routes. */
 export function orderRoutes(app: Express, ctx: ServiceContext<OrderDatabase>): void {
-  const spec = loadOpenApi(SPEC);
+  mountRoutes(app, orderRouteTable, orderHandlers(ctx), {
+    before: {
+      // Ordering needs a buyer who proved their address: receipts and disputes go there.
+      createOrder: [requireAuth(ctx, ['buyer'], { verifiedEmail: true })],
+      listOrders: [requireAuth(ctx)],
+      getOrder: [requireAuth(ctx)],
+    },
+  });
+}
 
-  app.post(
-    '/orders',
-    // Ordering needs a buyer who proved their address: receipts and disputes go there.
-    requireAuth(ctx, ['buyer'], { verifiedEmail: true }),
-    validateBody(openApiSchema(spec, 'CreateOrderRequest')),
-    asyncRoute(async (req, res) => {
+export function orderHandlers(ctx: ServiceContext<OrderDatabase>): ServiceRoutes<OrderOperations> {
+  return {
+    async createOrder({ body, headers }, { req }) {
       const user = currentUser(req);
-      const idempotencyKey = idempotencyKeyOf(req.headers['idempotency-key']);
-      const body = req.body as PlaceOrderRequest;
+      const idempotencyKey = headers['Idempotency-Key'];
       let placed: Awaited<ReturnType<typeof placeOrder>>;
       try {
         placed = await ctx.rt.transaction((tx, sink) =>
@@ -50,38 +52,28 @@ export function orderRoutes(app: Express, ctx: ServiceContext<OrderDatabase>): v
         if (!earlier) throw error;
         placed = { orderId: earlier, status: 'PENDING_PAYMENT', replayed: true };
       }
-      res
-        .status(202)
-        .location(`/orders/${placed.orderId}`)
-        .json({ orderId: placed.orderId, status: placed.status });
-    }),
-  );
+      return {
+        status: 202,
+        headers: { Location: `/orders/${placed.orderId}` },
+        body: { orderId: placed.orderId, status: placed.status },
+      };
+    },
 
-  app.get(
-    '/orders',
-    requireAuth(ctx),
-    asyncRoute(async (req, res) => {
-      const query = parseListQuery(req.query as Record<string, unknown>);
-      res.json(await listOrders(ctx.db, currentUser(req).id, query));
-    }),
-  );
+    async listOrders({ query }, { req }) {
+      const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+      if (query.cursor !== undefined && !cursor) {
+        throw validationError([{ parameter: 'cursor', detail: 'is not a cursor this API returned' }]);
+      }
+      const page = await listOrders(ctx.db, currentUser(req).id, {
+        ...(query.status ? { status: query.status } : {}),
+        limit: query.limit ?? 20,
+        ...(cursor ? { cursor } : {}),
+      });
+      return { status: 200, body: page };
+    },
 
-  app.get(
-    '/orders/:orderId',
-    requireAuth(ctx),
-    asyncRoute(async (req, res) => {
-      res.json(await getOrder(ctx.db, currentUser(req).id, String(req.params.orderId)));
-    }),
-  );
-}
-
-function idempotencyKeyOf(header: string | string[] | undefined): string | undefined {
-  if (header === undefined) return undefined;
-  const value = Array.isArray(header) ? header[0] : header;
-  if (value === undefined || value.length < 1 || value.length > 128) {
-    throw new HttpError(400, 'Request is not valid', 'Idempotency-Key must be 1 to 128 characters.', {
-      errors: [{ header: 'Idempotency-Key', detail: 'must be 1 to 128 characters' }],
-    });
-  }
-  return value;
+    async getOrder({ params }, { req }) {
+      return { status: 200, body: await getOrder(ctx.db, currentUser(req).id, params.orderId) };
+    },
+  };
 }

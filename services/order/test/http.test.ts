@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { OrderCreatedV1 } from '@kada/contracts/events.ts';
+import { orderResponseValidators } from '@kada/contracts/openapi/order.responses.ts';
+import { orderRouteTable } from '@kada/contracts/openapi/order.routes.ts';
 import { registerOrderConsumers } from '@kada/contracts/services/order/index.ts';
+import { contractFetch } from '@kada/service-kit/testing/contract.ts';
 import {
   type ConsumerHarness,
   consumerHarness,
@@ -18,6 +21,8 @@ import { orderHandlers } from '../handlers/index.ts';
 import { orderRoutes } from '../http/routes.ts';
 
 const seller = randomUUID();
+// Every answer these tests see is checked against order.yaml (status, content type, body schema).
+const fetch = contractFetch(orderRouteTable, orderResponseValidators);
 
 for (const dialect of dialects) {
   describe(`order HTTP API (${dialect})`, () => {

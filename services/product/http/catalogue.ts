@@ -1,38 +1,16 @@
+import type { ListProductsInput } from '@kada/contracts/openapi/product.routes.ts';
+import type { components } from '@kada/contracts/openapi/product.ts';
 import type { ProductPublisher } from '@kada/contracts/services/product/index.ts';
-import { HttpError, type ProblemError, uuidv7, validationError } from '@kada/service-kit';
+import { HttpError, uuidv7, validationError } from '@kada/service-kit';
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { ProductDatabase, ProductsTable } from '../db/schema.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-interface Money {
-  amount: number;
-  currency: string;
-}
-
-/** The `Product` of the OpenAPI contract. */
-export interface ProductView {
-  productId: string;
-  sellerId: string;
-  name: string;
-  description: string;
-  category: string;
-  price: Money;
-  stock: number;
-  active: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface CreateProductRequest {
-  name: string;
-  description?: string;
-  category: string;
-  price: Money;
-  stock: number;
-}
-
-export type UpdateProductRequest = Partial<CreateProductRequest & { active: boolean }>;
+/** The `Product` of product.yaml. */
+export type ProductView = components['schemas']['Product'];
+/** The body of POST /products, as product.yaml's CreateProductRequest types it. */
+export type CreateProductRequest = components['schemas']['CreateProductRequest'];
+/** The body of PATCH /products/{productId}. */
+export type UpdateProductRequest = components['schemas']['UpdateProductRequest'];
 
 /** Who is changing a product: its seller, or an administrator. */
 export interface Caller {
@@ -108,7 +86,6 @@ export async function updateProduct(
   productId: string,
   changes: UpdateProductRequest,
 ): Promise<ProductView> {
-  assertProductId(productId);
   await tx
     .updateTable('products')
     .set((eb) => ({ updated_at: eb.ref('updated_at') }))
@@ -161,17 +138,7 @@ function laterThan(previous: string): string {
   return new Date(Number.isNaN(last) || now > last ? now : last + 1).toISOString();
 }
 
-export function assertProductId(productId: string): void {
-  if (!UUID.test(productId)) {
-    throw validationError(
-      [{ parameter: 'productId', detail: 'must be a UUID' }],
-      'The product id is not valid.',
-    );
-  }
-}
-
 export async function getProduct(db: Kysely<ProductDatabase>, productId: string): Promise<ProductView> {
-  assertProductId(productId);
   const row = await db
     .selectFrom('products')
     .selectAll()
@@ -189,39 +156,18 @@ export interface ListQuery {
   cursor?: { createdAt: string; productId: string };
 }
 
-/** Parses GET /products query parameters; 400 problem naming each bad parameter. */
-export function parseListQuery(query: Record<string, unknown>): ListQuery {
-  const errors: ProblemError[] = [];
-  const result: ListQuery = { limit: 20 };
-  const text = (name: string, max: number): string | undefined => {
-    const value = query[name];
-    if (value === undefined) return undefined;
-    if (typeof value === 'string' && value.length <= max) return value;
-    errors.push({ parameter: name, detail: `must be a string of at most ${max} characters` });
-    return undefined;
-  };
-  const category = text('category', 100);
-  if (category !== undefined) result.category = category;
-  const q = text('q', 200);
-  if (q !== undefined && q.trim() !== '') result.q = q.trim();
-  const sellerId = text('sellerId', 64);
-  if (sellerId !== undefined) {
-    if (UUID.test(sellerId)) result.sellerId = sellerId;
-    else errors.push({ parameter: 'sellerId', detail: 'must be a UUID' });
+/** GET /products' query (already checked against product.yaml) as a search; 400 for a cursor not ours. */
+export function parseListQuery(query: ListProductsInput['query']): ListQuery {
+  const result: ListQuery = { limit: query.limit ?? 20 };
+  if (query.category !== undefined) result.category = query.category;
+  if (query.q !== undefined && query.q.trim() !== '') result.q = query.q.trim();
+  if (query.sellerId !== undefined) result.sellerId = query.sellerId;
+  if (query.cursor !== undefined) {
+    const decoded = decodeCursor(query.cursor);
+    if (!decoded)
+      throw validationError([{ parameter: 'cursor', detail: 'is not a cursor this API returned' }]);
+    result.cursor = decoded;
   }
-  const limit = query.limit;
-  if (limit !== undefined) {
-    const n = typeof limit === 'string' && /^\d+$/.test(limit) ? Number(limit) : Number.NaN;
-    if (n >= 1 && n <= 100) result.limit = n;
-    else errors.push({ parameter: 'limit', detail: 'must be an integer from 1 to 100' });
-  }
-  const cursor = text('cursor', 512);
-  if (cursor !== undefined) {
-    const decoded = decodeCursor(cursor);
-    if (decoded) result.cursor = decoded;
-    else errors.push({ parameter: 'cursor', detail: 'is not a cursor this API returned' });
-  }
-  if (errors.length > 0) throw validationError(errors);
   return result;
 }
 

@@ -1,81 +1,58 @@
+import { type ProductOperations, productRouteTable } from '@kada/contracts/openapi/product.routes.ts';
 import { createProductPublisher } from '@kada/contracts/services/product/index.ts';
 import {
-  asyncRoute,
   currentUser,
-  loadOpenApi,
-  openApiSchema,
+  mountRoutes,
   requireAuth,
   type ServiceContext,
-  validateBody,
+  type ServiceRoutes,
 } from '@kada/service-kit';
 import type { Express } from 'express';
 import type { Transaction } from 'kysely';
 import type { ProductDatabase } from '../db/schema.ts';
-import {
-  type CreateProductRequest,
-  createProduct,
-  getProduct,
-  listProducts,
-  parseListQuery,
-  type UpdateProductRequest,
-  updateProduct,
-} from './catalogue.ts';
+import { createProduct, getProduct, listProducts, parseListQuery, updateProduct } from './catalogue.ts';
 
-const SPEC = new URL('../../../specs/openapi/product.yaml', import.meta.url);
-
-/** Browse (public) and list or change products (sellers, their own products). */
+/** Browse (public) and list or change products (sellers, their own products): product.yaml's routes. */
 export function productRoutes(app: Express, ctx: ServiceContext<ProductDatabase>): void {
-  const spec = loadOpenApi(SPEC);
+  mountRoutes(app, productRouteTable, productHandlers(ctx), {
+    before: {
+      // Listing needs a seller who proved their address (issue 9: no anonymous throwaway shops).
+      createProduct: [requireAuth(ctx, ['seller'], { verifiedEmail: true })],
+      updateProduct: [requireAuth(ctx, ['seller', 'admin'])],
+    },
+  });
+}
 
-  app.get(
-    '/products',
-    asyncRoute(async (req, res) => {
-      res.json(await listProducts(ctx.db, parseListQuery(req.query as Record<string, unknown>)));
-    }),
-  );
+export function productHandlers(ctx: ServiceContext<ProductDatabase>): ServiceRoutes<ProductOperations> {
+  return {
+    async listProducts({ query }) {
+      return { status: 200, body: await listProducts(ctx.db, parseListQuery(query)) };
+    },
 
-  app.get(
-    '/products/:productId',
-    asyncRoute(async (req, res) => {
-      res.json(await getProduct(ctx.db, String(req.params.productId)));
-    }),
-  );
+    async getProduct({ params }) {
+      return { status: 200, body: await getProduct(ctx.db, params.productId) };
+    },
 
-  app.post(
-    '/products',
-    // Listing needs a seller who proved their address (issue 9: no anonymous throwaway shops).
-    requireAuth(ctx, ['seller'], { verifiedEmail: true }),
-    validateBody(openApiSchema(spec, 'CreateProductRequest')),
-    asyncRoute(async (req, res) => {
+    async createProduct({ body }, { req }) {
       const seller = currentUser(req);
       const product = await ctx.rt.transaction((tx, sink) =>
-        createProduct(
-          tx as Transaction<ProductDatabase>,
-          createProductPublisher(sink),
-          seller.id,
-          req.body as CreateProductRequest,
-        ),
+        createProduct(tx as Transaction<ProductDatabase>, createProductPublisher(sink), seller.id, body),
       );
-      res.status(201).location(`/products/${product.productId}`).json(product);
-    }),
-  );
+      return { status: 201, headers: { Location: `/products/${product.productId}` }, body: product };
+    },
 
-  app.patch(
-    '/products/:productId',
-    requireAuth(ctx, ['seller', 'admin']),
-    validateBody(openApiSchema(spec, 'UpdateProductRequest')),
-    asyncRoute(async (req, res) => {
+    async updateProduct({ params, body }, { req }) {
       const caller = currentUser(req);
       const product = await ctx.rt.transaction((tx, sink) =>
         updateProduct(
           tx as Transaction<ProductDatabase>,
           createProductPublisher(sink),
           caller,
-          String(req.params.productId),
-          req.body as UpdateProductRequest,
+          params.productId,
+          body,
         ),
       );
-      res.json(product);
-    }),
-  );
+      return { status: 200, body: product };
+    },
+  };
 }

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ProductCreatedV1, ProductUpdatedV1 } from '@kada/contracts/events.ts';
+import { productResponseValidators } from '@kada/contracts/openapi/product.responses.ts';
+import { productRouteTable } from '@kada/contracts/openapi/product.routes.ts';
+import { contractFetch } from '@kada/service-kit/testing/contract.ts';
 import {
   dialects,
   type HttpHarness,
@@ -14,6 +17,9 @@ import type { ProductDatabase } from '../db/schema.ts';
 import type { ProductView } from '../http/catalogue.ts';
 import { productRoutes } from '../http/routes.ts';
 import { sarong } from './fixtures.ts';
+
+// Every answer these tests see is checked against product.yaml (status, content type, body schema).
+const fetch = contractFetch(productRouteTable, productResponseValidators);
 
 for (const dialect of dialects) {
   describe(`product HTTP API (${dialect})`, () => {

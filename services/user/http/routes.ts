@@ -1,30 +1,18 @@
+import { type UserOperations, userRouteTable } from '@kada/contracts/openapi/user.routes.ts';
+import type { components } from '@kada/contracts/openapi/user.ts';
 import {
-  asyncRoute,
   currentUser,
   HttpError,
-  loadOpenApi,
-  openApiSchema,
+  mountRoutes,
   requireAuth,
   type ServiceContext,
-  validateBody,
+  type ServiceRoutes,
 } from '@kada/service-kit';
 import type { Express } from 'express';
 import type { Selectable, Updateable } from 'kysely';
 import type { Address, ProfilesTable, UserDatabase } from '../db/schema.ts';
 
-const spec = loadOpenApi(new URL('../../../specs/openapi/user.yaml', import.meta.url));
-
-/** The UserProfile of the spec. */
-export interface UserProfile {
-  userId: string;
-  email: string;
-  name: string;
-  role: 'buyer' | 'seller';
-  phone: string | null;
-  address: Address | null;
-  createdAt: string;
-  updatedAt: string;
-}
+type UserProfile = components['schemas']['UserProfile'];
 
 export function toProfile(row: Selectable<ProfilesTable>): UserProfile {
   return {
@@ -41,29 +29,27 @@ export function toProfile(row: Selectable<ProfilesTable>): UserProfile {
 
 const notFound = () => new HttpError(404, 'Not Found', 'No profile for this user (yet).');
 
-/** GET and PATCH /users/me (specs/openapi/user.yaml). */
+/** GET and PATCH /users/me: user.yaml's routes. */
 export function userRoutes(app: Express, ctx: ServiceContext<UserDatabase>): void {
-  app.get(
-    '/users/me',
-    requireAuth(ctx),
-    asyncRoute(async (req, res) => {
+  mountRoutes(app, userRouteTable, userHandlers(ctx), {
+    before: { getMyProfile: [requireAuth(ctx)], updateMyProfile: [requireAuth(ctx)] },
+  });
+}
+
+export function userHandlers(ctx: ServiceContext<UserDatabase>): ServiceRoutes<UserOperations> {
+  return {
+    async getMyProfile(_input, { req }) {
       const row = await ctx.db
         .selectFrom('profiles')
         .selectAll()
         .where('user_id', '=', currentUser(req).id)
         .executeTakeFirst();
       if (!row) throw notFound();
-      res.json(toProfile(row));
-    }),
-  );
+      return { status: 200, body: toProfile(row) };
+    },
 
-  app.patch(
-    '/users/me',
-    requireAuth(ctx),
-    validateBody(openApiSchema(spec, 'UpdateProfileRequest')),
-    asyncRoute(async (req, res) => {
+    async updateMyProfile({ body }, { req }) {
       const userId = currentUser(req).id;
-      const body = req.body as { name?: string; phone?: string | null; address?: Address | null };
       const changes: Updateable<ProfilesTable> = { updated_at: new Date().toISOString() };
       if (body.name !== undefined) changes.name = body.name;
       if (body.phone !== undefined) changes.phone = body.phone;
@@ -79,7 +65,7 @@ export function userRoutes(app: Express, ctx: ServiceContext<UserDatabase>): voi
         return tx.selectFrom('profiles').selectAll().where('user_id', '=', userId).executeTakeFirst();
       });
       if (!row) throw notFound();
-      res.json(toProfile(row));
-    }),
-  );
+      return { status: 200, body: toProfile(row) };
+    },
+  };
 }

@@ -1,5 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { userResponseValidators } from '@kada/contracts/openapi/user.responses.ts';
+import { userRouteTable } from '@kada/contracts/openapi/user.routes.ts';
 import type { StartedService } from '@kada/service-kit';
+import { contractFetch } from '@kada/service-kit/testing/contract.ts';
 import { createTestKeys, type TestKeys, testDatabase, testVhost } from '@kada/service-kit/testing.ts';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +15,8 @@ import type { UserDatabase } from '../db/schema.ts';
  * register at auth -> user.registered -> a profile here; DELETE /auth/me -> user.deleted -> erased.
  */
 const vhost = await testVhost('kada-user-test');
+// Every answer of the user service these tests see is checked against user.yaml.
+const userFetch = contractFetch(userRouteTable, userResponseValidators);
 
 describe.skipIf(!vhost)('user service over the broker', () => {
   let keys: TestKeys;
@@ -74,7 +79,7 @@ describe.skipIf(!vhost)('user service over the broker', () => {
     const { accessToken } = (await login.json()) as { accessToken: string };
 
     const profile = await eventually(async () => {
-      const res = await fetch(`${user.url}/users/me`, json('GET', accessToken));
+      const res = await userFetch(`${user.url}/users/me`, json('GET', accessToken));
       return res.status === 200 ? ((await res.json()) as Record<string, unknown>) : undefined;
     });
     expect(profile).toMatchObject({
@@ -87,29 +92,29 @@ describe.skipIf(!vhost)('user service over the broker', () => {
     });
 
     const address = { line1: '1 Galle Rd', city: 'Colombo', postalCode: '00300', country: 'LK' };
-    const patched = await fetch(
+    const patched = await userFetch(
       `${user.url}/users/me`,
       json('PATCH', accessToken, { phone: '+94771234567', address }),
     );
     expect(patched.status).toBe(200);
     expect(await patched.json()).toMatchObject({ phone: '+94771234567', address, name: 'Linus' });
 
-    const cleared = await fetch(
+    const cleared = await userFetch(
       `${user.url}/users/me`,
       json('PATCH', accessToken, { address: null, name: 'L.' }),
     );
     expect(await cleared.json()).toMatchObject({ phone: '+94771234567', address: null, name: 'L.' });
 
-    const invalid = await fetch(
+    const invalid = await userFetch(
       `${user.url}/users/me`,
       json('PATCH', accessToken, { phone: '0771234567', extra: 1 }),
     );
     expect(invalid.status).toBe(400);
     const problem = (await invalid.json()) as { errors: Array<{ pointer: string }> };
     expect(problem.errors.map((e) => e.pointer).sort()).toEqual(['/extra', '/phone']);
-    expect((await fetch(`${user.url}/users/me`, json('PATCH', accessToken, {}))).status).toBe(400);
+    expect((await userFetch(`${user.url}/users/me`, json('PATCH', accessToken, {}))).status).toBe(400);
 
-    expect((await fetch(`${user.url}/users/me`, json('GET', undefined))).status).toBe(401);
+    expect((await userFetch(`${user.url}/users/me`, json('GET', undefined))).status).toBe(401);
 
     const del = await fetch(`${auth.url}/auth/me`, json('DELETE', accessToken));
     expect(del.status).toBe(204);
@@ -121,7 +126,7 @@ describe.skipIf(!vhost)('user service over the broker', () => {
         .executeTakeFirst();
       return row ? undefined : true;
     });
-    expect((await fetch(`${user.url}/users/me`, json('GET', accessToken))).status).toBe(404);
+    expect((await userFetch(`${user.url}/users/me`, json('GET', accessToken))).status).toBe(404);
   });
 
   it('answers 404 for a valid token without a profile', async () => {
@@ -130,7 +135,7 @@ describe.skipIf(!vhost)('user service over the broker', () => {
       role: 'buyer',
       email: 'x@example.com',
     });
-    const res = await fetch(`${user.url}/users/me`, json('GET', token));
+    const res = await userFetch(`${user.url}/users/me`, json('GET', token));
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toMatch(/problem\+json/);
   });
