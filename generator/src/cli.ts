@@ -354,13 +354,6 @@ async function printRules(format: 'text' | 'json'): Promise<number> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  // V8 code cache for the modules imported below (the parser, spectral, ajv, yaml: about a second
-  // to compile on every start), next to the other caches; a fresh clone starts without it.
-  try {
-    enableCompileCache(resolve('node_modules/.cache/kada-gen/v8'));
-  } catch {
-    // an old Node or a read-only folder: start without it
-  }
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
@@ -399,6 +392,13 @@ async function main(argv: string[]): Promise<number> {
   if (command !== 'generate' && command !== 'check') {
     process.stderr.write(`unknown command "${command}"\n\n${USAGE}`);
     return 2;
+  }
+  // V8 code cache for the modules generate and check import (the parser, spectral, ajv, yaml: about a second
+  // to compile on every start), next to the other caches; a fresh clone starts without it.
+  try {
+    enableCompileCache(resolve('node_modules/.cache/kada-gen/v8'));
+  } catch {
+    // an old Node or a read-only folder: start without it
   }
   const allowEvent = typeof v['allow-breaking'] === 'string' ? v['allow-breaking'].trim() : null;
   const reason = typeof v.reason === 'string' ? v.reason.trim() : null;
