@@ -8,22 +8,20 @@
  *   kada-gen rules    [--format json]
  */
 import { existsSync, mkdirSync, readdirSync, watch, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { enableCompileCache } from 'node:module';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AgainstError, type AgainstReport, changeJson, checkAgainst, formatChange } from './against.ts';
-import { HTTP_RULES } from './check/http.ts';
+import type { AgainstReport } from './against.ts';
 import { type Diagnostic, formatDiagnostic, hasErrors, sortDiagnostics } from './diagnostics.ts';
-import { emitDocs } from './emit/docs/index.ts';
 import { GENERATOR_VERSION } from './emit/file.ts';
-import { scaffoldProject, serviceIdOf } from './init.ts';
-import { loadSpecs } from './load.ts';
 import type { AllowBreaking } from './lock/check.ts';
-import { allRules } from './lock/compare.ts';
 import { LOCK_FILE } from './lock/lockfile.ts';
-import { readLockFile } from './lock/read.ts';
-import { buildModel } from './model.ts';
-import { generate } from './pipeline.ts';
+import { hashText, hasRemoteRef, lookupRun, type RunEntry, runKey, storeRun } from './run-cache.ts';
 import { diffOutput, writeOutput } from './write.ts';
+
+// The parser, ajv, the emitters and the compatibility engine are imported by the commands that
+// use them (see run, runAgainst, printRules, runInit): `init`, `rules` and `--help` need none of
+// them, and a run the cache answers needs none but the cache.
 
 const USAGE = `kada-gen ${GENERATOR_VERSION}: AsyncAPI 3 + OpenAPI 3.1 contracts -> typed publishers, consumers, validators, topology, docs
 
@@ -65,15 +63,67 @@ interface Options {
   openContent: 'tolerant' | 'strict' | undefined;
 }
 
+/** What run() reports, from a full run or replayed from the run cache. */
+interface RunOutcome {
+  readonly diagnostics: Diagnostic[];
+  /** null when nothing was generated (errors before emitting). */
+  readonly files: { path: string; content: string }[] | null;
+  readonly services: number;
+  readonly events: number;
+  /** Set when the run cache answered: the output folder already holds these files. */
+  readonly cachedFiles: number | null;
+}
+
 async function run(command: string, o: Options): Promise<number> {
   const t0 = performance.now();
   const cacheDir = resolve('node_modules/.cache/kada-gen');
+  const lockShown = join(o.out, LOCK_FILE);
+  const key = runKey({
+    specs: o.specs,
+    out: o.out,
+    lockFile: resolve(o.out, LOCK_FILE),
+    options: {
+      runtime: o.runtime,
+      noPackage: o.noPackage,
+      emit: o.emit,
+      allowBreaking: o.allowBreaking,
+      strict: o.strict,
+      lenient: o.lenient,
+      openContent: o.openContent ?? null,
+    },
+  });
+  const hit = key ? lookupRun(cacheDir, key, resolve(o.out)) : null;
+  const outcome: RunOutcome = hit
+    ? {
+        diagnostics: [...hit.diagnostics],
+        files: null,
+        services: hit.services,
+        events: hit.events,
+        cachedFiles: hit.files.length,
+      }
+    : await fullRun(o, cacheDir, lockShown, key);
+  return report(command, o, outcome, t0);
+}
+
+/** load -> model -> generate, and a run-cache entry when it succeeds. */
+async function fullRun(
+  o: Options,
+  cacheDir: string,
+  lockShown: string,
+  key: string | null,
+): Promise<RunOutcome> {
+  const [{ loadSpecs }, { buildModel }, { generate }, { emitDocs }, { readLockFile }] = await Promise.all([
+    import('./load.ts'),
+    import('./model.ts'),
+    import('./pipeline.ts'),
+    import('./emit/docs/index.ts'),
+    import('./lock/read.ts'),
+  ]);
   const loaded = await loadSpecs(o.specs, { cacheDir });
   const diagnostics: Diagnostic[] = [...loaded.diagnostics];
   const { graph, diagnostics: modelDiags } = buildModel(loaded);
   diagnostics.push(...modelDiags);
   const failedEarly = hasErrors(diagnostics);
-  const lockShown = join(o.out, LOCK_FILE);
   const previous = readLockFile(resolve(o.out, LOCK_FILE), lockShown);
   diagnostics.push(...previous.diagnostics);
   const result = failedEarly
@@ -94,14 +144,58 @@ async function run(command: string, o: Options): Promise<number> {
         },
       });
   if (result) diagnostics.push(...result.diagnostics);
-  const failed = hasErrors(diagnostics);
   const sorted = sortDiagnostics(diagnostics);
+  const outcome: RunOutcome = {
+    diagnostics: sorted,
+    files: result ? result.files : null,
+    services: graph.services.length,
+    events: graph.events.length,
+    cachedFiles: null,
+  };
+  // Remember only a clean result whose inputs are all local files.
+  const remote = [...loaded.sources.values()].some((src) => hasRemoteRef(src.json));
+  if (key && result && !hasErrors(sorted) && !remote) {
+    const specsRoot = resolve(o.specs);
+    pendingStore = {
+      key,
+      cacheDir,
+      entry: {
+        deps: [...loaded.sources.entries()]
+          // The key covers the spec files; files reached by $ref from elsewhere are checked one by one.
+          .filter(([abs]) => abs !== specsRoot && !abs.startsWith(`${specsRoot}${sep}`))
+          .map(([abs, src]) => ({ path: abs, hash: hashText(src.text) })),
+        diagnostics: sorted,
+        files: result.files.map((f) => ({ path: f.path, hash: hashText(f.content) })),
+        services: outcome.services,
+        events: outcome.events,
+      },
+    };
+  }
+  return outcome;
+}
+
+/** Stored once the output folder holds the result (after writing, or a check that found it fresh). */
+let pendingStore: { key: string; cacheDir: string; entry: RunEntry } | null = null;
+
+function storePending(): void {
+  if (!pendingStore) return;
+  try {
+    storeRun(pendingStore.cacheDir, pendingStore.key, pendingStore.entry);
+  } catch {
+    // a cache that cannot be written only costs time next run
+  }
+  pendingStore = null;
+}
+
+function report(command: string, o: Options, outcome: RunOutcome, t0: number): number {
+  const sorted = sortDiagnostics(outcome.diagnostics);
+  const failed = hasErrors(sorted);
   const ms = Math.round(performance.now() - t0);
 
   if (command === 'check') {
     // A project that has never generated has nothing to be stale; the contract checks still count.
     const outMissing = !existsSync(resolve(o.out));
-    const stale = result && !outMissing ? diffOutput(resolve(o.out), result.files) : null;
+    const stale = outcome.files && !outMissing ? diffOutput(resolve(o.out), outcome.files) : null;
     const staleList = stale ? [...stale.written, ...stale.removed] : [];
     if (o.format === 'json') {
       process.stdout.write(
@@ -122,29 +216,42 @@ async function run(command: string, o: Options): Promise<number> {
       const errors = sorted.filter((d) => d.severity === 'error').length;
       const warnings = sorted.filter((d) => d.severity === 'warning').length;
       process.stdout.write(
-        `kada-gen check: ${graph.services.length} documents, ${graph.events.length} events, ${errors} errors, ${warnings} warnings, ${staleList.length} stale files, ${ms} ms\n`,
+        `kada-gen check: ${outcome.services} documents, ${outcome.events} events, ${errors} errors, ${warnings} warnings, ${staleList.length} stale files, ${ms} ms\n`,
       );
     }
+    if (stale && staleList.length === 0) storePending();
+    pendingStore = null;
     return failed || staleList.length > 0 ? 1 : 0;
   }
 
   for (const d of sorted) process.stderr.write(`${formatDiagnostic(d)}\n`);
-  if (failed || !result) {
+  if (outcome.cachedFiles !== null && !failed) {
+    const total = Math.round(performance.now() - t0);
+    process.stdout.write(`kada-gen: 0 files written, ${outcome.cachedFiles} unchanged, ${total} ms\n`);
+    return 0;
+  }
+  if (failed || !outcome.files) {
+    pendingStore = null;
     process.stderr.write(
       `kada-gen: generation failed with ${sorted.filter((d) => d.severity === 'error').length} errors; nothing written.\n`,
     );
     return 1;
   }
-  const report = writeOutput(resolve(o.out), result.files);
+  const written = writeOutput(resolve(o.out), outcome.files);
+  storePending();
   const total = Math.round(performance.now() - t0);
   process.stdout.write(
-    `kada-gen: ${report.written.length} files written, ${report.unchanged.length} unchanged${report.removed.length ? `, ${report.removed.length} removed` : ''}, ${total} ms\n`,
+    `kada-gen: ${written.written.length} files written, ${written.unchanged.length} unchanged${written.removed.length ? `, ${written.removed.length} removed` : ''}, ${total} ms\n`,
   );
   return 0;
 }
 
 async function runAgainst(ref: string, o: Options): Promise<number> {
   const t0 = performance.now();
+  const [{ AgainstError, changeJson, checkAgainst, formatChange }, { readLockFile }] = await Promise.all([
+    import('./against.ts'),
+    import('./lock/read.ts'),
+  ]);
   let report: AgainstReport;
   try {
     const lock = readLockFile(resolve(o.out, LOCK_FILE)).lock;
@@ -203,11 +310,12 @@ read new ones; full: both, the default; per message x-kada-event.compatibility):
 `;
 
 /** Writes the scaffold into `dir`, which must be new or empty: init never overwrites a file. */
-function runInit(dir: string | undefined): number {
+async function runInit(dir: string | undefined): Promise<number> {
   if (!dir) {
     process.stderr.write(`kada-gen init needs a folder name, e.g. kada-gen init my-service\n\n${USAGE}`);
     return 2;
   }
+  const { scaffoldProject, serviceIdOf } = await import('./init.ts');
   const root = resolve(dir);
   const service = serviceIdOf(basename(root));
   if (!service) {
@@ -234,7 +342,11 @@ function runInit(dir: string | undefined): number {
   return 0;
 }
 
-function printRules(format: 'text' | 'json'): number {
+async function printRules(format: 'text' | 'json'): Promise<number> {
+  const [{ allRules }, { HTTP_RULES }] = await Promise.all([
+    import('./lock/compare.ts'),
+    import('./check/http.ts'),
+  ]);
   const rules = [...allRules(), ...HTTP_RULES];
   if (format === 'json') process.stdout.write(`${JSON.stringify(rules, null, 2)}\n`);
   else {
@@ -283,6 +395,13 @@ async function main(argv: string[]): Promise<number> {
   if (command !== 'generate' && command !== 'check') {
     process.stderr.write(`unknown command "${command}"\n\n${USAGE}`);
     return 2;
+  }
+  // V8 code cache for the modules generate and check import (the parser, spectral, ajv, yaml: about a second
+  // to compile on every start), next to the other caches; a fresh clone starts without it.
+  try {
+    enableCompileCache(resolve('node_modules/.cache/kada-gen/v8'));
+  } catch {
+    // an old Node or a read-only folder: start without it
   }
   const allowEvent = typeof v['allow-breaking'] === 'string' ? v['allow-breaking'].trim() : null;
   const reason = typeof v.reason === 'string' ? v.reason.trim() : null;

@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { convert } from '@asyncapi/converter';
 import { type AsyncAPIDocumentInterface, fromFile, Parser } from '@asyncapi/parser';
@@ -86,6 +87,47 @@ const PARSER_HINT =
 
 const PARSER_CACHE_VERSION = 'parser-3.6.3-v1';
 
+const require = createRequire(import.meta.url);
+
+type RuleFunction = ((input: unknown, options: unknown, context: Record<string, unknown>) => unknown) & {
+  validator?: unknown;
+};
+
+/**
+ * The parser with its full rulesets, except that the two document-structure rules (the AsyncAPI
+ * JSON Schema, resolved and unresolved) share one ajv per process. Spectral keys its ajv
+ * instances by the document being linted, so every document compiled the whole AsyncAPI schema
+ * twice again (about 0.8 s per document, nine tenths of a cold run); the schema depends only on
+ * the AsyncAPI version, so the same compiled validators give the same diagnostics.
+ */
+function validatingParser(): Parser {
+  const { documentStructure } = require('@asyncapi/parser/cjs/ruleset/functions/documentStructure.js') as {
+    documentStructure: RuleFunction;
+  };
+  const { coreRuleset } = require('@asyncapi/parser/cjs/ruleset/ruleset.js') as {
+    coreRuleset: { rules: Record<string, { then: object }> };
+  };
+  const sharedInventory = {};
+  const shared: RuleFunction = (input, options, context) =>
+    documentStructure(input, options, { ...context, documentInventory: sharedInventory });
+  Object.defineProperty(shared, 'name', { value: 'documentStructure' });
+  shared.validator = documentStructure.validator;
+  // The parser's own rule definitions (given, severity, message, resolved), with the shared function.
+  const rule = (name: string) => {
+    const core = coreRuleset.rules[name] as { then: object };
+    // biome-ignore lint/suspicious/noThenProperty: a Spectral rule's `then` is its action, not a promise.
+    return { ...core, then: { ...core.then, function: shared } };
+  };
+  return new Parser({
+    ruleset: {
+      rules: {
+        'asyncapi-document-resolved': rule('asyncapi-document-resolved'),
+        'asyncapi-document-unresolved': rule('asyncapi-document-unresolved'),
+      },
+    },
+  } as never);
+}
+
 export interface LoadOptions {
   /**
    * Folder for the validation cache. @asyncapi/parser's full validation costs about 0.6 s per
@@ -101,7 +143,7 @@ export async function loadSpecs(specsDir: string, options: LoadOptions = {}): Pr
   const sources = new Map<string, SourceFile>();
   const asyncapi: LoadedAsyncApi[] = [];
   const openapi: LoadedOpenApi[] = [];
-  const parser = new Parser();
+  const parser = validatingParser();
   const fastParser = new Parser({ ruleset: { core: false, recommended: false } } as never);
   const cacheDir = options.cacheDir ?? null;
 

@@ -1,21 +1,31 @@
 /**
  * The generator as one function from the contract graph (plus options) to files and
- * diagnostics. No file I/O here beyond the optional OpenAPI cache; the CLI reads and writes.
+ * diagnostics. No file I/O here beyond the optional content-addressed caches (OpenAPI types,
+ * compiled validators) under `cacheDir`; the CLI reads and writes.
  *
  *   generate(graph, { runtimeModule: '@kada/runtime' })
  *   -> { files: [events.ts, validators.js, validators.d.ts, services/order/publisher.ts, …], diagnostics: [] }
  */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { checkContracts, locate } from './check/contracts.ts';
 import { checkHttp } from './check/http.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import { emitEvents } from './emit/events.ts';
 import { GENERATOR_NAME, GENERATOR_VERSION, GeneratedFile, type OutputFile } from './emit/file.ts';
 import { emitHttp } from './emit/http.ts';
-import { emitJavaScript } from './emit/javascript.ts';
 import { emitOpenApiTypes } from './emit/openapi.ts';
 import { emitServices } from './emit/services.ts';
 import { emitTopology } from './emit/topology.ts';
-import { bodySchema, emitValidators, newAjv } from './emit/validators.ts';
+import {
+  bodySchema,
+  emitValidators,
+  newAjv,
+  stripAnnotations,
+  type ValidatorSpec,
+} from './emit/validators.ts';
 import { checkLock, type LockInput } from './lock/check.ts';
 import type { ContractGraph } from './model.ts';
 
@@ -71,13 +81,18 @@ export async function generate(graph: ContractGraph, opts: GenerateOptions = {})
 
 async function generateFiles(graph: ContractGraph, opts: GenerateOptions): Promise<GenerateResult> {
   const runtimeModule = opts.runtimeModule ?? '@kada/runtime';
-  const diagnostics = [...checkContracts(graph, { strict: opts.strict ?? false }), ...checkHttp(graph)];
+  const diagnostics = [
+    ...checkContracts(graph, { strict: opts.strict ?? false, cacheDir: opts.cacheDir ?? null }),
+    ...checkHttp(graph),
+  ];
   const files: OutputFile[] = [];
   const events = emitEvents(graph, { runtimeModule });
   const services = emitServices(graph, { runtimeModule });
   const allSources = [...new Set(graph.services.map((s) => s.file))];
   files.push(events.file.toOutput(), ...services.files);
-  files.push(...emitValidators([...events.validators, ...services.validators], allSources));
+  files.push(
+    ...cachedValidators([...events.validators, ...services.validators], allSources, opts.cacheDir ?? null),
+  );
   files.push(...emitTopology(graph));
   files.push(...(await emitOpenApiTypes(graph, opts.cacheDir ?? null)));
   files.push(...emitHttp(graph, { runtimeModule }));
@@ -88,6 +103,8 @@ async function generateFiles(graph: ContractGraph, opts: GenerateOptions): Promi
   );
   files.push(index.toOutput());
   if (opts.emit === 'js') {
+    // The TypeScript compiler takes about a second to load: only --emit js needs it.
+    const { emitJavaScript } = await import('./emit/javascript.ts');
     const compiled = emitJavaScript(files.splice(0));
     files.push(...compiled.files);
     diagnostics.push(...compiled.diagnostics);
@@ -142,4 +159,51 @@ function findUncompilableSchema(graph: ContractGraph): Diagnostic | null {
     }
   }
   return null;
+}
+
+const require = createRequire(import.meta.url);
+let ajvVersions: string | undefined;
+
+/**
+ * emitValidators behind a content-addressed cache: ajv compiles about 10 ms per validator, and the
+ * module holds every validator, so an unchanged set of schemas (an edit of a description, an
+ * example, a document's info) is not compiled again. The key is the exact input of emitValidators
+ * and the versions of ajv and ajv-formats.
+ */
+function cachedValidators(
+  specs: readonly ValidatorSpec[],
+  sources: readonly string[],
+  cacheDir: string | null,
+): OutputFile[] {
+  if (!cacheDir) return emitValidators(specs, sources);
+  ajvVersions ??= ['ajv', 'ajv-formats']
+    .map((name) => {
+      try {
+        return `${name}@${(JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version}`;
+      } catch {
+        return `${name}@?`;
+      }
+    })
+    .join(' ');
+  const key = createHash('sha256')
+    .update(`${GENERATOR_VERSION}\0${ajvVersions}\0`)
+    // What emitValidators reads: the names and the schemas without their annotations.
+    .update(JSON.stringify({ specs: specs.map((v) => [v.name, stripAnnotations(v.schema)]), sources }))
+    .digest('hex')
+    .slice(0, 40);
+  const file = join(cacheDir, `validators-${key}.json`);
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as OutputFile[];
+  } catch {
+    // not cached yet
+  }
+  const out = emitValidators(specs, sources);
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    writeFileSync(`${file}.tmp-${process.pid}`, JSON.stringify(out));
+    renameSync(`${file}.tmp-${process.pid}`, file);
+  } catch {
+    // an unwritable cache only costs time
+  }
+  return out;
 }

@@ -7,6 +7,9 @@
  *      "stock's view of order.created.v1 requires /total, which order may omit (specs/asyncapi/order.yaml:…)"
  */
 
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { checkReadable } from '../compat/readable.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import { newAjv } from '../emit/validators.ts';
@@ -70,6 +73,8 @@ export interface CheckOptions {
    * where every producer is present); without it, a warning: the producer is another team's.
    */
   readonly strict?: boolean;
+  /** Folder for the cache of examples already found valid (by schema and payload); null for none. */
+  readonly cacheDir?: string | null;
 }
 
 export function checkContracts(graph: ContractGraph, opts: CheckOptions = {}): Diagnostic[] {
@@ -149,7 +154,7 @@ export function checkContracts(graph: ContractGraph, opts: CheckOptions = {}): D
       }
     }
   }
-  out.push(...checkExamples(graph));
+  out.push(...checkExamples(graph, opts.cacheDir));
   return out;
 }
 
@@ -166,9 +171,49 @@ export function topicMatches(pattern: string, key: string): boolean {
   return go(0, 0);
 }
 
-function checkExamples(graph: ContractGraph): Diagnostic[] {
+const VALID_EXAMPLES = 'examples-valid-v1.json';
+
+/**
+ * Hashes of (schema, example) pairs a previous run found valid. Compiling a schema costs ajv a
+ * few milliseconds, thousands of times in a large set; a pair seen valid before is valid again.
+ * An invalid pair is never remembered, so its diagnostic always comes from a fresh check.
+ */
+function validExamplesCache(cacheDir: string | null | undefined): {
+  has(key: string): boolean;
+  add(key: string): void;
+  save(): void;
+} {
+  const file = cacheDir ? join(cacheDir, VALID_EXAMPLES) : null;
+  let known = new Set<string>();
+  if (file) {
+    try {
+      known = new Set(JSON.parse(readFileSync(file, 'utf8')) as string[]);
+    } catch {
+      known = new Set();
+    }
+  }
+  const now = new Set<string>();
+  return {
+    has: (key) => known.has(key),
+    add: (key) => void now.add(key),
+    save: () => {
+      if (!file || !cacheDir || (now.size === known.size && [...now].every((k) => known.has(k)))) return;
+      try {
+        mkdirSync(cacheDir, { recursive: true });
+        writeFileSync(`${file}.tmp-${process.pid}`, JSON.stringify([...now].sort()));
+        renameSync(`${file}.tmp-${process.pid}`, file);
+      } catch {
+        // an unwritable cache only costs time
+      }
+    },
+  };
+}
+
+function checkExamples(graph: ContractGraph, cacheDir?: string | null): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const ajv = newAjv();
+  let ajvInstance: ReturnType<typeof newAjv> | undefined;
+  const cache = validExamplesCache(cacheDir);
+  const schemaText = new Map<object, string>();
   const seen = new Set<string>();
   for (const s of graph.services) {
     for (const m of [...s.sends, ...s.receives, ...s.other]) {
@@ -176,6 +221,25 @@ function checkExamples(graph: ContractGraph): Diagnostic[] {
         const id = `${ex.location.absPath}#${ex.location.pointer.join('/')}`;
         if (seen.has(id)) continue;
         seen.add(id);
+        let text = schemaText.get(m.schema);
+        if (text === undefined) {
+          text = JSON.stringify(m.schema);
+          schemaText.set(m.schema, text);
+        }
+        const key = createHash('sha256')
+          .update(text)
+          .update('\0')
+          .update(JSON.stringify(ex.payload) ?? 'undefined')
+          .digest('hex')
+          .slice(0, 32);
+        // A schema with its own $id shares ajv's registry with the others: always compiled.
+        const cacheable = !text.includes('"$id"');
+        if (cacheable && cache.has(key)) {
+          cache.add(key);
+          continue;
+        }
+        ajvInstance ??= newAjv();
+        const ajv = ajvInstance;
         let validate: ReturnType<typeof ajv.compile>;
         try {
           validate = ajv.compile(m.schema);
@@ -188,7 +252,9 @@ function checkExamples(graph: ContractGraph): Diagnostic[] {
           });
           break;
         }
-        if (!validate(ex.payload)) {
+        if (validate(ex.payload)) {
+          if (cacheable) cache.add(key);
+        } else {
           const first = validate.errors?.[0];
           out.push({
             severity: 'error',
@@ -200,5 +266,6 @@ function checkExamples(graph: ContractGraph): Diagnostic[] {
       }
     }
   }
+  cache.save();
   return out;
 }

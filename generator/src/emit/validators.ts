@@ -24,7 +24,7 @@ export interface ValidatorSpec {
 }
 
 /** Keys that only annotate; stripped so ajv's strict checks and the code size stay small. */
-function stripAnnotations(v: unknown): unknown {
+export function stripAnnotations(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(stripAnnotations);
   if (v && typeof v === 'object') {
     const out: Record<string, unknown> = {};
