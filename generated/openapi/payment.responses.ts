@@ -15,11 +15,13 @@ export const paymentResponseValidators: HttpResponseValidators<PaymentOperations
   },
   getPayment: {
     '200': payment,
+    '400': problem,
     '401': problem,
     '404': problem,
   },
   getPaymentClientSecret: {
     '200': paymentClientSecret,
+    '400': problem,
     '401': problem,
     '404': problem,
     '409': problem,

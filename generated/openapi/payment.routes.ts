@@ -85,7 +85,7 @@ export const paymentRouteTable: HttpRouteTable<PaymentOperations> = {
       parameters: [
         { in: 'path', names: { orderId: 'orderId' }, validate: getPaymentPath },
       ],
-      responses: { '200': 'application/json', '401': 'application/problem+json', '404': 'application/problem+json' },
+      responses: { '200': 'application/json', '400': 'application/problem+json', '401': 'application/problem+json', '404': 'application/problem+json' },
     },
     getPaymentClientSecret: {
       operationId: 'getPaymentClientSecret',
@@ -98,7 +98,7 @@ export const paymentRouteTable: HttpRouteTable<PaymentOperations> = {
       parameters: [
         { in: 'path', names: { orderId: 'orderId' }, validate: getPaymentPath },
       ],
-      responses: { '200': 'application/json', '401': 'application/problem+json', '404': 'application/problem+json', '409': 'application/problem+json' },
+      responses: { '200': 'application/json', '400': 'application/problem+json', '401': 'application/problem+json', '404': 'application/problem+json', '409': 'application/problem+json' },
     },
     confirmSimulatedPayment: {
       operationId: 'confirmSimulatedPayment',

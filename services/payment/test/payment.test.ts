@@ -6,7 +6,10 @@ import type {
   PaymentRefundedV1,
   PaymentSucceededV1,
 } from '@kada/contracts/events.ts';
+import { paymentResponseValidators } from '@kada/contracts/openapi/payment.responses.ts';
+import { paymentRouteTable } from '@kada/contracts/openapi/payment.routes.ts';
 import { registerPaymentConsumers } from '@kada/contracts/services/payment/index.ts';
+import { contractFetch } from '@kada/service-kit/testing/contract.ts';
 import {
   type ConsumerHarness,
   consumerHarness,
@@ -29,6 +32,8 @@ import { simulatedClient } from '../stripe/provider.ts';
 import { type SimulatedStripe, startSimulatedStripe } from '../stripe/simulator.ts';
 
 const WEBHOOK_SECRET = 'whsec_test_payment_suite';
+// Every answer is checked against specs/openapi/payment.yaml (status, content type, body schema).
+const fetch = contractFetch(paymentRouteTable, paymentResponseValidators);
 
 for (const dialect of dialects) {
   describe(`payment with the Stripe SDK against a local Stripe (${dialect})`, () => {
@@ -196,6 +201,32 @@ for (const dialect of dialects) {
         (await fetch(`${http.url}/payments/${orderId}`, { headers: { authorization: `Bearer ${stranger}` } }))
           .status,
       ).toBe(404);
+      // The generated parameter validator answers a malformed id before the handler runs.
+      const malformed = await fetch(`${http.url}/payments/not-a-uuid`, {
+        headers: { authorization: `Bearer ${stranger}` },
+      });
+      expect(malformed.status).toBe(400);
+      expect(await malformed.json()).toMatchObject({ errors: [{ parameter: 'orderId' }] });
+    });
+
+    it('with real Stripe answers the simulated confirmation 404 problem+json, before auth and validation', async () => {
+      const real = await httpHarness('payment', database, (app, ctx) =>
+        paymentRoutes(app, ctx, { stripe, webhookSecret: WEBHOOK_SECRET, kind: 'stripe', publishableKey: 'pk_test_x' }),
+      );
+      try {
+        const res = await fetch(`${real.url}/payments/${randomUUID()}/simulated-confirmation`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ cardNumber: 'not a card' }),
+        });
+        expect(res.status).toBe(404);
+        expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(await res.json()).toMatchObject({ status: 404, title: 'Not Found' });
+        // The other operations stay mounted.
+        expect((await fetch(`${real.url}/payments/${randomUUID()}/client-secret`)).status).toBe(401);
+      } finally {
+        await real.close();
+      }
     });
 
     it.each([
@@ -291,6 +322,13 @@ for (const dialect of dialects) {
             body: JSON.stringify({ clientSecret, cardNumber }),
           });
         expect((await confirm(`${body.clientSecret}x`)).status).toBe(400);
+        const badCard = await fetch(`${http.url}/payments/${orderId}/simulated-confirmation`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: JSON.stringify({ clientSecret: body.clientSecret, cardNumber: '4242-4242' }),
+        });
+        expect(badCard.status).toBe(400);
+        expect(await badCard.json()).toMatchObject({ errors: [{ pointer: '/cardNumber' }] });
         const confirmed = await confirm(body.clientSecret);
         expect(confirmed.status).toBe(200);
         expect(((await confirmed.json()) as { outcome: string }).outcome).toBe(outcome);
