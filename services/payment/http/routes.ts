@@ -87,9 +87,14 @@ export function paymentHandlers(
   const intentToConfirm = async (req: Request, orderId: string): Promise<Stripe.PaymentIntent> => {
     const payment = await ownPayment(req, orderId);
     if (payment.confirmation !== 'client')
-      throw new HttpError(409, 'Confirmed by the server', 'This order was paid with a saved payment method.', {
-        type: `${PROBLEM_BASE}server-confirmation`,
-      });
+      throw new HttpError(
+        409,
+        'Confirmed by the server',
+        'This order was paid with a saved payment method.',
+        {
+          type: `${PROBLEM_BASE}server-confirmation`,
+        },
+      );
     if (payment.status === 'AWAITING_STOCK' || payment.payment_intent_id === null)
       throw notReady('Stock is not reserved yet; try again in a moment.');
     if (payment.status !== 'PROCESSING') throw notReady(`The payment is already ${payment.status}.`);

@@ -211,7 +211,12 @@ for (const dialect of dialects) {
 
     it('with real Stripe answers the simulated confirmation 404 problem+json, before auth and validation', async () => {
       const real = await httpHarness('payment', database, (app, ctx) =>
-        paymentRoutes(app, ctx, { stripe, webhookSecret: WEBHOOK_SECRET, kind: 'stripe', publishableKey: 'pk_test_x' }),
+        paymentRoutes(app, ctx, {
+          stripe,
+          webhookSecret: WEBHOOK_SECRET,
+          kind: 'stripe',
+          publishableKey: 'pk_test_x',
+        }),
       );
       try {
         const res = await fetch(`${real.url}/payments/${randomUUID()}/simulated-confirmation`, {
