@@ -9,7 +9,7 @@ import {
 } from '@kada/service-kit';
 import type { Express, Request } from 'express';
 import type { DashboardDatabase } from '../db/schema.ts';
-import { QueryReader } from './params.ts';
+import { dateRange } from './params.ts';
 import { decodeCursor, listOrders, revenueReport, type Scope, signupReport } from './queries.ts';
 
 /** A seller sees their own data; an admin sees everyone's. */
@@ -20,8 +20,8 @@ function scopeOf(req: Request): Scope {
 
 /**
  * GET /dashboard/orders, /dashboard/revenue, /dashboard/signups: dashboard.yaml's routes. The generated
- * validators check each parameter's form; QueryReader adds what a schema cannot say (from <= to, the widest
- * range) and the defaults.
+ * validators check each parameter's form and hand the handlers a typed `query`; dateRange adds what a schema
+ * cannot say (from <= to, the widest range). The spec's defaults are applied here (validation applies none).
  */
 export function dashboardRoutes(app: Express, ctx: ServiceContext<DashboardDatabase>): void {
   const sellersAndAdmins = [requireAuth(ctx, ['seller', 'admin'])];
@@ -39,13 +39,9 @@ export function dashboardHandlers(
   ctx: ServiceContext<DashboardDatabase>,
 ): ServiceRoutes<DashboardOperations> {
   return {
-    async getDashboardOrders(_input, { req }) {
-      const q = new QueryReader(req.query);
-      const range = q.range();
-      const status = q.status('status');
-      const limit = q.integer('limit', 1, 100, 20);
-      const cursor = q.string('cursor');
-      q.done();
+    async getDashboardOrders({ query }, { req }) {
+      const range = dateRange(query);
+      const { status, limit = 20, cursor } = query;
       const after = cursor === undefined ? undefined : decodeCursor(cursor);
       if (cursor !== undefined && !after) {
         throw validationError([{ parameter: 'cursor', detail: 'is not a cursor returned by this API' }]);
@@ -53,19 +49,15 @@ export function dashboardHandlers(
       return { status: 200, body: await listOrders(ctx.db, scopeOf(req), { range, status, limit, after }) };
     },
 
-    async getDashboardRevenue(_input, { req }) {
-      const q = new QueryReader(req.query);
-      const range = q.range();
-      const currency = q.currency('currency', 'USD');
-      q.done();
+    async getDashboardRevenue({ query }, { req }) {
+      const range = dateRange(query);
+      const currency = query.currency ?? 'USD';
       const days = await revenueReport(ctx.db, scopeOf(req), range, currency);
       return { status: 200, body: { from: range.from, to: range.to, currency, days } };
     },
 
-    async getDashboardSignups(_input, { req }) {
-      const q = new QueryReader(req.query);
-      const range = q.range();
-      q.done();
+    async getDashboardSignups({ query }) {
+      const range = dateRange(query);
       return {
         status: 200,
         body: { from: range.from, to: range.to, days: await signupReport(ctx.db, range) },
