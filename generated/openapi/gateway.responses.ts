@@ -122,6 +122,7 @@ export const gatewayResponseValidators: HttpResponseValidators<GatewayOperations
   },
   getOrder: {
     '200': order,
+    '400': problem,
     '401': problem,
     '404': problem,
     '429': problem,
@@ -135,6 +136,7 @@ export const gatewayResponseValidators: HttpResponseValidators<GatewayOperations
   },
   getPayment: {
     '200': payment,
+    '400': problem,
     '401': problem,
     '404': problem,
     '429': problem,
@@ -142,6 +144,7 @@ export const gatewayResponseValidators: HttpResponseValidators<GatewayOperations
   },
   getPaymentClientSecret: {
     '200': paymentClientSecret,
+    '400': problem,
     '401': problem,
     '404': problem,
     '409': problem,

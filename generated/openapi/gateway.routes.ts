@@ -378,7 +378,7 @@ export const gatewayRouteTable: HttpRouteTable<GatewayOperations> = {
       parameters: [
         { in: 'path', names: { orderId: 'orderId' }, validate: getOrderPath },
       ],
-      responses: { '200': 'application/json', '401': 'application/problem+json', '404': 'application/problem+json', '429': 'application/problem+json', '502': 'application/problem+json' },
+      responses: { '200': 'application/json', '400': 'application/problem+json', '401': 'application/problem+json', '404': 'application/problem+json', '429': 'application/problem+json', '502': 'application/problem+json' },
     },
     handleStripeWebhook: {
       operationId: 'handleStripeWebhook',
@@ -404,7 +404,7 @@ export const gatewayRouteTable: HttpRouteTable<GatewayOperations> = {
       parameters: [
         { in: 'path', names: { orderId: 'orderId' }, validate: getOrderPath },
       ],
-      responses: { '200': 'application/json', '401': 'application/problem+json', '404': 'application/problem+json', '429': 'application/problem+json', '502': 'application/problem+json' },
+      responses: { '200': 'application/json', '400': 'application/problem+json', '401': 'application/problem+json', '404': 'application/problem+json', '429': 'application/problem+json', '502': 'application/problem+json' },
     },
     getPaymentClientSecret: {
       operationId: 'getPaymentClientSecret',
@@ -417,7 +417,7 @@ export const gatewayRouteTable: HttpRouteTable<GatewayOperations> = {
       parameters: [
         { in: 'path', names: { orderId: 'orderId' }, validate: getOrderPath },
       ],
-      responses: { '200': 'application/json', '401': 'application/problem+json', '404': 'application/problem+json', '409': 'application/problem+json', '429': 'application/problem+json', '502': 'application/problem+json' },
+      responses: { '200': 'application/json', '400': 'application/problem+json', '401': 'application/problem+json', '404': 'application/problem+json', '409': 'application/problem+json', '429': 'application/problem+json', '502': 'application/problem+json' },
     },
     confirmSimulatedPayment: {
       operationId: 'confirmSimulatedPayment',
