@@ -92,6 +92,11 @@ export class Platform {
         : undefined;
   }
 
+  /** The shared simulated Stripe's base URL, when the launcher runs one (replicas with PAYMENT_PROVIDER=simulated). */
+  get stripeSimulatorUrl(): string | undefined {
+    return this.#sharedStripe ? `http://127.0.0.1:${this.#sharedStripe.port}` : undefined;
+  }
+
   get replicas(): number {
     return Math.max(1, this.opts.replicas ?? 1);
   }
