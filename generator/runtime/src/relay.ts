@@ -210,14 +210,11 @@ export class OutboxRelay {
     );
     const sent: Array<number | string> = [];
     const failures = new Map<string, Array<number | string>>();
-    let skipped = 0;
     results.forEach((result, index) => {
       const row = batch[index] as OutboxRow;
       if (result.status === 'fulfilled') {
         sent.push(row.id);
-      } else if (result.status === 'skipped') {
-        skipped += 1;
-      } else {
+      } else if (result.status === 'rejected') {
         const error = describeError(result.reason);
         failures.set(error, [...(failures.get(error) ?? []), row.id]);
         this.#log.warn(
