@@ -51,6 +51,8 @@ export interface PlatformOptions {
    */
   readonly replicas?: number;
   readonly onLog?: (service: ServiceName, line: string) => void;
+  /** How long a process may take to answer /ready (default 60 s; a loaded machine needs more). */
+  readonly readyTimeoutMs?: number;
 }
 
 export interface RunningService {
@@ -139,7 +141,11 @@ export class Platform {
   }
 
   /** Starts one process of a service and waits until its /ready answers 200. */
-  async start(name: ServiceName, replica = 0, timeoutMs = 60_000): Promise<RunningService> {
+  async start(
+    name: ServiceName,
+    replica = 0,
+    timeoutMs = this.opts.readyTimeoutMs ?? 60_000,
+  ): Promise<RunningService> {
     const port = this.portOf(name, replica);
     const upstreams = Object.fromEntries(
       SERVICES.filter((s) => s.name !== 'gateway').map((s) => [
