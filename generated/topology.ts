@@ -38,45 +38,60 @@ export const topology = {
           "name": "audit.retry.1",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 1000,
             "x-dead-letter-exchange": "audit.dlx",
-            "x-dead-letter-routing-key": "audit"
+            "x-dead-letter-routing-key": "audit",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "audit.retry.2",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 2000,
             "x-dead-letter-exchange": "audit.dlx",
-            "x-dead-letter-routing-key": "audit"
+            "x-dead-letter-routing-key": "audit",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "audit.retry.3",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 4000,
             "x-dead-letter-exchange": "audit.dlx",
-            "x-dead-letter-routing-key": "audit"
+            "x-dead-letter-routing-key": "audit",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "audit.retry.4",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 8000,
             "x-dead-letter-exchange": "audit.dlx",
-            "x-dead-letter-routing-key": "audit"
+            "x-dead-letter-routing-key": "audit",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "audit.retry.5",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 16000,
             "x-dead-letter-exchange": "audit.dlx",
-            "x-dead-letter-routing-key": "audit"
+            "x-dead-letter-routing-key": "audit",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         }
       ],
@@ -321,27 +336,36 @@ export const topology = {
           "name": "dashboard.retry.1",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 1000,
             "x-dead-letter-exchange": "dashboard.dlx",
-            "x-dead-letter-routing-key": "dashboard"
+            "x-dead-letter-routing-key": "dashboard",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "dashboard.retry.2",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 2000,
             "x-dead-letter-exchange": "dashboard.dlx",
-            "x-dead-letter-routing-key": "dashboard"
+            "x-dead-letter-routing-key": "dashboard",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "dashboard.retry.3",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 4000,
             "x-dead-letter-exchange": "dashboard.dlx",
-            "x-dead-letter-routing-key": "dashboard"
+            "x-dead-letter-routing-key": "dashboard",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         }
       ],
@@ -458,45 +482,60 @@ export const topology = {
           "name": "notification.retry.1",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 5000,
             "x-dead-letter-exchange": "notification.dlx",
-            "x-dead-letter-routing-key": "notification"
+            "x-dead-letter-routing-key": "notification",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "notification.retry.2",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 10000,
             "x-dead-letter-exchange": "notification.dlx",
-            "x-dead-letter-routing-key": "notification"
+            "x-dead-letter-routing-key": "notification",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "notification.retry.3",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 20000,
             "x-dead-letter-exchange": "notification.dlx",
-            "x-dead-letter-routing-key": "notification"
+            "x-dead-letter-routing-key": "notification",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "notification.retry.4",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 40000,
             "x-dead-letter-exchange": "notification.dlx",
-            "x-dead-letter-routing-key": "notification"
+            "x-dead-letter-routing-key": "notification",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "notification.retry.5",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 80000,
             "x-dead-letter-exchange": "notification.dlx",
-            "x-dead-letter-routing-key": "notification"
+            "x-dead-letter-routing-key": "notification",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
@@ -522,45 +561,60 @@ export const topology = {
           "name": "notification.priority.retry.1",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 1000,
             "x-dead-letter-exchange": "notification.priority.dlx",
-            "x-dead-letter-routing-key": "notification.priority"
+            "x-dead-letter-routing-key": "notification.priority",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "notification.priority.retry.2",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 2000,
             "x-dead-letter-exchange": "notification.priority.dlx",
-            "x-dead-letter-routing-key": "notification.priority"
+            "x-dead-letter-routing-key": "notification.priority",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "notification.priority.retry.3",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 4000,
             "x-dead-letter-exchange": "notification.priority.dlx",
-            "x-dead-letter-routing-key": "notification.priority"
+            "x-dead-letter-routing-key": "notification.priority",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "notification.priority.retry.4",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 8000,
             "x-dead-letter-exchange": "notification.priority.dlx",
-            "x-dead-letter-routing-key": "notification.priority"
+            "x-dead-letter-routing-key": "notification.priority",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "notification.priority.retry.5",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 16000,
             "x-dead-letter-exchange": "notification.priority.dlx",
-            "x-dead-letter-routing-key": "notification.priority"
+            "x-dead-letter-routing-key": "notification.priority",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         }
       ],
@@ -743,27 +797,36 @@ export const topology = {
           "name": "order.retry.1",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 1000,
             "x-dead-letter-exchange": "order.dlx",
-            "x-dead-letter-routing-key": "order"
+            "x-dead-letter-routing-key": "order",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "order.retry.2",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 2000,
             "x-dead-letter-exchange": "order.dlx",
-            "x-dead-letter-routing-key": "order"
+            "x-dead-letter-routing-key": "order",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "order.retry.3",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 4000,
             "x-dead-letter-exchange": "order.dlx",
-            "x-dead-letter-routing-key": "order"
+            "x-dead-letter-routing-key": "order",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         }
       ],
@@ -887,45 +950,60 @@ export const topology = {
           "name": "payment.retry.1",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 2000,
             "x-dead-letter-exchange": "payment.dlx",
-            "x-dead-letter-routing-key": "payment"
+            "x-dead-letter-routing-key": "payment",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "payment.retry.2",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 4000,
             "x-dead-letter-exchange": "payment.dlx",
-            "x-dead-letter-routing-key": "payment"
+            "x-dead-letter-routing-key": "payment",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "payment.retry.3",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 8000,
             "x-dead-letter-exchange": "payment.dlx",
-            "x-dead-letter-routing-key": "payment"
+            "x-dead-letter-routing-key": "payment",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "payment.retry.4",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 16000,
             "x-dead-letter-exchange": "payment.dlx",
-            "x-dead-letter-routing-key": "payment"
+            "x-dead-letter-routing-key": "payment",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "payment.retry.5",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 32000,
             "x-dead-letter-exchange": "payment.dlx",
-            "x-dead-letter-routing-key": "payment"
+            "x-dead-letter-routing-key": "payment",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         }
       ],
@@ -1032,27 +1110,36 @@ export const topology = {
           "name": "product.retry.1",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 1000,
             "x-dead-letter-exchange": "product.dlx",
-            "x-dead-letter-routing-key": "product"
+            "x-dead-letter-routing-key": "product",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "product.retry.2",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 2000,
             "x-dead-letter-exchange": "product.dlx",
-            "x-dead-letter-routing-key": "product"
+            "x-dead-letter-routing-key": "product",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "product.retry.3",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 4000,
             "x-dead-letter-exchange": "product.dlx",
-            "x-dead-letter-routing-key": "product"
+            "x-dead-letter-routing-key": "product",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         }
       ],
@@ -1138,27 +1225,36 @@ export const topology = {
           "name": "stock.retry.1",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 1000,
             "x-dead-letter-exchange": "stock.dlx",
-            "x-dead-letter-routing-key": "stock"
+            "x-dead-letter-routing-key": "stock",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "stock.retry.2",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 2000,
             "x-dead-letter-exchange": "stock.dlx",
-            "x-dead-letter-routing-key": "stock"
+            "x-dead-letter-routing-key": "stock",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "stock.retry.3",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 4000,
             "x-dead-letter-exchange": "stock.dlx",
-            "x-dead-letter-routing-key": "stock"
+            "x-dead-letter-routing-key": "stock",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         }
       ],
@@ -1256,27 +1352,36 @@ export const topology = {
           "name": "user.retry.1",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 1000,
             "x-dead-letter-exchange": "user.dlx",
-            "x-dead-letter-routing-key": "user"
+            "x-dead-letter-routing-key": "user",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "user.retry.2",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 2000,
             "x-dead-letter-exchange": "user.dlx",
-            "x-dead-letter-routing-key": "user"
+            "x-dead-letter-routing-key": "user",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "user.retry.3",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 4000,
             "x-dead-letter-exchange": "user.dlx",
-            "x-dead-letter-routing-key": "user"
+            "x-dead-letter-routing-key": "user",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         }
       ],

@@ -25,12 +25,12 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createGatewayClient } from '@kada/contracts/openapi/gateway.client.ts';
 import { ensureDevKeys } from '@kada/service-kit';
 import amqp from 'amqplib';
 import pg from 'pg';
+import { stockIssues as checkStock, placeOrder, verifiedAccount } from './checkout-load.ts';
 import { createDatabases, dropDatabases } from './databases.ts';
-import { Http, until, verifyFromMail } from './demo.ts';
+import { Http } from './demo.ts';
 import { Platform, SERVICES, type ServiceName } from './platform.ts';
 
 const { values: args } = parseArgs({
@@ -167,16 +167,6 @@ async function setUp(embedded: boolean): Promise<Setup> {
     return (await stockPg.query(text, params)).rows;
   };
   return { platform, rabbitUrl, mailDir: join(tmp, 'mail'), dbName, stockQuery, teardown };
-}
-
-/** A registered, logged-in account; its bearer token. */
-/** Registers an account, confirms its address from the dev mail outbox (ordering and listing need it), logs in. */
-async function account(http: Http, mailDir: string, role: 'buyer' | 'seller'): Promise<string> {
-  const email = `bench-${role}-${randomUUID().slice(0, 8)}@example.com`;
-  const password = `pw-${randomUUID()}`;
-  await http.ok('POST', '/auth/register', { email, password, name: `Bench ${role}`, role });
-  await verifyFromMail(createGatewayClient(http.base), mailDir, email, 60_000);
-  return (await http.ok('POST', '/auth/login', { email, password })).accessToken as string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -346,9 +336,9 @@ async function main(): Promise<void> {
     );
 
     const { mailDir } = setup;
-    const seller = await account(http, mailDir, 'seller');
+    const seller = await verifiedAccount(http, mailDir, 'seller', 'bench');
     const buyers = await Promise.all(
-      Array.from({ length: Number(args.buyers) }, () => account(http, mailDir, 'buyer')),
+      Array.from({ length: Number(args.buyers) }, () => verifiedAccount(http, mailDir, 'buyer', 'bench')),
     );
     const total = WARMUP + ORDERS;
     const products: string[] = [];
@@ -369,18 +359,7 @@ async function main(): Promise<void> {
       const n = placedCount++;
       const buyer = buyers[n % buyers.length] as string;
       const product = products[n % products.length] as string;
-      const r = await until('the order service to know the product', 60_000, async () => {
-        const x = await http.call(
-          'POST',
-          '/orders',
-          { items: [{ productId: product, quantity: 1 }], paymentMethodId: 'pm_card_visa' },
-          buyer,
-        );
-        if (x.status === 202) return x;
-        if (x.status !== 422) throw new Error(`POST /orders -> ${x.status} ${JSON.stringify(x.json)}`);
-        return undefined;
-      });
-      const orderId = r.json.orderId as string;
+      const orderId = await placeOrder(http, buyer, product);
       const track = tracks.get(orderId) ?? { at: {}, seen: {} };
       tracks.set(orderId, track);
       track.product = product;
@@ -447,27 +426,11 @@ async function main(): Promise<void> {
     for (const t of tracks.values())
       if (t.ended === 'PAID' && t.product)
         paidPerProduct.set(t.product, (paidPerProduct.get(t.product) ?? 0) + 1);
-    const stockIssues: string[] = [];
-    // Stock commits on order.paid asynchronously: give it a moment to settle.
-    await until('stock to settle', 30_000, async () => {
-      stockIssues.length = 0;
-      for (const p of products) {
-        const rows = await setup.stockQuery(
-          'select available, reserved, sold from stock_levels where product_id = $1',
-          [p],
-        );
-        const row = rows[0];
-        const sold = paidPerProduct.get(p) ?? 0;
-        if (
-          !row ||
-          Number(row.reserved) !== 0 ||
-          Number(row.sold) !== sold ||
-          Number(row.available) !== initialStock - sold
-        )
-          stockIssues.push(`${p}: ${JSON.stringify(row)} expected sold=${sold}`);
-      }
-      return stockIssues.length === 0 ? true : undefined;
-    }).catch(() => undefined);
+    const stockIssues = await checkStock(
+      setup.stockQuery,
+      new Map(products.map((p) => [p, initialStock])),
+      paidPerProduct,
+    );
 
     const latencies = measured
       .map(([, t]) => (t.created !== undefined && t.paid !== undefined ? t.paid - t.created : undefined))

@@ -51,6 +51,8 @@ export interface PlatformOptions {
    */
   readonly replicas?: number;
   readonly onLog?: (service: ServiceName, line: string) => void;
+  /** How long a process may take to answer /ready (default 60 s; a loaded machine needs more). */
+  readonly readyTimeoutMs?: number;
 }
 
 export interface RunningService {
@@ -90,6 +92,11 @@ export class Platform {
             secret: opts.env.STRIPE_WEBHOOK_SECRET ?? `whsec_${randomBytes(24).toString('hex')}`,
           }
         : undefined;
+  }
+
+  /** The shared simulated Stripe's base URL, when the launcher runs one (replicas with PAYMENT_PROVIDER=simulated). */
+  get stripeSimulatorUrl(): string | undefined {
+    return this.#sharedStripe ? `http://127.0.0.1:${this.#sharedStripe.port}` : undefined;
   }
 
   get replicas(): number {
@@ -134,7 +141,11 @@ export class Platform {
   }
 
   /** Starts one process of a service and waits until its /ready answers 200. */
-  async start(name: ServiceName, replica = 0, timeoutMs = 60_000): Promise<RunningService> {
+  async start(
+    name: ServiceName,
+    replica = 0,
+    timeoutMs = this.opts.readyTimeoutMs ?? 60_000,
+  ): Promise<RunningService> {
     const port = this.portOf(name, replica);
     const upstreams = Object.fromEntries(
       SERVICES.filter((s) => s.name !== 'gateway').map((s) => [

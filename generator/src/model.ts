@@ -47,6 +47,8 @@ export interface ConsumerPolicyModel {
   readonly deadLetter: boolean;
   readonly priority?: number;
   readonly orderingKey?: string;
+  /** RabbitMQ's single active consumer: one consumer of the queue at a time, so strict queue order across replicas. */
+  readonly singleActiveConsumer?: true;
 }
 
 /** One message as one document declares it (a producer's canonical schema or a consumer's view). */
@@ -185,6 +187,7 @@ export function runtimePolicy(p: ConsumerPolicyModel): ConsumerPolicy {
     deliveryLimit: p.deliveryLimit,
     deadLetter: p.deadLetter,
     ...(p.priority !== undefined ? { maxPriority: p.priority } : {}),
+    ...(p.singleActiveConsumer ? { singleActiveConsumer: true } : {}),
   };
 }
 
@@ -342,6 +345,7 @@ function readPolicy(
     'deadLetter',
     'priority',
     'orderingKey',
+    'singleActiveConsumer',
   ]);
   for (const k of Object.keys(p)) {
     if (!known.has(k))
@@ -389,6 +393,15 @@ function readPolicy(
       [...path, 'priority'],
     );
   }
+  if (p.singleActiveConsumer !== undefined && typeof p.singleActiveConsumer !== 'boolean') {
+    diag(
+      ctx,
+      'error',
+      'consumer-policy',
+      `x-kada-consumer.singleActiveConsumer must be true or false, got ${JSON.stringify(p.singleActiveConsumer)}.`,
+      [...path, 'singleActiveConsumer'],
+    );
+  }
   const queue = typeof p.queue === 'string' && p.queue ? p.queue : (defaultQueue ?? service);
   const policy: ConsumerPolicyModel = {
     queue,
@@ -405,6 +418,7 @@ function readPolicy(
     deadLetter: p.deadLetter === undefined ? DEFAULT_POLICY.deadLetter : p.deadLetter === true,
     ...(priority !== undefined ? { priority } : {}),
     ...(typeof p.orderingKey === 'string' ? { orderingKey: p.orderingKey } : {}),
+    ...(p.singleActiveConsumer === true ? { singleActiveConsumer: true as const } : {}),
   };
   return policy;
 }

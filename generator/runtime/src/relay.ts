@@ -29,6 +29,9 @@ export interface OutboxRelayOptions {
 
 type Db = Kysely<RuntimeTables> | Transaction<RuntimeTables>;
 
+/** What became of one row's publish in a batch; `skipped`: an earlier row of its key failed. */
+type Published = { status: 'fulfilled' } | { status: 'rejected'; reason: unknown } | { status: 'skipped' };
+
 const PRUNE_EVERY_MS = 10 * 60_000;
 /** Gauges are read at most this often: a stats query after every pass doubled an idle relay's cost. */
 const GAUGES_EVERY_MS = 1000;
@@ -36,9 +39,10 @@ const GAUGES_EVERY_MS = 1000;
 /**
  * Publishes outbox rows with confirms, oldest first, and marks them sent. Woken right after a
  * transaction that wrote rows commits; polls every `pollIntervalMs` as a fallback (rows committed
- * before a crash, or by another process). Rows of one ordering key keep their order: a batch is
- * written to one channel in id order, and a row that failed before holds back the later rows of
- * its key until it is confirmed. A crash between publish and marking sent re-publishes the same
+ * before a crash, or by another process). Rows of one ordering key keep their order: rows of
+ * different keys go out pipelined, but a row waits for the confirm of the previous row of its key
+ * in the batch and is not sent at all when that one failed (it stays unsent for the next pass),
+ * and a row that failed before holds back the later rows of its key until it is confirmed. A crash between publish and marking sent re-publishes the same
  * eventId; consumers' inboxes drop the duplicate.
  */
 export class OutboxRelay {
@@ -184,15 +188,33 @@ export class OutboxRelay {
       }
       batch.push(row);
     }
-    // All writes go out before any confirm is awaited: one pipelined batch per pass.
-    const results = await Promise.allSettled(batch.map((row) => this.#broker.publish(toMessage(row))));
+    // Rows of different keys (and rows with none) go out before any confirm is awaited; a row of a
+    // key follows the previous one's confirm, and is skipped when it failed, so no later row of the
+    // key is confirmed ahead of a failed one.
+    const chains = new Map<string, Promise<Published>>();
+    const publish = (row: OutboxRow): Promise<Published> =>
+      this.#broker.publish(toMessage(row)).then(
+        () => ({ status: 'fulfilled' }) as const,
+        (reason: unknown) => ({ status: 'rejected', reason }) as const,
+      );
+    const results = await Promise.all(
+      batch.map((row) => {
+        if (row.ordering_key === null) return publish(row);
+        const previous = chains.get(row.ordering_key);
+        const next = previous
+          ? previous.then((p) => (p.status === 'fulfilled' ? publish(row) : ({ status: 'skipped' } as const)))
+          : publish(row);
+        chains.set(row.ordering_key, next);
+        return next;
+      }),
+    );
     const sent: Array<number | string> = [];
     const failures = new Map<string, Array<number | string>>();
     results.forEach((result, index) => {
       const row = batch[index] as OutboxRow;
       if (result.status === 'fulfilled') {
         sent.push(row.id);
-      } else {
+      } else if (result.status === 'rejected') {
         const error = describeError(result.reason);
         failures.set(error, [...(failures.get(error) ?? []), row.id]);
         this.#log.warn(

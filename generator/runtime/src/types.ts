@@ -83,6 +83,12 @@ export interface ConsumerPolicy {
   deliveryLimit: number;
   deadLetter: boolean;
   maxPriority?: number;
+  /**
+   * `x-single-active-consumer`: RabbitMQ delivers to one consumer of the queue at a time (the others
+   * wait as stand-ins and take over when it goes), so the queue's order holds across replicas. From
+   * `x-kada-consumer.singleActiveConsumer`; it costs the replicas' parallelism on that queue.
+   */
+  singleActiveConsumer?: boolean;
 }
 
 export interface HandlerContext<DB = AnySchema> {

@@ -160,6 +160,29 @@ describe('queue arguments', () => {
     ]);
   });
 
+  it("a quorum queue's delay queues are quorum too (a classic one is lost with its node); a classic queue's stay classic", () => {
+    const [, , retry] = consumerQueues(policy('q5', { retry: { ...policy('q5').retry, maxRetries: 1 } }));
+    expect(retry?.arguments).toEqual({
+      'x-queue-type': 'quorum',
+      'x-message-ttl': 100,
+      'x-dead-letter-exchange': 'q5.dlx',
+      'x-dead-letter-routing-key': 'q5',
+      'x-dead-letter-strategy': 'at-least-once',
+      'x-overflow': 'reject-publish',
+    });
+    const classic = consumerQueues(
+      policy('q6', { queueType: 'classic', retry: { ...policy('q6').retry, maxRetries: 1 } }),
+    );
+    expect(classic.at(-1)?.arguments['x-queue-type']).toBeUndefined();
+  });
+
+  it('singleActiveConsumer sets x-single-active-consumer on the main queue only', () => {
+    const queues = consumerQueues(policy('q7', { singleActiveConsumer: true }));
+    expect(queues.find((q) => q.name === 'q7')?.arguments['x-single-active-consumer']).toBe(true);
+    expect(queues.filter((q) => q.arguments['x-single-active-consumer'] !== undefined)).toHaveLength(1);
+    expect(mainQueueArguments(policy('q8'))['x-single-active-consumer']).toBeUndefined();
+  });
+
   it('classic with priority; quorum with priority is a config error', () => {
     expect(
       mainQueueArguments(policy('q2', { queueType: 'classic', maxPriority: 5, deadLetter: false })),

@@ -7,7 +7,7 @@ export const MODEL_RULES = [
     id: 'consumer-policy',
     kind: 'model',
     description:
-      'x-kada-consumer on a receive operation: known keys only; prefetch, concurrency, maxRetries, deliveryLimit and priority integers in range; backoff numbers in range; queueType quorum or classic; priority needs a classic queue (RabbitMQ 3.10 quorum queues have none).',
+      'x-kada-consumer on a receive operation: known keys only; prefetch, concurrency, maxRetries, deliveryLimit and priority integers in range; backoff numbers in range; queueType quorum or classic; singleActiveConsumer true or false; priority needs a classic queue (RabbitMQ 3.10 quorum queues have none).',
   },
   {
     id: 'event-owner',

@@ -232,6 +232,7 @@ function emitConsumer(
               `deliveryLimit: ${p.deliveryLimit},`,
               `deadLetter: ${p.deadLetter},`,
               ...(p.priority !== undefined ? [`maxPriority: ${p.priority},`] : []),
+              ...(p.singleActiveConsumer ? ['singleActiveConsumer: true,'] : []),
             );
           },
           '},',

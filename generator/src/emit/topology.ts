@@ -20,7 +20,7 @@ import { GeneratedFile, type OutputFile } from './file.ts';
 export interface QueueDecl {
   readonly name: string;
   readonly durable: true;
-  readonly arguments: Record<string, string | number>;
+  readonly arguments: Record<string, string | number | boolean>;
 }
 
 export interface Binding {
@@ -65,7 +65,7 @@ export function buildTopology(graph: ContractGraph): {
         queues.push({
           name: d.name,
           durable: true,
-          arguments: d.arguments as Record<string, string | number>,
+          arguments: d.arguments as Record<string, string | number | boolean>,
         });
       }
       ownExchanges.push({ name: dlxName(q.name), type: 'direct' });

@@ -19,6 +19,9 @@ const terminal = (status: OrderStatus): number => (status === 'PENDING_PAYMENT' 
  * Moves an order to `status` as of `at`, whatever order the events arrive in: a final status
  * (PAID, FAILED, CANCELLED) is never replaced by PENDING_PAYMENT, and between final statuses the
  * later event wins. An order not seen yet gets a placeholder row that order.created completes.
+ * The check is in the UPDATE's own WHERE (replicas: two handlers of one order never both read the
+ * old row and then write); a concurrent first insert fails on the primary key and is retried, and
+ * the retry's UPDATE decides.
  */
 export async function applyOrderStatus(
   tx: Tx,
@@ -28,35 +31,35 @@ export async function applyOrderStatus(
 ): Promise<void> {
   const when = isoOf(at);
   const now = new Date().toISOString();
-  const current = await tx
-    .selectFrom('dash_orders')
-    .select(['status', 'status_at'])
-    .where('order_id', '=', orderId)
-    .executeTakeFirst();
-  if (!current) {
-    await tx
-      .insertInto('dash_orders')
-      .values({
-        order_id: orderId,
-        status,
-        status_at: when,
-        created_at: null,
-        total_amount: null,
-        currency: null,
-        line_count: null,
-        updated_at: now,
-      })
-      .execute();
-    return;
-  }
-  const newer =
-    terminal(status) > terminal(current.status) ||
-    (terminal(status) === terminal(current.status) && when >= current.status_at);
-  if (!newer) return;
-  await tx
+  const updated = await tx
     .updateTable('dash_orders')
     .set({ status, status_at: when, updated_at: now })
     .where('order_id', '=', orderId)
+    .where((eb) =>
+      terminal(status) === 1
+        ? eb.or([eb('status', '=', 'PENDING_PAYMENT'), eb('status_at', '<=', when)])
+        : eb.and([eb('status', '=', 'PENDING_PAYMENT'), eb('status_at', '<=', when)]),
+    )
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) > 0) return;
+  const exists = await tx
+    .selectFrom('dash_orders')
+    .select('order_id')
+    .where('order_id', '=', orderId)
+    .executeTakeFirst();
+  if (exists) return;
+  await tx
+    .insertInto('dash_orders')
+    .values({
+      order_id: orderId,
+      status,
+      status_at: when,
+      created_at: null,
+      total_amount: null,
+      currency: null,
+      line_count: null,
+      updated_at: now,
+    })
     .execute();
 }
 

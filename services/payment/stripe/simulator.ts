@@ -16,7 +16,8 @@ import Stripe from 'stripe';
  * insufficient_funds, and so on. Like Stripe, a declined `confirm: true` answers 402 with a
  * card_error carrying the PaymentIntent, and sends payment_intent.payment_failed.
  *
- * Endpoints: POST /v1/payment_intents, GET /v1/payment_intents/:id, POST /v1/payment_intents/:id/confirm,
+ * Endpoints: POST /v1/payment_intents, GET /v1/payment_intents (a page of `limit` ≤ 100 after
+ * `starting_after`, oldest first here), GET /v1/payment_intents/:id, POST /v1/payment_intents/:id/confirm,
  * POST /v1/payment_intents/:id/cancel, POST /v1/refunds. Idempotency-Key replays the first answer, as Stripe does.
  */
 
@@ -415,9 +416,20 @@ export async function startSimulatedStripe(options: SimulatedStripeOptions): Pro
     };
   }
 
+  /** Stripe's list object; a page of at most 100 (the fault test counts charges per order with it). */
+  function listIntents(params: Record<string, unknown>) {
+    const limit = Math.min(100, Math.max(1, Number(params.limit ?? 10) || 10));
+    const all = [...intents.values()];
+    const after = typeof params.starting_after === 'string' ? params.starting_after : undefined;
+    const from = after === undefined ? 0 : all.findIndex((i) => i.id === after) + 1;
+    const data = all.slice(from, from + limit);
+    return { object: 'list', url: '/v1/payment_intents', has_more: from + limit < all.length, data };
+  }
+
   function route(method: string, path: string, params: Record<string, unknown>, key: string | undefined) {
     if (method === 'POST' && path === '/v1/payment_intents') return createIntent(params, key);
     if (method === 'POST' && path === '/v1/refunds') return refund(params, key);
+    if (method === 'GET' && path === '/v1/payment_intents') return { status: 200, body: listIntents(params) };
     const confirm = /^\/v1\/payment_intents\/([^/]+)\/confirm$/.exec(path);
     if (method === 'POST' && confirm?.[1]) return confirmIntent(confirm[1], params, key);
     const cancel = /^\/v1\/payment_intents\/([^/]+)\/cancel$/.exec(path);

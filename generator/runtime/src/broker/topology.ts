@@ -65,6 +65,7 @@ export function mainQueueArguments(policy: ConsumerPolicy): Record<string, unkno
   } else if (policy.maxPriority !== undefined) {
     args['x-max-priority'] = policy.maxPriority;
   }
+  if (policy.singleActiveConsumer) args['x-single-active-consumer'] = true;
   if (policy.deadLetter) {
     args['x-dead-letter-exchange'] = dlxName(policy.queue);
     args['x-dead-letter-routing-key'] = dlqName(policy.queue);
@@ -106,7 +107,7 @@ export interface QueueBinding {
 
 /**
  * The queues one consumer policy needs, in declaration order: `<queue>.dlq`, the main queue, and
- * one delay queue per retry (`<queue>.retry.<n>`, classic, TTL = backoff(n), dead-lettered back to
+ * one delay queue per retry (`<queue>.retry.<n>`, of the main queue's type, TTL = backoff(n), dead-lettered back to
  * `<queue>` through `<queue>.dlx` so only this queue sees the retry). Pure: the generator's
  * RabbitMQ definitions are built from it too, so they always match what the runtime declares.
  */
@@ -125,9 +126,16 @@ export function consumerQueues(policy: ConsumerPolicy): QueueDeclaration[] {
     out.push({
       name: retryQueueName(queue, retry),
       arguments: {
+        // A quorum consumer queue gets quorum delay queues too: a classic one lives on one node, and
+        // while that node is down a retry sent to it is dropped and a replica cannot declare it to start.
+        ...(policy.queueType === 'quorum' ? { 'x-queue-type': 'quorum' } : {}),
         'x-message-ttl': retryDelayMs(policy.retry, retry),
         'x-dead-letter-exchange': dlxName(queue),
         'x-dead-letter-routing-key': queue,
+        // Expired retries move back to the main queue at least once (quorum queues: 3.10+).
+        ...(policy.queueType === 'quorum'
+          ? { 'x-dead-letter-strategy': 'at-least-once', 'x-overflow': 'reject-publish' }
+          : {}),
       },
     });
   }

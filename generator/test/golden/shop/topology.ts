@@ -38,18 +38,24 @@ export const topology = {
           "name": "billing.retry.1",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 500,
             "x-dead-letter-exchange": "billing.dlx",
-            "x-dead-letter-routing-key": "billing"
+            "x-dead-letter-routing-key": "billing",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "billing.retry.2",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 1500,
             "x-dead-letter-exchange": "billing.dlx",
-            "x-dead-letter-routing-key": "billing"
+            "x-dead-letter-routing-key": "billing",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         }
       ],

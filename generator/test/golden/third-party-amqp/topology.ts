@@ -43,27 +43,36 @@ export const topology = {
           "name": "inventory.retry.1",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 1000,
             "x-dead-letter-exchange": "inventory.dlx",
-            "x-dead-letter-routing-key": "inventory"
+            "x-dead-letter-routing-key": "inventory",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "inventory.retry.2",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 2000,
             "x-dead-letter-exchange": "inventory.dlx",
-            "x-dead-letter-routing-key": "inventory"
+            "x-dead-letter-routing-key": "inventory",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "inventory.retry.3",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 4000,
             "x-dead-letter-exchange": "inventory.dlx",
-            "x-dead-letter-routing-key": "inventory"
+            "x-dead-letter-routing-key": "inventory",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         }
       ],

@@ -83,27 +83,36 @@ export const topology = {
           "name": "shipping.quote.retry.1",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 1000,
             "x-dead-letter-exchange": "shipping.quote.dlx",
-            "x-dead-letter-routing-key": "shipping.quote"
+            "x-dead-letter-routing-key": "shipping.quote",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "shipping.quote.retry.2",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 2000,
             "x-dead-letter-exchange": "shipping.quote.dlx",
-            "x-dead-letter-routing-key": "shipping.quote"
+            "x-dead-letter-routing-key": "shipping.quote",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "shipping.quote.retry.3",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 4000,
             "x-dead-letter-exchange": "shipping.quote.dlx",
-            "x-dead-letter-routing-key": "shipping.quote"
+            "x-dead-letter-routing-key": "shipping.quote",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         }
       ],
@@ -175,27 +184,36 @@ export const topology = {
           "name": "SHIPPING.LABEL_REQUESTED.retry.1",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 1000,
             "x-dead-letter-exchange": "SHIPPING.LABEL_REQUESTED.dlx",
-            "x-dead-letter-routing-key": "SHIPPING.LABEL_REQUESTED"
+            "x-dead-letter-routing-key": "SHIPPING.LABEL_REQUESTED",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "SHIPPING.LABEL_REQUESTED.retry.2",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 2000,
             "x-dead-letter-exchange": "SHIPPING.LABEL_REQUESTED.dlx",
-            "x-dead-letter-routing-key": "SHIPPING.LABEL_REQUESTED"
+            "x-dead-letter-routing-key": "SHIPPING.LABEL_REQUESTED",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "SHIPPING.LABEL_REQUESTED.retry.3",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 4000,
             "x-dead-letter-exchange": "SHIPPING.LABEL_REQUESTED.dlx",
-            "x-dead-letter-routing-key": "SHIPPING.LABEL_REQUESTED"
+            "x-dead-letter-routing-key": "SHIPPING.LABEL_REQUESTED",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
@@ -221,27 +239,36 @@ export const topology = {
           "name": "warehouse.retry.1",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 1000,
             "x-dead-letter-exchange": "warehouse.dlx",
-            "x-dead-letter-routing-key": "warehouse"
+            "x-dead-letter-routing-key": "warehouse",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "warehouse.retry.2",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 2000,
             "x-dead-letter-exchange": "warehouse.dlx",
-            "x-dead-letter-routing-key": "warehouse"
+            "x-dead-letter-routing-key": "warehouse",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "warehouse.retry.3",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 4000,
             "x-dead-letter-exchange": "warehouse.dlx",
-            "x-dead-letter-routing-key": "warehouse"
+            "x-dead-letter-routing-key": "warehouse",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         }
       ],

@@ -57,27 +57,36 @@ export const topology = {
           "name": "catalog.retry.1",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 1000,
             "x-dead-letter-exchange": "catalog.dlx",
-            "x-dead-letter-routing-key": "catalog"
+            "x-dead-letter-routing-key": "catalog",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "catalog.retry.2",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 2000,
             "x-dead-letter-exchange": "catalog.dlx",
-            "x-dead-letter-routing-key": "catalog"
+            "x-dead-letter-routing-key": "catalog",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         },
         {
           "name": "catalog.retry.3",
           "durable": true,
           "arguments": {
+            "x-queue-type": "quorum",
             "x-message-ttl": 4000,
             "x-dead-letter-exchange": "catalog.dlx",
-            "x-dead-letter-routing-key": "catalog"
+            "x-dead-letter-routing-key": "catalog",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish"
           }
         }
       ],
