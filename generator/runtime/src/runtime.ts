@@ -25,7 +25,7 @@ import type {
   SqlDialect,
 } from './types.ts';
 
-const DEFAULT_OUTBOX = { pollIntervalMs: 1000, batchSize: 200, retentionMs: 7 * 24 * 3600_000 };
+const DEFAULT_OUTBOX = { pollIntervalMs: 1000, batchSize: 200, retentionMs: 24 * 3600_000 };
 /**
  * Deliveries of one queue handled in one transaction at most. Each is a PostgreSQL subtransaction
  * (savepoint): under 64 of them per transaction, PostgreSQL keeps them in its shared cache.

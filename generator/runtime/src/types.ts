@@ -136,7 +136,10 @@ export interface ServiceRuntimeOptions {
   outbox?: {
     pollIntervalMs?: number;
     batchSize?: number;
-    /** Sent outbox rows and inbox rows older than this are pruned. Default 7 days. */
+    /**
+     * Sent outbox rows (their bodies are dropped when sent) and inbox rows older than this are pruned; also the
+     * inbox's dedup window. Default 24 hours.
+     */
     retentionMs?: number;
   };
   /**

@@ -203,12 +203,14 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const sentRows = await waitFor('the outbox row marked sent', async () => {
         const rows = await runtime.db
           .selectFrom('outbox')
-          .select(['event_id', 'sent_at'])
+          .select(['event_id', 'sent_at', 'body'])
           .where('event_id', '=', body.eventId)
           .execute();
         return rows[0]?.sent_at !== null && rows[0]?.sent_at !== undefined ? rows : undefined;
       });
       expect(sentRows).toHaveLength(1);
+      // Once sent, the producer's database keeps no copy of the payload (personal data, secrets).
+      expect(sentRows[0]?.body).toBe('');
     });
   });
 }

@@ -124,7 +124,7 @@ describe('SQL Server dialect, as SQL text', () => {
       'select top(100) "id", "event_id", "ordering_key", "exchange", "routing_key", "event_type", "correlation_id", "producer", "body", "headers", "created_at", "attempts" from "outbox" where "sent_at" is null order by "id"',
     );
     expect(markSentQuery(db, [1, 2], 5).compile().sql).toBe(
-      'update "outbox" set "sent_at" = @1, "last_error" = @2 where "id" in (@3, @4)',
+      'update "outbox" set "sent_at" = @1, "last_error" = @2, "body" = @3 where "id" in (@4, @5)',
     );
     expect(outboxStatsQuery(db).compile().sql).toBe(
       'select count(*) as "pending", min("created_at") as "oldest" from "outbox" where "sent_at" is null',

@@ -1,4 +1,5 @@
 import type { AuditHandlers } from '@kada/contracts/services/audit/index.ts';
+import { revokeSubject } from '@kada/service-kit';
 import type { AuditDatabase } from '../db/schema.ts';
 import { type EmailPaths, loadEmailPaths } from '../masking/schema-formats.ts';
 import { appendToLog } from './append.ts';
@@ -18,7 +19,11 @@ export function createAuditHandlers(emailPaths: EmailPaths = loadEmailPaths()): 
     userLockedV1: append,
     userUnlockedV1: append,
     userTwoFactorEnabledV1: append,
-    userDeletedV1: append,
+    // An administrator's account deleted at auth: its tokens stop working here too.
+    userDeletedV1: async (event, ctx) => {
+      await revokeSubject(ctx.tx, event.data.userId);
+      await append(event, ctx);
+    },
     productCreatedV1: append,
     productUpdatedV1: append,
     orderCreatedV1: append,

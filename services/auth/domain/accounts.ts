@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AuthPublisher } from '@kada/contracts/services/auth/index.ts';
-import { HttpError, isUniqueViolation, uuidv7 } from '@kada/service-kit';
+import { HttpError, isUniqueViolation, revokeSubject, uuidv7 } from '@kada/service-kit';
 import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { AuthDatabase, UsersTable } from '../db/schema.ts';
@@ -538,6 +538,9 @@ export async function deleteAccount(deps: AuthDeps, userId: string): Promise<voi
     await tx.deleteFrom('known_logins').where('user_id', '=', userId).execute();
     const result = await tx.deleteFrom('users').where('id', '=', userId).executeTakeFirst();
     if (Number(result.numDeletedRows) !== 1) return false;
+    // Access tokens already issued live up to their expiry: refuse them here now (the other services do so
+    // when user.deleted reaches them).
+    await revokeSubject(tx, userId, now);
     await publish.userDeletedV1(
       { userId, deletedAt: iso(now), reason: 'USER_REQUEST' },
       { orderingKey: userId },

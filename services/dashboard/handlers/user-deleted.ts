@@ -1,6 +1,7 @@
 import type { UserDeletedV1 } from '@kada/contracts/events.ts';
 import type { DashboardHandlerContext } from '@kada/contracts/services/dashboard/index.ts';
 import type { Envelope } from '@kada/runtime';
+import { revokeSubject } from '@kada/service-kit';
 import { countSignupDay, dayOf, isErased } from '../db/read-model.ts';
 import type { DashboardDatabase } from '../db/schema.ts';
 
@@ -14,6 +15,7 @@ export async function userDeleted(
 ): Promise<void> {
   const { userId, deletedAt } = event.data;
   const { tx } = ctx;
+  await revokeSubject(tx, userId);
   const erased = await tx.deleteFrom('dash_order_sellers').where('seller_id', '=', userId).executeTakeFirst();
   if (!(await isErased(tx, userId))) {
     await tx

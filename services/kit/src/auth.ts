@@ -10,6 +10,7 @@ import {
 } from 'jose';
 import type { ServiceConfig } from './config.ts';
 import { HttpError, PROBLEM_BASE } from './errors.ts';
+import { MAX_TOKEN_AGE_SECONDS, type SubjectRevocations } from './revocations.ts';
 
 export type Role = 'buyer' | 'seller' | 'admin';
 
@@ -58,8 +59,6 @@ async function loadKey(file: string): Promise<CachedKey> {
 
 /** The access-token media type auth puts in `typ` (RFC 9068); an ID token or any other JWT is not accepted. */
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
-/** Oldest `iat` accepted, whatever `exp` says: a token minted with a long life by mistake still dies. */
-const MAX_TOKEN_AGE_SECONDS = 3600;
 const MAX_TOKEN_LENGTH = 4096;
 
 /** The public key from the file, loaded on first use and cached; a failed load is retried on the next call. */
@@ -140,12 +139,13 @@ export function bearerToken(req: Request): string | undefined {
 }
 
 /**
- * Middleware: requires a valid access token (401 otherwise) and, when `roles` is given, one of those roles
- * (403 otherwise); with `verifiedEmail`, a token that says the email is verified (403 otherwise). Sets
+ * Middleware: requires a valid access token (401 otherwise) whose subject is not revoked (a deleted user: 401,
+ * when `ctx.revocations` is given, as startService's context does) and, when `roles` is given, one of those
+ * roles (403 otherwise); with `verifiedEmail`, a token that says the email is verified (403 otherwise). Sets
  * `req.user`.
  */
 export function requireAuth(
-  ctx: { config: Pick<ServiceConfig, 'jwt'> },
+  ctx: { config: Pick<ServiceConfig, 'jwt'>; revocations?: SubjectRevocations },
   roles?: readonly Role[],
   options: { verifiedEmail?: boolean } = {},
 ): RequestHandler {
@@ -159,25 +159,36 @@ export function requireAuth(
       );
       return;
     }
-    verifyAccessToken(token, ctx.config).then(
-      (user) => {
-        if (roles && roles.length > 0 && !roles.includes(user.role)) {
-          next(new HttpError(403, 'Forbidden', `This needs the role ${roles.join(' or ')}.`));
-          return;
-        }
-        if (options.verifiedEmail && !user.emailVerified) {
-          next(
-            new HttpError(403, 'Email not verified', 'Verify your email address first, then log in again.', {
-              type: `${PROBLEM_BASE}email-not-verified`,
-            }),
-          );
-          return;
-        }
-        req.user = user;
-        next();
-      },
-      (error: unknown) => next(error),
-    );
+    verifyAccessToken(token, ctx.config)
+      .then(async (user) => {
+        if (ctx.revocations && (await ctx.revocations.isRevoked(user.id)))
+          throw unauthorized('The account behind this token no longer exists.');
+        return user;
+      })
+      .then(
+        (user) => {
+          if (roles && roles.length > 0 && !roles.includes(user.role)) {
+            next(new HttpError(403, 'Forbidden', `This needs the role ${roles.join(' or ')}.`));
+            return;
+          }
+          if (options.verifiedEmail && !user.emailVerified) {
+            next(
+              new HttpError(
+                403,
+                'Email not verified',
+                'Verify your email address first, then log in again.',
+                {
+                  type: `${PROBLEM_BASE}email-not-verified`,
+                },
+              ),
+            );
+            return;
+          }
+          req.user = user;
+          next();
+        },
+        (error: unknown) => next(error),
+      );
   };
 }
 

@@ -6,6 +6,7 @@ import { type Migration, Migrator } from 'kysely/migration';
 import type { Logger } from 'pino';
 import { createHttpApp, finishHttpApp, listen } from './app.ts';
 import { loadConfig, type ServiceConfig } from './config.ts';
+import { migrateKit, type SubjectRevocations, subjectRevocations } from './revocations.ts';
 
 /** What routes get: the service's name, runtime, database, logger and configuration. */
 // biome-ignore lint/suspicious/noExplicitAny: a database of any schema, as Kysely's own default
@@ -16,6 +17,8 @@ export interface ServiceContext<DB = any> {
   readonly dialect: SqlDialect;
   readonly log: Logger;
   readonly config: ServiceConfig;
+  /** Subjects whose tokens requireAuth refuses (see revokeSubject). */
+  readonly revocations: SubjectRevocations;
 }
 
 /** A running service. */
@@ -51,9 +54,13 @@ export interface ServiceOptions<DB = any> {
   logger?: Logger;
 }
 
-/** Applies the service's migrations (its own table; the runtime keeps its tables apart). */
+/**
+ * Applies the kit's tables (revoked subjects) and the service's migrations (each set with its own migration
+ * table; the runtime keeps its tables apart too).
+ */
 // biome-ignore lint/suspicious/noExplicitAny: a database of any schema, as Kysely's own default
 export async function migrateService(db: Kysely<any>, migrations: Record<string, Migration>): Promise<void> {
+  await migrateKit(db);
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
@@ -78,7 +85,7 @@ export async function startService<DB = any>(options: ServiceOptions<DB>): Promi
   });
   let rt: ServiceRuntime | undefined;
   try {
-    if (options.migrations) await migrateService(db, options.migrations);
+    await migrateService(db, options.migrations ?? {});
     rt = createServiceRuntime({
       service: name,
       db,
@@ -90,7 +97,15 @@ export async function startService<DB = any>(options: ServiceOptions<DB>): Promi
     if (options.consumers) await options.consumers(rt, db as Kysely<DB>);
 
     const runtime = rt;
-    const ctx: ServiceContext<DB> = { name, rt: runtime, db: db as Kysely<DB>, dialect, log, config };
+    const ctx: ServiceContext<DB> = {
+      name,
+      rt: runtime,
+      db: db as Kysely<DB>,
+      dialect,
+      log,
+      config,
+      revocations: subjectRevocations(db),
+    };
     const app = createHttpApp({
       name,
       log,

@@ -8,6 +8,7 @@ import type { Transaction } from 'kysely';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { createHttpApp, finishHttpApp, listen } from '../src/app.ts';
+import { subjectRevocations } from '../src/revocations.ts';
 import type { ServiceContext } from '../src/service.ts';
 import { recordingSink } from './consumer-harness.ts';
 import type { TestDatabase } from './database.ts';
@@ -54,6 +55,7 @@ export async function httpHarness<DB>(
     dialect: database.dialect,
     log,
     config: { port: 0, jwt: keys.jwt, bodyLimit: '100kb', env: {} },
+    revocations: subjectRevocations(database.db),
   };
   const app = createHttpApp({ name: service, log, registry: rt.registry });
   await routes(app, ctx);

@@ -1,4 +1,5 @@
 import type { OrderHandlers } from '@kada/contracts/services/order/index.ts';
+import { revokeSubject } from '@kada/service-kit';
 import type { OrderDatabase } from '../db/schema.ts';
 
 /** Stands in for an erased buyer on the orders kept for accounting. */
@@ -15,6 +16,7 @@ export const userDeletedV1: OrderHandlers<OrderDatabase>['userDeletedV1'] = asyn
   { tx, log, publish },
 ) => {
   const { userId } = event.data;
+  await revokeSubject(tx, userId);
   const now = new Date().toISOString();
   const pending = await tx
     .selectFrom('orders')

@@ -1,4 +1,5 @@
 import type { PaymentHandlers } from '@kada/contracts/services/payment/index.ts';
+import { revokeSubject } from '@kada/service-kit';
 import type { PaymentDatabase } from '../db/schema.ts';
 
 /** Stands in for an erased buyer on the payments kept for accounting. */
@@ -13,6 +14,7 @@ export const userDeletedV1: PaymentHandlers<PaymentDatabase>['userDeletedV1'] = 
   event,
   { tx, log },
 ) => {
+  await revokeSubject(tx, event.data.userId);
   const result = await tx
     .updateTable('payments')
     .set({ user_id: ERASED_USER_ID, payment_method_id: null, updated_at: new Date().toISOString() })

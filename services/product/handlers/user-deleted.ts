@@ -1,4 +1,5 @@
 import type { ProductHandlers } from '@kada/contracts/services/product/index.ts';
+import { revokeSubject } from '@kada/service-kit';
 import type { ProductDatabase } from '../db/schema.ts';
 import { updateProduct } from '../http/catalogue.ts';
 
@@ -9,6 +10,7 @@ import { updateProduct } from '../http/catalogue.ts';
 export const userDeletedV1: ProductHandlers<ProductDatabase>['userDeletedV1'] = async (event, ctx) => {
   const { tx, publish, log } = ctx;
   const { userId } = event.data;
+  await revokeSubject(tx, userId);
   const listed = await tx
     .selectFrom('products')
     .select('product_id')

@@ -126,7 +126,15 @@ describe.skipIf(!vhost)('user service over the broker', () => {
         .executeTakeFirst();
       return row ? undefined : true;
     });
-    expect((await userFetch(`${user.url}/users/me`, json('GET', accessToken))).status).toBe(404);
+    // The access token has not expired, but its account is gone: refused, not merely "no profile".
+    const afterDeletion = await userFetch(`${user.url}/users/me`, json('GET', accessToken));
+    expect(afterDeletion.status).toBe(401);
+    expect(((await afterDeletion.json()) as { detail: string }).detail).toMatch(/no longer exists/);
+    expect((await userFetch(`${user.url}/users/me`, json('PATCH', accessToken, { name: 'Back' }))).status).toBe(
+      401,
+    );
+    // Auth refuses it at once, in the deleting transaction.
+    expect((await fetch(`${auth.url}/auth/me`, json('DELETE', accessToken))).status).toBe(401);
   });
 
   it('answers 404 for a valid token without a profile', async () => {

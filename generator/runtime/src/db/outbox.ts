@@ -173,8 +173,19 @@ export function unsentExistsQuery(db: Db, dialect: SqlDialect) {
   return dialect === 'mssql' ? base.top(1) : base.limit(1);
 }
 
+/**
+ * What a sent row keeps of its body: nothing. Events may carry personal data (an e-mail address) that must not
+ * outlive its delivery in the producer's database; the row's metadata (ids, type, key, times) stays until
+ * pruned.
+ */
+export const REDACTED_BODY = '';
+
+/** Marks rows sent and drops their bodies ({@link REDACTED_BODY}). */
 export function markSentQuery(db: Db, ids: ReadonlyArray<number | string>, now: number) {
-  return db.updateTable('outbox').set({ sent_at: now, last_error: null }).where('id', 'in', ids);
+  return db
+    .updateTable('outbox')
+    .set({ sent_at: now, last_error: null, body: REDACTED_BODY })
+    .where('id', 'in', ids);
 }
 
 export function markFailedQuery(db: Db, ids: ReadonlyArray<number | string>, error: string) {
