@@ -189,7 +189,7 @@ export const topology = {
         {
           "exchange": "domain.events",
           "queue": "audit",
-          "routingKey": "user.email_verification_requested.v1"
+          "routingKey": "user.email_verification_requested.v2"
         },
         {
           "exchange": "domain.events",
@@ -204,7 +204,7 @@ export const topology = {
         {
           "exchange": "domain.events",
           "queue": "audit",
-          "routingKey": "user.password_reset_requested.v1"
+          "routingKey": "user.password_reset_requested.v2"
         },
         {
           "exchange": "domain.events",
@@ -280,6 +280,10 @@ export const topology = {
         },
         {
           "exchange": "domain.events",
+          "routingKey": "user.email_verification_requested.v2"
+        },
+        {
+          "exchange": "domain.events",
           "routingKey": "user.locked.v1"
         },
         {
@@ -289,6 +293,10 @@ export const topology = {
         {
           "exchange": "domain.events",
           "routingKey": "user.password_reset_requested.v1"
+        },
+        {
+          "exchange": "domain.events",
+          "routingKey": "user.password_reset_requested.v2"
         },
         {
           "exchange": "domain.events",
@@ -627,7 +635,7 @@ export const topology = {
         {
           "exchange": "domain.events",
           "queue": "notification",
-          "routingKey": "user.email_verification_requested.v1"
+          "routingKey": "user.email_verification_requested.v2"
         },
         {
           "exchange": "domain.events",
@@ -642,7 +650,7 @@ export const topology = {
         {
           "exchange": "domain.events",
           "queue": "notification",
-          "routingKey": "user.password_reset_requested.v1"
+          "routingKey": "user.password_reset_requested.v2"
         },
         {
           "exchange": "domain.events",

@@ -15,7 +15,7 @@ import type { AuthDatabase } from './db/schema.ts';
 import { type AuthDeps, type Tx, unlockExpired } from './domain/accounts.ts';
 import { type AuthConfig, loadAuthConfig } from './domain/config.ts';
 import { LoginThrottle } from './domain/throttle.ts';
-import { createAccessTokenSigner } from './domain/tokens.ts';
+import { createAccessTokenSigner, createLinkTokenSealer } from './domain/tokens.ts';
 import { authRoutes } from './http/routes.ts';
 
 export interface AuthServiceOptions
@@ -30,9 +30,10 @@ export async function startAuthService(
   options: AuthServiceOptions = {},
 ): Promise<StartedService<AuthDatabase>> {
   const config = { ...loadAuthConfig(), ...options.config };
-  // Development convenience: with no key configured, make one where every service looks by default.
+  // Development convenience: with no key configured, make them where every service looks by default.
   if (!process.env.JWT_PRIVATE_KEY_FILE && config.privateKeyFile === DEFAULT_PRIVATE_KEY_FILE) {
-    if (!existsSync(config.privateKeyFile)) await ensureDevKeys(dirname(config.privateKeyFile));
+    if (!existsSync(config.privateKeyFile) || !existsSync(config.sealPublicKeyFile))
+      await ensureDevKeys(dirname(config.privateKeyFile));
   }
   let deps: AuthDeps | undefined;
   const service = await startService<AuthDatabase>({
@@ -45,6 +46,7 @@ export async function startAuthService(
         db: ctx.db,
         run: (fn) => ctx.rt.transaction((tx, sink) => fn(tx as Tx, createAuthPublisher(sink))),
         signer: createAccessTokenSigner(config.privateKeyFile, config.accessTokenTtlSeconds),
+        sealer: createLinkTokenSealer(config.sealPublicKeyFile),
         config,
         throttle: new LoginThrottle(
           {

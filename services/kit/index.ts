@@ -44,6 +44,14 @@ export type { SubjectRevocations } from './src/revocations.ts';
 export { MAX_TOKEN_AGE_SECONDS, revokeSubject } from './src/revocations.ts';
 export type { KitOperationId, MountOptions, RawInput, RouteCall, ServiceRoutes } from './src/routes.ts';
 export { KIT_OPERATIONS, mountRoutes } from './src/routes.ts';
+export {
+  createLinkTokenOpener,
+  loadSealPrivateKey,
+  loadSealPublicKey,
+  openToken,
+  sealKeyFiles,
+  sealToken,
+} from './src/seal.ts';
 export type { ServiceContext, ServiceOptions, StartedService } from './src/service.ts';
 export { migrateService, startService } from './src/service.ts';
 export type { AjvError } from './src/validate.ts';

@@ -3,10 +3,12 @@
 // - consumerHarness(service, db, register): deliver(event) through the GENERATED registration.
 // - httpHarness(service, database, routes): the routes in-process, events recorded.
 // - createTestKeys(): a key pair and signed access tokens; badTokens(): the bad-JWT matrix.
-// - testVhost(prefix): a throw-away RabbitMQ vhost for tests that start a whole service.
+// - testVhost(prefix): a throw-away RabbitMQ vhost for tests that start a whole service;
+//   tapEvents(url, pattern): what a queue bound on its exchange sees.
 
 export { accessTokenFor, badTokens } from './testing/bad-tokens.ts';
-export { testVhost } from './testing/broker.ts';
+export type { TappedEvent } from './testing/broker.ts';
+export { tapEvents, testVhost } from './testing/broker.ts';
 export type { ConsumerHarness, DeliverOptions, Delivery } from './testing/consumer-harness.ts';
 export { consumerHarness, envelopeOf, only, recordingSink } from './testing/consumer-harness.ts';
 export type { TestDatabase, TestDatabaseOptions, TestDialect } from './testing/database.ts';

@@ -3,7 +3,7 @@
 // consumer (the generated registration reads that from the spec), so account mail never delays them.
 
 import { registerNotificationConsumers } from '@kada/contracts/services/notification/index.ts';
-import { startService } from '@kada/service-kit';
+import { createLinkTokenOpener, startService } from '@kada/service-kit';
 import { migrations } from './db/migrations.ts';
 import type { NotificationDatabase } from './db/schema.ts';
 import { loadNotificationConfig } from './delivery/config.ts';
@@ -11,7 +11,11 @@ import { createProviders } from './delivery/providers.ts';
 import { createNotificationHandlers } from './handlers/index.ts';
 
 const config = loadNotificationConfig();
-const handlers = createNotificationHandlers({ config, providers: createProviders(config) });
+const handlers = createNotificationHandlers({
+  config,
+  providers: createProviders(config),
+  linkTokens: createLinkTokenOpener(config.sealPrivateKeyFile),
+});
 
 await startService<NotificationDatabase>({
   name: 'notification',

@@ -13,8 +13,8 @@ export function createAuditHandlers(emailPaths: EmailPaths = loadEmailPaths()): 
   const append = appendToLog(emailPaths);
   return {
     userRegisteredV1: append,
-    userEmailVerificationRequestedV1: append,
-    userPasswordResetRequestedV1: append,
+    userEmailVerificationRequestedV2: append,
+    userPasswordResetRequestedV2: append,
     userLoginAlertV1: append,
     userLockedV1: append,
     userUnlockedV1: append,

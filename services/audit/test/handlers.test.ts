@@ -2,7 +2,7 @@ import {
   notificationFailedV1Event,
   orderCreatedV1Event,
   userLoginAlertV1Event,
-  userPasswordResetRequestedV1Event,
+  userPasswordResetRequestedV2Event,
   userRegisteredV1Event,
 } from '@kada/contracts/events.ts';
 import { registerAuditConsumers } from '@kada/contracts/services/audit/index.ts';
@@ -69,11 +69,11 @@ describe.each(dialects)('audit handlers on %s', (dialect) => {
   });
 
   it('never stores a token, an IP or a user agent in clear', async () => {
-    const token = 'SECRETtokenSECRETtokenSECRETtoken_42';
-    const reset = envelopeOf(userPasswordResetRequestedV1Event, {
+    const token = 'SECRETtokenSECRETtokenSECRETtoken_42'.padEnd(120, 'x');
+    const reset = envelopeOf(userPasswordResetRequestedV2Event, {
       userId: uuidv7(),
       email: 'jane.doe@example.com',
-      token,
+      sealedToken: token,
       expiresAt: '2030-01-01T00:00:00Z',
     });
     const alert = envelopeOf(userLoginAlertV1Event, {
@@ -85,7 +85,7 @@ describe.each(dialects)('audit handlers on %s', (dialect) => {
     });
     await audit.deliver(reset);
     await audit.deliver(alert);
-    expect(JSON.parse((await row(reset.eventId)).data)).toMatchObject({ token: '[redacted]' });
+    expect(JSON.parse((await row(reset.eventId)).data)).toMatchObject({ sealedToken: '[redacted]' });
     expect(JSON.parse((await row(alert.eventId)).data)).toMatchObject({
       ip: '203.0.x.x',
       userAgent: '[masked]',

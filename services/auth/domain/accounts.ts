@@ -7,7 +7,13 @@ import type { AuthDatabase, UsersTable } from '../db/schema.ts';
 import type { AuthConfig } from './config.ts';
 import { dummyHash, hashPassword, verifyPassword } from './passwords.ts';
 import type { LoginThrottle } from './throttle.ts';
-import { type AccessTokenSigner, randomToken, tokenHash } from './tokens.ts';
+import {
+  type AccessTokenSigner,
+  type LinkTokenSealer,
+  linkTokenContext,
+  randomToken,
+  tokenHash,
+} from './tokens.ts';
 
 export type Tx = Transaction<AuthDatabase>;
 
@@ -16,6 +22,8 @@ export interface AuthDeps {
   db: Kysely<AuthDatabase>;
   run<R>(fn: (tx: Tx, publish: AuthPublisher) => Promise<R>): Promise<R>;
   signer: AccessTokenSigner;
+  /** Seals the link tokens put in events, for the notification service alone. */
+  sealer: LinkTokenSealer;
   config: AuthConfig;
   throttle: LoginThrottle;
   /** Passwords checked against an account's hash, by outcome: at most the lock threshold per lock window. */
@@ -71,6 +79,10 @@ export async function register(
   };
   if (taken) return lookalike;
   const token = randomToken();
+  const sealedToken = await deps.sealer.seal(
+    token,
+    linkTokenContext('user.email_verification_requested', userId),
+  );
   try {
     await deps.run(async (tx, publish) => {
       await tx
@@ -104,8 +116,8 @@ export async function register(
         { userId, email, name: input.name, role: input.role, registeredAt: iso(now) },
         { orderingKey: userId },
       );
-      await publish.userEmailVerificationRequestedV1(
-        { userId, email, token, expiresAt },
+      await publish.userEmailVerificationRequestedV2(
+        { userId, email, sealedToken, expiresAt },
         { orderingKey: userId },
       );
     });
@@ -459,6 +471,10 @@ export async function requestPasswordReset(deps: AuthDeps, rawEmail: string): Pr
   if (!user) return;
   const now = deps.now();
   const token = randomToken();
+  const sealedToken = await deps.sealer.seal(
+    token,
+    linkTokenContext('user.password_reset_requested', user.id),
+  );
   const expiresAt = iso(plus(now, deps.config.passwordResetTtlSeconds));
   await deps.run(async (tx, publish) => {
     // Only the newest link works.
@@ -480,8 +496,8 @@ export async function requestPasswordReset(deps: AuthDeps, rawEmail: string): Pr
         used_at: null,
       })
       .execute();
-    await publish.userPasswordResetRequestedV1(
-      { userId: user.id, email: user.email, token, expiresAt },
+    await publish.userPasswordResetRequestedV2(
+      { userId: user.id, email: user.email, sealedToken, expiresAt },
       { orderingKey: user.id },
     );
   });

@@ -1,8 +1,13 @@
-import { DEFAULT_PRIVATE_KEY_FILE } from '@kada/service-kit';
+import { DEFAULT_PRIVATE_KEY_FILE, sealKeyFiles } from '@kada/service-kit';
 
 /** The auth service's settings, from the environment, with defaults in one place. */
 export interface AuthConfig {
   privateKeyFile: string;
+  /**
+   * Notification's public X25519 key, sealing the link tokens in events (LINK_SEAL_PUBLIC_KEY_FILE; default
+   * beside the JWT private key).
+   */
+  sealPublicKeyFile: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   emailVerificationTtlSeconds: number;
@@ -28,8 +33,10 @@ export function loadAuthConfig(env: Readonly<Record<string, string | undefined>>
       throw new Error(`${name} must be a positive integer, got "${raw}"`);
     return value;
   };
+  const privateKeyFile = env.JWT_PRIVATE_KEY_FILE || DEFAULT_PRIVATE_KEY_FILE;
   return {
-    privateKeyFile: env.JWT_PRIVATE_KEY_FILE || DEFAULT_PRIVATE_KEY_FILE,
+    privateKeyFile,
+    sealPublicKeyFile: sealKeyFiles(env, privateKeyFile).publicKeyFile,
     accessTokenTtlSeconds: int('ACCESS_TOKEN_TTL_SECONDS', 15 * 60),
     refreshTokenTtlSeconds: int('REFRESH_TOKEN_TTL_SECONDS', 30 * 24 * 3600),
     emailVerificationTtlSeconds: int('EMAIL_VERIFICATION_TTL_SECONDS', 24 * 3600),

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { JWT_AUDIENCE, JWT_ISSUER } from '@kada/service-kit';
+import { JWT_AUDIENCE, JWT_ISSUER, loadSealPublicKey, sealToken } from '@kada/service-kit';
 import { importJWK, type JWK, SignJWT } from 'jose';
 
 /** An opaque, URL-safe random token (256 bits: 43 characters). */
@@ -55,3 +55,25 @@ export function createAccessTokenSigner(privateKeyFile: string, ttlSeconds: numb
     },
   };
 }
+
+/** Seals link tokens for the notification service (see the kit's seal.ts); auth holds only its public key. */
+export interface LinkTokenSealer {
+  seal(token: string, context: string): Promise<string>;
+}
+
+/** Reads notification's public seal key from `publicKeyFile` on first use. */
+export function createLinkTokenSealer(publicKeyFile: string): LinkTokenSealer {
+  let loaded: ReturnType<typeof loadSealPublicKey> | undefined;
+  return {
+    async seal(token, context) {
+      loaded ??= loadSealPublicKey(publicKeyFile).catch((error: unknown) => {
+        loaded = undefined;
+        throw error;
+      });
+      return sealToken(await loaded, token, context);
+    },
+  };
+}
+
+/** The associated data a sealed link token is bound to: its event type and user. */
+export const linkTokenContext = (eventType: string, userId: string): string => `${eventType}:${userId}`;

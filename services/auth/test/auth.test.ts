@@ -1,9 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { authResponseValidators } from '@kada/contracts/openapi/auth.responses.ts';
 import { authRouteTable } from '@kada/contracts/openapi/auth.routes.ts';
-import { verifyAccessToken } from '@kada/service-kit';
+import { loadSealPrivateKey, openToken, verifyAccessToken } from '@kada/service-kit';
 import { contractFetch } from '@kada/service-kit/testing/contract.ts';
-import { createTestKeys, type TestDialect, type TestKeys, testDatabase } from '@kada/service-kit/testing.ts';
+import {
+  createTestKeys,
+  type TestDialect,
+  type TestKeys,
+  tapEvents,
+  testDatabase,
+  testVhost,
+} from '@kada/service-kit/testing.ts';
 import type { Kysely } from 'kysely';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +26,13 @@ interface OutboxEvent {
   data: Record<string, unknown>;
 }
 
-describe.each<TestDialect>(['sqlite', 'postgres'])('auth service on %s', (dialect) => {
+const vhost = await testVhost('kada-auth-test');
+afterAll(async () => {
+  await vhost?.drop();
+});
+
+describe.skipIf(!vhost).each<TestDialect>(['sqlite', 'postgres'])('auth service on %s', (dialect) => {
+  let tap: Awaited<ReturnType<typeof tapEvents>>;
   let keys: TestKeys;
   let database: Awaited<ReturnType<typeof testDatabase>>;
   let service: Awaited<ReturnType<typeof startAuthService>>;
@@ -31,8 +44,10 @@ describe.each<TestDialect>(['sqlite', 'postgres'])('auth service on %s', (dialec
   beforeAll(async () => {
     keys = await createTestKeys({ setEnv: true });
     database = await testDatabase(dialect, { name: 'kada_auth_test' });
+    tap = await tapEvents(vhost?.url ?? '', 'user.#');
     service = await startAuthService({
       port: 0,
+      rabbitUrl: vhost?.url ?? '',
       databaseUrl: database.url,
       handleSignals: false,
       logger: pino({ level: 'debug' }, { write: (line: string) => logLines.push(line) }),
@@ -44,25 +59,37 @@ describe.each<TestDialect>(['sqlite', 'postgres'])('auth service on %s', (dialec
 
   afterAll(async () => {
     await service?.close();
+    await tap?.close();
     await database?.destroy();
     keys?.cleanup();
   });
 
   const db = () => service.ctx.db as Kysely<AuthDatabase>;
 
-  async function events(type: string, userId?: string): Promise<OutboxEvent[]> {
-    const rows = await (
-      service.ctx.db as unknown as Kysely<{ outbox: { event_type: string; body: string; id: number } }>
-    )
-      .selectFrom('outbox')
-      .select(['body'])
-      .where('event_type', '=', type)
-      .orderBy('id')
-      .execute();
-    return rows
-      .map((row) => JSON.parse(row.body) as OutboxEvent)
-      .filter((event) => userId === undefined || event.data.userId === userId);
+  /**
+   * The events of this type (and user) that reached the exchange, waiting up to 10 s for `atLeast` of them
+   * (0: no wait, for "nothing was sent"). The outbox keeps no bodies once sent, so the tap is where they are.
+   */
+  async function events(type: string, userId?: string, atLeast = 1): Promise<OutboxEvent[]> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const found = tap.events.filter(
+        (event) => event.eventType === type && (userId === undefined || event.data.userId === userId),
+      );
+      if (found.length >= atLeast || Date.now() > deadline) return found;
+      await sleep(50);
+    }
   }
+
+  /** Notification's side: the link token opened with the private seal key only notification holds. */
+  async function linkToken(event: OutboxEvent | undefined): Promise<string> {
+    const key = await loadSealPrivateKey(keys.sealPrivateKeyFile);
+    return openToken(key, String(event?.data.sealedToken), `${event?.eventType}:${event?.data.userId}`);
+  }
+
+  type OutboxRow = { event_type: string; body: string; sent_at: number | null; id: number };
+  const outboxRows = () =>
+    (service.ctx.db as unknown as Kysely<{ outbox: OutboxRow }>).selectFrom('outbox').selectAll().execute();
 
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
     fetch(`${base}${path}`, {
@@ -119,7 +146,9 @@ describe.each<TestDialect>(['sqlite', 'postgres'])('auth service on %s', (dialec
       data: { userId: body.userId, email: 'ada@example.com', name: 'Ada', role: 'seller' },
     });
     const [verification] = await events('user.email_verification_requested', body.userId);
-    expect(verification?.data.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(verification?.data.token).toBeUndefined();
+    expect(verification?.data.sealedToken).toMatch(/^[A-Za-z0-9_-]{100,}$/);
+    expect(await linkToken(verification)).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
   it('answers a taken address (any case) like a new one, creating nothing, and refuses invalid bodies', async () => {
@@ -144,8 +173,8 @@ describe.each<TestDialect>(['sqlite', 'postgres'])('auth service on %s', (dialec
       .where('email', '=', 'ada@example.com')
       .execute();
     expect(owners.map((o) => o.name)).toEqual(['Ada']);
-    expect(await events('user.registered', lookalike.userId)).toHaveLength(0);
-    expect(await events('user.email_verification_requested', lookalike.userId)).toHaveLength(0);
+    expect(await events('user.registered', lookalike.userId, 0)).toHaveLength(0);
+    expect(await events('user.email_verification_requested', lookalike.userId, 0)).toHaveLength(0);
     const bad = await post('/auth/register', {
       email: 'not-an-email',
       password: 'short',
@@ -162,7 +191,7 @@ describe.each<TestDialect>(['sqlite', 'postgres'])('auth service on %s', (dialec
     const before = await verifyAccessToken((await loginOk(email)).accessToken, { jwt: keys.jwt });
     expect(before.emailVerified).toBe(false);
     const [requested] = await events('user.email_verification_requested', userId);
-    const token = String(requested?.data.token);
+    const token = await linkToken(requested);
     expect((await post('/auth/verify-email', { token })).status).toBe(204);
     const row = await db()
       .selectFrom('users')
@@ -235,7 +264,7 @@ describe.each<TestDialect>(['sqlite', 'postgres'])('auth service on %s', (dialec
     expect(strip((await whileLocked.json()) as Record<string, unknown>)).toEqual(
       strip((await unknown.json()) as Record<string, unknown>),
     );
-    expect(await events('user.unlocked', userId)).toHaveLength(0);
+    expect(await events('user.unlocked', userId, 0)).toHaveLength(0);
 
     // The lock runs out: the sweeper lifts it and says so, without waiting for a login.
     clockOffsetMs = 16 * 60 * 1000;
@@ -329,7 +358,7 @@ describe.each<TestDialect>(['sqlite', 'postgres'])('auth service on %s', (dialec
     const { email, userId } = await registerUser();
     await loginOk(email, { 'user-agent': 'Firefox/1' });
     await loginOk(email, { 'user-agent': 'Firefox/1' });
-    expect(await events('user.login_alert', userId)).toHaveLength(0);
+    expect(await events('user.login_alert', userId, 0)).toHaveLength(0);
     await loginOk(email, { 'user-agent': 'Curl/8' });
     const alerts = await events('user.login_alert', userId);
     expect(alerts).toHaveLength(1);
@@ -344,12 +373,13 @@ describe.each<TestDialect>(['sqlite', 'postgres'])('auth service on %s', (dialec
     const [requested] = await events('user.password_reset_requested', userId);
     expect(requested?.data).toMatchObject({ userId, email });
     const newPassword = 'a brand new passphrase';
-    const confirm = await post('/auth/password-reset/confirm', { token: requested?.data.token, newPassword });
+    const resetToken = await linkToken(requested);
+    const confirm = await post('/auth/password-reset/confirm', { token: resetToken, newPassword });
     expect(confirm.status).toBe(204);
     expect((await post('/auth/login', { email, password })).status).toBe(401);
     expect((await post('/auth/login', { email, password: newPassword })).status).toBe(200);
     expect((await post('/auth/refresh', { refreshToken: session.refreshToken })).status).toBe(401);
-    const again = await post('/auth/password-reset/confirm', { token: requested?.data.token, newPassword });
+    const again = await post('/auth/password-reset/confirm', { token: resetToken, newPassword });
     expect(again.status).toBe(400);
   });
 
@@ -369,6 +399,73 @@ describe.each<TestDialect>(['sqlite', 'postgres'])('auth service on %s', (dialec
     expect((await post('/auth/login', { email, password })).status).toBe(401);
     expect((await post('/auth/refresh', { refreshToken: tokens.refreshToken })).status).toBe(401);
     expect((await fetch(`${base}/auth/me`, { method: 'DELETE' })).status).toBe(401);
+    // The access token has not expired, but its account is gone: auth refuses it at once.
+    const logout = await post(
+      '/auth/logout',
+      { refreshToken: tokens.refreshToken },
+      { authorization: `Bearer ${tokens.accessToken}` },
+    );
+    expect(logout.status).toBe(401);
+  });
+
+  /** Every string in a JSON value that could be a link token (long, URL-safe). */
+  function tokenLike(value: unknown, found: string[] = []): string[] {
+    if (typeof value === 'string' && /^[A-Za-z0-9_-]{32,256}$/.test(value)) found.push(value);
+    else if (value && typeof value === 'object') for (const v of Object.values(value)) tokenLike(v, found);
+    return found;
+  }
+
+  it('puts no usable link token in events: neither a tap on the exchange nor the outbox table can verify or reset', async () => {
+    const { email, userId } = await registerUser();
+    expect((await post('/auth/password-reset/request', { email })).status).toBe(202);
+    const seen = [
+      ...(await events('user.email_verification_requested', userId)),
+      ...(await events('user.password_reset_requested', userId)),
+    ];
+    expect(seen).toHaveLength(2);
+    const candidates = new Set(seen.flatMap((event) => tokenLike(event.data)));
+    for (const row of await outboxRows()) {
+      for (const candidate of row.body === '' ? [] : tokenLike(JSON.parse(row.body)))
+        candidates.add(candidate);
+    }
+    expect(candidates.size).toBeGreaterThan(0);
+    for (const token of candidates) {
+      expect([400]).toContain((await post('/auth/verify-email', { token })).status);
+      const reset = await post('/auth/password-reset/confirm', {
+        token,
+        newPassword: 'taken over, 12+ chars',
+      });
+      expect(reset.status).toBe(400);
+    }
+    const row = await db()
+      .selectFrom('users')
+      .select('email_verified')
+      .where('id', '=', userId)
+      .executeTakeFirst();
+    expect(Number(row?.email_verified)).toBe(0);
+    expect((await post('/auth/login', { email, password })).status).toBe(200);
+  });
+
+  it("keeps no event body in the outbox once sent, so a deleted user's address is gone from it", async () => {
+    const { email, userId } = await registerUser();
+    const tokens = await loginOk(email, { 'user-agent': 'First/1' });
+    await loginOk(email, { 'user-agent': 'Second/2' }); // user.login_alert, with the address
+    await events('user.login_alert', userId);
+    const del = await fetch(`${base}/auth/me`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${tokens.accessToken}` },
+    });
+    expect(del.status).toBe(204);
+    await events('user.deleted', userId);
+    const deadline = Date.now() + 10_000;
+    let rows = await outboxRows();
+    while (rows.some((r) => r.sent_at === null) && Date.now() < deadline) {
+      await sleep(50);
+      rows = await outboxRows();
+    }
+    expect(rows.filter((r) => r.event_type === 'user.registered').length).toBeGreaterThan(0);
+    expect(JSON.stringify(rows)).not.toContain(email);
+    expect(rows.every((r) => r.body === '')).toBe(true);
   });
 
   it('keeps emails, passwords and tokens out of the logs', async () => {

@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createPrivateKey, createPublicKey, randomUUID } from 'node:crypto';
 import { chmodSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { generateSealKeyPair, SEAL_PRIVATE_KEY_FILE_NAME, SEAL_PUBLIC_KEY_FILE_NAME } from './seal.ts';
 
 export const JWT_ALGORITHM = 'EdDSA';
 
@@ -10,11 +11,16 @@ export interface DevKeys {
   publicKeyFile: string;
   /** Key id (RFC 7638 thumbprint of the public key), also in the JWKs as `kid`. */
   kid: string;
+  /** X25519 pair sealing link tokens for notification (see seal.ts): the private key only notification reads. */
+  sealPrivateKeyFile: string;
+  sealPublicKeyFile: string;
 }
 
 /**
  * Makes sure `dir` holds an Ed25519 key pair for signing access tokens: `jwt-private.jwk.json` (mode 0600,
- * read only by auth) and `jwt-public.jwk.json` (read by every service). Existing keys are kept. Safe when
+ * read only by auth) and `jwt-public.jwk.json` (read by every service); and an X25519 pair sealing link
+ * tokens: `link-seal-private.jwk.json` (0600, read only by notification) and `link-seal-public.jwk.json`
+ * (read by auth). Existing keys are kept. Safe when
  * several processes call it at once: each file appears atomically (written aside, then hard-linked into place).
  */
 export async function ensureDevKeys(dir: string): Promise<DevKeys> {
@@ -38,7 +44,31 @@ export async function ensureDevKeys(dir: string): Promise<DevKeys> {
     if (existingPublic) unlinkSync(publicKeyFile);
     createExclusive(publicKeyFile, publicJwk, 0o644);
   }
-  return { privateKeyFile, publicKeyFile, kid: String(privateJwk.kid ?? '') };
+  const seal = ensureSealKeys(dir);
+  return { privateKeyFile, publicKeyFile, kid: String(privateJwk.kid ?? ''), ...seal };
+}
+
+function ensureSealKeys(dir: string): { sealPrivateKeyFile: string; sealPublicKeyFile: string } {
+  const sealPrivateKeyFile = join(dir, SEAL_PRIVATE_KEY_FILE_NAME);
+  const sealPublicKeyFile = join(dir, SEAL_PUBLIC_KEY_FILE_NAME);
+  let privateJwk = readJwk(sealPrivateKeyFile);
+  if (!privateJwk) {
+    createExclusive(sealPrivateKeyFile, generateSealKeyPair().privateJwk, 0o600);
+    privateJwk = readJwk(sealPrivateKeyFile);
+    if (!privateJwk) throw new Error(`could not create ${sealPrivateKeyFile}`);
+  }
+  const publicJwk = {
+    ...createPublicKey(createPrivateKey({ key: privateJwk as never, format: 'jwk' })).export({
+      format: 'jwk',
+    }),
+    use: 'enc',
+  };
+  const existingPublic = readJwk(sealPublicKeyFile);
+  if (!existingPublic || existingPublic.x !== publicJwk.x) {
+    if (existingPublic) unlinkSync(sealPublicKeyFile);
+    createExclusive(sealPublicKeyFile, publicJwk, 0o644);
+  }
+  return { sealPrivateKeyFile, sealPublicKeyFile };
 }
 
 /** The public members of an OKP/EC JWK (drops `d`). */

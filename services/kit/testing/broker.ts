@@ -31,3 +31,34 @@ export async function testVhost(prefix: string): Promise<{ url: string; drop(): 
     },
   };
 }
+
+/** An event as it crossed the exchange, decoded. */
+export interface TappedEvent {
+  eventType: string;
+  correlationId: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * What anyone who may bind a queue on the exchange sees: every event whose routing key matches
+ * `pattern`, decoded, in arrival order (an exclusive queue, gone when `close()` ends the connection).
+ */
+export async function tapEvents(
+  url: string,
+  pattern: string,
+): Promise<{ events: TappedEvent[]; close(): Promise<void> }> {
+  const amqp = await import('amqplib');
+  const connection = await amqp.connect(url);
+  const channel = await connection.createChannel();
+  const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
+  await channel.bindQueue(queue, 'domain.events', pattern);
+  const events: TappedEvent[] = [];
+  await channel.consume(
+    queue,
+    (message) => {
+      if (message) events.push(JSON.parse(message.content.toString('utf8')) as TappedEvent);
+    },
+    { noAck: true },
+  );
+  return { events, close: () => connection.close() };
+}

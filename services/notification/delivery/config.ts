@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DEFAULT_PUBLIC_KEY_FILE, sealKeyFiles } from '@kada/service-kit';
 
 /** Settings of the notification service, read from the environment in one place. */
 export interface NotificationConfig {
@@ -22,6 +23,11 @@ export interface NotificationConfig {
    * the notification is failed with a recipient error.
    */
   contactWaitAttempts: number;
+  /**
+   * The private X25519 key that opens the link tokens auth seals for this service alone
+   * (LINK_SEAL_PRIVATE_KEY_FILE; default beside the JWT public key). No other service holds it.
+   */
+  sealPrivateKeyFile: string;
 }
 
 export function loadNotificationConfig(
@@ -41,6 +47,7 @@ export function loadNotificationConfig(
       .map((name) => name.trim())
       .filter((name) => name !== ''),
     contactWaitAttempts: positiveInt(env.NOTIFY_CONTACT_WAIT_ATTEMPTS, 3),
+    sealPrivateKeyFile: sealKeyFiles(env, env.JWT_PUBLIC_KEY_FILE || DEFAULT_PUBLIC_KEY_FILE).privateKeyFile,
   };
 }
 

@@ -12,10 +12,15 @@ import {
   type TemplateVars,
 } from './templates.ts';
 
-/** What every handler needs besides its context: settings and the provider chains. */
+/** What every handler needs besides its context: settings, the provider chains and the link token opener. */
 export interface NotificationDeps {
   config: NotificationConfig;
   providers: ProviderChain;
+  /**
+   * Opens the link tokens auth sealed for this service (user.*_requested.v2); main.ts binds
+   * createLinkTokenOpener(config.sealPrivateKeyFile), tests an opener of their own key.
+   */
+  linkTokens: { open(sealedToken: string, context: string): Promise<string> };
   /** The clock (tests move it). */
   now?: () => Date;
 }

@@ -6,10 +6,10 @@ import { orderFailedV1 } from './order-failed.ts';
 import { orderPaidV1 } from './order-paid.ts';
 import { paymentFailedV1 } from './payment-failed.ts';
 import { userDeletedV1 } from './user-deleted.ts';
-import { userEmailVerificationRequestedV1 } from './user-email-verification-requested.ts';
+import { userEmailVerificationRequestedV2 } from './user-email-verification-requested.ts';
 import { userLockedV1 } from './user-locked.ts';
 import { userLoginAlertV1 } from './user-login-alert.ts';
-import { userPasswordResetRequestedV1 } from './user-password-reset-requested.ts';
+import { userPasswordResetRequestedV2 } from './user-password-reset-requested.ts';
 import { userRegisteredV1 } from './user-registered.ts';
 
 export type NotificationHandlersWithDeps = HandlersWithDeps<
@@ -24,8 +24,8 @@ export type NotificationHandlersWithDeps = HandlersWithDeps<
  */
 export const notificationHandlers: NotificationHandlersWithDeps = {
   userRegisteredV1,
-  userEmailVerificationRequestedV1,
-  userPasswordResetRequestedV1,
+  userEmailVerificationRequestedV2,
+  userPasswordResetRequestedV2,
   userLoginAlertV1,
   userLockedV1,
   userDeletedV1,
@@ -34,7 +34,7 @@ export const notificationHandlers: NotificationHandlersWithDeps = {
   paymentFailedV1,
 };
 
-/** The handlers with the delivery config and providers bound, for registerNotificationConsumers. */
+/** The handlers with the delivery config, providers and link token opener bound, for registerNotificationConsumers. */
 export function createNotificationHandlers(
   deps: NotificationDeps,
 ): NotificationHandlers<NotificationDatabase> {

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import {
   paymentFailedV1Event,
   userDeletedV1Event,
   userLoginAlertV1Event,
-  userPasswordResetRequestedV1Event,
+  userPasswordResetRequestedV2Event,
   userRegisteredV1Event,
 } from '@kada/contracts/events.ts';
 import {
@@ -18,6 +19,7 @@ import {
 } from '@kada/contracts/services/notification/index.ts';
 import type { ConsumerDefinition, ServiceRuntime } from '@kada/runtime';
 import { uuidv7 } from '@kada/runtime';
+import { createLinkTokenOpener, openToken, sealToken } from '@kada/service-kit';
 import {
   type ConsumerHarness,
   consumerHarness,
@@ -50,6 +52,7 @@ describe.each(dialects)('notification handlers on %s', (dialect) => {
   let testDb: TestDatabase<NotificationDatabase>;
   let dir: string;
 
+  const sealKeys = generateKeyPairSync('x25519');
   beforeAll(async () => {
     testDb = await testDatabase<NotificationDatabase>(dialect, { name: 'notification', migrations });
   });
@@ -75,12 +78,25 @@ describe.each(dialects)('notification handlers on %s', (dialect) => {
       deliveryLogFile: join(dir, 'deliveries.log'),
       ...overrides,
     };
-    const handlers = createNotificationHandlers({ config, providers: createProviders(config) });
+    const handlers = createNotificationHandlers({
+      config,
+      providers: createProviders(config),
+      linkTokens,
+    });
     const notification = await consumerHarness('notification', testDb.db, (rt) =>
       registerNotificationConsumers(rt, { ...handlers, ...replace(handlers) }),
     );
     return { notification, config };
   }
+
+  /** Notification's opener, holding this test's private seal key (main.ts binds the one from config). */
+  const linkTokens = {
+    open: async (sealedToken: string, context: string) => openToken(sealKeys.privateKey, sealedToken, context),
+  };
+
+  /** Auth's side: the token sealed to this test's notification key, bound to the event type and user. */
+  const sealed = (token: string, userId: string, eventType = 'user.password_reset_requested') =>
+    sealToken(sealKeys.publicKey, token, `${eventType}:${userId}`);
 
   const registered = (userId = uuidv7(), email = 'jane.doe@example.com') =>
     envelopeOf(userRegisteredV1Event, {
@@ -253,10 +269,10 @@ describe.each(dialects)('notification handlers on %s', (dialect) => {
     const { notification } = await setup({ rateLimitPerHour: 2 });
     const userId = uuidv7();
     const reset = () =>
-      envelopeOf(userPasswordResetRequestedV1Event, {
+      envelopeOf(userPasswordResetRequestedV2Event, {
         userId,
         email: 'jane.doe@example.com',
-        token: 'tok_'.padEnd(40, 'x'),
+        sealedToken: sealed('tok_'.padEnd(43, 'x'), userId),
         expiresAt: '2030-01-01T00:00:00Z',
       });
     const events = [reset(), reset(), reset()];
@@ -288,10 +304,10 @@ describe.each(dialects)('notification handlers on %s', (dialect) => {
     const { notification, config } = await setup();
     const userId = uuidv7();
     const token = 'SECRET_reset_token_'.padEnd(48, 'Z');
-    const event = envelopeOf(userPasswordResetRequestedV1Event, {
+    const event = envelopeOf(userPasswordResetRequestedV2Event, {
       userId,
       email: 'jane.doe@example.com',
-      token,
+      sealedToken: sealed(token, userId),
       expiresAt: '2030-01-01T00:00:00Z',
     });
     await notification.deliver(event);
@@ -299,6 +315,26 @@ describe.each(dialects)('notification handlers on %s', (dialect) => {
     expect(eml).toContain(`reset-password?token=${token}`);
     expect(await dump(userId)).not.toContain(token);
     expect(JSON.stringify(notification.emitted)).not.toContain(token);
+  });
+
+  it('refuses a sealed token that was moved to another user or event, or altered, and mails nothing', async () => {
+    const { notification, config } = await setup();
+    const userId = uuidv7();
+    const token = 'SECRET_moved_token_'.padEnd(48, 'Q');
+    const otherUser = sealed(token, uuidv7());
+    const otherEvent = sealed(token, userId, 'user.email_verification_requested');
+    const good = sealed(token, userId);
+    const altered = `${good.slice(0, 60)}${good[60] === 'A' ? 'B' : 'A'}${good.slice(61)}`;
+    for (const sealedToken of [otherUser, otherEvent, altered]) {
+      const event = envelopeOf(userPasswordResetRequestedV2Event, {
+        userId,
+        email: 'jane.doe@example.com',
+        sealedToken,
+        expiresAt: '2030-01-01T00:00:00Z',
+      });
+      await expect(notification.deliver(event)).rejects.toThrow();
+      expect(existsSync(join(config.outboxDir, `${notificationId(event.eventId, 'email')}.eml`))).toBe(false);
+    }
   });
 
   it('waits for the contact on early deliveries, then fails with a recipient error', async () => {
@@ -431,7 +467,11 @@ describe('notification consumer registration', () => {
     const config = loadNotificationConfig({});
     await registerNotificationConsumers(
       rt,
-      createNotificationHandlers({ config, providers: createProviders(config) }),
+      createNotificationHandlers({
+        config,
+        providers: createProviders(config),
+        linkTokens: createLinkTokenOpener(config.sealPrivateKeyFile),
+      }),
     );
     const routes = Object.fromEntries(
       defs.map((def) => [def.policy.queue, def.routes.map((route) => route.descriptor.routingKey).sort()]),
@@ -443,10 +483,10 @@ describe('notification consumer registration', () => {
     ]);
     expect(routes.notification).toEqual([
       'user.deleted.v1',
-      'user.email_verification_requested.v1',
+      'user.email_verification_requested.v2',
       'user.locked.v1',
       'user.login_alert.v1',
-      'user.password_reset_requested.v1',
+      'user.password_reset_requested.v2',
       'user.registered.v1',
     ]);
   });
