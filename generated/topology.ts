@@ -214,6 +214,11 @@ export const topology = {
         {
           "exchange": "domain.events",
           "queue": "audit",
+          "routingKey": "user.two_factor_disabled.v1"
+        },
+        {
+          "exchange": "domain.events",
+          "queue": "audit",
           "routingKey": "user.two_factor_enabled.v1"
         },
         {
@@ -301,6 +306,10 @@ export const topology = {
         {
           "exchange": "domain.events",
           "routingKey": "user.registered.v1"
+        },
+        {
+          "exchange": "domain.events",
+          "routingKey": "user.two_factor_disabled.v1"
         },
         {
           "exchange": "domain.events",

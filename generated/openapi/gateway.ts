@@ -12,7 +12,7 @@ export interface paths {
         put?: never;
         /**
          * Log in
-         * @description Exchanges credentials (and a TOTP code when two-factor is on) for tokens. Repeated failures lock the account (user.locked); a locked account, an unknown address and a wrong password get the same 401. A client that keeps failing must wait longer after each failure (429).
+         * @description Exchanges credentials (and a TOTP or recovery code when two-factor is on) for tokens. Repeated failures lock the account (user.locked); a locked account, an unknown address and a wrong password get the same 401. With two-factor on, the right password without a code gets a 401 of type .../problems/two-factor-required (ask for the code, then send both again); a wrong code counts as a failed login. A client that keeps failing must wait longer after each failure (429).
          */
         post: operations["login"];
         delete?: never;
@@ -135,6 +135,66 @@ export interface paths {
          * @description Creates the account and publishes user.registered and user.email_verification_requested. An address that already has an account gets the same 201 answer and nothing is created, so the answer does not tell whether an address is registered.
          */
         post: operations["register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/two-factor/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turn two-factor off
+         * @description Needs the password and a current code or an unused recovery code; the secret and the recovery codes are deleted. Publishes user.two_factor_disabled. Failures count like failed logins for this client (429 when it keeps failing).
+         */
+        post: operations["disableTwoFactor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/two-factor/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start TOTP enrolment
+         * @description Creates a new TOTP secret for the caller (replacing an enrolment not yet confirmed) and answers it with its otpauth URI, once; the secret is kept encrypted. Two-factor is not on until the first code is confirmed. 409 when it is already on.
+         */
+        post: operations["enrolTotp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/two-factor/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turn two-factor on
+         * @description Confirms the enrolment with a current code; from then on login needs a code. Answers ten one-time recovery codes, shown once and kept only as keyed hashes. Publishes user.two_factor_enabled.
+         */
+        post: operations["confirmTotp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -539,6 +599,18 @@ export interface components {
          * @enum {string}
          */
         DashboardOrderStatus: "PENDING_PAYMENT" | "PAID" | "FAILED" | "CANCELLED";
+        /** @description Proof for turning two-factor off. */
+        DisableTwoFactorRequest: {
+            /**
+             * Format: password
+             * @description The account password.
+             */
+            password: string;
+            /** @description An unused recovery code (or give totpCode). */
+            recoveryCode?: string;
+            /** @description A current TOTP code (or give recoveryCode). */
+            totpCode?: string;
+        };
         /** @description Liveness. */
         Health: {
             /**
@@ -559,7 +631,9 @@ export interface components {
              * @description Password, 12 to 128 characters.
              */
             password: string;
-            /** @description Current TOTP code; required when two-factor authentication is enabled. */
+            /** @description One of the recovery codes given when two-factor was turned on, instead of totpCode; each works once. */
+            recoveryCode?: string;
+            /** @description Current TOTP code; required when two-factor authentication is enabled (or give recoveryCode). A code is accepted once. */
             totpCode?: string;
         };
         /** @description Logout. */
@@ -871,6 +945,11 @@ export interface components {
              */
             status: "ready" | "not_ready";
         };
+        /** @description One-time codes that stand in for a TOTP code when the authenticator is lost. */
+        RecoveryCodes: {
+            /** @description Ten codes, each usable once; shown only now. */
+            recoveryCodes: string[];
+        };
         /** @description Refresh. */
         RefreshRequest: {
             /** @description Refresh token from login or the previous refresh. */
@@ -1029,6 +1108,18 @@ export interface components {
              * @enum {string}
              */
             tokenType: "Bearer";
+        };
+        /** @description The first code from the authenticator app. */
+        TotpConfirmRequest: {
+            /** @description Current TOTP code. */
+            code: string;
+        };
+        /** @description A TOTP secret to put in an authenticator app (RFC 6238, SHA-1, 6 digits, 30 s). */
+        TotpEnrolment: {
+            /** @description otpauth://totp/... URI with the secret, issuer and parameters, for a QR code. */
+            otpauthUri: string;
+            /** @description The secret in base32, for typing it in by hand. Shown once. */
+            secret: string;
         };
         /** @description Fields to change; absent fields are left alone. */
         UpdateProductRequest: {
@@ -1380,6 +1471,87 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
+            502: components["responses"]["BadGateway"];
+        };
+    };
+    disableTwoFactor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisableTwoFactorRequest"];
+            };
+        };
+        responses: {
+            /** @description Two-factor is off. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            502: components["responses"]["BadGateway"];
+        };
+    };
+    enrolTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Enrolment started; show the URI as a QR code. */
+            201: {
+                headers: {
+                    /** @description no-store. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpEnrolment"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            502: components["responses"]["BadGateway"];
+        };
+    };
+    confirmTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TotpConfirmRequest"];
+            };
+        };
+        responses: {
+            /** @description Two-factor is on. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             502: components["responses"]["BadGateway"];
         };

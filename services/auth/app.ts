@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createAuthPublisher } from '@kada/contracts/services/auth/index.ts';
 import {
@@ -16,6 +16,7 @@ import { type AuthDeps, type Tx, unlockExpired } from './domain/accounts.ts';
 import { type AuthConfig, loadAuthConfig } from './domain/config.ts';
 import { LoginThrottle } from './domain/throttle.ts';
 import { createAccessTokenSigner, createLinkTokenSealer } from './domain/tokens.ts';
+import { createSecretBox } from './domain/totp.ts';
 import { authRoutes } from './http/routes.ts';
 
 export interface AuthServiceOptions
@@ -32,7 +33,7 @@ export async function startAuthService(
   const config = { ...loadAuthConfig(), ...options.config };
   // Development convenience: with no key configured, make them where every service looks by default.
   if (!process.env.JWT_PRIVATE_KEY_FILE && config.privateKeyFile === DEFAULT_PRIVATE_KEY_FILE) {
-    if (!existsSync(config.privateKeyFile) || !existsSync(config.sealPublicKeyFile))
+    if (![config.privateKeyFile, config.sealPublicKeyFile, config.totpKeyFile].every((f) => existsSync(f)))
       await ensureDevKeys(dirname(config.privateKeyFile));
   }
   let deps: AuthDeps | undefined;
@@ -47,6 +48,7 @@ export async function startAuthService(
         run: (fn) => ctx.rt.transaction((tx, sink) => fn(tx as Tx, createAuthPublisher(sink))),
         signer: createAccessTokenSigner(config.privateKeyFile, config.accessTokenTtlSeconds),
         sealer: createLinkTokenSealer(config.sealPublicKeyFile),
+        secrets: createSecretBox(Buffer.from(readFileSync(config.totpKeyFile, 'utf8').trim(), 'base64url')),
         config,
         throttle: new LoginThrottle(
           {

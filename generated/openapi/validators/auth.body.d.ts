@@ -3,6 +3,8 @@
 import type { ValidateFunction } from '@kada/runtime';
 
 export declare const confirmPasswordResetBody: ValidateFunction;
+export declare const confirmTotpBody: ValidateFunction;
+export declare const disableTwoFactorBody: ValidateFunction;
 export declare const loginBody: ValidateFunction;
 export declare const logoutBody: ValidateFunction;
 export declare const refreshTokenBody: ValidateFunction;

@@ -5,5 +5,7 @@ import type { ValidateFunction } from '@kada/runtime';
 export declare const health: ValidateFunction;
 export declare const problem: ValidateFunction;
 export declare const readiness: ValidateFunction;
+export declare const recoveryCodes: ValidateFunction;
 export declare const registeredUser: ValidateFunction;
 export declare const tokenPair: ValidateFunction;
+export declare const totpEnrolment: ValidateFunction;

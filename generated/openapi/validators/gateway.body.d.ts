@@ -4,8 +4,10 @@ import type { ValidateFunction } from '@kada/runtime';
 
 export declare const confirmPasswordResetBody: ValidateFunction;
 export declare const confirmSimulatedPaymentBody: ValidateFunction;
+export declare const confirmTotpBody: ValidateFunction;
 export declare const createOrderBody: ValidateFunction;
 export declare const createProductBody: ValidateFunction;
+export declare const disableTwoFactorBody: ValidateFunction;
 export declare const handleStripeWebhookBody: ValidateFunction;
 export declare const loginBody: ValidateFunction;
 export declare const logoutBody: ValidateFunction;

@@ -19,6 +19,7 @@ export function createAuditHandlers(emailPaths: EmailPaths = loadEmailPaths()): 
     userLockedV1: append,
     userUnlockedV1: append,
     userTwoFactorEnabledV1: append,
+    userTwoFactorDisabledV1: append,
     // An administrator's account deleted at auth: its tokens stop working here too.
     userDeletedV1: async (event, ctx) => {
       await revokeSubject(ctx.tx, event.data.userId);

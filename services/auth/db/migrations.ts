@@ -61,4 +61,27 @@ export const migrations: Record<string, Migration> = {
       }
     },
   },
+  '0002_two_factor': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('two_factor')
+        .addColumn('user_id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('secret_sealed', 'varchar(255)', (c) => c.notNull())
+        .addColumn('confirmed_at', 'varchar(32)')
+        .addColumn('last_step', 'bigint')
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('recovery_codes')
+        .addColumn('code_hash', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('user_id', 'varchar(36)', (c) => c.notNull())
+        .addColumn('used_at', 'varchar(32)')
+        .execute();
+      await db.schema.createIndex('recovery_codes_user').on('recovery_codes').column('user_id').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('recovery_codes').execute();
+      await db.schema.dropTable('two_factor').execute();
+    },
+  },
 };

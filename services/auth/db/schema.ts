@@ -47,9 +47,31 @@ export interface KnownLoginsTable {
   last_seen_at: string;
 }
 
+/**
+ * A user's TOTP second factor. The secret is encrypted (AES-256-GCM under TOTP_ENCRYPTION_KEY_FILE, bound to
+ * the user id); `confirmed_at` null while enrolment waits for the first code.
+ */
+export interface TwoFactorTable {
+  user_id: string;
+  secret_sealed: string;
+  confirmed_at: string | null;
+  /** The last TOTP step accepted: a code is never accepted twice. */
+  last_step: number | null;
+  created_at: string;
+}
+
+/** One-time recovery codes, as keyed hashes (HMAC-SHA256). */
+export interface RecoveryCodesTable {
+  code_hash: string;
+  user_id: string;
+  used_at: string | null;
+}
+
 export interface AuthDatabase {
   users: UsersTable;
   refresh_tokens: RefreshTokensTable;
   one_time_tokens: OneTimeTokensTable;
   known_logins: KnownLoginsTable;
+  two_factor: TwoFactorTable;
+  recovery_codes: RecoveryCodesTable;
 }

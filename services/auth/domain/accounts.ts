@@ -14,6 +14,8 @@ import {
   randomToken,
   tokenHash,
 } from './tokens.ts';
+import type { SecretBox } from './totp.ts';
+import { checkSecondFactor, type SecondFactor, twoFactorRequired } from './two-factor.ts';
 
 export type Tx = Transaction<AuthDatabase>;
 
@@ -24,6 +26,8 @@ export interface AuthDeps {
   signer: AccessTokenSigner;
   /** Seals the link tokens put in events, for the notification service alone. */
   sealer: LinkTokenSealer;
+  /** Encrypts TOTP secrets at rest and hashes recovery codes. */
+  secrets: SecretBox;
   config: AuthConfig;
   throttle: LoginThrottle;
   /** Passwords checked against an account's hash, by outcome: at most the lock threshold per lock window. */
@@ -164,7 +168,11 @@ export async function unlockExpired(deps: AuthDeps): Promise<number> {
   return lifted;
 }
 
-type LoginOutcome = { kind: 'ok'; tokens: TokenPair } | { kind: 'failed' } | { kind: 'locked' };
+type LoginOutcome =
+  | { kind: 'ok'; tokens: TokenPair }
+  | { kind: 'failed' }
+  | { kind: 'locked' }
+  | { kind: 'code-required' };
 
 const slowDown = (seconds: number) =>
   new HttpError(
@@ -183,10 +191,20 @@ const slowDown = (seconds: number) =>
  * account (user.locked). A success resets the count, remembers the client and emits user.login_alert when the
  * IP or user agent is new for this user. Unknown address, wrong password and locked account give the same 401
  * (no enumeration); a client that keeps failing waits longer and longer (429, see LoginThrottle).
+ * With two-factor on, the right password without a code answers that a code is required (the attempt stays
+ * counted until a login succeeds), and a wrong or reused code is a failed login like a wrong password, so the
+ * lock and the client throttle bound code guessing as they bound password guessing.
  */
 export async function login(
   deps: AuthDeps,
-  input: { email: string; password: string; ip: string; userAgent: string | null },
+  input: {
+    email: string;
+    password: string;
+    ip: string;
+    userAgent: string | null;
+    totpCode?: string | undefined;
+    recoveryCode?: string | undefined;
+  },
 ): Promise<TokenPair> {
   const wait = deps.throttle.waitSeconds(input.ip);
   if (wait > 0) throw slowDown(wait);
@@ -225,7 +243,9 @@ export async function login(
   const seconds = deps.config.lockoutSeconds;
 
   const outcome = await deps.run(async (tx, publish): Promise<LoginOutcome> => {
-    if (!passwordOk) {
+    const second: SecondFactor = passwordOk ? await checkSecondFactor(tx, deps, user.id, input, now) : 'off';
+    if (second === 'required') return { kind: 'code-required' };
+    if (!passwordOk || second === 'invalid') {
       const lockedUntil = iso(plus(now, seconds));
       const locked = await tx
         .updateTable('users')
@@ -275,6 +295,8 @@ export async function login(
       throw refuse();
     case 'failed':
       throw refuse();
+    case 'code-required':
+      throw twoFactorRequired();
   }
 }
 
@@ -552,6 +574,8 @@ export async function deleteAccount(deps: AuthDeps, userId: string): Promise<voi
     await tx.deleteFrom('refresh_tokens').where('user_id', '=', userId).execute();
     await tx.deleteFrom('one_time_tokens').where('user_id', '=', userId).execute();
     await tx.deleteFrom('known_logins').where('user_id', '=', userId).execute();
+    await tx.deleteFrom('two_factor').where('user_id', '=', userId).execute();
+    await tx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
     const result = await tx.deleteFrom('users').where('id', '=', userId).executeTakeFirst();
     if (Number(result.numDeletedRows) !== 1) return false;
     // Access tokens already issued live up to their expiry: refuse them here now (the other services do so

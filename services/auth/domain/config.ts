@@ -1,4 +1,5 @@
-import { DEFAULT_PRIVATE_KEY_FILE, sealKeyFiles } from '@kada/service-kit';
+import { dirname, join } from 'node:path';
+import { DEFAULT_PRIVATE_KEY_FILE, sealKeyFiles, TOTP_KEY_FILE_NAME } from '@kada/service-kit';
 
 /** The auth service's settings, from the environment, with defaults in one place. */
 export interface AuthConfig {
@@ -8,6 +9,8 @@ export interface AuthConfig {
    * beside the JWT private key).
    */
   sealPublicKeyFile: string;
+  /** 32 random bytes (base64url) encrypting TOTP secrets at rest (TOTP_ENCRYPTION_KEY_FILE; default beside the JWT key). */
+  totpKeyFile: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   emailVerificationTtlSeconds: number;
@@ -37,6 +40,7 @@ export function loadAuthConfig(env: Readonly<Record<string, string | undefined>>
   return {
     privateKeyFile,
     sealPublicKeyFile: sealKeyFiles(env, privateKeyFile).publicKeyFile,
+    totpKeyFile: env.TOTP_ENCRYPTION_KEY_FILE || join(dirname(privateKeyFile), TOTP_KEY_FILE_NAME),
     accessTokenTtlSeconds: int('ACCESS_TOKEN_TTL_SECONDS', 15 * 60),
     refreshTokenTtlSeconds: int('REFRESH_TOKEN_TTL_SECONDS', 30 * 24 * 3600),
     emailVerificationTtlSeconds: int('EMAIL_VERIFICATION_TTL_SECONDS', 24 * 3600),

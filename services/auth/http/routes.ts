@@ -19,6 +19,7 @@ import {
   requestPasswordReset,
   verifyEmail,
 } from '../domain/accounts.ts';
+import { confirmTotp, disableTwoFactor, enrolTotp } from '../domain/two-factor.ts';
 
 /** The client's address as the gateway saw it (X-Forwarded-For from a trusted proxy), IPv4-mapped made plain. */
 export function clientIp(req: Request): string {
@@ -32,7 +33,13 @@ const NO_STORE = { 'Cache-Control': 'no-store' };
 /** The routes of specs/openapi/auth.yaml. */
 export function authRoutes(app: Express, ctx: ServiceContext<AuthDatabase>, deps: AuthDeps): void {
   mountRoutes(app, authRouteTable, authHandlers(deps), {
-    before: { logout: [requireAuth(ctx)], deleteMe: [requireAuth(ctx)] },
+    before: {
+      logout: [requireAuth(ctx)],
+      enrolTotp: [requireAuth(ctx)],
+      confirmTotp: [requireAuth(ctx)],
+      disableTwoFactor: [requireAuth(ctx)],
+      deleteMe: [requireAuth(ctx)],
+    },
   });
 }
 
@@ -48,6 +55,8 @@ export function authHandlers(deps: AuthDeps): ServiceRoutes<AuthOperations> {
         password: body.password,
         ip: clientIp(req),
         userAgent: req.get('user-agent') ?? null,
+        totpCode: body.totpCode,
+        recoveryCode: body.recoveryCode,
       });
       return { status: 200, headers: NO_STORE, body: tokens };
     },
@@ -73,6 +82,25 @@ export function authHandlers(deps: AuthDeps): ServiceRoutes<AuthOperations> {
 
     async confirmPasswordReset({ body }) {
       await confirmPasswordReset(deps, body.token, body.newPassword);
+      return { status: 204 };
+    },
+
+    async enrolTotp(_input, { req }) {
+      return { status: 201, headers: NO_STORE, body: await enrolTotp(deps, currentUser(req).id) };
+    },
+
+    async confirmTotp({ body }, { req }) {
+      const recoveryCodes = await confirmTotp(deps, currentUser(req).id, body.code);
+      return { status: 200, headers: NO_STORE, body: { recoveryCodes } };
+    },
+
+    async disableTwoFactor({ body }, { req }) {
+      await disableTwoFactor(deps, currentUser(req).id, {
+        password: body.password,
+        totpCode: body.totpCode,
+        recoveryCode: body.recoveryCode,
+        ip: clientIp(req),
+      });
       return { status: 204 };
     },
 

@@ -16,6 +16,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAuthService } from '../app.ts';
 import type { AuthDatabase } from '../db/schema.ts';
+import { fromBase32, totpAt } from '../domain/totp.ts';
 
 // Every answer these tests see is checked against auth.yaml (status, content type, body schema).
 const fetch = contractFetch(authRouteTable, authResponseValidators);
@@ -466,6 +467,110 @@ describe.skipIf(!vhost).each<TestDialect>(['sqlite', 'postgres'])('auth service 
     expect(rows.filter((r) => r.event_type === 'user.registered').length).toBeGreaterThan(0);
     expect(JSON.stringify(rows)).not.toContain(email);
     expect(rows.every((r) => r.body === '')).toBe(true);
+  });
+
+  /** Registers, logs in and turns TOTP on; returns the secret and the recovery codes. */
+  async function withTwoFactor(from: Record<string, string>) {
+    const user = await registerUser();
+    const session = await loginOk(user.email, from);
+    const bearer = { ...from, authorization: `Bearer ${session.accessToken}` };
+    const enrol = await post('/auth/two-factor/totp', {}, bearer);
+    expect(enrol.status).toBe(201);
+    const enrolment = (await enrol.json()) as { secret: string; otpauthUri: string };
+    const secret = fromBase32(enrolment.secret);
+    const wrongFirst = await post(
+      '/auth/two-factor/totp/confirm',
+      { code: totpAt(secret, Date.now() / 1000 + 300) },
+      bearer,
+    );
+    expect(wrongFirst.status).toBe(400);
+    const confirm = await post(
+      '/auth/two-factor/totp/confirm',
+      { code: totpAt(secret, Date.now() / 1000) },
+      bearer,
+    );
+    expect(confirm.status).toBe(200);
+    const { recoveryCodes } = (await confirm.json()) as { recoveryCodes: string[] };
+    return { ...user, secret, enrolment, recoveryCodes, bearer };
+  }
+
+  it('turns TOTP on with a confirmed code; login then steps up, takes each code once, and recovery codes once', async () => {
+    const from = { 'x-forwarded-for': '198.51.100.120' };
+    const { email, userId, secret, enrolment, recoveryCodes, bearer } = await withTwoFactor(from);
+    expect(enrolment.otpauthUri).toMatch(
+      /^otpauth:\/\/totp\/Kada%20Mandiya:user\d+-\w+%40example\.com\?secret=[A-Z2-7]{32}&/,
+    );
+    expect(recoveryCodes).toHaveLength(10);
+    expect(new Set(recoveryCodes).size).toBe(10);
+    const [enabled] = await events('user.two_factor_enabled', userId);
+    expect(enabled?.data).toEqual({ userId, email, method: 'totp' });
+    // Enrolling again while on is refused; the secret is nowhere in clear.
+    expect((await post('/auth/two-factor/totp', {}, bearer)).status).toBe(409);
+    const stored = await db().selectFrom('two_factor').selectAll().where('user_id', '=', userId).execute();
+    const codes = await db().selectFrom('recovery_codes').selectAll().where('user_id', '=', userId).execute();
+    const everything = JSON.stringify([stored, codes, tap.events, logLines]);
+    expect(everything).not.toContain(enrolment.secret);
+    for (const code of recoveryCodes) expect(everything).not.toContain(code);
+
+    // The right password alone: step up.
+    const stepUp = await post('/auth/login', { email, password }, from);
+    expect(stepUp.status).toBe(401);
+    expect(((await stepUp.json()) as { type: string }).type).toMatch(/two-factor-required$/);
+    // The confirming code's step is used up; the next step's code works once.
+    const next = totpAt(secret, Date.now() / 1000 + 30);
+    expect((await post('/auth/login', { email, password, totpCode: next }, from)).status).toBe(200);
+    const replay = await post('/auth/login', { email, password, totpCode: next }, from);
+    expect(replay.status).toBe(401);
+    expect(((await replay.json()) as { type: string }).type).not.toMatch(/two-factor-required$/);
+    // A code without the right password gets nothing.
+    const laterCode = totpAt(secret, Date.now() / 1000 + 60);
+    expect(
+      (await post('/auth/login', { email, password: 'not the password', totpCode: laterCode }, from)).status,
+    ).toBe(401);
+    const recovery = recoveryCodes[0] ?? '';
+    expect((await post('/auth/login', { email, password, recoveryCode: recovery }, from)).status).toBe(200);
+    expect((await post('/auth/login', { email, password, recoveryCode: recovery }, from)).status).toBe(401);
+
+    // Off with the password and a recovery code; user.two_factor_disabled; then the password alone works.
+    const wrongPassword = await post(
+      '/auth/two-factor/disable',
+      { password: 'not the password', recoveryCode: recoveryCodes[1] },
+      bearer,
+    );
+    expect(wrongPassword.status).toBe(403);
+    const off = await post('/auth/two-factor/disable', { password, recoveryCode: recoveryCodes[1] }, bearer);
+    expect(off.status).toBe(204);
+    const [disabled] = await events('user.two_factor_disabled', userId);
+    expect(disabled?.data).toEqual({ userId, email, method: 'totp' });
+    expect((await post('/auth/login', { email, password }, from)).status).toBe(200);
+    expect(
+      await db().selectFrom('recovery_codes').select('code_hash').where('user_id', '=', userId).execute(),
+    ).toEqual([]);
+  });
+
+  it('throttles TOTP guessing like password guessing: the account locks and the client must wait', async () => {
+    const setup = { 'x-forwarded-for': '198.51.100.130' };
+    const { email, userId, secret } = await withTwoFactor(setup);
+    const guesser = { 'x-forwarded-for': '198.51.100.131' };
+    const right = totpAt(secret, Date.now() / 1000 + 30);
+    const guesses = ['000000', '111111', '222222', '333333', '444444', '555555', '666666', '777777'].filter(
+      (code) =>
+        code !== right &&
+        code !== totpAt(secret, Date.now() / 1000) &&
+        code !== totpAt(secret, Date.now() / 1000 - 30),
+    );
+    const statuses: number[] = [];
+    for (const totpCode of guesses.slice(0, 7)) {
+      statuses.push((await post('/auth/login', { email, password, totpCode }, guesser)).status);
+    }
+    // Five wrong codes lock the account and use up the client's free tries; then the client is held off.
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses.slice(5)).toContain(429);
+    const [locked] = await events('user.locked', userId);
+    expect(locked?.data).toMatchObject({ userId, reason: 'TOO_MANY_FAILED_LOGINS' });
+    // Even the right code from another client does not get in while locked.
+    const elsewhere = { 'x-forwarded-for': '198.51.100.132' };
+    expect((await post('/auth/login', { email, password, totpCode: right }, elsewhere)).status).toBe(401);
   });
 
   it('keeps emails, passwords and tokens out of the logs', async () => {

@@ -1,5 +1,5 @@
-import { createPrivateKey, createPublicKey, randomUUID } from 'node:crypto';
-import { chmodSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createPrivateKey, createPublicKey, randomBytes, randomUUID } from 'node:crypto';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { generateSealKeyPair, SEAL_PRIVATE_KEY_FILE_NAME, SEAL_PUBLIC_KEY_FILE_NAME } from './seal.ts';
@@ -14,7 +14,11 @@ export interface DevKeys {
   /** X25519 pair sealing link tokens for notification (see seal.ts): the private key only notification reads. */
   sealPrivateKeyFile: string;
   sealPublicKeyFile: string;
+  /** 32 random bytes (base64url, mode 0600) with which auth encrypts TOTP secrets at rest; only auth reads it. */
+  totpKeyFile: string;
 }
+
+export const TOTP_KEY_FILE_NAME = 'totp-encryption.key';
 
 /**
  * Makes sure `dir` holds an Ed25519 key pair for signing access tokens: `jwt-private.jwk.json` (mode 0600,
@@ -45,7 +49,10 @@ export async function ensureDevKeys(dir: string): Promise<DevKeys> {
     createExclusive(publicKeyFile, publicJwk, 0o644);
   }
   const seal = ensureSealKeys(dir);
-  return { privateKeyFile, publicKeyFile, kid: String(privateJwk.kid ?? ''), ...seal };
+  const totpKeyFile = join(dir, TOTP_KEY_FILE_NAME);
+  if (!existsSync(totpKeyFile))
+    createExclusiveText(totpKeyFile, randomBytes(32).toString('base64url'), 0o600);
+  return { privateKeyFile, publicKeyFile, kid: String(privateJwk.kid ?? ''), ...seal, totpKeyFile };
 }
 
 function ensureSealKeys(dir: string): { sealPrivateKeyFile: string; sealPublicKeyFile: string } {
@@ -88,8 +95,12 @@ function readJwk(file: string): JWK | undefined {
 }
 
 function createExclusive(file: string, content: object, mode: number): void {
+  createExclusiveText(file, `${JSON.stringify(content, null, 2)}\n`, mode);
+}
+
+function createExclusiveText(file: string, content: string, mode: number): void {
   const temp = `${file}.${process.pid}.${randomUUID()}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(content, null, 2)}\n`, { mode, flag: 'wx' });
+  writeFileSync(temp, content, { mode, flag: 'wx' });
   chmodSync(temp, mode); // the umask may have narrowed or the file system ignored `mode`
   try {
     linkSync(temp, file);
