@@ -17,6 +17,8 @@ describe('attack suite (short run)', () => {
       expect.arrayContaining([
         'jwt: bad tokens',
         'request targets',
+        "jwt: deleted user's token",
+        'auth: TOTP guessing',
         'stripe: forged',
         'stripe: stale or replayed late',
         'stripe: tampered replay',

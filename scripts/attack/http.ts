@@ -10,6 +10,7 @@ import type { DevKeys } from '@kada/service-kit';
 import { accessTokenFor, badTokens } from '@kada/service-kit/testing/bad-tokens.ts';
 import Stripe from 'stripe';
 import { parse as parseYaml } from 'yaml';
+import { fromBase32, totpAt } from '../../services/auth/domain/totp.ts';
 import { gatewayOperations, type Operation } from '../../services/gateway/openapi.ts';
 import { mulberry32 } from './prng.ts';
 import type { AttackRow } from './types.ts';
@@ -167,6 +168,7 @@ export async function httpAttacks(
 
   await run(new Tally('jwt: bad tokens'), (tally) => badJwts(target, operations, tally));
   await run(new Tally('request targets'), (tally) => requestTargets(target, tally));
+  await run(new Tally("jwt: deleted user's token"), (tally) => deletedUsersToken(target, operations, tally));
   await stripeWebhooks(target, run);
   const random = mulberry32(options.seed ?? 9);
   for (const op of operations) {
@@ -176,6 +178,8 @@ export async function httpAttacks(
       fuzzOperation(target, spec, op, options.size, concurrency, random, tally),
     );
   }
+  // Last: the guesses leave this client (every request comes from the gateway's address) held off by auth.
+  await run(new Tally('auth: TOTP guessing'), (tally) => totpGuessing(target, tally));
   for (const tally of tallies) {
     for (const sample of tally.samples) process.stderr.write(`attack ${tally.name}: ${sample}\n`);
   }
@@ -205,6 +209,97 @@ async function badJwts(target: HttpAttackTarget, operations: Operation[], tally:
     }
   }
   await pool(8, jobs);
+}
+
+const json = (token?: string): Record<string, string> => ({
+  'content-type': 'application/json',
+  ...(token ? { authorization: `Bearer ${token}` } : {}),
+});
+
+/** A fresh account through the gateway, logged in; its password. */
+async function account(
+  gatewayUrl: string,
+): Promise<{ email: string; password: string; accessToken: string }> {
+  const email = `attack-${fakeId()}@example.com`;
+  const password = 'attack password 123';
+  const body = JSON.stringify({ email, password, name: 'Attacker', role: 'buyer' });
+  const registered = await fetch(`${gatewayUrl}/auth/register`, { method: 'POST', headers: json(), body });
+  if (registered.status !== 201) throw new Error(`register answered ${registered.status}`);
+  const login = await fetch(`${gatewayUrl}/auth/login`, {
+    method: 'POST',
+    headers: json(),
+    body: JSON.stringify({ email, password }),
+  });
+  if (login.status !== 200) throw new Error(`login answered ${login.status}`);
+  return { email, password, accessToken: ((await login.json()) as { accessToken: string }).accessToken };
+}
+
+/**
+ * A deleted account's access token, still within its lifetime, on every secured operation without a body
+ * (a body would be judged by the gateway's validation first). Once user.deleted has reached the services,
+ * the only right answer is 401.
+ */
+async function deletedUsersToken(
+  target: HttpAttackTarget,
+  operations: Operation[],
+  tally: Tally,
+): Promise<void> {
+  const { accessToken } = await account(target.gatewayUrl);
+  const deleted = await send(target.gatewayUrl, 'delete', '/auth/me', { headers: json(accessToken) });
+  if (deleted.status !== 204) throw new Error(`DELETE /auth/me answered ${deleted.status}`);
+  // user.deleted travels through the broker: wait until one service refuses the token, then a moment more.
+  const deadline = Date.now() + 30_000;
+  while ((await send(target.gatewayUrl, 'get', '/users/me', { headers: json(accessToken) })).status !== 401) {
+    if (Date.now() > deadline) break;
+    await new Promise((done) => setTimeout(done, 200));
+  }
+  await new Promise((done) => setTimeout(done, 2000));
+  for (const op of operations.filter((o) => o.secured && !o.body)) {
+    const answer = await send(target.gatewayUrl, op.method, fill(op.path, fakeId), {
+      headers: json(accessToken),
+    });
+    // Any other 4xx (404 for a made-up id, 403 for a role) means the token itself was accepted.
+    if (answer.status === 401 || answer.status >= 500 || answer.status === 0 || answer.status < 400)
+      tally.judge(answer, `deleted user's token on ${op.operationId}`);
+    else tally.note('wrongly accepted', answer, `deleted user's token on ${op.operationId}`);
+  }
+}
+
+/**
+ * Someone who has the password guesses TOTP codes from one client: after the lock threshold every answer is
+ * 401 or 429, and even the right code does not get in afterwards.
+ */
+async function totpGuessing(target: HttpAttackTarget, tally: Tally): Promise<void> {
+  const { email, password, accessToken } = await account(target.gatewayUrl);
+  const enrol = await fetch(`${target.gatewayUrl}/auth/two-factor/totp`, {
+    method: 'POST',
+    headers: json(accessToken),
+  });
+  if (enrol.status !== 201) throw new Error(`enrolment answered ${enrol.status}`);
+  const secret = fromBase32(((await enrol.json()) as { secret: string }).secret);
+  const confirm = await fetch(`${target.gatewayUrl}/auth/two-factor/totp/confirm`, {
+    method: 'POST',
+    headers: json(accessToken),
+    body: JSON.stringify({ code: totpAt(secret, Date.now() / 1000) }),
+  });
+  if (confirm.status !== 200) throw new Error(`confirmation answered ${confirm.status}`);
+  const now = Date.now() / 1000;
+  const live = new Set([totpAt(secret, now - 30), totpAt(secret, now), totpAt(secret, now + 30)]);
+  const guesses = Array.from({ length: 40 }, (_, i) => String(i * 24_999 + 7).padStart(6, '0')).filter(
+    (code) => !live.has(code),
+  );
+  for (const totpCode of guesses) {
+    const answer = await send(target.gatewayUrl, 'post', '/auth/login', {
+      headers: json(),
+      body: JSON.stringify({ email, password, totpCode }),
+    });
+    tally.judge(answer, `guessed code ${totpCode}`);
+  }
+  const right = await send(target.gatewayUrl, 'post', '/auth/login', {
+    headers: json(),
+    body: JSON.stringify({ email, password, totpCode: totpAt(secret, Date.now() / 1000 + 30) }),
+  });
+  tally.judge(right, 'the right code after the guesses (the account must be locked)');
 }
 
 async function requestTargets(target: HttpAttackTarget, tally: Tally): Promise<void> {
