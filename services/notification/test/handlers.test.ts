@@ -91,7 +91,8 @@ describe.each(dialects)('notification handlers on %s', (dialect) => {
 
   /** Notification's opener, holding this test's private seal key (main.ts binds the one from config). */
   const linkTokens = {
-    open: async (sealedToken: string, context: string) => openToken(sealKeys.privateKey, sealedToken, context),
+    open: async (sealedToken: string, context: string) =>
+      openToken(sealKeys.privateKey, sealedToken, context),
   };
 
   /** Auth's side: the token sealed to this test's notification key, bound to the event type and user. */
