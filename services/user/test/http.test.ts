@@ -130,9 +130,9 @@ describe.skipIf(!vhost)('user service over the broker', () => {
     const afterDeletion = await userFetch(`${user.url}/users/me`, json('GET', accessToken));
     expect(afterDeletion.status).toBe(401);
     expect(((await afterDeletion.json()) as { detail: string }).detail).toMatch(/no longer exists/);
-    expect((await userFetch(`${user.url}/users/me`, json('PATCH', accessToken, { name: 'Back' }))).status).toBe(
-      401,
-    );
+    expect(
+      (await userFetch(`${user.url}/users/me`, json('PATCH', accessToken, { name: 'Back' }))).status,
+    ).toBe(401);
     // Auth refuses it at once, in the deleting transaction.
     expect((await fetch(`${auth.url}/auth/me`, json('DELETE', accessToken))).status).toBe(401);
   });
