@@ -110,6 +110,20 @@ describe('compose.yaml', () => {
   });
 });
 
+describe('the storefront', () => {
+  it('is built from its own Dockerfile target, runs as node, and reaches the gateway by name', () => {
+    const svc = compose.services.storefront;
+    expect(svc?.build?.target).toBe('storefront');
+    expect(svc?.environment?.GATEWAY_URL).toBe('http://gateway:8080');
+    expect(svc?.depends_on?.gateway?.condition).toBe('service_healthy');
+    const stage = dockerfile.slice(dockerfile.indexOf('AS storefront'));
+    expect(stage).toMatch(/^USER node$/m);
+    expect(stage).toMatch(/^HEALTHCHECK /m);
+    expect(stage).toMatch(/next start/);
+    expect(dockerfile).toMatch(/pnpm --dir services\/storefront build/);
+  });
+});
+
 describe('Dockerfile', () => {
   it('runs every service as the unprivileged node user with a health check', () => {
     const serviceStage = dockerfile.slice(dockerfile.indexOf('AS service'));
