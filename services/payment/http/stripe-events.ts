@@ -65,12 +65,12 @@ async function apply(
       const orderId = payment.order_id;
       const amount = { amount: intent.amount, currency: intent.currency.toUpperCase() };
       if (event.type === 'payment_intent.succeeded') {
-        await update(tx, orderId, {
-          status: 'SUCCEEDED',
-          payment_intent_id: intent.id,
-          decline_code: null,
-          message: null,
-        });
+        await update(
+          tx,
+          orderId,
+          { status: 'SUCCEEDED', payment_intent_id: intent.id, decline_code: null, message: null },
+          LATER_THAN.SUCCEEDED,
+        );
         await publish.paymentSucceededV1(
           {
             orderId,
@@ -86,12 +86,12 @@ async function apply(
         const declineCode =
           error?.decline_code ?? (error?.type === 'card_error' ? (error.code ?? null) : null);
         const message = error?.message || 'The payment failed.';
-        await update(tx, orderId, {
-          status: 'FAILED',
-          payment_intent_id: intent.id,
-          decline_code: declineCode,
-          message,
-        });
+        await update(
+          tx,
+          orderId,
+          { status: 'FAILED', payment_intent_id: intent.id, decline_code: declineCode, message },
+          LATER_THAN.FAILED,
+        );
         await publish.paymentFailedV1(
           {
             orderId,
@@ -105,7 +105,12 @@ async function apply(
           { orderingKey: orderId },
         );
       } else {
-        await update(tx, orderId, { status: 'CANCELLED', payment_intent_id: intent.id });
+        await update(
+          tx,
+          orderId,
+          { status: 'CANCELLED', payment_intent_id: intent.id },
+          LATER_THAN.CANCELLED,
+        );
         await publish.paymentCancelledV1(
           { orderId, paymentIntentId: intent.id, cancelledAt: at },
           { orderingKey: orderId },
@@ -123,7 +128,7 @@ async function apply(
         return 'ignored';
       }
       const full = charge.amount_refunded >= charge.amount;
-      if (full) await update(tx, payment.order_id, { status: 'REFUNDED' });
+      if (full) await update(tx, payment.order_id, { status: 'REFUNDED' }, LATER_THAN.REFUNDED);
       await publish.paymentRefundedV1(
         {
           orderId: payment.order_id,
@@ -153,19 +158,39 @@ async function paymentOf(tx: Transaction<PaymentDatabase>, orderId: string | und
   return tx.selectFrom('payments').selectAll().where('payment_intent_id', '=', intentId).executeTakeFirst();
 }
 
+type WebhookStatus = 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'REFUNDED';
+
+/**
+ * Stripe does not deliver webhooks in order: charge.refunded can arrive (or commit, on another
+ * replica) before the payment_intent.succeeded it follows. A status never goes back to one it has
+ * left: these are the statuses that each one may not overwrite. A failed attempt may still be
+ * followed by success (the intent is retried); nothing overwrites a refund.
+ */
+const LATER_THAN: Readonly<Record<WebhookStatus, readonly WebhookStatus[]>> = {
+  SUCCEEDED: ['CANCELLED', 'REFUNDED'],
+  FAILED: ['SUCCEEDED', 'CANCELLED', 'REFUNDED'],
+  CANCELLED: ['SUCCEEDED', 'REFUNDED'],
+  REFUNDED: [],
+};
+
+/** Moves the order's payment to a status, unless it already holds one that comes later (see LATER_THAN). */
 async function update(
   tx: Transaction<PaymentDatabase>,
   orderId: string,
   changes: Partial<{
-    status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'REFUNDED';
+    status: WebhookStatus;
     payment_intent_id: string;
     decline_code: string | null;
     message: string | null;
   }>,
+  unlessStatusIn: readonly WebhookStatus[],
 ): Promise<void> {
-  await tx
+  // The guard is part of the UPDATE, so PostgreSQL re-checks it against a row another replica
+  // changed meanwhile (a read first, then a write, would race).
+  let update = tx
     .updateTable('payments')
     .set({ ...changes, updated_at: new Date().toISOString() })
-    .where('order_id', '=', orderId)
-    .execute();
+    .where('order_id', '=', orderId);
+  if (unlessStatusIn.length > 0) update = update.where('status', 'not in', unlessStatusIn);
+  await update.execute();
 }

@@ -435,6 +435,29 @@ for (const dialect of dialects) {
       ]);
     });
 
+    it('a refund whose webhook arrives before the success it follows stays REFUNDED', async () => {
+      const orderId = await orderCreated();
+      await payment.deliver('stock.reserved.v1', stockReserved(orderId));
+      const intentId = (await row(orderId)).payment_intent_id ?? '';
+      await stripe.refunds.create({ payment_intent: intentId }, { idempotencyKey: `refund-${orderId}` });
+      const byType = (type: string) => {
+        const event = sim.events.find((e) => e.type === type);
+        expect(event, type).toBeDefined();
+        return JSON.stringify(event);
+      };
+      // Stripe does not promise order: the refund first, then the success.
+      for (const payload of [byType('charge.refunded'), byType('payment_intent.succeeded')]) {
+        const res = await signedPost(
+          payload,
+          Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }),
+        );
+        expect(res.status).toBe(200);
+      }
+      expect(await row(orderId)).toMatchObject({ status: 'REFUNDED' });
+      // Both facts are still announced (the order service decides what they mean for the order).
+      expect(http.events.map((e) => e.eventType).sort()).toEqual(['payment.refunded', 'payment.succeeded']);
+    });
+
     it('answers the same webhook delivered several times at once with 200 and applies it once', async () => {
       const orderId = await orderCreated();
       await payment.deliver('stock.reserved.v1', stockReserved(orderId));
