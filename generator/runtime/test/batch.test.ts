@@ -152,6 +152,7 @@ describe('batches of deliveries', () => {
     const events = Array.from({ length: 30 }, (_, i) => ({ orderId: `poison-${i % 6}`, amount: i }));
     const dlq: Array<{ content: Buffer; properties: { headers?: Record<string, unknown> } }> = [];
     let poisonQueue = '';
+    const echoesBefore = await count('outbox', `event_id like '%-out'`);
     const dead = async (): Promise<number> => {
       dlq.push(...(await drainQueue(`${poisonQueue}.dlq`)));
       return dlq.length;
@@ -175,8 +176,11 @@ describe('batches of deliveries', () => {
     expect(dlq).toHaveLength(1);
     expect(JSON.parse((dlq[0] as { content: Buffer }).content.toString()).data.amount).toBe(7);
     expect(dlq[0]?.properties.headers?.['x-kada-reason']).toBe('handler-error');
-    expect(await count('outbox', `event_id like '%-out' and body like '%"poison-1","amount":7}%'`)).toBe(0);
-    expect(await count('outbox', `event_id like '%-out' and body like '%"poison-1","amount":13}%'`)).toBe(1);
+    // Its echo was never written; every other delivery wrote its echo once. (Bodies are not compared:
+    // the relay empties a row's body once it is sent.)
+    const poisonId = JSON.parse((dlq[0] as { content: Buffer }).content.toString()).eventId as string;
+    expect(await count('outbox', `event_id = '${poisonId}-out'`)).toBe(0);
+    expect((await count('outbox', `event_id like '%-out'`)) - echoesBefore).toBe(29);
   });
 
   it('runs a delivery that failed only in its batch again alone, keeping the order of its key and costing no retry', async () => {
@@ -216,10 +220,20 @@ describe('batches of deliveries', () => {
 
   it("turns synchronous_commit off in the relay's transaction only", async () => {
     const setting = sql<{ value: string }>`select current_setting('synchronous_commit') as value`;
-    const inRelay = await runtime.db.transaction().execute(async (tx) => {
-      await selectUnsentLockedQuery(tx as never, 10).execute();
-      return (await setting.execute(tx)).rows[0]?.value;
-    });
+    // The setting comes with the relay's leader lock: while this runtime's own relay holds the lock
+    // the statement sets nothing (and writes nothing). Try until this transaction gets the lock.
+    const leader = sql<{
+      n: number;
+    }>`select count(*)::int as n from pg_locks where locktype = 'advisory' and pid = pg_backend_pid()`;
+    let inRelay: string | undefined;
+    for (let attempt = 0; attempt < 100 && inRelay === undefined; attempt++) {
+      inRelay = await runtime.db.transaction().execute(async (tx) => {
+        await selectUnsentLockedQuery(tx as never, 10).execute();
+        if (((await leader.execute(tx)).rows[0]?.n ?? 0) === 0) return undefined;
+        return (await setting.execute(tx)).rows[0]?.value;
+      });
+      if (inRelay === undefined) await new Promise((r) => setTimeout(r, 20));
+    }
     expect(inRelay).toBe('off');
     const elsewhere = await runtime.transaction(async (tx) => (await setting.execute(tx)).rows[0]?.value);
     expect(elsewhere).toBe('on');

@@ -84,9 +84,10 @@ describe.skipIf(!haveChromium && !mustRun)('storefront in headless Chromium', ()
     await page.getByTestId('signup-done').waitFor();
     await shot(page, `${role}-02-check-your-mail`);
 
-    // The notification service writes the mail a moment later: reload the outbox page until it is there.
+    // The notification service writes the mail a moment later: reload the outbox page until it is
+    // there (up to about two minutes: the suite may run on a loaded machine).
     const mail = page.getByTestId('mail').filter({ hasText: email });
-    for (let i = 0; i < 60 && (await mail.count()) === 0; i++) {
+    for (let i = 0; i < 240 && (await mail.count()) === 0; i++) {
       await page.goto(`${storefront?.url}/dev/mail`);
       if ((await mail.count()) === 0) await page.waitForTimeout(500);
     }
