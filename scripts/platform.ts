@@ -64,6 +64,25 @@ export interface RunningService {
   readonly child: ChildProcess;
 }
 
+/**
+ * Passes each non-empty line a child prints (stdout and stderr) to `onLine` and keeps the last 20,
+ * returned, for the error message when the child fails to start.
+ */
+export function followOutput(child: ChildProcess, onLine: (line: string) => void): string[] {
+  const tail: string[] = [];
+  const onData = (buf: Buffer) => {
+    for (const line of buf.toString('utf8').split('\n')) {
+      if (!line.trim()) continue;
+      tail.push(line);
+      if (tail.length > 20) tail.shift();
+      onLine(line);
+    }
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  return tail;
+}
+
 /** The key of one process in `Platform.services`: `order` for the first replica, `order#1` for the next. */
 export const instanceKey = (name: ServiceName, replica = 0): string =>
   replica === 0 ? name : `${name}#${replica}`;
@@ -184,17 +203,7 @@ export class Platform {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const tail: string[] = [];
-    const onData = (buf: Buffer) => {
-      for (const line of buf.toString('utf8').split('\n')) {
-        if (!line.trim()) continue;
-        tail.push(line);
-        if (tail.length > 20) tail.shift();
-        this.opts.onLog?.(name, line);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
+    const tail = followOutput(child, (line) => this.opts.onLog?.(name, line));
     const svc: RunningService = { name, replica, port, url: this.urlOf(name, replica), child };
     this.services.set(instanceKey(name, replica), svc);
     try {

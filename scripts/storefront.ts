@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { followOutput } from './platform.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 export const STOREFRONT_DIR = join(ROOT, 'services/storefront');
@@ -87,17 +88,7 @@ export async function startStorefront(opts: StorefrontOptions): Promise<RunningS
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const tail: string[] = [];
-  const onData = (buf: Buffer) => {
-    for (const line of buf.toString('utf8').split('\n')) {
-      if (!line.trim()) continue;
-      tail.push(line);
-      if (tail.length > 20) tail.shift();
-      opts.onLog?.(line);
-    }
-  };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
+  const tail = followOutput(child, (line) => opts.onLog?.(line));
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((done) => child.once('exit', done));
