@@ -27,8 +27,10 @@ import {
   type AnySchema,
   Broker,
   brokerDefaults,
+  type ConsumerDefinition,
   createDirectSink,
   createServiceRuntime,
+  type DeliveryExecutor,
   type EventDescriptor,
   RuntimeMetrics,
   type ValidateFunction,
@@ -317,31 +319,30 @@ async function runGenerated(
       allReceived = resolve;
     });
     // Declare the topology first so the publishes are routable; consume later, like the raw path.
-    const consumer = await broker.consume(
-      {
-        service: 'kada-bench',
-        policy: {
-          queue,
-          queueType,
-          prefetch: PREFETCH,
-          concurrency: 64,
-          retry: { maxRetries: 0, initialDelayMs: 1000, multiplier: 2, maxDelayMs: 30_000 },
-          deliveryLimit: 5,
-          deadLetter: true,
-        },
-        routes: [
-          {
-            descriptor,
-            handle: async () => {
-              received += 1;
-              if (received === COUNT) allReceived();
-            },
-          },
-        ],
+    const definition: ConsumerDefinition = {
+      service: 'kada-bench',
+      policy: {
+        queue,
+        queueType,
+        prefetch: PREFETCH,
+        concurrency: 64,
+        retry: { maxRetries: 0, initialDelayMs: 1000, multiplier: 2, maxDelayMs: 30_000 },
+        deliveryLimit: 5,
+        deadLetter: true,
       },
-      (delivery) =>
-        delivery.route.handle(delivery.envelope, undefined as never).then(() => 'handled' as const),
-    );
+      routes: [
+        {
+          descriptor,
+          handle: async () => {
+            received += 1;
+            if (received === COUNT) allReceived();
+          },
+        },
+      ],
+    };
+    const deliver: DeliveryExecutor = (delivery) =>
+      delivery.route.handle(delivery.envelope, undefined as never).then(() => 'handled' as const);
+    const consumer = await broker.consume(definition, deliver);
     await consumer.stop();
     const sink = createDirectSink('bench', broker);
     const cpu = process.cpuUsage();
@@ -356,31 +357,7 @@ async function runGenerated(
     await Promise.all(lanes);
     const published = performance.now();
     const publishCpu = process.cpuUsage(cpu);
-    const restarted = await broker.consume(
-      {
-        service: 'kada-bench',
-        policy: {
-          queue,
-          queueType,
-          prefetch: PREFETCH,
-          concurrency: 64,
-          retry: { maxRetries: 0, initialDelayMs: 1000, multiplier: 2, maxDelayMs: 30_000 },
-          deliveryLimit: 5,
-          deadLetter: true,
-        },
-        routes: [
-          {
-            descriptor,
-            handle: async () => {
-              received += 1;
-              if (received === COUNT) allReceived();
-            },
-          },
-        ],
-      },
-      (delivery) =>
-        delivery.route.handle(delivery.envelope, undefined as never).then(() => 'handled' as const),
-    );
+    const restarted = await broker.consume(definition, deliver);
     await within('runtime consume', done);
     const consumed = performance.now();
     await restarted.stop();
