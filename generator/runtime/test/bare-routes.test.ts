@@ -10,17 +10,10 @@ import {
   type Envelope,
   RuntimeMetrics,
 } from '../src/internals.ts';
-import {
-  AMQP_URL,
-  deleteQueues,
-  drainQueue,
-  policy,
-  rawConnection,
-  silentLogger,
-  unique,
-  waitFor,
-} from './helpers.ts';
+import { scratch } from './harness.ts';
+import { policy, silentLogger, unique, waitFor } from './helpers.ts';
 
+const space = scratch('bare-routes');
 const queue = unique('bare-routes');
 const exchange = unique('bare-routes-x');
 const routingKey = 'catalog.product';
@@ -38,7 +31,7 @@ function route(eventType: string, seen: Envelope<unknown>[]): ConsumerRoute {
 
 beforeAll(async () => {
   broker = new Broker(
-    brokerDefaults({ service: 'bare-routes', url: AMQP_URL }),
+    brokerDefaults({ service: 'bare-routes', url: space.url }),
     silentLogger,
     new RuntimeMetrics(),
   );
@@ -47,11 +40,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await broker.close();
-  await deleteQueues(queue);
-  const conn = await rawConnection();
-  const ch = await conn.createChannel();
-  await ch.deleteExchange(exchange);
-  await conn.close();
 });
 
 describe('bare routes sharing a routing key', () => {
@@ -66,7 +54,7 @@ describe('bare routes sharing a routing key', () => {
         return 'handled';
       },
     );
-    const conn = await rawConnection();
+    const conn = await space.connection();
     const ch = await conn.createConfirmChannel();
     const send = (type: string, body: unknown) =>
       ch.publish(exchange, routingKey, Buffer.from(JSON.stringify(body)), {
@@ -83,10 +71,7 @@ describe('bare routes sharing a routing key', () => {
     expect(added.map((e) => e.data)).toEqual([{ sku: 'a' }, { sku: 'c' }]);
     expect(added.map((e) => e.eventType)).toEqual(['ProductAdded', 'ProductAdded']);
     expect(removed.map((e) => e.data)).toEqual([{ sku: 'b' }]);
-    const dead = await waitFor('the unknown type in the DLQ', async () => {
-      const got = await drainQueue(`${queue}.dlq`);
-      return got.length > 0 ? got : undefined;
-    });
+    const dead = await space.received('the unknown type in the DLQ', `${queue}.dlq`);
     expect(dead.map((m) => JSON.parse(m.content.toString()))).toEqual([{ sku: 'd' }]);
   });
 });

@@ -5,28 +5,20 @@
  * batch succeeds when run alone, with no retry; per-key order holds through all of it.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { selectUnsentLockedQuery } from '../src/db/outbox.ts';
+import type { Envelope, HandlerContext, ServiceRuntime } from '../src/index.ts';
+import { scratch } from './harness.ts';
 import {
-  createServiceRuntime,
-  type Envelope,
-  type HandlerContext,
-  type ServiceRuntime,
-} from '../src/index.ts';
-import {
-  AMQP_URL,
-  createTestDatabase,
-  deleteQueues,
-  drainQueue,
   type OrderCreated,
+  orderConsumer,
   orderCreatedDescriptor,
-  policy,
-  rawConnection,
-  silentLogger,
-  type TestDatabase,
+  type policy,
   unique,
   waitFor,
 } from './helpers.ts';
+
+const space = scratch('batch');
 
 interface Effect {
   id: number;
@@ -36,40 +28,17 @@ interface Effect {
 }
 
 describe('batches of deliveries', () => {
-  let database: TestDatabase;
   let runtime: ServiceRuntime;
-  const queues: string[] = [];
   // What the handlers emit goes to a queue of its own (not back to the consumer's).
   const echoQueue = unique('echo');
   const echo = orderCreatedDescriptor(`${echoQueue}.v1`);
 
   beforeAll(async () => {
-    database = await createTestDatabase('postgres');
-    runtime = createServiceRuntime({
-      service: 'batching',
-      url: AMQP_URL,
-      db: database.open(),
-      dialect: database.dialect,
-      logger: silentLogger,
-      maxBatch: 10,
-    });
-    await runtime.start();
-    const model = await rawConnection();
-    const channel = await model.createChannel();
-    await channel.assertQueue(echoQueue, { durable: false });
-    await channel.bindQueue(echoQueue, 'domain.events', echo.routingKey);
-    await model.close();
+    runtime = await space.runtime(await space.database('postgres'), { service: 'batching', maxBatch: 10 });
+    await space.bind(echoQueue, echo.routingKey, { durable: false });
     await sql`create table effects (id serial primary key, order_id text not null, amount int not null, txid text not null)`.execute(
       runtime.db,
     );
-  });
-  afterAll(async () => {
-    await runtime.stop();
-    for (const queue of queues) await deleteQueues(queue);
-    const model = await rawConnection();
-    await (await model.createChannel()).deleteQueue(echoQueue);
-    await model.close();
-    await database.drop();
   });
 
   /**
@@ -85,26 +54,18 @@ describe('batches of deliveries', () => {
     named: (queue: string) => void = () => undefined,
   ): Promise<{ queue: string; effects: Effect[] }> {
     const queue = unique(name);
-    queues.push(queue);
     named(queue);
-    const descriptor = orderCreatedDescriptor(`${queue}.order.created.v1`);
-    const definition = {
-      service: 'batching',
-      policy: policy(queue, { concurrency: 2, ...overrides }),
-      routes: [
-        {
-          descriptor,
-          orderingKey: 'data.orderId',
-          handle: async (event: Envelope<OrderCreated>, ctx: HandlerContext) => {
-            await sql`insert into effects (order_id, amount, txid) values (${event.data.orderId}, ${event.data.amount}, txid_current()::text)`.execute(
-              ctx.tx,
-            );
-            await handle(event, ctx);
-            await ctx.sink.emit(echo, event.data, { eventId: `${event.eventId}-out` });
-          },
-        },
-      ],
-    };
+    const { descriptor, definition } = orderConsumer(
+      queue,
+      async (event, ctx) => {
+        await sql`insert into effects (order_id, amount, txid) values (${event.data.orderId}, ${event.data.amount}, txid_current()::text)`.execute(
+          ctx.tx,
+        );
+        await handle(event, ctx);
+        await ctx.sink.emit(echo, event.data, { eventId: `${event.eventId}-out` });
+      },
+      { service: 'batching', orderingKey: 'data.orderId', policy: { concurrency: 2, ...overrides } },
+    );
     await (await runtime.consume(definition)).stop();
     for (const data of events) await runtime.directSink.emit(descriptor, data);
     const consumer = await runtime.consume(definition);
@@ -154,7 +115,7 @@ describe('batches of deliveries', () => {
     let poisonQueue = '';
     const echoesBefore = await count('outbox', `event_id like '%-out'`);
     const dead = async (): Promise<number> => {
-      dlq.push(...(await drainQueue(`${poisonQueue}.dlq`)));
+      dlq.push(...(await space.drain(`${poisonQueue}.dlq`)));
       return dlq.length;
     };
     const { effects } = await consumeQueued(

@@ -1,8 +1,10 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { brokerDefaults, brokerUrls } from '../src/broker/connection.ts';
-import { createServiceRuntime } from '../src/index.ts';
-import { AMQP_URL, createTestDatabase, silentLogger, unique } from './helpers.ts';
+import { scratch } from './harness.ts';
+
+// It declares nothing on the broker: no vhost of its own.
+const space = scratch('broker-urls', { vhost: false });
 
 describe('brokerUrls', () => {
   const table = [
@@ -41,20 +43,12 @@ describe('a list whose first node does not answer', () => {
     await new Promise<void>((resolve) => dead.listen(0, '127.0.0.1', resolve));
     const address = dead.address();
     const port = typeof address === 'object' && address ? address.port : 0;
-    const database = await createTestDatabase('sqlite');
-    const runtime = createServiceRuntime({
-      service: unique('svc-urls'),
-      url: `amqp://guest:guest@127.0.0.1:${port},${AMQP_URL}`,
-      db: database.open(),
-      dialect: 'sqlite',
-      logger: silentLogger,
-    });
     try {
-      await runtime.start();
+      const runtime = await space.runtime(await space.database('sqlite'), {
+        url: `amqp://guest:guest@127.0.0.1:${port},${space.url}`,
+      });
       expect(runtime.health().broker).toBe('up');
     } finally {
-      await runtime.stop();
-      await database.drop();
       dead.close();
     }
   });

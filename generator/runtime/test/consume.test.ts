@@ -1,97 +1,56 @@
-import type { Kysely } from 'kysely';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  type AnySchema,
   type ConsumerHandle,
-  createServiceRuntime,
   type Envelope,
-  type EventDescriptor,
+  type HandlerContext,
   parseTraceparent,
   runWithContext,
   type ServiceRuntime,
   uuidv7,
 } from '../src/internals.ts';
+import { scratch } from './harness.ts';
 import {
-  AMQP_URL,
-  createTestDatabase,
-  deleteQueues,
-  drainQueue,
-  messageCount,
+  createSeenTable,
+  metricValue,
   type OrderCreated,
+  orderConsumer,
   orderCreatedDescriptor,
-  policy,
-  rawConnection,
-  silentLogger,
+  orderEnvelope,
   sleep,
-  type TestDatabase,
   unique,
   waitFor,
 } from './helpers.ts';
 
-async function createSeenTable(db: Kysely<AnySchema>): Promise<void> {
-  await db.schema
-    .createTable('seen')
-    .ifNotExists()
-    .addColumn('event_id', 'varchar(64)', (col) => col.primaryKey())
-    .addColumn('order_id', 'varchar(64)', (col) => col.notNull())
-    .execute();
-}
+const space = scratch('consume');
 
-async function startRuntime(database: TestDatabase, service: string): Promise<ServiceRuntime> {
-  const runtime = createServiceRuntime({
-    service,
-    url: AMQP_URL,
-    db: database.open(),
-    dialect: database.dialect,
-    logger: silentLogger,
-    outbox: { pollIntervalMs: 200 },
-  });
-  await runtime.start();
+/** A runtime on a database of its own, with the `seen` table the handlers write to. */
+async function startRuntime(dialect: 'sqlite' | 'postgres'): Promise<ServiceRuntime> {
+  const runtime = await space.runtime(await space.database(dialect), { outbox: { pollIntervalMs: 200 } });
   await createSeenTable(runtime.db);
   return runtime;
 }
 
+/** Records the event in `seen`, in the delivery's transaction. */
+async function recordSeen(event: Envelope<OrderCreated>, ctx: HandlerContext): Promise<void> {
+  await ctx.tx.insertInto('seen').values({ event_id: event.eventId, order_id: event.data.orderId }).execute();
+}
+
 for (const dialect of ['sqlite', 'postgres'] as const) {
   describe(`consume with the inbox on ${dialect}`, () => {
-    let database: TestDatabase;
     let runtime: ServiceRuntime;
-    const cleanup: string[] = [];
     const handles: ConsumerHandle[] = [];
 
     beforeAll(async () => {
-      database = await createTestDatabase(dialect);
-      runtime = await startRuntime(database, `consume-${dialect}`);
+      runtime = await startRuntime(dialect);
     });
     afterEach(async () => {
       for (const handle of handles.splice(0)) await handle.stop();
     });
-    afterAll(async () => {
-      await runtime.stop();
-      for (const queue of cleanup) await deleteQueues(queue);
-      await database.drop();
-    });
 
     it('runs the handler in one transaction with the inbox row, then acks', async () => {
       const queue = unique(`consume-${dialect}`);
-      cleanup.push(queue);
-      const descriptor = orderCreatedDescriptor(`${queue}.order.created.v1`);
-      handles.push(
-        await runtime.consume({
-          service: 'svc',
-          policy: policy(queue),
-          routes: [
-            {
-              descriptor,
-              handle: async (event: Envelope<OrderCreated>, ctx) => {
-                await ctx.tx
-                  .insertInto('seen')
-                  .values({ event_id: event.eventId, order_id: event.data.orderId })
-                  .execute();
-              },
-            },
-          ],
-        }),
-      );
+      const { descriptor, definition } = orderConsumer(queue, recordSeen);
+      handles.push(await runtime.consume(definition));
       const sent = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
           runtime.directSink.emit(descriptor, { orderId: `o-${i}`, amount: i }),
@@ -110,88 +69,50 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect(inbox).toHaveLength(20);
       await (handles.pop() as ConsumerHandle).stop();
       // Stopped consumer: anything unacked would be back in the queue.
-      expect(await messageCount(queue)).toBe(0);
+      expect(await space.messageCount(queue)).toBe(0);
     });
 
     it('a duplicate delivery (same eventId twice) runs the handler once', async () => {
       const queue = unique(`dup-${dialect}`);
-      cleanup.push(queue);
-      const descriptor = orderCreatedDescriptor(`${queue}.order.created.v1`);
       let calls = 0;
-      handles.push(
-        await runtime.consume({
-          service: 'svc',
-          policy: policy(queue),
-          routes: [
-            {
-              descriptor,
-              handle: async (event: Envelope<OrderCreated>, ctx) => {
-                calls += 1;
-                await sleep(50);
-                await ctx.tx
-                  .insertInto('seen')
-                  .values({ event_id: event.eventId, order_id: event.data.orderId })
-                  .execute();
-              },
-            },
-          ],
-        }),
-      );
+      const { descriptor, definition } = orderConsumer(queue, async (event, ctx) => {
+        calls += 1;
+        await sleep(50);
+        await recordSeen(event, ctx);
+      });
+      handles.push(await runtime.consume(definition));
+      const settled = (n: number) => async () =>
+        ((await metricValue(runtime, 'kada_messages_succeeded_total', { queue })) ?? 0) >= n;
       const eventId = uuidv7();
       // Concurrently in flight (concurrency 8) and once more after the first is done.
       await Promise.all([
         runtime.directSink.emit(descriptor, { orderId: 'dup', amount: 1 }, { eventId }),
         runtime.directSink.emit(descriptor, { orderId: 'dup', amount: 1 }, { eventId }),
       ]);
-      await waitFor('both deliveries settled', async () => {
-        const metric = await runtime.registry.getSingleMetric('kada_messages_succeeded_total')?.get();
-        return (metric?.values.find((v) => v.labels.queue === queue)?.value ?? 0) >= 2;
-      });
+      await waitFor('both deliveries settled', settled(2));
       await runtime.directSink.emit(descriptor, { orderId: 'dup', amount: 1 }, { eventId });
-      await waitFor('third delivery settled', async () => {
-        const metric = await runtime.registry.getSingleMetric('kada_messages_succeeded_total')?.get();
-        return (metric?.values.find((v) => v.labels.queue === queue)?.value ?? 0) >= 3;
-      });
+      await waitFor('third delivery settled', settled(3));
       expect(calls).toBe(1);
       const rows = await runtime.db.selectFrom('seen').selectAll().where('event_id', '=', eventId).execute();
       expect(rows).toHaveLength(1);
     });
 
     it('events a handler emits go through the outbox with correlation, causation and trace', async () => {
-      const queue = unique(`chain-${dialect}`);
       const downstream = unique(`chain-down-${dialect}`);
-      cleanup.push(queue, downstream);
-      const incoming = orderCreatedDescriptor(`${queue}.order.created.v1`);
-      const outgoing: EventDescriptor<OrderCreated> = orderCreatedDescriptor(
-        `${downstream}.order.created.v1`,
+      const outgoing = orderCreatedDescriptor(`${downstream}.order.created.v1`);
+      const { descriptor: incoming, definition } = orderConsumer(
+        unique(`chain-${dialect}`),
+        async (event, ctx) => {
+          await ctx.sink.emit(outgoing, { orderId: `${event.data.orderId}-next`, amount: 0 });
+        },
       );
-      handles.push(
-        await runtime.consume({
-          service: 'svc',
-          policy: policy(queue),
-          routes: [
-            {
-              descriptor: incoming,
-              handle: async (event: Envelope<OrderCreated>, ctx) => {
-                await ctx.sink.emit(outgoing, { orderId: `${event.data.orderId}-next`, amount: 0 });
-              },
-            },
-          ],
-        }),
-      );
-      const model = await rawConnection();
-      const channel = await model.createChannel();
-      await channel.assertQueue(downstream, { durable: true });
-      await channel.bindQueue(downstream, 'domain.events', outgoing.routingKey);
-      await model.close();
+      handles.push(await runtime.consume(definition));
+      await space.bind(downstream, outgoing.routingKey);
       const traceparent = '00-11112222333344445555666677778888-1234567812345678-01';
       const first = await runWithContext({ correlationId: 'corr-chain', traceparent }, () =>
         runtime.directSink.emit(incoming, { orderId: 'o-chain', amount: 1 }),
       );
-      const [message] = await waitFor('the emitted event downstream', async () => {
-        const got = await drainQueue(downstream);
-        return got.length > 0 ? got : undefined;
-      });
+      const [message] = await space.received('the emitted event downstream', downstream);
       const body = JSON.parse(String(message?.content)) as Envelope<OrderCreated>;
       expect(body.correlationId).toBe('corr-chain');
       expect(body.causationId).toBe(first.eventId);
@@ -216,43 +137,22 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
 }
 
 describe('retries and dead letters', () => {
-  let database: TestDatabase;
   let runtime: ServiceRuntime;
-  const cleanup: string[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase('sqlite');
-    runtime = await startRuntime(database, 'retry');
-  });
-  afterAll(async () => {
-    await runtime.stop();
-    for (const queue of cleanup) await deleteQueues(queue);
-    await database.drop();
+    runtime = await startRuntime('sqlite');
   });
 
   it('a throwing handler is retried with growing delays, then dead-lettered with its reason', async () => {
     const queue = unique('retry');
-    cleanup.push(queue);
-    const descriptor = orderCreatedDescriptor(`${queue}.order.created.v1`);
     const attempts: Array<{ at: number; attempt: number }> = [];
-    const handle = await runtime.consume({
-      service: 'svc',
-      policy: policy(queue),
-      routes: [
-        {
-          descriptor,
-          handle: async (_event, ctx) => {
-            attempts.push({ at: Date.now(), attempt: ctx.attempt });
-            throw new Error('payment provider is down');
-          },
-        },
-      ],
+    const { descriptor, definition } = orderConsumer(queue, async (_event, ctx) => {
+      attempts.push({ at: Date.now(), attempt: ctx.attempt });
+      throw new Error('payment provider is down');
     });
+    const handle = await runtime.consume(definition);
     const sent = await runtime.directSink.emit(descriptor, { orderId: 'o-retry', amount: 1 });
-    const [dead] = await waitFor('the dead-lettered message', async () => {
-      const got = await drainQueue(`${queue}.dlq`);
-      return got.length > 0 ? got : undefined;
-    });
+    const [dead] = await space.received('the dead-lettered message', `${queue}.dlq`);
     await handle.stop();
     expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3, 4]);
     const gaps = attempts.slice(1).map((a, i) => a.at - (attempts[i] as { at: number }).at);
@@ -271,38 +171,21 @@ describe('retries and dead letters', () => {
     expect(dead?.properties.messageId).toBe(sent.eventId);
     expect(dead?.properties.type).toBe('order.created');
     expect(JSON.parse(String(dead?.content)).eventId).toBe(sent.eventId);
-    const retried = await runtime.registry.getSingleMetric('kada_messages_retried_total')?.get();
-    expect(retried?.values.find((v) => v.labels.queue === queue)?.value).toBe(3);
+    expect(await metricValue(runtime, 'kada_messages_retried_total', { queue })).toBe(3);
   });
 
   it('bad JSON, a schema-invalid envelope and an unknown event go straight to the DLQ; good ones around them are handled', async () => {
     const queue = unique('poison');
-    cleanup.push(queue);
-    const routingKey = `${queue}.order.created.v1`;
-    const descriptor = orderCreatedDescriptor(routingKey);
     const handled: string[] = [];
-    const handle = await runtime.consume({
-      service: 'svc',
-      policy: policy(queue, { concurrency: 1 }),
-      routes: [
-        {
-          descriptor,
-          handle: async (event: Envelope<OrderCreated>) => {
-            handled.push(event.data.orderId);
-          },
-        },
-      ],
-    });
-    const good = (orderId: string) => ({
-      eventId: uuidv7(),
-      eventType: 'order.created',
-      version: 1,
-      occurredAt: new Date().toISOString(),
-      correlationId: uuidv7(),
-      causationId: null,
-      producer: 'test',
-      data: { orderId, amount: 1 },
-    });
+    const { descriptor, definition } = orderConsumer(
+      queue,
+      async (event) => {
+        handled.push(event.data.orderId);
+      },
+      { policy: { concurrency: 1 } },
+    );
+    const handle = await runtime.consume(definition);
+    const good = (orderId: string) => orderEnvelope(orderId, uuidv7());
     const bodies: Array<{ id: string; content: string }> = [
       { id: 'g1', content: JSON.stringify(good('g1')) },
       { id: 'bad-json', content: '{"eventId": "x", oops' },
@@ -312,20 +195,14 @@ describe('retries and dead letters', () => {
       { id: 'unknown', content: JSON.stringify({ ...good('u'), eventType: 'order.teleported', version: 9 }) },
       { id: 'g4', content: JSON.stringify(good('g4')) },
     ];
-    const model = await rawConnection();
-    const channel = await model.createConfirmChannel();
-    for (const body of bodies) {
-      channel.publish('domain.events', routingKey, Buffer.from(body.content), {
-        messageId: body.id,
-        persistent: true,
-      });
-    }
-    await channel.waitForConfirms();
-    await model.close();
+    await space.publish(
+      descriptor.routingKey,
+      bodies.map(({ id, content }) => ({ content, options: { messageId: id } })),
+    );
 
     const dead = await waitFor('three dead letters', async () => {
-      const count = await messageCount(`${queue}.dlq`);
-      return count >= 3 && handled.length >= 4 ? drainQueue(`${queue}.dlq`) : undefined;
+      const count = await space.messageCount(`${queue}.dlq`);
+      return count >= 3 && handled.length >= 4 ? space.drain(`${queue}.dlq`) : undefined;
     });
     await handle.stop();
     expect(handled).toEqual(['g1', 'g2', 'g3', 'g4']);
@@ -340,8 +217,7 @@ describe('retries and dead letters', () => {
     const schemaDead = dead.find((m) => m.properties.messageId === 'bad-schema');
     expect(String(schemaDead?.properties.headers?.['x-kada-error'])).toContain('/data/orderId');
     expect(schemaDead?.properties.headers?.['x-kada-attempts']).toBe(1);
-    const retried = await runtime.registry.getSingleMetric('kada_messages_retried_total')?.get();
-    expect(retried?.values.find((v) => v.labels.queue === queue)?.value ?? 0).toBe(0);
+    expect((await metricValue(runtime, 'kada_messages_retried_total', { queue })) ?? 0).toBe(0);
     const deadMetric = await runtime.registry.getSingleMetric('kada_messages_dead_lettered_total')?.get();
     const byReason = deadMetric?.values
       .filter((v) => v.labels.queue === queue)

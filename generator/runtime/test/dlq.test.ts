@@ -1,75 +1,47 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServiceRuntime, type Envelope, type ServiceRuntime } from '../src/index.ts';
-import {
-  AMQP_URL,
-  createTestDatabase,
-  deleteQueues,
-  messageCount,
-  type OrderCreated,
-  orderCreatedDescriptor,
-  policy,
-  rawConnection,
-  silentLogger,
-  sleep,
-  type TestDatabase,
-  unique,
-  waitFor,
-} from './helpers.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ServiceRuntime } from '../src/index.ts';
+import { scratch } from './harness.ts';
+import { metricValue, orderConsumer, sleep, unique, waitFor } from './helpers.ts';
 
+const space = scratch('dlq');
 const run = promisify(execFile);
 const cli = fileURLToPath(new URL('../src/dlq-cli.ts', import.meta.url));
 const dlq = (...args: string[]) =>
-  run(process.execPath, [cli, ...args], { env: { ...process.env, RABBITMQ_URL: AMQP_URL } });
+  run(process.execPath, [cli, ...args], { env: { ...process.env, RABBITMQ_URL: space.url } });
 
 describe('pnpm dlq', () => {
-  let database: TestDatabase;
   let runtime: ServiceRuntime;
   const queue = unique('dlq');
 
   beforeAll(async () => {
-    database = await createTestDatabase('sqlite');
-    runtime = createServiceRuntime({
-      service: 'dlq-test',
-      url: AMQP_URL,
-      db: database.open(),
-      dialect: 'sqlite',
-      logger: silentLogger,
-    });
-    await runtime.start();
+    runtime = await space.runtime(await space.database('sqlite'), { service: 'dlq-test' });
     await runtime.db.schema
       .createTable('seen')
       .addColumn('event_id', 'varchar(64)', (col) => col.primaryKey())
       .execute();
   });
-  afterAll(async () => {
-    await runtime.stop();
-    await deleteQueues(queue, 1);
-    await database.drop();
-  });
 
   it('list and show leave the message in place; replay brings a fixed message back and it is processed once', async () => {
-    const descriptor = orderCreatedDescriptor(`${queue}.order.created.v1`);
     let broken = true;
     let successes = 0;
-    await runtime.consume({
-      service: 'dlq-test',
-      policy: policy(queue, { retry: { maxRetries: 1, initialDelayMs: 50, multiplier: 2, maxDelayMs: 100 } }),
-      routes: [
-        {
-          descriptor,
-          handle: async (event: Envelope<OrderCreated>, ctx) => {
-            if (broken) throw new Error('bug #123: cannot handle order');
-            await ctx.tx.insertInto('seen').values({ event_id: event.eventId }).execute();
-            successes += 1;
-          },
-        },
-      ],
-    });
+    const { descriptor, definition } = orderConsumer(
+      queue,
+      async (event, ctx) => {
+        if (broken) throw new Error('bug #123: cannot handle order');
+        await ctx.tx.insertInto('seen').values({ event_id: event.eventId }).execute();
+        successes += 1;
+      },
+      {
+        service: 'dlq-test',
+        policy: { retry: { maxRetries: 1, initialDelayMs: 50, multiplier: 2, maxDelayMs: 100 } },
+      },
+    );
+    await runtime.consume(definition);
     const sent = await runtime.directSink.emit(descriptor, { orderId: 'o-dlq', amount: 3 });
-    await waitFor('dead-lettered', async () => (await messageCount(`${queue}.dlq`)) === 1);
+    await waitFor('dead-lettered', async () => (await space.messageCount(`${queue}.dlq`)) === 1);
 
     const listed = await dlq('list', '--json');
     const entry = listed.stdout
@@ -92,7 +64,7 @@ describe('pnpm dlq', () => {
       originalRoutingKey: descriptor.routingKey,
     });
     expect(String(letter?.error)).toContain('bug #123');
-    expect(await messageCount(`${queue}.dlq`)).toBe(1);
+    expect(await space.messageCount(`${queue}.dlq`)).toBe(1);
 
     broken = false; // the fix is deployed
     const replay = await dlq('replay', queue);
@@ -100,12 +72,12 @@ describe('pnpm dlq', () => {
     await waitFor('replayed message handled', () => successes === 1);
     await sleep(300);
     expect(successes).toBe(1);
-    expect(await messageCount(`${queue}.dlq`)).toBe(0);
+    expect(await space.messageCount(`${queue}.dlq`)).toBe(0);
     const rows = await runtime.db.selectFrom('seen').selectAll().execute();
     expect(rows).toEqual([{ event_id: sent.eventId }]);
 
     // The same event dead-lettered again (say, a second copy) and replayed: the inbox knows its id.
-    const model = await rawConnection();
+    const model = await space.connection();
     const channel = await model.createConfirmChannel();
     channel.sendToQueue(`${queue}.dlq`, Buffer.from(JSON.stringify(sent)), {
       messageId: sent.eventId,
@@ -116,10 +88,10 @@ describe('pnpm dlq', () => {
     await model.close();
     const again = await dlq('replay', queue, '--limit', '5');
     expect(again.stdout).toContain('replayed 1 message(s)');
-    await waitFor('duplicate acknowledged', async () => {
-      const metric = await runtime.registry.getSingleMetric('kada_messages_duplicate_total')?.get();
-      return metric?.values.find((v) => v.labels.queue === queue)?.value === 1;
-    });
+    await waitFor(
+      'duplicate acknowledged',
+      async () => (await metricValue(runtime, 'kada_messages_duplicate_total', { queue })) === 1,
+    );
     expect(successes).toBe(1);
   });
 

@@ -1,19 +1,22 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Ajv } from 'ajv';
-import { type ChannelModel, connect, type GetMessage } from 'amqplib';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { pino } from 'pino';
 import {
   type AnySchema,
+  type ConsumerDefinition,
   type ConsumerPolicy,
+  type Envelope,
   type EventDescriptor,
+  type HandlerContext,
   openSqlite,
+  type ServiceRuntime,
   type SqlDialect,
   type ValidateFunction,
 } from '../src/internals.ts';
@@ -81,6 +84,20 @@ export function orderCreatedDescriptor(
   };
 }
 
+/** An order.created envelope as another producer would put it on the wire (for raw publishes). */
+export function orderEnvelope(orderId: string, eventId: string = randomUUID()): Envelope<OrderCreated> {
+  return {
+    eventId,
+    eventType: 'order.created',
+    version: 1,
+    occurredAt: new Date().toISOString(),
+    correlationId: eventId,
+    causationId: null,
+    producer: 'test',
+    data: { orderId, amount: 1 },
+  };
+}
+
 export function policy(queue: string, overrides: Partial<ConsumerPolicy> = {}): ConsumerPolicy {
   return {
     queue,
@@ -94,58 +111,79 @@ export function policy(queue: string, overrides: Partial<ConsumerPolicy> = {}): 
   };
 }
 
-/** A plain amqplib connection for asserting on what the broker holds. */
-export async function rawConnection(): Promise<ChannelModel> {
-  return connect(AMQP_URL);
+/**
+ * A consumer of order.created on `queue` (routing key `<queue>.order.created.v1`) with one handler:
+ * its descriptor (to emit with) and the definition to pass to `runtime.consume`.
+ */
+export function orderConsumer(
+  queue: string,
+  handle: (event: Envelope<OrderCreated>, ctx: HandlerContext) => Promise<void>,
+  options: { policy?: Partial<ConsumerPolicy>; orderingKey?: string; service?: string } = {},
+): { descriptor: EventDescriptor<OrderCreated>; definition: ConsumerDefinition } {
+  const descriptor = orderCreatedDescriptor(`${queue}.order.created.v1`);
+  const route = { descriptor, handle, ...(options.orderingKey ? { orderingKey: options.orderingKey } : {}) };
+  return {
+    descriptor,
+    definition: { service: options.service ?? 'svc', policy: policy(queue, options.policy), routes: [route] },
+  };
 }
 
-/** Deletes a consumer queue and its retry and dead-letter queues. */
-export async function deleteQueues(queue: string, retries = 5): Promise<void> {
-  const model = await rawConnection();
-  try {
-    const channel = await model.createChannel();
-    channel.on('error', () => undefined);
-    const names = [
-      queue,
-      `${queue}.dlq`,
-      ...Array.from({ length: retries }, (_, i) => `${queue}.retry.${i + 1}`),
-    ];
-    for (const name of names) await channel.deleteQueue(name);
-    await channel.deleteExchange(`${queue}.dlx`);
-    await channel.close();
-  } finally {
-    await model.close();
-  }
+/** The table the consuming tests' handlers write to (one row per handled event). */
+export async function createSeenTable(db: Kysely<AnySchema>): Promise<void> {
+  await db.schema
+    .createTable('seen')
+    .ifNotExists()
+    .addColumn('event_id', 'varchar(64)', (col) => col.primaryKey())
+    .addColumn('order_id', 'varchar(64)', (col) => col.notNull())
+    .execute();
 }
 
-/** Gets up to `max` messages from a queue, acking them. */
-export async function drainQueue(queue: string, max = 1000): Promise<GetMessage[]> {
-  const model = await rawConnection();
-  const out: GetMessage[] = [];
-  try {
-    const channel = await model.createChannel();
-    for (let i = 0; i < max; i++) {
-      const message = await channel.get(queue, { noAck: true });
-      if (message === false) break;
-      out.push(message);
+/** A runtime metric's value: the first series whose labels include `labels` (undefined when none). */
+export async function metricValue(
+  runtime: ServiceRuntime,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number | undefined> {
+  const metric = await runtime.registry.getSingleMetric(name)?.get();
+  return metric?.values.find((v) => Object.entries(labels).every(([key, want]) => v.labels[key] === want))
+    ?.value;
+}
+
+/**
+ * Publishes order.created `batch` at a time through the runtime's direct sink, `pauseMs` apart,
+ * until `stop()`: the event ids the broker confirmed, and the errors of those it did not.
+ */
+export function keepPublishing(
+  runtime: ServiceRuntime,
+  descriptor: EventDescriptor<OrderCreated>,
+  batch: number,
+  pauseMs: number,
+): { confirmed: string[]; failed: unknown[]; stop(): Promise<void> } {
+  const confirmed: string[] = [];
+  const failed: unknown[] = [];
+  let publishing = true;
+  const stream = (async () => {
+    let i = 0;
+    while (publishing) {
+      const sends = Array.from({ length: batch }, () => {
+        i += 1;
+        return runtime.directSink.emit(descriptor, { orderId: `o-${i}`, amount: i }).then(
+          (envelope) => confirmed.push(envelope.eventId),
+          (error: unknown) => failed.push(error),
+        );
+      });
+      await Promise.all(sends);
+      await sleep(pauseMs);
     }
-    await channel.close();
-  } finally {
-    await model.close();
-  }
-  return out;
-}
-
-export async function messageCount(queue: string): Promise<number> {
-  const model = await rawConnection();
-  try {
-    const channel = await model.createChannel();
-    const { messageCount: count } = await channel.checkQueue(queue);
-    await channel.close();
-    return count;
-  } finally {
-    await model.close();
-  }
+  })();
+  return {
+    confirmed,
+    failed,
+    stop: async () => {
+      publishing = false;
+      await stream;
+    },
+  };
 }
 
 export async function waitFor<T>(

@@ -3,72 +3,36 @@
  * never run at once and run in queue order, while other keys keep the queue's concurrency. On
  * PostgreSQL, whose transactions really run side by side (SQLite's would serialize anyway).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServiceRuntime, type Envelope, type ServiceRuntime } from '../src/index.ts';
-import {
-  AMQP_URL,
-  createTestDatabase,
-  deleteQueues,
-  type OrderCreated,
-  orderCreatedDescriptor,
-  policy,
-  silentLogger,
-  sleep,
-  type TestDatabase,
-  unique,
-  waitFor,
-} from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { scratch } from './harness.ts';
+import { orderConsumer, sleep, unique, waitFor } from './helpers.ts';
+
+const space = scratch('ordering');
 
 describe('ordering key', () => {
-  let database: TestDatabase;
-  let runtime: ServiceRuntime;
-  const queue = unique('ordering');
-
-  beforeAll(async () => {
-    database = await createTestDatabase('postgres');
-    runtime = createServiceRuntime({
-      service: 'ordering',
-      url: AMQP_URL,
-      db: database.open(),
-      dialect: database.dialect,
-      logger: silentLogger,
-    });
-    await runtime.start();
-  });
-  afterAll(async () => {
-    await runtime.stop();
-    await deleteQueues(queue);
-    await database.drop();
-  });
-
   it('runs one delivery per key at a time, in queue order, and different keys side by side', async () => {
-    const descriptor = orderCreatedDescriptor(`${queue}.order.created.v1`);
+    const runtime = await space.runtime(await space.database('postgres'));
     const running = new Map<string, number>();
     let maxPerKey = 0;
     let inFlight = 0;
     let maxInFlight = 0;
     const handled: Array<{ orderId: string; amount: number }> = [];
-    const handle = await runtime.consume({
-      service: 'svc',
-      policy: policy(queue, { concurrency: 8 }),
-      routes: [
-        {
-          descriptor,
-          orderingKey: 'data.orderId',
-          handle: async (event: Envelope<OrderCreated>) => {
-            const { orderId, amount } = event.data;
-            running.set(orderId, (running.get(orderId) ?? 0) + 1);
-            inFlight += 1;
-            maxPerKey = Math.max(maxPerKey, running.get(orderId) ?? 0);
-            maxInFlight = Math.max(maxInFlight, inFlight);
-            await sleep(20);
-            handled.push({ orderId, amount });
-            running.set(orderId, (running.get(orderId) ?? 1) - 1);
-            inFlight -= 1;
-          },
-        },
-      ],
-    });
+    const { descriptor, definition } = orderConsumer(
+      unique('ordering'),
+      async (event) => {
+        const { orderId, amount } = event.data;
+        running.set(orderId, (running.get(orderId) ?? 0) + 1);
+        inFlight += 1;
+        maxPerKey = Math.max(maxPerKey, running.get(orderId) ?? 0);
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await sleep(20);
+        handled.push({ orderId, amount });
+        running.set(orderId, (running.get(orderId) ?? 1) - 1);
+        inFlight -= 1;
+      },
+      { policy: { concurrency: 8 }, orderingKey: 'data.orderId' },
+    );
+    const handle = await runtime.consume(definition);
     // Four orders, five events each, interleaved; `amount` is the position within its order.
     const keys = ['a', 'b', 'c', 'd'];
     await Promise.all(

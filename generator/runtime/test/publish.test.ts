@@ -1,53 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createServiceRuntime,
-  type KadaError,
-  parseTraceparent,
-  runWithContext,
-  type ServiceRuntime,
-} from '../src/internals.ts';
-import {
-  AMQP_URL,
-  createTestDatabase,
-  deleteQueues,
-  drainQueue,
-  messageCount,
-  orderCreatedDescriptor,
-  rawConnection,
-  silentLogger,
-  type TestDatabase,
-  unique,
-} from './helpers.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type KadaError, parseTraceparent, runWithContext, type ServiceRuntime } from '../src/internals.ts';
+import { scratch } from './harness.ts';
+import { metricValue, orderCreatedDescriptor, unique } from './helpers.ts';
+
+const space = scratch('publish');
 
 describe('publishing with confirms', () => {
   const queue = unique('publish');
   const routingKey = `${queue}.order.created.v1`;
   const descriptor = orderCreatedDescriptor(routingKey);
-  let database: TestDatabase;
   let runtime: ServiceRuntime;
 
   beforeAll(async () => {
-    database = await createTestDatabase('sqlite');
-    runtime = createServiceRuntime({
-      service: 'order',
-      url: AMQP_URL,
-      db: database.open(),
-      dialect: 'sqlite',
-      logger: silentLogger,
-    });
-    await runtime.start();
-    const model = await rawConnection();
-    const channel = await model.createChannel();
-    await channel.assertExchange('domain.events', 'topic', { durable: true });
-    await channel.assertQueue(queue, { durable: true });
-    await channel.bindQueue(queue, 'domain.events', routingKey);
-    await model.close();
-  });
-
-  afterAll(async () => {
-    await runtime.stop();
-    await deleteQueues(queue, 0);
-    await database.drop();
+    runtime = await space.runtime(await space.database('sqlite'), { service: 'order' });
+    await space.bind(queue, routingKey);
   });
 
   it('resolves only once the broker holds the message, with the envelope facts in AMQP properties', async () => {
@@ -56,8 +22,8 @@ describe('publishing with confirms', () => {
       runtime.directSink.emit(descriptor, { orderId: 'o-1', amount: 12.5 }),
     );
     // No waiting: a confirmed publish is already in the queue.
-    expect(await messageCount(queue)).toBe(1);
-    const [message] = await drainQueue(queue);
+    expect(await space.messageCount(queue)).toBe(1);
+    const [message] = await space.drain(queue);
     expect(message).toBeDefined();
     const { properties } = message as NonNullable<typeof message>;
     expect(properties.messageId).toBe(envelope.eventId);
@@ -81,8 +47,8 @@ describe('publishing with confirms', () => {
         runtime.directSink.emit(descriptor, { orderId: `o-${i}`, amount: i }),
       ),
     );
-    expect(await messageCount(queue)).toBe(500);
-    const ids = new Set((await drainQueue(queue)).map((m) => m.properties.messageId as string));
+    expect(await space.messageCount(queue)).toBe(500);
+    const ids = new Set((await space.drain(queue)).map((m) => m.properties.messageId as string));
     expect(ids).toEqual(new Set(sent.map((e) => e.eventId)));
   });
 
@@ -99,12 +65,10 @@ describe('publishing with confirms', () => {
       .catch((e: unknown) => e)) as KadaError;
     expect(error.code).toBe('KADA_VALIDATION');
     expect(error.message).toContain('/data/amount');
-    expect(await messageCount(queue)).toBe(0);
+    expect(await space.messageCount(queue)).toBe(0);
   });
 
   it('counts confirmed publishes in kada_published_total', async () => {
-    const metric = await runtime.registry.getSingleMetric('kada_published_total')?.get();
-    const value = metric?.values.find((v) => v.labels.routing_key === routingKey)?.value;
-    expect(value).toBe(501);
+    expect(await metricValue(runtime, 'kada_published_total', { routing_key: routingKey })).toBe(501);
   });
 });

@@ -4,25 +4,21 @@
  * records what was published, in order; the outbox is a real SQLite database with the runtime's
  * tables.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Broker } from '../src/broker/broker.ts';
 import { migrateRuntimeTables } from '../src/db/schema.ts';
 import { RuntimeMetrics } from '../src/metrics.ts';
 import { OutboxRelay } from '../src/relay.ts';
 import type { AnySchema } from '../src/types.ts';
-import { createTestDatabase, silentLogger, sleep, type TestDatabase } from './helpers.ts';
+import { scratch } from './harness.ts';
+import { silentLogger, sleep } from './helpers.ts';
+
+// A broker stand-in: no vhost.
+const space = scratch('relay-order', { vhost: false });
 
 describe('outbox relay: a failed publish holds back its key within the batch', () => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await createTestDatabase('sqlite');
-  });
-  afterAll(async () => {
-    await database.drop();
-  });
-
   it('a1 fails: a2 (same key) is not published in that pass; b1 (other key) is; a1 then a2 follow', async () => {
-    const db = database.open();
+    const db = (await space.database('sqlite')).open();
     await migrateRuntimeTables(db, 'sqlite');
     const row = (eventId: string, key: string) => ({
       event_id: eventId,
