@@ -11,7 +11,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { type ChannelModel, connect, type GetMessage, type Options } from 'amqplib';
+import { type Channel, type ChannelModel, connect, type GetMessage, type Options } from 'amqplib';
 import { afterAll, beforeAll } from 'vitest';
 import { createServiceRuntime, type ServiceRuntime, type ServiceRuntimeOptions } from '../src/internals.ts';
 import { AMQP_URL, createTestDatabase, silentLogger, type TestDatabase, unique, waitFor } from './helpers.ts';
@@ -62,9 +62,7 @@ export function scratch(prefix: string, { vhost: withVhost = true } = {}): Scrat
     if (withVhost) await rabbitmqctl('delete_vhost', vhost);
   });
 
-  const withChannel = async <T>(
-    fn: (channel: Awaited<ReturnType<ChannelModel['createChannel']>>) => Promise<T>,
-  ) => {
+  const withChannel = async <T>(fn: (channel: Channel) => Promise<T>): Promise<T> => {
     const model = await connect(url);
     try {
       return await fn(await model.createChannel());
