@@ -9,67 +9,18 @@ import type { HttpResponseValidators } from '@kada/runtime';
  * against the spec (null: the status has no JSON body to check). Services do not import this.
  */
 export const authResponseValidators: HttpResponseValidators<AuthOperations> = {
-  register: {
-    '201': registeredUser,
-    '400': problem,
-  },
-  login: {
-    '200': tokenPair,
-    '400': problem,
-    '401': problem,
-    '429': problem,
-  },
-  refreshToken: {
-    '200': tokenPair,
-    '400': problem,
-    '401': problem,
-  },
-  logout: {
-    '204': null,
-    '400': problem,
-    '401': problem,
-  },
-  verifyEmail: {
-    '204': null,
-    '400': problem,
-  },
-  requestPasswordReset: {
-    '202': null,
-    '400': problem,
-  },
-  confirmPasswordReset: {
-    '204': null,
-    '400': problem,
-  },
-  enrolTotp: {
-    '201': totpEnrolment,
-    '401': problem,
-    '409': problem,
-  },
-  confirmTotp: {
-    '200': recoveryCodes,
-    '400': problem,
-    '401': problem,
-  },
-  disableTwoFactor: {
-    '204': null,
-    '400': problem,
-    '401': problem,
-    '403': problem,
-    '429': problem,
-  },
-  deleteMe: {
-    '204': null,
-    '401': problem,
-  },
-  getHealth: {
-    '200': health,
-  },
-  getReady: {
-    '200': readiness,
-    '503': readiness,
-  },
-  getMetrics: {
-    '200': null,
-  },
+  register: { "201": registeredUser, "400": problem },
+  login: { "200": tokenPair, "400": problem, "401": problem, "429": problem },
+  refreshToken: { "200": tokenPair, "400": problem, "401": problem },
+  logout: { "204": null, "400": problem, "401": problem },
+  verifyEmail: { "204": null, "400": problem },
+  requestPasswordReset: { "202": null, "400": problem },
+  confirmPasswordReset: { "204": null, "400": problem },
+  enrolTotp: { "201": totpEnrolment, "401": problem, "409": problem },
+  confirmTotp: { "200": recoveryCodes, "400": problem, "401": problem },
+  disableTwoFactor: { "204": null, "400": problem, "401": problem, "403": problem, "429": problem },
+  deleteMe: { "204": null, "401": problem },
+  getHealth: { "200": health },
+  getReady: { "200": readiness, "503": readiness },
+  getMetrics: { "200": null },
 };

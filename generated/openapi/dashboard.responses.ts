@@ -9,32 +9,10 @@ import type { HttpResponseValidators } from '@kada/runtime';
  * against the spec (null: the status has no JSON body to check). Services do not import this.
  */
 export const dashboardResponseValidators: HttpResponseValidators<DashboardOperations> = {
-  getDashboardOrders: {
-    '200': dashboardOrderPage,
-    '400': problem,
-    '401': problem,
-    '403': problem,
-  },
-  getDashboardRevenue: {
-    '200': revenueReport,
-    '400': problem,
-    '401': problem,
-    '403': problem,
-  },
-  getDashboardSignups: {
-    '200': signupReport,
-    '400': problem,
-    '401': problem,
-    '403': problem,
-  },
-  getHealth: {
-    '200': health,
-  },
-  getReady: {
-    '200': readiness,
-    '503': readiness,
-  },
-  getMetrics: {
-    '200': null,
-  },
+  getDashboardOrders: { "200": dashboardOrderPage, "400": problem, "401": problem, "403": problem },
+  getDashboardRevenue: { "200": revenueReport, "400": problem, "401": problem, "403": problem },
+  getDashboardSignups: { "200": signupReport, "400": problem, "401": problem, "403": problem },
+  getHealth: { "200": health },
+  getReady: { "200": readiness, "503": readiness },
+  getMetrics: { "200": null },
 };

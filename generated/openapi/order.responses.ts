@@ -9,31 +9,10 @@ import type { HttpResponseValidators } from '@kada/runtime';
  * against the spec (null: the status has no JSON body to check). Services do not import this.
  */
 export const orderResponseValidators: HttpResponseValidators<OrderOperations> = {
-  listOrders: {
-    '200': orderPage,
-    '400': problem,
-    '401': problem,
-  },
-  createOrder: {
-    '202': orderAccepted,
-    '400': problem,
-    '401': problem,
-    '403': problem,
-    '422': problem,
-  },
-  getOrder: {
-    '200': order,
-    '401': problem,
-    '404': problem,
-  },
-  getHealth: {
-    '200': health,
-  },
-  getReady: {
-    '200': readiness,
-    '503': readiness,
-  },
-  getMetrics: {
-    '200': null,
-  },
+  listOrders: { "200": orderPage, "400": problem, "401": problem },
+  createOrder: { "202": orderAccepted, "400": problem, "401": problem, "403": problem, "422": problem },
+  getOrder: { "200": order, "401": problem, "404": problem },
+  getHealth: { "200": health },
+  getReady: { "200": readiness, "503": readiness },
+  getMetrics: { "200": null },
 };

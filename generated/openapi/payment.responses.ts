@@ -9,38 +9,23 @@ import type { HttpResponseValidators } from '@kada/runtime';
  * against the spec (null: the status has no JSON body to check). Services do not import this.
  */
 export const paymentResponseValidators: HttpResponseValidators<PaymentOperations> = {
-  handleStripeWebhook: {
-    '200': webhookAck,
-    '400': problem,
-  },
-  getPayment: {
-    '200': payment,
-    '400': problem,
-    '401': problem,
-    '404': problem,
-  },
+  handleStripeWebhook: { "200": webhookAck, "400": problem },
+  getPayment: { "200": payment, "400": problem, "401": problem, "404": problem },
   getPaymentClientSecret: {
-    '200': paymentClientSecret,
-    '400': problem,
-    '401': problem,
-    '404': problem,
-    '409': problem,
+    "200": paymentClientSecret,
+    "400": problem,
+    "401": problem,
+    "404": problem,
+    "409": problem,
   },
   confirmSimulatedPayment: {
-    '200': paymentConfirmation,
-    '400': problem,
-    '401': problem,
-    '404': problem,
-    '409': problem,
+    "200": paymentConfirmation,
+    "400": problem,
+    "401": problem,
+    "404": problem,
+    "409": problem,
   },
-  getHealth: {
-    '200': health,
-  },
-  getReady: {
-    '200': readiness,
-    '503': readiness,
-  },
-  getMetrics: {
-    '200': null,
-  },
+  getHealth: { "200": health },
+  getReady: { "200": readiness, "503": readiness },
+  getMetrics: { "200": null },
 };

@@ -9,35 +9,11 @@ import type { HttpResponseValidators } from '@kada/runtime';
  * against the spec (null: the status has no JSON body to check). Services do not import this.
  */
 export const productResponseValidators: HttpResponseValidators<ProductOperations> = {
-  listProducts: {
-    '200': productPage,
-    '400': problem,
-  },
-  createProduct: {
-    '201': product,
-    '400': problem,
-    '401': problem,
-    '403': problem,
-  },
-  getProduct: {
-    '200': product,
-    '404': problem,
-  },
-  updateProduct: {
-    '200': product,
-    '400': problem,
-    '401': problem,
-    '403': problem,
-    '404': problem,
-  },
-  getHealth: {
-    '200': health,
-  },
-  getReady: {
-    '200': readiness,
-    '503': readiness,
-  },
-  getMetrics: {
-    '200': null,
-  },
+  listProducts: { "200": productPage, "400": problem },
+  createProduct: { "201": product, "400": problem, "401": problem, "403": problem },
+  getProduct: { "200": product, "404": problem },
+  updateProduct: { "200": product, "400": problem, "401": problem, "403": problem, "404": problem },
+  getHealth: { "200": health },
+  getReady: { "200": readiness, "503": readiness },
+  getMetrics: { "200": null },
 };

@@ -9,25 +9,9 @@ import type { HttpResponseValidators } from '@kada/runtime';
  * against the spec (null: the status has no JSON body to check). Services do not import this.
  */
 export const userResponseValidators: HttpResponseValidators<UserOperations> = {
-  getMyProfile: {
-    '200': userProfile,
-    '401': problem,
-    '404': problem,
-  },
-  updateMyProfile: {
-    '200': userProfile,
-    '400': problem,
-    '401': problem,
-    '404': problem,
-  },
-  getHealth: {
-    '200': health,
-  },
-  getReady: {
-    '200': readiness,
-    '503': readiness,
-  },
-  getMetrics: {
-    '200': null,
-  },
+  getMyProfile: { "200": userProfile, "401": problem, "404": problem },
+  updateMyProfile: { "200": userProfile, "400": problem, "401": problem, "404": problem },
+  getHealth: { "200": health },
+  getReady: { "200": readiness, "503": readiness },
+  getMetrics: { "200": null },
 };

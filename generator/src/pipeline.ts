@@ -18,6 +18,7 @@ import { GENERATOR_NAME, GENERATOR_VERSION, GeneratedFile, type OutputFile } fro
 import { emitHttp } from './emit/http.ts';
 import { emitOpenApiTypes } from './emit/openapi.ts';
 import { emitServices } from './emit/services.ts';
+import { SymbolTable } from './emit/symbols.ts';
 import { emitTopology } from './emit/topology.ts';
 import {
   bodySchema,
@@ -86,8 +87,10 @@ async function generateFiles(graph: ContractGraph, opts: GenerateOptions): Promi
     ...checkHttp(graph),
   ];
   const files: OutputFile[] = [];
-  const events = emitEvents(graph, { runtimeModule });
-  const services = emitServices(graph, { runtimeModule });
+  // Names first: every symbol one generated file declares and another imports.
+  const symbols = new SymbolTable(graph);
+  const events = emitEvents(graph, symbols, { runtimeModule });
+  const services = emitServices(graph, symbols, { runtimeModule });
   const allSources = [...new Set(graph.services.map((s) => s.file))];
   files.push(events.file.toOutput(), ...services.files);
   files.push(

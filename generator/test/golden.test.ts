@@ -19,6 +19,8 @@ const FIXTURES = [
   'tp-shapes',
   'tp-v2',
   'tp-amqp-kinds',
+  // Names that clash on purpose (an Envelope, an EventDescriptor, two events that want one name).
+  'clashes',
 ];
 
 function listTree(dir: string): string[] {

@@ -20,8 +20,7 @@ export interface AuthHandlers<DB = any> {
 }
 
 /** Consumer policy per queue, from the receive operations' x-kada-consumer. */
-export const authQueues = {
-} as const;
+export const authQueues = {} as const;
 
 /** Declares auth's queues (none), their bindings, retry and dead-letter queues, and starts consuming. */
 export function registerAuthConsumers<DB = any>(rt: ServiceRuntime, handlers: AuthHandlers<DB>): Promise<ConsumerHandle[]> {

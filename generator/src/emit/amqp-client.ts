@@ -13,10 +13,22 @@
  *   -> export interface RpcServerHandlers { sum(message: Received<Sum>): Promise<SendSumResult> }
  *      export function subscribeRpcServer(client, handlers, options?): Promise<Subscription[]>
  */
+import type { AmqpExchange, AmqpMessage, AmqpQueue } from '@kada/runtime';
 import { tolerantReader } from '../compat/tolerant.ts';
 import type { ContractGraph, MessageModel, ServiceModel } from '../model.ts';
-import { descriptorName, type EmitOptions, eventTypeName, pointerComment } from './events.ts';
-import { camelCase, docComment, GeneratedFile, pascalCase } from './file.ts';
+import type { EmitOptions } from './events.ts';
+import { pointerComment } from './events.ts';
+import {
+  camelCase,
+  cast,
+  code,
+  docComment,
+  GeneratedFile,
+  literal,
+  type Printed,
+  pascalCase,
+} from './file.ts';
+import type { SymbolTable } from './symbols.ts';
 import { stableStringify, TypePrinter } from './types.ts';
 import { bodySchema, type ValidatorSpec } from './validators.ts';
 
@@ -45,14 +57,28 @@ export function wantsAmqpClient(s: ServiceModel): boolean {
 
 const isJson = (m: MessageModel) => /json/i.test(m.contentType);
 
+type ChannelModel = MessageModel['amqpChannel'];
+
+/** A channel's exchange as the runtime's AmqpExchange, for literal(). */
+function exchangeLiteral(x: NonNullable<ChannelModel['exchange']>): Printed<AmqpExchange> {
+  return { name: x.name, type: x.type, durable: x.durable, autoDelete: x.autoDelete };
+}
+
+/** A channel's queue as the runtime's AmqpQueue, for literal(). */
+function queueLiteral(q: NonNullable<ChannelModel['queue']>): Printed<AmqpQueue> {
+  return { name: q.name, durable: q.durable, exclusive: q.exclusive, autoDelete: q.autoDelete };
+}
+
 export function emitAmqpClient(
   s: ServiceModel,
   graph: ContractGraph,
+  symbols: SymbolTable,
   opts: EmitOptions,
   validators: ValidatorSpec[],
 ): GeneratedFile {
   const f = new GeneratedFile(`services/${s.id}/amqp.ts`, [s.file]);
   const names = amqpClientNames(s);
+  f.declare(names.iface, names.factory, names.handlers, names.subscribe, names.messages);
   const rt = opts.runtimeModule;
   const AM = f.importType(rt, 'AmqpMessage');
   const printer = new TypePrinter();
@@ -69,60 +95,56 @@ export function emitAmqpClient(
     for (let i = 2; usedKeys.has(key); i++) key = `${camelCase(m.name) || 'message'}${i}`;
     usedKeys.add(key);
     let T: string;
-    let validate = 'null';
+    let validate: string | null = null;
     if (!isJson(m)) {
       // XML, Avro binary, text…: the payload travels as bytes, typed as such.
       T = 'Buffer';
     } else if (role === 'send' && canonicalOf(m) === m) {
-      T = f.importType('../../events.ts', eventTypeName(m.key));
-      validate = f.import('../../validators.js', descriptorName(m.key));
+      T = f.use(symbols.event(m.key).type);
+      validate = f.use(symbols.event(m.key).validator);
     } else if (role === 'receive') {
       const canonical = canonicalOf(m);
       T =
         canonical &&
         canonical.envelope === m.envelope &&
         stableStringify(canonical.schema) === stableStringify(m.schema)
-          ? f.importType('../../events.ts', eventTypeName(m.key))
+          ? f.use(symbols.event(m.key).type)
           : printer.declare(`${pascalCase(m.name)}Payload`, m.schema, [
               `${m.name} as ${s.id} reads it.`,
               pointerComment(m),
             ]);
-      validate = f.import('../../validators.js', `${camelCase(s.id)}View_${descriptorName(m.key)}`);
+      // The consumer emitter registers and compiles the view's validator.
+      validate = f.use(symbols.view(s.id, m.key));
     } else {
       // A reply leg (operation `reply`) or a send of an event owned elsewhere: its own type and validator.
       T = printer.declare(`${pascalCase(m.name)}Payload`, m.schema, [
         `${m.name} (${s.id}).`,
         pointerComment(m),
       ]);
-      const vname = `${camelCase(s.id)}Amqp_${key}`;
+      const validator = symbols.amqp(s.id, key);
       validators.push({
-        name: vname,
+        name: validator.name,
         schema: role === 'reply' ? tolerantReader(bodySchema(m)) : bodySchema(m),
       });
-      validate = f.import('../../validators.js', vname);
+      validate = f.use(validator);
     }
     payloadType.set(m, T);
     const c = m.amqpChannel;
-    const exchange = c.exchange
-      ? `{ name: ${JSON.stringify(c.exchange.name)}, type: ${JSON.stringify(c.exchange.type)}, durable: ${c.exchange.durable}, autoDelete: ${c.exchange.autoDelete} }`
-      : 'null';
-    const queue = c.queue
-      ? `{ name: ${JSON.stringify(c.queue.name)}, durable: ${c.queue.durable}, exclusive: ${c.queue.exclusive}, autoDelete: ${c.queue.autoDelete} }`
-      : 'null';
     const where = c.exchange
       ? `exchange ${c.exchange.name || '(default)'} (${c.exchange.type}), routing key ${c.address}${c.defaulted ? ' (no AMQP binding: the defaults)' : ''}`
       : `queue ${c.queue?.name} through the default exchange`;
+    const message: Printed<AmqpMessage<unknown>> = {
+      name: m.name,
+      exchange: c.exchange && exchangeLiteral(c.exchange),
+      queue: c.queue && queueLiteral(c.queue),
+      address: c.queue?.name ?? c.address,
+      contentType: m.contentType,
+      validate: validate === null ? null : code(validate),
+    };
     entries.push(
       [
         docComment([`${m.title ?? m.name}: ${where}.`, m.summary, pointerComment(m)]),
-        `${key}: {`,
-        `  name: ${JSON.stringify(m.name)},`,
-        `  exchange: ${exchange},`,
-        `  queue: ${queue},`,
-        `  address: ${JSON.stringify(c.queue?.name ?? c.address)},`,
-        `  contentType: ${JSON.stringify(m.contentType)},`,
-        `  validate: ${validate},`,
-        `} as ${AM}<${T}>,`,
+        `${key}: ${literal(cast(message, `${AM}<${T}>`))},`,
       ]
         .filter(Boolean)
         .join('\n'),
@@ -223,9 +245,15 @@ export function emitAmqpClient(
       ]),
       sig: `${hname}(message: ${Rcv()}<${payloadType.get(c)}>): Promise<${ret}>;`,
     });
-    const queueExpr = ch.queue
-      ? `{ name: ${JSON.stringify(ch.queue.name)}, durable: ${ch.queue.durable}, exclusive: ${ch.queue.exclusive}, autoDelete: ${ch.queue.autoDelete} }`
-      : `{ name: ${JSON.stringify(c.policy.queue)}, durable: true, exclusive: false, autoDelete: false, queueType: ${JSON.stringify(c.policy.queueType)} }`;
+    const queueExpr = literal(
+      ch.queue
+        ? queueLiteral(ch.queue)
+        : {
+            ...queueLiteral({ name: c.policy.queue, durable: true, exclusive: false, autoDelete: false }),
+            queueType: c.policy.queueType,
+          },
+      { inline: true },
+    );
     const groupKey = ch.queue?.name ?? c.policy.queue;
     const g = groups.get(groupKey) ?? { queue: queueExpr, bindings: new Set<string>(), routes: [] };
     groups.set(groupKey, g);

@@ -4,11 +4,25 @@
  *
  *   events['order.created.v1'] (producer: order)
  *   -> export interface OrderCreatedV1 { orderId: string; … }
- *      export const orderCreatedV1: EventDescriptor<OrderCreatedV1> = { eventType: 'order.created', version: 1,
- *        routingKey: 'order.created.v1', exchange: 'domain.events', envelope: true, validate: v.orderCreatedV1 };
+ *      export const orderCreatedV1Event: EventDescriptor<OrderCreatedV1> = { eventType: "order.created",
+ *        version: 1, routingKey: "order.created.v1", exchange: "domain.events", envelope: true,
+ *        validate: orderCreatedV1 };
+ *      export const events = { "order.created.v1": orderCreatedV1Event, … };
+ * The names come from the symbol table (emit/symbols.ts), so every file agrees on them.
  */
+import type { EventDescriptor } from '@kada/runtime';
 import type { ContractGraph, MessageModel } from '../model.ts';
-import { camelCase, docComment, GeneratedFile, pascalCase } from './file.ts';
+import {
+  code,
+  docComment,
+  GeneratedFile,
+  literal,
+  type Printed,
+  pascalCase,
+  propertyKey,
+  relativeSpecifier,
+} from './file.ts';
+import { canonicalMessage, EVENTS_FILE, type SymbolTable } from './symbols.ts';
 import { stableStringify, TypePrinter } from './types.ts';
 import { bodySchema, type ValidatorSpec } from './validators.ts';
 
@@ -17,57 +31,53 @@ export interface EmitOptions {
   readonly runtimeModule: string;
 }
 
-/** The message that defines an event's canonical schema: its producer's, else its first consumer's. */
-export function canonicalMessage(e: ContractGraph['events'][number]): MessageModel {
-  return e.producer ?? (e.consumers[0] as MessageModel);
-}
-
-export function eventTypeName(key: string): string {
-  return pascalCase(key);
-}
-
-export function descriptorName(key: string): string {
-  return camelCase(key);
-}
-
 export function pointerComment(m: MessageModel): string {
   return `@generated from ${m.file}#/operations/${m.operationId}`;
 }
 
+/**
+ * An event's descriptor as data for literal(): what the runtime's EventDescriptor holds, with the
+ * validator by name. `producer` is set for a consumer's view (the runtime checks the publisher's user).
+ */
+export function descriptorLiteral(
+  m: MessageModel,
+  validate: string,
+  producer?: string,
+): Printed<EventDescriptor> {
+  return {
+    eventType: m.eventType,
+    version: m.version,
+    routingKey: m.routingKey,
+    exchange: m.exchange,
+    envelope: m.envelope,
+    validate: code(validate),
+    ...(producer === undefined ? {} : { producer }),
+  };
+}
+
 export function emitEvents(
   graph: ContractGraph,
+  symbols: SymbolTable,
   opts: EmitOptions,
 ): { file: GeneratedFile; validators: ValidatorSpec[] } {
   const sources = graph.services.map((s) => s.file);
-  const f = new GeneratedFile('events.ts', sources);
+  const f = new GeneratedFile(EVENTS_FILE, sources);
   const ED = f.importType(opts.runtimeModule, 'EventDescriptor');
-  const printer = new TypePrinter();
+  const printer = new TypePrinter(symbols.eventTypes);
   const validators: ValidatorSpec[] = [];
   const descriptors: string[] = [];
   for (const e of graph.events) {
     const m = canonicalMessage(e);
-    const typeName = printer.declare(eventTypeName(e.key), m.schema, [
-      m.title ?? m.name,
-      m.summary,
-      pointerComment(m),
-    ]);
-    const dname = descriptorName(e.key);
-    f.import('./validators.js', dname);
-    validators.push({ name: dname, schema: bodySchema(m) });
+    const names = symbols.event(e.key);
+    printer.declare(names.type.name, m.schema, [m.title ?? m.name, m.summary, pointerComment(m)]);
+    validators.push({ name: names.validator.name, schema: bodySchema(m) });
     descriptors.push(
       [
         docComment([
           `${e.eventType} v${e.version}${e.producer ? `, sent by ${e.producer.service}` : ' (produced outside these specs)'}.`,
           pointerComment(m),
         ]),
-        `export const ${dname}Event: ${ED}<${typeName}> = {`,
-        `  eventType: ${JSON.stringify(e.eventType)},`,
-        `  version: ${e.version},`,
-        `  routingKey: ${JSON.stringify(e.routingKey)},`,
-        `  exchange: ${JSON.stringify(e.exchange)},`,
-        `  envelope: ${m.envelope},`,
-        `  validate: ${dname},`,
-        '};',
+        `export const ${names.descriptor.name}: ${ED}<${names.type.name}> = ${literal(descriptorLiteral(m, f.use(names.validator)))};`,
       ]
         .filter(Boolean)
         .join('\n'),
@@ -80,26 +90,25 @@ export function emitEvents(
       const id = `${m.name}\u0000${stableStringify(m.schema)}`;
       if (seenOther.has(id)) continue;
       seenOther.add(id);
-      const typeName = printer.declare(m.name, m.schema, [
+      const typeName = printer.declare(pascalCase(m.name), m.schema, [
         m.title ?? m.name,
         m.summary,
         `on channel ${m.routingKey}`,
         pointerComment(m),
       ]);
-      validators.push({ name: `validate${typeName}`, schema: bodySchema(m) });
-      f.print(`export { validate${typeName} } from './validators.js';`);
+      const validator = symbols.validator(`validate${typeName}`);
+      validators.push({ name: validator.name, schema: bodySchema(m) });
+      f.print(`export { ${validator.name} } from '${relativeSpecifier(EVENTS_FILE, validator.file)}';`);
     }
   }
-  for (const d of printer.declarations()) f.print(d.code).blank();
+  for (const d of printer.declarations()) f.declare(d.name).print(d.code).blank();
   for (const d of descriptors) f.print(d).blank();
+  const all = graph.events.map((e) => [e.key, symbols.event(e.key).descriptor.name] as const);
+  f.declare('events', ...all.map(([, d]) => d));
   f.print(
     `/** Every event of the contract set, by routing key. */`,
     // Annotated rather than `as const`, so declarations can be emitted file by file (--emit js).
-    `export const events: {`,
-    ...graph.events.map((e) => `  readonly ${JSON.stringify(e.key)}: typeof ${descriptorName(e.key)}Event;`),
-    `} = {`,
-    ...graph.events.map((e) => `  ${JSON.stringify(e.key)}: ${descriptorName(e.key)}Event,`),
-    '};',
+    `export const events: ${all.length === 0 ? '{}' : ['{', ...all.map(([k, d]) => `  readonly ${propertyKey(k)}: typeof ${d};`), '}'].join('\n')} = ${literal(new Map(all.map(([k, d]) => [k, code(d)])))};`,
   );
   return { file: f, validators };
 }

@@ -19,9 +19,22 @@
  * load them). Identical schemas share one validator.
  */
 import { createRequire } from 'node:module';
+import type { HttpOperation } from '@kada/runtime';
 import { type HttpOperationModel, httpOperations } from '../http-model.ts';
 import type { ContractGraph, HttpApiModel, JsonSchema } from '../model.ts';
-import { camelCase, docComment, GeneratedFile, headerLine, type OutputFile, pascalCase } from './file.ts';
+import {
+  camelCase,
+  code,
+  docComment,
+  GeneratedFile,
+  type GenSymbol,
+  headerLine,
+  literal,
+  type OutputFile,
+  type Printed,
+  pascalCase,
+  unique,
+} from './file.ts';
 
 const require = createRequire(import.meta.url);
 // ajv ships CommonJS; OpenAPI 3.1 schemas are JSON Schema 2020-12.
@@ -59,16 +72,13 @@ class ValidatorModule {
     this.taken = taken;
   }
 
-  add(name: string, schema: JsonSchema): string {
+  /** The validator of `schema` in this module: `name`, numbered when taken, or the one an identical schema has. */
+  add(name: string, schema: JsonSchema): GenSymbol {
     const shape = JSON.stringify(schema);
-    const known = this.byShape.get(shape);
-    if (known) return known;
-    let unique = name;
-    for (let n = 2; this.taken.has(unique); n += 1) unique = `${name}_${n}`;
-    this.taken.add(unique);
-    this.byShape.set(shape, unique);
-    this.schemas.set(unique, schema);
-    return unique;
+    const known = this.byShape.get(shape) ?? unique(name, this.taken);
+    this.byShape.set(shape, known);
+    this.schemas.set(known, schema);
+    return { name: known, file: `${this.path}.js`, typeOnly: false };
   }
 
   get size(): number {
@@ -130,7 +140,9 @@ function emitDocument(api: HttpApiModel, opts: HttpEmitOptions): OutputFile[] {
   const Routes = routes.importType(rt, 'HttpRoutes');
   const Input = routes.importType(rt, 'HttpInput');
   const Reply = routes.importType(rt, 'HttpReply');
-  const operations = routes.importType(`./${doc}.ts`, 'operations');
+  // openapi-typescript's module (emit/openapi.ts) declares `operations` and `paths`.
+  const typesFile = `openapi/${doc}.ts`;
+  const operations = routes.use({ name: 'operations', file: typesFile, typeOnly: true });
   const Ops = `${Doc}Operations`;
 
   routes.print(
@@ -168,59 +180,39 @@ function emitDocument(api: HttpApiModel, opts: HttpEmitOptions): OutputFile[] {
   routes.print(
     docComment([`${api.file}'s operations with their request validators (compiled at generation time).`]),
   );
-  routes.block(
-    `export const ${camelCase(doc)}RouteTable: ${Table}<${Ops}> = {`,
-    () => {
-      routes.print(`document: ${str(api.file)},`);
-      routes.block(
-        'operations: {',
-        () => {
-          for (const op of ops) emitOperation(routes, op, bodies, params);
-        },
-        '},',
-      );
-    },
-    '};',
-  );
+  const table = {
+    document: api.file,
+    operations: Object.fromEntries(ops.map((op) => [op.operationId, operation(routes, op, bodies, params)])),
+  };
+  routes.print(`export const ${camelCase(doc)}RouteTable: ${Table}<${Ops}> = ${literal(table)};`);
 
   const responses = new GeneratedFile(`openapi/${doc}.responses.ts`, sources);
   const RV = responses.importType(rt, 'HttpResponseValidators');
-  responses.importType(`./${doc}.routes.ts`, Ops);
+  const OpsType = responses.use({ name: Ops, file: routes.path, typeOnly: true });
   responses.print(
     docComment([
       `Response validators of ${api.file} by operationId and status, for tests that check every answer`,
       'against the spec (null: the status has no JSON body to check). Services do not import this.',
     ]),
   );
-  responses.block(
-    `export const ${camelCase(doc)}ResponseValidators: ${RV}<${Ops}> = {`,
-    () => {
-      for (const op of ops) {
-        responses.block(
-          `${key(op.operationId)}: {`,
-          () => {
-            for (const r of op.responses) {
-              const name = r.schema
-                ? responses.import(
-                    `./validators/${doc}.responses.js`,
-                    answers.add(responseName(op.operationId, r.status, r.schema), r.schema),
-                  )
-                : 'null';
-              responses.print(`${str(r.status)}: ${name},`);
-            }
-          },
-          '},',
-        );
-      }
-    },
-    '};',
+  const validators = ops.map((op) => {
+    const byStatus = op.responses.map((r) => {
+      const validate = r.schema
+        ? responses.use(answers.add(responseName(op.operationId, r.status, r.schema), r.schema))
+        : null;
+      return [r.status, validate === null ? null : code(validate)] as const;
+    });
+    return [op.operationId, new Map(byStatus)] as const;
+  });
+  responses.print(
+    `export const ${camelCase(doc)}ResponseValidators: ${RV}<${OpsType}> = ${literal(Object.fromEntries(validators))};`,
   );
 
   const client = new GeneratedFile(`openapi/${doc}.client.ts`, sources);
-  const createClient = client.import('openapi-fetch', 'default as createClient').replace('default as ', '');
+  const createClient = client.import('openapi-fetch', 'default', 'createClient');
   const Client = client.importType('openapi-fetch', 'Client');
   const ClientOptions = client.importType('openapi-fetch', 'ClientOptions');
-  const paths = client.importType(`./${doc}.ts`, 'paths');
+  const paths = client.use({ name: 'paths', file: typesFile, typeOnly: true });
   client.print(
     docComment([`A typed client of ${api.file}: openapi-fetch over openapi-typescript's \`paths\`.`]),
     `export type ${Doc}Client = ${Client}<${paths}>;`,
@@ -251,76 +243,51 @@ function responseName(operationId: string, status: string, schema: JsonSchema): 
   return ref ? camelCase(ref) : `${camelCase(operationId)}${status.replace(/[^A-Za-z0-9]/g, '')}`;
 }
 
-function emitOperation(
+/** One operation of the route table as data: the runtime's HttpOperation, validators by name. */
+function operation(
   f: GeneratedFile,
   op: HttpOperationModel,
   bodies: ValidatorModule,
   params: ValidatorModule,
-): void {
+): Printed<Omit<HttpOperation, 'responses'>> & { responses: Map<string, string | null> } {
   const base = camelCase(op.operationId);
-  const doc = op.api.service;
-  f.block(
-    `${key(op.operationId)}: {`,
-    () => {
-      f.print(
-        `operationId: ${str(op.operationId)},`,
-        `method: '${op.method}',`,
-        `path: ${str(op.path)},`,
-        `expressPath: ${str(op.expressPath)},`,
-        `upstream: ${op.upstream === undefined ? 'undefined' : str(op.upstream)},`,
-        `secured: ${op.secured},`,
+  const validate = op.body?.schema ? code(f.use(bodies.add(`${base}Body`, op.body.schema))) : undefined;
+  const groups = (['path', 'query', 'header'] as const)
+    .map((where) => ({ where, list: op.parameters.filter((p) => p.in === where) }))
+    .filter((g) => g.list.length > 0);
+  return {
+    operationId: op.operationId,
+    method: op.method,
+    path: op.path,
+    expressPath: op.expressPath,
+    upstream: op.upstream,
+    secured: op.secured,
+    body: op.body && { required: op.body.required, contentTypes: op.body.contentTypes, validate },
+    parameters: groups.map(({ where, list }) => {
+      // Node lower-cases header names; the object validated is keyed the way the request has them.
+      const keyOf = (name: string) => (where === 'header' ? name.toLowerCase() : name);
+      // Each parameter's schema is self-contained; their `$defs` move to the group's root, where
+      // the `#/$defs/…` references point (same document, so the same name is the same schema).
+      const defs: Record<string, unknown> = {};
+      const properties = Object.fromEntries(
+        list.map((p) => {
+          const { $defs, ...own } = p.schema;
+          Object.assign(defs, $defs);
+          return [keyOf(p.name), own];
+        }),
       );
-      if (!op.body) f.print('body: undefined,');
-      else {
-        const validate = op.body.schema
-          ? f.import(`./validators/${doc}.body.js`, bodies.add(`${base}Body`, op.body.schema))
-          : 'undefined';
-        f.print(
-          `body: { required: ${op.body.required}, contentTypes: [${op.body.contentTypes.map(str).join(', ')}], validate: ${validate} },`,
-        );
-      }
-      const groups = (['path', 'query', 'header'] as const)
-        .map((where) => ({ where, list: op.parameters.filter((p) => p.in === where) }))
-        .filter((g) => g.list.length > 0);
-      if (groups.length === 0) f.print('parameters: [],');
-      else {
-        f.block(
-          'parameters: [',
-          () => {
-            for (const { where, list } of groups) {
-              // Node lower-cases header names; the object validated is keyed the way the request has them.
-              const keyOf = (name: string) => (where === 'header' ? name.toLowerCase() : name);
-              // Each parameter's schema is self-contained; their `$defs` move to the group's root, where
-              // the `#/$defs/…` references point (same document, so the same name is the same schema).
-              const defs: Record<string, unknown> = {};
-              const properties = Object.fromEntries(
-                list.map((p) => {
-                  const { $defs, ...own } = p.schema;
-                  Object.assign(defs, $defs);
-                  return [keyOf(p.name), own];
-                }),
-              );
-              const schema: JsonSchema = {
-                type: 'object',
-                properties,
-                required: list.filter((p) => p.required).map((p) => keyOf(p.name)),
-                ...(Object.keys(defs).length > 0 ? { $defs: defs } : {}),
-              };
-              const validate = f.import(
-                `./validators/${doc}.parameters.js`,
-                params.add(`${base}${pascalCase(where)}`, schema),
-              );
-              const names = list.map((p) => `${key(keyOf(p.name))}: ${str(p.name)}`).join(', ');
-              f.print(`{ in: '${where}', names: { ${names} }, validate: ${validate} },`);
-            }
-          },
-          '],',
-        );
-      }
-      f.print(
-        `responses: { ${op.responses.map((r) => `${str(r.status)}: ${r.contentType === undefined ? 'null' : str(r.contentType)}`).join(', ')} },`,
-      );
-    },
-    '},',
-  );
+      const schema: JsonSchema = {
+        type: 'object',
+        properties,
+        required: list.filter((p) => p.required).map((p) => keyOf(p.name)),
+        ...(Object.keys(defs).length > 0 ? { $defs: defs } : {}),
+      };
+      return {
+        in: where,
+        names: Object.fromEntries(list.map((p) => [keyOf(p.name), p.name])),
+        validate: code(f.use(params.add(`${base}${pascalCase(where)}`, schema))),
+      };
+    }),
+    responses: new Map(op.responses.map((r) => [r.status, r.contentType ?? null])),
+  };
 }

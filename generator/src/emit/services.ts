@@ -10,21 +10,52 @@
  */
 
 import { tolerantReader } from '../compat/tolerant.ts';
-import type { ContractGraph, MessageModel, ServiceModel } from '../model.ts';
+import {
+  type ConsumerModel,
+  type ContractGraph,
+  type MessageModel,
+  runtimePolicy,
+  type ServiceModel,
+} from '../model.ts';
 import { amqpClientNames, emitAmqpClient, wantsAmqpClient } from './amqp-client.ts';
-import { descriptorName, type EmitOptions, eventTypeName, pointerComment } from './events.ts';
-import { camelCase, docComment, GeneratedFile, type OutputFile, pascalCase } from './file.ts';
+import { descriptorLiteral, type EmitOptions, pointerComment } from './events.ts';
+import {
+  camelCase,
+  code,
+  docComment,
+  GeneratedFile,
+  type GenSymbol,
+  literal,
+  type OutputFile,
+  pascalCase,
+} from './file.ts';
+import type { SymbolTable } from './symbols.ts';
 import { stableStringify, TypePrinter } from './types.ts';
 import { bodySchema, type ValidatorSpec } from './validators.ts';
 
-export function publisherNames(s: ServiceModel): { iface: string; factory: string } {
+/** A service's publisher: `OrderPublisher` and `createOrderPublisher` in services/order/publisher.ts. */
+export function publisherNames(s: ServiceModel): { iface: GenSymbol; factory: GenSymbol } {
   const p = pascalCase(s.id);
-  return { iface: `${p}Publisher`, factory: `create${p}Publisher` };
+  const file = `services/${s.id}/publisher.ts`;
+  return {
+    iface: { name: `${p}Publisher`, file, typeOnly: true },
+    factory: { name: `create${p}Publisher`, file, typeOnly: false },
+  };
 }
 
-export function consumerNames(s: ServiceModel): { handlers: string; ctx: string; register: string } {
+export function consumerNames(s: ServiceModel): {
+  handlers: string;
+  ctx: string;
+  register: string;
+  queues: string;
+} {
   const p = pascalCase(s.id);
-  return { handlers: `${p}Handlers`, ctx: `${p}HandlerContext`, register: `register${p}Consumers` };
+  return {
+    handlers: `${p}Handlers`,
+    ctx: `${p}HandlerContext`,
+    register: `register${p}Consumers`,
+    queues: `${camelCase(s.id)}Queues`,
+  };
 }
 
 function sameSchema(a: MessageModel, b: MessageModel | null): boolean {
@@ -36,10 +67,13 @@ function sameSchema(a: MessageModel, b: MessageModel | null): boolean {
  * migration: order.created v1 + v2 -> { name: 'orderCreated', versions: [v1 message, v2 message] }.
  * A name another method already has is skipped.
  */
-export function multiVersionSends(s: ServiceModel): { name: string; versions: MessageModel[] }[] {
+export function multiVersionSends(
+  s: ServiceModel,
+  symbols: SymbolTable,
+): { name: string; versions: MessageModel[] }[] {
   const byType = new Map<string, MessageModel[]>();
   for (const m of s.sends) byType.set(m.eventType, [...(byType.get(m.eventType) ?? []), m]);
-  const taken = new Set(s.sends.map((m) => descriptorName(m.key)));
+  const taken = new Set(s.sends.map((m) => symbols.event(m.key).method));
   return [...byType]
     .filter(([, ms]) => new Set(ms.map((m) => m.version)).size > 1)
     .map(([type, ms]) => ({ name: camelCase(type), versions: [...ms].sort((a, b) => a.version - b.version) }))
@@ -47,35 +81,34 @@ export function multiVersionSends(s: ServiceModel): { name: string; versions: Me
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-function emitPublisher(s: ServiceModel, opts: EmitOptions): GeneratedFile {
-  const f = new GeneratedFile(`services/${s.id}/publisher.ts`, [s.file]);
+function emitPublisher(s: ServiceModel, symbols: SymbolTable, opts: EmitOptions): GeneratedFile {
   const names = publisherNames(s);
+  const f = new GeneratedFile(names.factory.file, [s.file]).declare(names.iface.name, names.factory.name);
   const Sink = f.importType(opts.runtimeModule, 'EventSink');
   const PO = f.importType(opts.runtimeModule, 'PublishOptions');
   const Env = f.importType(opts.runtimeModule, 'Envelope');
   const sends = [...s.sends].sort((a, b) => a.key.localeCompare(b.key));
+  const multi = multiVersionSends(s, symbols);
   f.print(
     docComment([
       `The events ${s.id} sends. Each call validates the envelope, then emits it through the sink:`,
       'the outbox of the current transaction (handlers, HTTP routes) or a confirmed publish.',
     ]),
   );
-  f.block(`export interface ${names.iface} {`, () => {
+  f.block(`export interface ${names.iface.name} {`, () => {
     for (const m of sends) {
-      const T = f.importType('../../events.ts', eventTypeName(m.key));
+      const ev = symbols.event(m.key);
+      const T = f.use(ev.type);
       f.print(
         docComment([
           `${m.title ?? m.name} (${m.key}).${m.summary ? ` ${m.summary}` : ''}`,
           pointerComment(m),
         ]),
       );
-      f.print(`${descriptorName(m.key)}(data: ${T}, options?: ${PO}): Promise<${Env}<${T}>>;`);
+      f.print(`${ev.method}(data: ${T}, options?: ${PO}): Promise<${Env}<${T}>>;`);
     }
-    for (const g of multiVersionSends(s)) {
-      const vs = g.versions.map((m) => ({
-        v: `v${m.version}`,
-        T: f.importType('../../events.ts', eventTypeName(m.key)),
-      }));
+    for (const g of multi) {
+      const vs = g.versions.map((m) => ({ v: `v${m.version}`, T: f.use(symbols.event(m.key).type) }));
       const first = g.versions[0] as MessageModel;
       f.print(
         docComment([
@@ -90,34 +123,29 @@ function emitPublisher(s: ServiceModel, opts: EmitOptions): GeneratedFile {
     }
   });
   f.blank();
-  f.block(`export function ${names.factory}(sink: ${Sink}): ${names.iface} {`, () => {
+  f.block(`export function ${names.factory.name}(sink: ${Sink}): ${names.iface.name} {`, () => {
     if (sends.length === 0) {
       f.print('void sink;', 'return {};');
       return;
     }
+    const emit = (m: MessageModel) => f.use(symbols.event(m.key).descriptor);
     f.block(
       'return {',
       () => {
-        for (const m of sends) {
-          const d = f.import('../../events.ts', `${descriptorName(m.key)}Event`);
-          f.print(`${descriptorName(m.key)}: (data, options) => sink.emit(${d}, data, options),`);
-        }
-        for (const g of multiVersionSends(s)) {
+        for (const m of sends)
+          f.print(`${symbols.event(m.key).method}: (data, options) => sink.emit(${emit(m)}, data, options),`);
+        for (const g of multi) {
           f.block(
             `${g.name}: async (data, options) => {`,
             () => {
               const [first, ...rest] = g.versions as [MessageModel, ...MessageModel[]];
               const v = (m: MessageModel) => `v${m.version}`;
-              f.print(
-                `const ${v(first)} = await sink.emit(${descriptorName(first.key)}Event, data.${v(first)}, options);`,
-              );
+              f.print(`const ${v(first)} = await sink.emit(${emit(first)}, data.${v(first)}, options);`);
               f.print(
                 `const shared = { ...options, correlationId: ${v(first)}.correlationId, causationId: ${v(first)}.causationId, occurredAt: ${v(first)}.occurredAt };`,
               );
               for (const m of rest)
-                f.print(
-                  `const ${v(m)} = await sink.emit(${descriptorName(m.key)}Event, data.${v(m)}, shared);`,
-                );
+                f.print(`const ${v(m)} = await sink.emit(${emit(m)}, data.${v(m)}, shared);`);
               f.print(`return { ${g.versions.map(v).join(', ')} };`);
             },
             '},',
@@ -133,54 +161,47 @@ function emitPublisher(s: ServiceModel, opts: EmitOptions): GeneratedFile {
 function emitConsumer(
   s: ServiceModel,
   graph: ContractGraph,
+  symbols: SymbolTable,
   opts: EmitOptions,
   validators: ValidatorSpec[],
 ): { file: GeneratedFile; types: string[] } {
   const f = new GeneratedFile(`services/${s.id}/consumer.ts`, [s.file]);
   const names = consumerNames(s);
+  f.declare(names.handlers, names.ctx, names.register, names.queues);
   const pub = publisherNames(s);
   const HC = f.importType(opts.runtimeModule, 'HandlerContext');
   const Env = f.importType(opts.runtimeModule, 'Envelope');
   const ED = f.importType(opts.runtimeModule, 'EventDescriptor');
   const printer = new TypePrinter();
   const receives = [...s.receives].sort((a, b) => a.key.localeCompare(b.key));
+  const producerOf = (c: MessageModel) => graph.events.find((e) => e.key === c.key)?.producer ?? null;
   const viewType = new Map<string, string>();
-  const viewDescriptor = new Map<string, string>();
   const viewDecls: string[] = [];
   for (const c of receives) {
-    const canonical = graph.events.find((e) => e.key === c.key)?.producer ?? null;
+    const canonical = producerOf(c);
+    const ev = symbols.event(c.key);
     // Consumers are tolerant readers: they validate their view with unknown properties allowed.
-    const vname = `${camelCase(s.id)}View_${descriptorName(c.key)}`;
-    f.import('../../validators.js', vname);
-    validators.push({ name: vname, schema: tolerantReader(bodySchema(c)) });
+    const validator = symbols.view(s.id, c.key);
+    validators.push({ name: validator.name, schema: tolerantReader(bodySchema(c)) });
     const T = sameSchema(c, canonical)
-      ? f.importType('../../events.ts', eventTypeName(c.key))
-      : printer.declare(eventTypeName(c.key), c.schema, [
+      ? f.use(ev.type)
+      : printer.declare(ev.stem, c.schema, [
           `${s.id}'s view of ${c.key}: the fields it reads.`,
           pointerComment(c),
         ]);
     viewType.set(c.key, T);
-    viewDescriptor.set(c.key, `${descriptorName(c.key)}View`);
+    f.declare(`${ev.method}View`);
     viewDecls.push(
       [
         docComment([`${c.key} as ${s.id} reads it (validated against ${s.id}'s view).`, pointerComment(c)]),
-        `const ${descriptorName(c.key)}View: ${ED}<${T}> = {`,
-        `  eventType: ${JSON.stringify(c.eventType)},`,
-        `  version: ${c.version},`,
-        `  routingKey: ${JSON.stringify(c.routingKey)},`,
-        `  exchange: ${JSON.stringify(c.exchange)},`,
-        `  envelope: ${c.envelope},`,
-        `  validate: ${vname},`,
         // The owner, so the runtime can require the publisher's broker-verified user to be its user.
-        ...(canonical ? [`  producer: ${JSON.stringify(canonical.service)},`] : []),
-        '};',
+        `const ${ev.method}View: ${ED}<${T}> = ${literal(descriptorLiteral(c, f.use(validator), canonical?.service))};`,
       ].join('\n'),
     );
   }
-  for (const d of printer.declarations()) f.print(d.code).blank();
+  for (const d of printer.declarations()) f.declare(d.name).print(d.code).blank();
   for (const d of viewDecls) f.print(d).blank();
   const hasPublisher = s.sends.length > 0;
-  const P = hasPublisher ? f.importType('./publisher.ts', pub.iface) : '';
   f.print(
     docComment([
       `What every ${s.id} handler gets: the transaction its effects and the inbox row commit in,`,
@@ -190,7 +211,7 @@ function emitConsumer(
     ]),
   );
   f.block(`export interface ${names.ctx}<DB = any> extends ${HC}<DB> {`, () => {
-    if (hasPublisher) f.print(`readonly publish: ${P};`);
+    if (hasPublisher) f.print(`readonly publish: ${f.use(pub.iface)};`);
   });
   f.blank();
   f.print(
@@ -203,43 +224,20 @@ function emitConsumer(
     for (const c of receives) {
       f.print(
         docComment([
-          `${c.title ?? c.name} (${c.key}) from ${graph.events.find((e) => e.key === c.key)?.producer?.service ?? 'outside'}, on queue "${c.policy.queue}".`,
+          `${c.title ?? c.name} (${c.key}) from ${producerOf(c)?.service ?? 'outside'}, on queue "${c.policy.queue}".`,
           pointerComment(c),
         ]),
       );
       f.print(
-        `${descriptorName(c.key)}(event: ${Env}<${viewType.get(c.key)}>, ctx: ${names.ctx}<DB>): Promise<void>;`,
+        `${symbols.event(c.key).method}(event: ${Env}<${viewType.get(c.key)}>, ctx: ${names.ctx}<DB>): Promise<void>;`,
       );
     }
   });
   f.blank();
   const queues = s.queues;
-  f.print(docComment([`Consumer policy per queue, from the receive operations' x-kada-consumer.`]));
-  f.block(
-    `export const ${camelCase(s.id)}Queues = {`,
-    () => {
-      for (const q of queues) {
-        const p = q.policy;
-        f.block(
-          `${JSON.stringify(q.name)}: {`,
-          () => {
-            f.print(
-              `queue: ${JSON.stringify(p.queue)},`,
-              `queueType: ${JSON.stringify(p.queueType)},`,
-              `prefetch: ${p.prefetch},`,
-              `concurrency: ${p.concurrency},`,
-              `retry: { maxRetries: ${p.maxRetries}, initialDelayMs: ${p.backoff.initialMs}, multiplier: ${p.backoff.multiplier}, maxDelayMs: ${p.backoff.maxMs} },`,
-              `deliveryLimit: ${p.deliveryLimit},`,
-              `deadLetter: ${p.deadLetter},`,
-              ...(p.priority !== undefined ? [`maxPriority: ${p.priority},`] : []),
-              ...(p.singleActiveConsumer ? ['singleActiveConsumer: true,'] : []),
-            );
-          },
-          '},',
-        );
-      }
-    },
-    '} as const;',
+  f.print(
+    docComment([`Consumer policy per queue, from the receive operations' x-kada-consumer.`]),
+    `export const ${names.queues} = ${literal(new Map(queues.map((q) => [q.name, runtimePolicy(q.policy)])))} as const;`,
   );
   f.blank();
   const SR = f.importType(opts.runtimeModule, 'ServiceRuntime');
@@ -252,37 +250,25 @@ function emitConsumer(
   f.block(
     `export function ${names.register}<DB = any>(rt: ${SR}, handlers: ${names.handlers}<DB>): Promise<${CH}[]> {`,
     () => {
-      if (hasPublisher) f.import('./publisher.ts', pub.factory);
+      const ctx = hasPublisher ? `{ ...ctx, publish: ${f.use(pub.factory)}(ctx.sink) }` : 'ctx';
+      const route = (c: ConsumerModel) => {
+        const method = symbols.event(c.key).method;
+        return {
+          descriptor: code(`${method}View`),
+          ...(c.policy.orderingKey === undefined ? {} : { orderingKey: c.policy.orderingKey }),
+          handle: code(`(event, ctx) => handlers.${method}(event, ${ctx})`),
+        };
+      };
       f.block(
         'return Promise.all([',
         () => {
           for (const q of queues) {
-            f.block(
-              'rt.consume({',
-              () => {
-                f.print(
-                  `service: ${JSON.stringify(s.id)},`,
-                  `policy: ${camelCase(s.id)}Queues[${JSON.stringify(q.name)}],`,
-                );
-                f.block(
-                  'routes: [',
-                  () => {
-                    for (const c of [...q.consumers].sort((a, b) => a.key.localeCompare(b.key))) {
-                      const ctx = hasPublisher ? `{ ...ctx, publish: ${pub.factory}(ctx.sink) }` : 'ctx';
-                      const key =
-                        c.policy.orderingKey === undefined
-                          ? ''
-                          : ` orderingKey: ${JSON.stringify(c.policy.orderingKey)},`;
-                      f.print(
-                        `{ descriptor: ${viewDescriptor.get(c.key)},${key} handle: (event, ctx) => handlers.${descriptorName(c.key)}(event, ${ctx}) },`,
-                      );
-                    }
-                  },
-                  '],',
-                );
-              },
-              '}),',
-            );
+            const consume = {
+              service: s.id,
+              policy: code(`${names.queues}[${JSON.stringify(q.name)}]`),
+              routes: [...q.consumers].sort((a, b) => a.key.localeCompare(b.key)).map(route),
+            };
+            f.print(`rt.consume(${literal(consume)}),`);
           }
         },
         ']);',
@@ -295,26 +281,27 @@ function emitConsumer(
 /** Per service: publisher.ts, consumer.ts and index.ts (an explicit export list). */
 export function emitServices(
   graph: ContractGraph,
+  symbols: SymbolTable,
   opts: EmitOptions,
 ): { files: OutputFile[]; validators: ValidatorSpec[] } {
   const files: OutputFile[] = [];
   const validators: ValidatorSpec[] = [];
   for (const s of graph.services) {
     if (s.sends.length === 0 && s.receives.length === 0) continue;
-    const pub = emitPublisher(s, opts);
-    const con = emitConsumer(s, graph, opts, validators);
+    const pub = emitPublisher(s, symbols, opts);
+    const con = emitConsumer(s, graph, symbols, opts, validators);
     files.push(pub.toOutput(), con.file.toOutput());
     const idx = new GeneratedFile(`services/${s.id}/index.ts`, [s.file]);
     const pn = publisherNames(s);
     const cn = consumerNames(s);
-    idx.print(`export { ${pn.factory}, type ${pn.iface} } from './publisher.ts';`);
+    idx.print(`export { ${pn.factory.name}, type ${pn.iface.name} } from './publisher.ts';`);
     const viewTypes = con.types.map((t) => `type ${t}`);
     idx.print(
-      `export { ${[cn.register, `${camelCase(s.id)}Queues`, `type ${cn.ctx}`, `type ${cn.handlers}`, ...viewTypes].join(', ')} } from './consumer.ts';`,
+      `export { ${[cn.register, cn.queues, `type ${cn.ctx}`, `type ${cn.handlers}`, ...viewTypes].join(', ')} } from './consumer.ts';`,
     );
     if (wantsAmqpClient(s)) {
       // Another team's document: also a plain AMQP client that follows its bindings as written.
-      files.push(emitAmqpClient(s, graph, opts, validators).toOutput());
+      files.push(emitAmqpClient(s, graph, symbols, opts, validators).toOutput());
       const an = amqpClientNames(s);
       const exported = [an.factory, an.messages, `type ${an.iface}`];
       if (s.receives.length > 0 && files[files.length - 1]?.content.includes(`function ${an.subscribe}`))

@@ -18,49 +18,30 @@
  */
 import type { JsonSchema } from '../model.ts';
 import { DEFS_PREFIX } from '../schema-cycles.ts';
-import { docComment, pascalCase, propertyKey } from './file.ts';
-
-/** Names that can't be used as type names in generated modules (runtime imports, TS globals). */
-const RESERVED = new Set([
-  'Envelope',
-  'EventDescriptor',
-  'EventSink',
-  'PublishOptions',
-  'ServiceRuntime',
-  'HandlerContext',
-  'ConsumerHandle',
-  'Record',
-  'Array',
-  'Date',
-  'Object',
-  'String',
-  'Number',
-  'Boolean',
-  'Promise',
-  'Error',
-  'Map',
-  'Set',
-]);
+import { docComment, GLOBALS, numbered, pascalCase, propertyKey } from './file.ts';
 
 /**
  * Registers names before printing: one name per distinct schema; a second, different schema
- * asking for a taken name gets a numbered one (`Money2`), identical schemas share the name.
+ * asking for a taken name gets a numbered one (`Money2`), identical schemas share the name. A
+ * global the generated code uses (`Record`, `Promise`) is never taken; an import that clashes
+ * with a declared name is aliased by the file builder (emit/file.ts).
  */
 export class TypeNames {
   private readonly byName = new Map<string, string>();
 
-  claim(wanted: string, schema: unknown): { name: string; fresh: boolean } {
+  /** `wanted` is a type name already (pascalCase it first): 'ParcelShippedV1_2' stays as it is. */
+  claim(wanted: string, schema: unknown): string {
     const key = stableStringify(schema);
-    let base = pascalCase(wanted) || 'Anonymous';
-    if (RESERVED.has(base)) base = `${base}Type`;
+    const base = wanted || 'Anonymous';
     for (let i = 1; ; i++) {
-      const name = i === 1 ? base : `${base}${i}`;
+      const name = numbered(base, i);
+      if (GLOBALS.has(name)) continue;
       const had = this.byName.get(name);
       if (had === undefined) {
         this.byName.set(name, key);
-        return { name, fresh: true };
+        return name;
       }
-      if (had === key) return { name, fresh: false };
+      if (had === key) return name;
     }
   }
 }
@@ -89,6 +70,8 @@ export interface TypeDecl {
 export class TypePrinter {
   readonly names: TypeNames;
   private readonly decls: TypeDecl[] = [];
+  /** Names this printer has declared (or is declaring: a recursive schema refers to itself). */
+  private readonly declared = new Set<string>();
   private readonly printing = new Set<object>();
   /** The `$defs` of the root being declared, where a recursive schema's `$ref`s point (see decycle). */
   private readonly defs: Record<string, JsonSchema>[] = [];
@@ -97,10 +80,12 @@ export class TypePrinter {
     this.names = names;
   }
 
-  /** Declares `name` for `schema`; returns the name actually used. */
+  /** Declares `name` (a type name: pascalCase it first) for `schema`; returns the name actually used. */
   declare(name: string, schema: JsonSchema, doc: readonly (string | undefined)[] = []): string {
+    // The name may be claimed already (the symbol table claims event types before they are printed).
     const claimed = this.names.claim(name, schema);
-    if (!claimed.fresh) return claimed.name;
+    if (this.declared.has(claimed)) return claimed;
+    this.declared.add(claimed);
     const defs =
       schema.$defs && typeof schema.$defs === 'object' ? (schema.$defs as Record<string, JsonSchema>) : null;
     if (defs) this.defs.push(defs);
@@ -113,10 +98,10 @@ export class TypePrinter {
     const comment = docComment([...doc, schema.description as string | undefined]);
     const isObjectBody = body.startsWith('{') && schemaIsPlainObject(schema);
     const code = isObjectBody
-      ? `${comment ? `${comment}\n` : ''}export interface ${claimed.name} ${body}`
-      : `${comment ? `${comment}\n` : ''}export type ${claimed.name} = ${body};`;
-    this.decls.push({ name: claimed.name, code });
-    return claimed.name;
+      ? `${comment ? `${comment}\n` : ''}export interface ${claimed} ${body}`
+      : `${comment ? `${comment}\n` : ''}export type ${claimed} = ${body};`;
+    this.decls.push({ name: claimed, code });
+    return claimed;
   }
 
   declarations(): readonly TypeDecl[] {
@@ -135,12 +120,12 @@ export class TypePrinter {
       const def = this.defs[this.defs.length - 1]?.[local];
       if (!def) return 'unknown';
       const named = def['x-kada-ref'];
-      return this.declare(typeof named === 'string' ? named : local, def);
+      return this.declare(pascalCase(typeof named === 'string' ? named : local), def);
     }
     if (this.printing.has(s) || depth > 40) return 'unknown';
     const ref = s['x-kada-ref'];
     // A named schema becomes its own declaration; claiming the name first makes recursion safe.
-    if (!root && typeof ref === 'string') return this.declare(ref, s);
+    if (!root && typeof ref === 'string') return this.declare(pascalCase(ref), s);
     this.printing.add(s);
     try {
       return this.structural(s, depth);

@@ -3,6 +3,4 @@
 import type { EventDescriptor } from '@kada/runtime';
 
 /** Every event of the contract set, by routing key. */
-export const events: {
-} = {
-};
+export const events: {} = {};

@@ -16,6 +16,4 @@ export interface LightMeasured {
 }
 
 /** Every event of the contract set, by routing key. */
-export const events: {
-} = {
-};
+export const events: {} = {};

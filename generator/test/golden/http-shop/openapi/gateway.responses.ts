@@ -9,15 +9,7 @@ import type { HttpResponseValidators } from '@kada/runtime';
  * against the spec (null: the status has no JSON body to check). Services do not import this.
  */
 export const gatewayResponseValidators: HttpResponseValidators<GatewayOperations> = {
-  createCart: {
-    '201': cart,
-    '400': problem,
-  },
-  getCart: {
-    '200': cart,
-    '404': problem,
-  },
-  deleteCart: {
-    '204': null,
-  },
+  createCart: { "201": cart, "400": problem },
+  getCart: { "200": cart, "404": problem },
+  deleteCart: { "204": null },
 };

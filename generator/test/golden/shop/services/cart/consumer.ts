@@ -20,8 +20,7 @@ export interface CartHandlers<DB = any> {
 }
 
 /** Consumer policy per queue, from the receive operations' x-kada-consumer. */
-export const cartQueues = {
-} as const;
+export const cartQueues = {} as const;
 
 /** Declares cart's queues (none), their bindings, retry and dead-letter queues, and starts consuming. */
 export function registerCartConsumers<DB = any>(rt: ServiceRuntime, handlers: CartHandlers<DB>): Promise<ConsumerHandle[]> {
