@@ -13,7 +13,7 @@
  *   -> export interface RpcServerHandlers { sum(message: Received<Sum>): Promise<SendSumResult> }
  *      export function subscribeRpcServer(client, handlers, options?): Promise<Subscription[]>
  */
-import type { AmqpExchange, AmqpMessage, AmqpQueue } from '@kada/runtime';
+import type { AmqpMessage } from '@kada/runtime';
 import { tolerantReader } from '../compat/tolerant.ts';
 import type { ContractGraph, MessageModel, ServiceModel } from '../model.ts';
 import type { EmitOptions } from './events.ts';
@@ -32,23 +32,6 @@ import type { SymbolTable } from './symbols.ts';
 import { stableStringify, TypePrinter } from './types.ts';
 import { bodySchema, type ValidatorSpec } from './validators.ts';
 
-export function amqpClientNames(s: ServiceModel): {
-  iface: string;
-  factory: string;
-  handlers: string;
-  subscribe: string;
-  messages: string;
-} {
-  const p = pascalCase(s.id);
-  return {
-    iface: `${p}Client`,
-    factory: `create${p}Client`,
-    handlers: `${p}AmqpHandlers`,
-    subscribe: `subscribe${p}`,
-    messages: `${camelCase(s.id)}Messages`,
-  };
-}
-
 /** Documents that are not ours: no message travels in the envelope. Ours keep the service runtime only. */
 export function wantsAmqpClient(s: ServiceModel): boolean {
   const all = [...s.sends, ...s.receives];
@@ -57,16 +40,9 @@ export function wantsAmqpClient(s: ServiceModel): boolean {
 
 const isJson = (m: MessageModel) => /json/i.test(m.contentType);
 
-type ChannelModel = MessageModel['amqpChannel'];
-
-/** A channel's exchange as the runtime's AmqpExchange, for literal(). */
-function exchangeLiteral(x: NonNullable<ChannelModel['exchange']>): Printed<AmqpExchange> {
-  return { name: x.name, type: x.type, durable: x.durable, autoDelete: x.autoDelete };
-}
-
-/** A channel's queue as the runtime's AmqpQueue, for literal(). */
-function queueLiteral(q: NonNullable<ChannelModel['queue']>): Printed<AmqpQueue> {
-  return { name: q.name, durable: q.durable, exclusive: q.exclusive, autoDelete: q.autoDelete };
+/** Picks the fields a runtime type has from a model object: pick(channel.queue, 'name', 'durable'). */
+function pick<T extends object, K extends keyof T>(o: T, ...keys: K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
 }
 
 export function emitAmqpClient(
@@ -75,10 +51,10 @@ export function emitAmqpClient(
   symbols: SymbolTable,
   opts: EmitOptions,
   validators: ValidatorSpec[],
-): GeneratedFile {
+): { file: GeneratedFile; subscribes: boolean } {
   const f = new GeneratedFile(`services/${s.id}/amqp.ts`, [s.file]);
-  const names = amqpClientNames(s);
-  f.declare(names.iface, names.factory, names.handlers, names.subscribe, names.messages);
+  const names = symbols.service(s.id).amqp;
+  f.declare(...Object.values(names).map((n) => n.name));
   const rt = opts.runtimeModule;
   const AM = f.importType(rt, 'AmqpMessage');
   const printer = new TypePrinter();
@@ -135,8 +111,8 @@ export function emitAmqpClient(
       : `queue ${c.queue?.name} through the default exchange`;
     const message: Printed<AmqpMessage<unknown>> = {
       name: m.name,
-      exchange: c.exchange && exchangeLiteral(c.exchange),
-      queue: c.queue && queueLiteral(c.queue),
+      exchange: c.exchange && pick(c.exchange, 'name', 'type', 'durable', 'autoDelete'),
+      queue: c.queue && pick(c.queue, 'name', 'durable', 'exclusive', 'autoDelete'),
       address: c.queue?.name ?? c.address,
       contentType: m.contentType,
       validate: validate === null ? null : code(validate),
@@ -149,7 +125,7 @@ export function emitAmqpClient(
         .filter(Boolean)
         .join('\n'),
     );
-    const ref = `${names.messages}.${key}`;
+    const ref = `${names.messages.name}.${key}`;
     messageConst.set(m, ref);
     return ref;
   };
@@ -247,9 +223,12 @@ export function emitAmqpClient(
     });
     const queueExpr = literal(
       ch.queue
-        ? queueLiteral(ch.queue)
+        ? pick(ch.queue, 'name', 'durable', 'exclusive', 'autoDelete')
         : {
-            ...queueLiteral({ name: c.policy.queue, durable: true, exclusive: false, autoDelete: false }),
+            name: c.policy.queue,
+            durable: true,
+            exclusive: false,
+            autoDelete: false,
             queueType: c.policy.queueType,
           },
       { inline: true },
@@ -258,7 +237,7 @@ export function emitAmqpClient(
     const g = groups.get(groupKey) ?? { queue: queueExpr, bindings: new Set<string>(), routes: [] };
     groups.set(groupKey, g);
     if (ch.exchange) {
-      const ex = `${names.messages}.${ref.split('.').pop()}.exchange`;
+      const ex = `${names.messages.name}.${ref.split('.').pop()}.exchange`;
       const rk =
         ch.exchange.type === 'fanout' || ch.exchange.type === 'headers'
           ? "''"
@@ -277,18 +256,18 @@ export function emitAmqpClient(
 
   for (const d of printer.declarations()) f.print(d.code).blank();
   f.print(docComment([`Every message ${s.id} sends or receives, with its channel's AMQP binding.`]));
-  f.block(`export const ${names.messages} = {`, () => f.print(...entries), '} as const;');
+  f.block(`export const ${names.messages.name} = {`, () => f.print(...entries), '} as const;');
   f.blank();
 
   const AC = f.importType(rt, 'AmqpClient');
   f.print(
     docComment([`What ${s.id} sends, typed: publishes and requests over a plain AmqpClient (no envelope).`]),
   );
-  f.block(`export interface ${names.iface} {`, () => {
+  f.block(`export interface ${names.iface.name} {`, () => {
     for (const m of methods) f.print(...[m.doc, m.sig].filter(Boolean));
   });
   f.blank();
-  f.block(`export function ${names.factory}(client: ${AC}): ${names.iface} {`, () => {
+  f.block(`export function ${names.factory.name}(client: ${AC}): ${names.iface.name} {`, () => {
     if (methods.length === 0) f.print('void client;', 'return {};');
     else f.block('return {', () => f.print(...methods.map((m) => m.impl)), '};');
   });
@@ -298,7 +277,7 @@ export function emitAmqpClient(
     f.print(
       docComment([`What ${s.id} receives: one handler per message; a missing handler does not compile.`]),
     );
-    f.block(`export interface ${names.handlers} {`, () => {
+    f.block(`export interface ${names.handlers.name} {`, () => {
       for (const h of handlers) f.print(...[h.doc, h.sig].filter(Boolean));
     });
     f.blank();
@@ -309,7 +288,7 @@ export function emitAmqpClient(
       ]),
     );
     f.block(
-      `export function ${names.subscribe}(client: ${AC}, handlers: ${names.handlers}, options?: { prefetch?: number; params?: Record<string, string>; match?: Record<string, string | number | boolean> }): Promise<${Sub}[]> {`,
+      `export function ${names.subscribe.name}(client: ${AC}, handlers: ${names.handlers.name}, options?: { prefetch?: number; params?: Record<string, string>; match?: Record<string, string | number | boolean> }): Promise<${Sub}[]> {`,
       () => {
         f.block(
           'return Promise.all([',
@@ -331,5 +310,5 @@ export function emitAmqpClient(
       },
     );
   }
-  return f;
+  return { file: f, subscribes: handlers.length > 0 };
 }

@@ -12,16 +12,7 @@
  */
 import type { EventDescriptor } from '@kada/runtime';
 import type { ContractGraph, MessageModel } from '../model.ts';
-import {
-  code,
-  docComment,
-  GeneratedFile,
-  literal,
-  type Printed,
-  pascalCase,
-  propertyKey,
-  relativeSpecifier,
-} from './file.ts';
+import { code, docComment, GeneratedFile, literal, type Printed, pascalCase, propertyKey } from './file.ts';
 import { canonicalMessage, EVENTS_FILE, type SymbolTable } from './symbols.ts';
 import { stableStringify, TypePrinter } from './types.ts';
 import { bodySchema, type ValidatorSpec } from './validators.ts';
@@ -98,7 +89,7 @@ export function emitEvents(
       ]);
       const validator = symbols.validator(`validate${typeName}`);
       validators.push({ name: validator.name, schema: bodySchema(m) });
-      f.print(`export { ${validator.name} } from '${relativeSpecifier(EVENTS_FILE, validator.file)}';`);
+      f.reexport(validator);
     }
   }
   for (const d of printer.declarations()) f.declare(d.name).print(d.code).blank();

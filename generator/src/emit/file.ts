@@ -137,6 +137,21 @@ export class GeneratedFile {
   }
 
   /**
+   * Re-exports generated symbols from the files that declare them, in the order given, one line a file:
+   * reexport(createOrderPublisher, OrderPublisher) in services/order/index.ts
+   * -> export { createOrderPublisher, type OrderPublisher } from './publisher.ts';
+   */
+  reexport(...symbols: GenSymbol[]): this {
+    for (const file of new Set(symbols.map((s) => s.file))) {
+      const names = symbols
+        .filter((s) => s.file === file)
+        .map((s) => (s.typeOnly ? `type ${s.name}` : s.name));
+      this.print(`export { ${names.join(', ')} } from '${relativeSpecifier(this.path, file)}';`);
+    }
+    return this;
+  }
+
+  /**
    * Names this file declares at the top level (interfaces, types, consts, functions). An import of
    * the same name gets an alias: a schema called Envelope keeps its name, the runtime's is `Envelope2`.
    */

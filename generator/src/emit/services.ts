@@ -17,46 +17,12 @@ import {
   runtimePolicy,
   type ServiceModel,
 } from '../model.ts';
-import { amqpClientNames, emitAmqpClient, wantsAmqpClient } from './amqp-client.ts';
+import { emitAmqpClient, wantsAmqpClient } from './amqp-client.ts';
 import { descriptorLiteral, type EmitOptions, pointerComment } from './events.ts';
-import {
-  camelCase,
-  code,
-  docComment,
-  GeneratedFile,
-  type GenSymbol,
-  literal,
-  type OutputFile,
-  pascalCase,
-} from './file.ts';
+import { camelCase, code, docComment, GeneratedFile, literal, type OutputFile } from './file.ts';
 import type { SymbolTable } from './symbols.ts';
 import { stableStringify, TypePrinter } from './types.ts';
 import { bodySchema, type ValidatorSpec } from './validators.ts';
-
-/** A service's publisher: `OrderPublisher` and `createOrderPublisher` in services/order/publisher.ts. */
-export function publisherNames(s: ServiceModel): { iface: GenSymbol; factory: GenSymbol } {
-  const p = pascalCase(s.id);
-  const file = `services/${s.id}/publisher.ts`;
-  return {
-    iface: { name: `${p}Publisher`, file, typeOnly: true },
-    factory: { name: `create${p}Publisher`, file, typeOnly: false },
-  };
-}
-
-export function consumerNames(s: ServiceModel): {
-  handlers: string;
-  ctx: string;
-  register: string;
-  queues: string;
-} {
-  const p = pascalCase(s.id);
-  return {
-    handlers: `${p}Handlers`,
-    ctx: `${p}HandlerContext`,
-    register: `register${p}Consumers`,
-    queues: `${camelCase(s.id)}Queues`,
-  };
-}
 
 function sameSchema(a: MessageModel, b: MessageModel | null): boolean {
   return b !== null && a.envelope === b.envelope && stableStringify(a.schema) === stableStringify(b.schema);
@@ -82,7 +48,7 @@ export function multiVersionSends(
 }
 
 function emitPublisher(s: ServiceModel, symbols: SymbolTable, opts: EmitOptions): GeneratedFile {
-  const names = publisherNames(s);
+  const names = symbols.service(s.id).publisher;
   const f = new GeneratedFile(names.factory.file, [s.file]).declare(names.iface.name, names.factory.name);
   const Sink = f.importType(opts.runtimeModule, 'EventSink');
   const PO = f.importType(opts.runtimeModule, 'PublishOptions');
@@ -165,10 +131,15 @@ function emitConsumer(
   opts: EmitOptions,
   validators: ValidatorSpec[],
 ): { file: GeneratedFile; types: string[] } {
-  const f = new GeneratedFile(`services/${s.id}/consumer.ts`, [s.file]);
-  const names = consumerNames(s);
-  f.declare(names.handlers, names.ctx, names.register, names.queues);
-  const pub = publisherNames(s);
+  const { consumer, publisher: pub } = symbols.service(s.id);
+  const f = new GeneratedFile(consumer.register.file, [s.file]);
+  const names = {
+    handlers: consumer.handlers.name,
+    ctx: consumer.ctx.name,
+    register: consumer.register.name,
+    queues: consumer.queues.name,
+  };
+  f.declare(...Object.values(names));
   const HC = f.importType(opts.runtimeModule, 'HandlerContext');
   const Env = f.importType(opts.runtimeModule, 'Envelope');
   const ED = f.importType(opts.runtimeModule, 'EventDescriptor');
@@ -292,21 +263,20 @@ export function emitServices(
     const con = emitConsumer(s, graph, symbols, opts, validators);
     files.push(pub.toOutput(), con.file.toOutput());
     const idx = new GeneratedFile(`services/${s.id}/index.ts`, [s.file]);
-    const pn = publisherNames(s);
-    const cn = consumerNames(s);
-    idx.print(`export { ${pn.factory.name}, type ${pn.iface.name} } from './publisher.ts';`);
-    const viewTypes = con.types.map((t) => `type ${t}`);
-    idx.print(
-      `export { ${[cn.register, cn.queues, `type ${cn.ctx}`, `type ${cn.handlers}`, ...viewTypes].join(', ')} } from './consumer.ts';`,
-    );
+    const { publisher: pn, consumer: cn, amqp: an } = symbols.service(s.id);
+    const views = con.types.map((name) => ({ name, file: cn.register.file, typeOnly: true }));
+    idx.reexport(pn.factory, pn.iface);
+    idx.reexport(cn.register, cn.queues, cn.ctx, cn.handlers, ...views);
     if (wantsAmqpClient(s)) {
       // Another team's document: also a plain AMQP client that follows its bindings as written.
-      files.push(emitAmqpClient(s, graph, symbols, opts, validators).toOutput());
-      const an = amqpClientNames(s);
-      const exported = [an.factory, an.messages, `type ${an.iface}`];
-      if (s.receives.length > 0 && files[files.length - 1]?.content.includes(`function ${an.subscribe}`))
-        exported.push(an.subscribe, `type ${an.handlers}`);
-      idx.print(`export { ${exported.join(', ')} } from './amqp.ts';`);
+      const amqp = emitAmqpClient(s, graph, symbols, opts, validators);
+      files.push(amqp.file.toOutput());
+      idx.reexport(
+        an.factory,
+        an.messages,
+        an.iface,
+        ...(amqp.subscribes ? [an.subscribe, an.handlers] : []),
+      );
     }
     files.push(idx.toOutput());
   }

@@ -30,6 +30,24 @@ export interface EventSymbols {
   readonly method: string;
 }
 
+/** What a service's modules export: services/<id>/publisher.ts, consumer.ts and amqp.ts (plain AMQP client). */
+export interface ServiceSymbols {
+  readonly publisher: { readonly iface: GenSymbol; readonly factory: GenSymbol };
+  readonly consumer: {
+    readonly handlers: GenSymbol;
+    readonly ctx: GenSymbol;
+    readonly register: GenSymbol;
+    readonly queues: GenSymbol;
+  };
+  readonly amqp: {
+    readonly iface: GenSymbol;
+    readonly factory: GenSymbol;
+    readonly handlers: GenSymbol;
+    readonly subscribe: GenSymbol;
+    readonly messages: GenSymbol;
+  };
+}
+
 /** The message that defines an event's canonical schema: its producer's, else its first consumer's. */
 export function canonicalMessage(e: ContractGraph['events'][number]): MessageModel {
   return e.producer ?? (e.consumers[0] as MessageModel);
@@ -65,6 +83,31 @@ export class SymbolTable {
     const e = this.events.get(key);
     if (!e) throw new Error(`kada-gen: no symbols registered for event ${key}`);
     return e;
+  }
+
+  /** 'order' -> OrderPublisher, createOrderPublisher, OrderHandlers, registerOrderConsumers, orderQueues, OrderClient, … */
+  service(id: string): ServiceSymbols {
+    const [P, c] = [pascalCase(id), camelCase(id)];
+    const at =
+      (module: string) =>
+      (name: string, typeOnly = false): GenSymbol => ({ name, file: `services/${id}/${module}`, typeOnly });
+    const [pub, con, amqp] = [at('publisher.ts'), at('consumer.ts'), at('amqp.ts')];
+    return {
+      publisher: { iface: pub(`${P}Publisher`, true), factory: pub(`create${P}Publisher`) },
+      consumer: {
+        handlers: con(`${P}Handlers`, true),
+        ctx: con(`${P}HandlerContext`, true),
+        register: con(`register${P}Consumers`),
+        queues: con(`${c}Queues`),
+      },
+      amqp: {
+        iface: amqp(`${P}Client`, true),
+        factory: amqp(`create${P}Client`),
+        handlers: amqp(`${P}AmqpHandlers`, true),
+        subscribe: amqp(`subscribe${P}`),
+        messages: amqp(`${c}Messages`),
+      },
+    };
   }
 
   /** The validator of a consumer's view of an event (tolerant reader): `stockView_orderCreatedV1`. */

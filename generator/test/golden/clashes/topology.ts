@@ -126,103 +126,10 @@ export const topology = {
           "routingKey": "parcel.shipped.v1"
         }
       ],
-      "queues": [
-        {
-          "name": "post.dlq",
-          "durable": true,
-          "arguments": {
-            "x-queue-type": "quorum"
-          }
-        },
-        {
-          "name": "post",
-          "durable": true,
-          "arguments": {
-            "x-queue-type": "quorum",
-            "x-delivery-limit": 5,
-            "x-dead-letter-exchange": "post.dlx",
-            "x-dead-letter-routing-key": "post.dlq",
-            "x-dead-letter-strategy": "at-least-once",
-            "x-overflow": "reject-publish"
-          }
-        },
-        {
-          "name": "post.retry.1",
-          "durable": true,
-          "arguments": {
-            "x-queue-type": "quorum",
-            "x-message-ttl": 1000,
-            "x-dead-letter-exchange": "post.dlx",
-            "x-dead-letter-routing-key": "post",
-            "x-dead-letter-strategy": "at-least-once",
-            "x-overflow": "reject-publish"
-          }
-        },
-        {
-          "name": "post.retry.2",
-          "durable": true,
-          "arguments": {
-            "x-queue-type": "quorum",
-            "x-message-ttl": 2000,
-            "x-dead-letter-exchange": "post.dlx",
-            "x-dead-letter-routing-key": "post",
-            "x-dead-letter-strategy": "at-least-once",
-            "x-overflow": "reject-publish"
-          }
-        },
-        {
-          "name": "post.retry.3",
-          "durable": true,
-          "arguments": {
-            "x-queue-type": "quorum",
-            "x-message-ttl": 4000,
-            "x-dead-letter-exchange": "post.dlx",
-            "x-dead-letter-routing-key": "post",
-            "x-dead-letter-strategy": "at-least-once",
-            "x-overflow": "reject-publish"
-          }
-        }
-      ],
-      "bindings": [
-        {
-          "exchange": "domain.events",
-          "queue": "post",
-          "routingKey": "parcel_shipped.v1"
-        }
-      ],
-      "ownExchanges": [
-        {
-          "name": "post.dlx",
-          "type": "direct"
-        }
-      ],
-      "ownBindings": [
-        {
-          "exchange": "post.dlx",
-          "queue": "post.dlq",
-          "routingKey": "post.dlq"
-        },
-        {
-          "exchange": "post.dlx",
-          "queue": "post",
-          "routingKey": "post"
-        },
-        {
-          "exchange": "post.dlx",
-          "queue": "post.retry.1",
-          "routingKey": "post.retry.1"
-        },
-        {
-          "exchange": "post.dlx",
-          "queue": "post.retry.2",
-          "routingKey": "post.retry.2"
-        },
-        {
-          "exchange": "post.dlx",
-          "queue": "post.retry.3",
-          "routingKey": "post.retry.3"
-        }
-      ]
+      "queues": [],
+      "bindings": [],
+      "ownExchanges": [],
+      "ownBindings": []
     }
   ]
 } as const;

@@ -5,5 +5,4 @@ import type { ValidateFunction } from '@kada/runtime';
 export declare const courierView_parcelShippedV1_2: ValidateFunction;
 export declare const parcelShippedV1: ValidateFunction;
 export declare const parcelShippedV1_2: ValidateFunction;
-export declare const postView_parcelShippedV1: ValidateFunction;
 export declare const validateEventDescriptor: ValidateFunction;

@@ -2,4 +2,4 @@
 
 export { createPostPublisher, type PostPublisher } from './publisher.ts';
 export { registerPostConsumers, postQueues, type PostHandlerContext, type PostHandlers } from './consumer.ts';
-export { createPostClient, postMessages, type PostClient, subscribePost, type PostAmqpHandlers } from './amqp.ts';
+export { createPostClient, postMessages, type PostClient } from './amqp.ts';
