@@ -46,7 +46,7 @@ export const parcelShippedV1Event: EventDescriptor2<ParcelShippedV1> = {
   version: 1,
   routingKey: "parcel_shipped.v1",
   exchange: "domain.events",
-  envelope: false,
+  envelope: true,
   validate: parcelShippedV1,
 };
 

@@ -2,4 +2,3 @@
 
 export { createCourierPublisher, type CourierPublisher } from './publisher.ts';
 export { registerCourierConsumers, courierQueues, type CourierHandlerContext, type CourierHandlers, type Envelope, type ParcelShippedV1_2 } from './consumer.ts';
-export { createCourierClient, courierMessages, type CourierClient, subscribeCourier, type CourierAmqpHandlers } from './amqp.ts';
