@@ -165,7 +165,6 @@ function emitConsumer(
     viewDecls.push(
       [
         docComment([`${c.key} as ${s.id} reads it (validated against ${s.id}'s view).`, pointerComment(c)]),
-        // The owner, so the runtime can require the publisher's broker-verified user to be its user.
         `const ${ev.method}View: ${ED}<${T}> = ${literal(descriptorLiteral(c, f.use(validator), canonical?.service))};`,
       ].join('\n'),
     );

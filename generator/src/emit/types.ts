@@ -18,7 +18,7 @@
  */
 import type { JsonSchema } from '../model.ts';
 import { DEFS_PREFIX } from '../schema-cycles.ts';
-import { docComment, GLOBALS, numbered, pascalCase, propertyKey } from './file.ts';
+import { docComment, GLOBALS, literal, numbered, pascalCase, propertyKey } from './file.ts';
 
 /**
  * Registers names before printing: one name per distinct schema; a second, different schema
@@ -135,8 +135,8 @@ export class TypePrinter {
   }
 
   private structural(s: JsonSchema, depth: number): string {
-    if ('const' in s) return literal(s.const);
-    if (Array.isArray(s.enum)) return s.enum.map(literal).join(' | ') || 'never';
+    if ('const' in s) return literal(s.const, { inline: true });
+    if (Array.isArray(s.enum)) return s.enum.map((v) => literal(v, { inline: true })).join(' | ') || 'never';
     const parts: string[] = [];
     const union = (Array.isArray(s.oneOf) ? s.oneOf : Array.isArray(s.anyOf) ? s.anyOf : null) as
       | unknown[]
@@ -247,10 +247,6 @@ function propertyDoc(p: JsonSchema): string {
   }
   if (p.deprecated === true) tags.push('@deprecated');
   return docComment([p.description as string | undefined, tags.length > 0 ? tags.join(' ') : undefined]);
-}
-
-function literal(v: unknown): string {
-  return v === null ? 'null' : JSON.stringify(v);
 }
 
 function wrapUnionMember(t: string): string {
