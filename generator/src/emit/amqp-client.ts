@@ -254,7 +254,7 @@ export function emitAmqpClient(
     );
   }
 
-  for (const d of printer.declarations()) f.print(d.code).blank();
+  f.printDeclarations(printer.declarations());
   f.print(docComment([`Every message ${s.id} sends or receives, with its channel's AMQP binding.`]));
   f.block(`export const ${names.messages.name} = {`, () => f.print(...entries), '} as const;');
   f.blank();

@@ -92,7 +92,7 @@ export function emitEvents(
       f.reexport(validator);
     }
   }
-  for (const d of printer.declarations()) f.declare(d.name).print(d.code).blank();
+  f.printDeclarations(printer.declarations());
   for (const d of descriptors) f.print(d).blank();
   const all = graph.events.map((e) => [e.key, symbols.event(e.key).descriptor.name] as const);
   f.declare('events', ...all.map(([, d]) => d));

@@ -160,6 +160,12 @@ export class GeneratedFile {
     return this;
   }
 
+  /** Prints top-level declarations (a TypePrinter's) and records their names, as declare() does. */
+  printDeclarations(decls: readonly { readonly name: string; readonly code: string }[]): this {
+    for (const d of decls) this.declare(d.name).print(d.code).blank();
+    return this;
+  }
+
   private add(i: Import): string {
     let at = this.imports.findIndex((x) => x.from === i.from && x.name === i.name && x.wanted === i.wanted);
     if (at < 0) at = this.imports.push(i) - 1;

@@ -169,7 +169,7 @@ function emitConsumer(
       ].join('\n'),
     );
   }
-  for (const d of printer.declarations()) f.declare(d.name).print(d.code).blank();
+  f.printDeclarations(printer.declarations());
   for (const d of viewDecls) f.print(d).blank();
   const hasPublisher = s.sends.length > 0;
   f.print(
