@@ -27,6 +27,7 @@ import {
   literal,
   type Printed,
   pascalCase,
+  pick,
 } from './file.ts';
 import type { SymbolTable } from './symbols.ts';
 import { stableStringify, TypePrinter } from './types.ts';
@@ -39,11 +40,6 @@ export function wantsAmqpClient(s: ServiceModel): boolean {
 }
 
 const isJson = (m: MessageModel) => /json/i.test(m.contentType);
-
-/** Picks the fields a runtime type has from a model object: pick(channel.queue, 'name', 'durable'). */
-function pick<T extends object, K extends keyof T>(o: T, ...keys: K[]): Pick<T, K> {
-  return Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
-}
 
 export function emitAmqpClient(
   s: ServiceModel,

@@ -284,6 +284,11 @@ export type Printed<T> = T extends (...args: never[]) => unknown
       ? { readonly [K in keyof T]: Printed<T[K]> }
       : T;
 
+/** The fields of a model object that a runtime type has, for literal(): pick(channel.queue, 'name', 'durable'). */
+export function pick<T extends object, K extends keyof T>(o: T, ...keys: K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
+}
+
 const WIDTH = 110;
 
 /**

@@ -33,6 +33,7 @@ import {
   type OutputFile,
   type Printed,
   pascalCase,
+  pick,
   unique,
 } from './file.ts';
 
@@ -256,12 +257,7 @@ function operation(
     .map((where) => ({ where, list: op.parameters.filter((p) => p.in === where) }))
     .filter((g) => g.list.length > 0);
   return {
-    operationId: op.operationId,
-    method: op.method,
-    path: op.path,
-    expressPath: op.expressPath,
-    upstream: op.upstream,
-    secured: op.secured,
+    ...pick(op, 'operationId', 'method', 'path', 'expressPath', 'upstream', 'secured'),
     body: op.body && { required: op.body.required, contentTypes: op.body.contentTypes, validate },
     parameters: groups.map(({ where, list }) => {
       // Node lower-cases header names; the object validated is keyed the way the request has them.

@@ -7,28 +7,28 @@ import { cast, code, GeneratedFile, literal, numbered, relativeSpecifier } from 
 
 const body = (f: GeneratedFile) => f.toString().split('\n').slice(1).join('\n');
 
-describe('relativeSpecifier', () => {
-  it.each([
-    { from: 'services/stock/consumer.ts', to: 'events.ts', want: '../../events.ts' },
-    { from: 'services/stock/consumer.ts', to: 'services/stock/publisher.ts', want: './publisher.ts' },
-    { from: 'events.ts', to: 'validators.js', want: './validators.js' },
-    {
-      from: 'openapi/cart.routes.ts',
-      to: 'openapi/validators/cart.body.js',
-      want: './validators/cart.body.js',
-    },
-  ])('$from -> $to', ({ from, to, want }) => {
-    expect(relativeSpecifier(from, to)).toBe(want);
+describe('relativeSpecifier and numbered', () => {
+  it('gives the specifier of the declaring file from the importing one', () => {
+    const given: [string, string][] = [
+      ['services/stock/consumer.ts', 'events.ts'],
+      ['services/stock/consumer.ts', 'services/stock/publisher.ts'],
+      ['events.ts', 'validators.js'],
+      ['openapi/cart.routes.ts', 'openapi/validators/cart.body.js'],
+    ];
+    expect(given.map(([from, to]) => relativeSpecifier(from, to))).toEqual([
+      '../../events.ts',
+      './publisher.ts',
+      './validators.js',
+      './validators/cart.body.js',
+    ]);
   });
-});
 
-describe('numbered', () => {
-  it.each([
-    { base: 'Money', n: 1, want: 'Money' },
-    { base: 'Money', n: 2, want: 'Money2' },
-    { base: 'ParcelShippedV1', n: 2, want: 'ParcelShippedV1_2' },
-  ])('$base #$n -> $want', ({ base, n, want }) => {
-    expect(numbered(base, n)).toBe(want);
+  it('numbers a second holder of a name, after `_` when the name ends in a digit', () => {
+    expect([numbered('Money', 1), numbered('Money', 2), numbered('ParcelShippedV1', 2)]).toEqual([
+      'Money',
+      'Money2',
+      'ParcelShippedV1_2',
+    ]);
   });
 });
 
