@@ -221,12 +221,28 @@ const COMPAT = new Set([
  * Removes the parser's bookkeeping keys (x-parser-*) from a resolved schema, deeply; a named
  * component schema keeps its name as `x-kada-ref` (types are named after it, and the
  * compatibility check reports a changed $ref target).
+ *
+ * `resolve` answers a `$ref` the parser left in place: @asyncapi/parser leaves a recursive
+ * schema's inner `{ $ref: '#/components/schemas/Node' }` unresolved when the message has traits
+ * (its circular-reference pass loses the path once traits are merged), so the reference is
+ * followed here, into the same cyclic object graph a bare payload gets (`decycle` then names it).
  */
-export function cleanSchema(value: unknown, seen = new Map<object, unknown>()): unknown {
-  if (Array.isArray(value)) return value.map((v) => cleanSchema(v, seen));
+export function cleanSchema(
+  value: unknown,
+  seen = new Map<object, unknown>(),
+  resolve?: (ref: string) => unknown,
+): unknown {
+  if (Array.isArray(value)) return value.map((v) => cleanSchema(v, seen, resolve));
   if (value && typeof value === 'object') {
     const hit = seen.get(value);
     if (hit) return hit;
+    const ref = (value as { $ref?: unknown }).$ref;
+    const target = resolve && typeof ref === 'string' ? resolve(ref) : undefined;
+    if (target && typeof target === 'object') {
+      const out = cleanSchema(target, seen, resolve);
+      seen.set(value, out);
+      return out;
+    }
     const out: Record<string, unknown> = {};
     seen.set(value, out);
     for (const [k, v] of Object.entries(value)) {
@@ -235,11 +251,25 @@ export function cleanSchema(value: unknown, seen = new Map<object, unknown>()): 
         continue;
       }
       if (k.startsWith('x-parser-')) continue;
-      out[k] = cleanSchema(v, seen);
+      out[k] = cleanSchema(v, seen, resolve);
     }
     return out;
   }
   return value;
+}
+
+/** A local `#/a/b` reference looked up in a parsed document's JSON (undefined when it is not there). */
+export function localRef(documentJson: unknown): (ref: string) => unknown {
+  return (ref) => {
+    if (!ref.startsWith('#/')) return undefined;
+    let node: unknown = documentJson;
+    for (const raw of ref.slice(2).split('/')) {
+      const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+      if (!node || typeof node !== 'object') return undefined;
+      node = (node as Record<string, unknown>)[key];
+    }
+    return node;
+  };
 }
 
 /**
@@ -514,7 +544,9 @@ function buildMessages(ctx: Ctx, op: OperationInterface, asReply = false): Messa
     }
     const envelopeExt = msg.extensions().get('x-kada-envelope')?.value();
     const payload = msg.payload();
-    const schema = decycle(payload ? cleanSchema(payload.json()) : {}) as JsonSchema;
+    const schema = decycle(
+      payload ? cleanSchema(payload.json(), new Map(), localRef(ctx.loaded.document.json())) : {},
+    ) as JsonSchema;
     const msgLoc = followRef(ctx.sourceOf, { absPath: ctx.loaded.absPath, pointer: msgPath });
     const schemaLoc = followRef(ctx.sourceOf, {
       absPath: msgLoc.absPath,
