@@ -5,8 +5,8 @@ import {
   userPasswordResetRequestedV2Event,
   userRegisteredV1Event,
 } from '@kada/contracts/events.ts';
-import { registerAuditConsumers } from '@kada/contracts/services/audit/index.ts';
-import { uuidv7 } from '@kada/runtime';
+import { type AuditHandlerContext, registerAuditConsumers } from '@kada/contracts/services/audit/index.ts';
+import { createLogger, uuidv7 } from '@kada/runtime';
 import {
   type ConsumerHarness,
   consumerHarness,
@@ -137,5 +137,41 @@ describe.each(dialects)('audit handlers on %s', (dialect) => {
       .execute();
     expect(rows).toHaveLength(1);
     expect(rows[0]?.producer).toBe('test');
+  });
+  it('ignores an event id already in the log when the handler itself sees it twice (not only the inbox)', async () => {
+    const event = envelopeOf(orderCreatedV1Event, {
+      orderId: uuidv7(),
+      userId: uuidv7(),
+      items: [
+        {
+          productId: uuidv7(),
+          sellerId: uuidv7(),
+          name: 'Tea',
+          quantity: 1,
+          unitPrice: { amount: 500, currency: 'USD' },
+          lineTotal: { amount: 500, currency: 'USD' },
+        },
+      ],
+      total: { amount: 500, currency: 'USD' },
+      paymentMethodId: 'pm_card_visa',
+      createdAt: '2025-06-12T14:00:00Z',
+    });
+    const handlers = createAuditHandlers();
+    const log = createLogger('audit-test');
+    for (const producer of ['order', 'someone-else'])
+      await testDb.db.transaction().execute((tx) =>
+        handlers.orderCreatedV1({ ...event, producer }, {
+          tx,
+          log,
+          attempt: 1,
+          envelope: event,
+        } as unknown as AuditHandlerContext<AuditDatabase>),
+      );
+    const rows = await testDb.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('event_id', '=', event.eventId)
+      .execute();
+    expect(rows.map((r) => r.producer)).toEqual(['order']);
   });
 });
