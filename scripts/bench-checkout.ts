@@ -654,14 +654,7 @@ async function hopStages(
     }
   }
   const out: Record<string, number | null> = {};
-  const p50 = (f: (t: OrderTrack) => number) =>
-    percentile(
-      tracks
-        .map(f)
-        .filter((x) => !Number.isNaN(x))
-        .sort((a, b) => a - b),
-      50,
-    );
+  const p50 = (f: (t: OrderTrack) => number) => p50Of(tracks, f);
   const nan = Number.NaN;
   for (let i = 0; i < SAGA.length; i++) {
     const from = SAGA[i] as string;
@@ -694,14 +687,7 @@ const SAGA = ['order.created', 'stock.reserved', 'payment.intent.created', 'paym
  */
 function hops(tracks: OrderTrack[]): Record<string, number | null> {
   const out: Record<string, number | null> = {};
-  const p50 = (f: (t: OrderTrack) => number) =>
-    percentile(
-      tracks
-        .map(f)
-        .filter((x) => !Number.isNaN(x))
-        .sort((a, b) => a - b),
-      50,
-    );
+  const p50 = (f: (t: OrderTrack) => number) => p50Of(tracks, f);
   for (let i = 0; i < SAGA.length; i++) {
     const from = SAGA[i] as string;
     const to = SAGA[i + 1];
@@ -710,6 +696,17 @@ function hops(tracks: OrderTrack[]): Record<string, number | null> {
       out[`${from} -> ${to} handle`] = p50((t) => (t.at[to] ?? Number.NaN) - (t.seen[from] ?? Number.NaN));
   }
   return out;
+}
+
+/** The median of `f` over the orders for which it is defined (not NaN). */
+function p50Of(tracks: OrderTrack[], f: (t: OrderTrack) => number): number | null {
+  return percentile(
+    tracks
+      .map(f)
+      .filter((x) => !Number.isNaN(x))
+      .sort((a, b) => a - b),
+    50,
+  );
 }
 
 function round(x: number): number {
