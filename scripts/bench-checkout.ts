@@ -10,18 +10,34 @@
  *
  *   pnpm bench:checkout [--orders 300] [--concurrency 32 | --rate 40] [--embedded] [--warmup 20]
  *                       [--buyers 8] [--products 4] [--replicas 1] [--cpu-prof DIR] [--typescript]
- *                       [--port-base N] [--pool-max 4]
+ *                       [--port-base N] [--pool-max 4] [--statements [--pg-log FILE]]
  *
  * `--port-base` offsets every service's port (default random); the vhost is `<KADA_VHOST or
  * kada-bench>-<run>`, so runs beside each other on a shared broker never meet. `--pool-max` is each
  * process's PostgreSQL pool (DATABASE_POOL_MAX): the server's connections are shared.
+ *
+ * Transactions per checkout per service come from pg_stat_database (commits + rollbacks of each
+ * service's database over the measured window). `--statements` also counts statements: it sets
+ * `log_statement = all` on this run's databases only and reads the server's log (`--pg-log`, readable
+ * by the user running the bench) for the measured window; logging costs PostgreSQL CPU, so take the
+ * CPU figures from a run without it.
  *
  * The machine may be shared: RabbitMQ's node is the machine's (its CPU includes other vhosts'
  * work) and PostgreSQL is counted from the backends of this run's databases only.
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,7 +45,7 @@ import { ensureDevKeys } from '@kada/service-kit';
 import amqp from 'amqplib';
 import pg from 'pg';
 import { stockIssues as checkStock, placeOrder, verifiedAccount } from './checkout-load.ts';
-import { createDatabases, dropDatabases } from './databases.ts';
+import { createDatabases, dropDatabases, withAdmin } from './databases.ts';
 import { Http } from './demo.ts';
 import { Platform, SERVICES, type ServiceName } from './platform.ts';
 
@@ -47,6 +63,8 @@ const { values: args } = parseArgs({
     typescript: { type: 'boolean', default: false },
     'port-base': { type: 'string' },
     'pool-max': { type: 'string', default: '4' },
+    statements: { type: 'boolean', default: false },
+    'pg-log': { type: 'string', default: '/var/log/postgresql/postgresql-15-main.log' },
     verbose: { type: 'boolean', default: false },
   },
 });
@@ -127,6 +145,11 @@ async function setUp(embedded: boolean): Promise<Setup> {
     stdio: 'ignore',
   });
   if (!embedded) await createDatabases(withDb.map((s) => dbName(s.name)));
+  if (!embedded && args.statements)
+    await withAdmin(async (client) => {
+      for (const s of withDb)
+        await client.query(`alter database "${dbName(s.name)}" set log_statement = 'all'`);
+    });
   await ensureDevKeys(join(tmp, 'keys'));
   let stockPg: pg.Client | undefined;
   const teardown = async () => {
@@ -277,6 +300,8 @@ interface OrderTrack {
   at: Record<string, number>;
   /** When the tap received each saga event (its publish, as far as a consumer can tell). */
   seen: Record<string, number>;
+  /** eventId of each saga event, by event type. */
+  ids: Record<string, string>;
   paid?: number;
   ended?: 'PAID' | 'FAILED';
   product?: string;
@@ -315,16 +340,18 @@ async function main(): Promise<void> {
       (msg) => {
         if (!msg) return;
         const e = JSON.parse(msg.content.toString('utf8')) as {
+          eventId: string;
           eventType: string;
           occurredAt: string;
           data: { orderId: string };
         };
         // Kept even before POST /orders has answered: the events can overtake the HTTP reply.
-        const t = tracks.get(e.data.orderId) ?? { at: {}, seen: {} };
+        const t = tracks.get(e.data.orderId) ?? { at: {}, seen: {}, ids: {} };
         tracks.set(e.data.orderId, t);
         const at = Date.parse(e.occurredAt);
         t.at[e.eventType] = at;
         t.seen[e.eventType] = Date.now();
+        t.ids[e.eventType] = e.eventId;
         if (e.eventType === 'order.created') t.created = at;
         else if (e.eventType === 'order.paid' || e.eventType === 'order.failed') {
           if (e.eventType === 'order.paid') t.paid = at;
@@ -360,7 +387,7 @@ async function main(): Promise<void> {
       const buyer = buyers[n % buyers.length] as string;
       const product = products[n % products.length] as string;
       const orderId = await placeOrder(http, buyer, product);
-      const track = tracks.get(orderId) ?? { at: {}, seen: {} };
+      const track = tracks.get(orderId) ?? { at: {}, seen: {}, ids: {} };
       tracks.set(orderId, track);
       track.product = product;
       track.buyer = buyer;
@@ -405,12 +432,15 @@ async function main(): Promise<void> {
     await runClosed(WARMUP, Math.min(4, CONCURRENCY));
     const firstMeasured = placed.length;
     const prefix = args.embedded ? '\0none' : setup.dbName('auth').replace(/auth$/, '');
+    const dbCounters = args.embedded ? undefined : new DbCounters(setup.dbName, args['pg-log']);
+    await dbCounters?.start();
     const cpuBefore = sampleCpu(platform, prefix);
     const t0 = performance.now();
     if (RATE) await runOpen(ORDERS, RATE);
     else await runClosed(ORDERS, CONCURRENCY);
     const seconds = (performance.now() - t0) / 1000;
     const cpuAfter = sampleCpu(platform, prefix);
+    const perCheckoutDb = await dbCounters?.finish(ORDERS);
     const peakRssMbPerService = peakRssByService(platform);
 
     // Effects: every order ended (per the order service), stock balanced per product.
@@ -458,6 +488,13 @@ async function main(): Promise<void> {
       cpuMsPerCheckout: { total: round(cpuTotal / ORDERS), ...perCheckout },
       peakRssMbPerService,
       hopsP50Ms: hops(measured.map(([, t]) => t)),
+      hopStagesP50Ms: args.embedded
+        ? undefined
+        : await hopStages(
+            measured.map(([, t]) => t),
+            setup.dbName,
+          ),
+      ...(perCheckoutDb ?? {}),
       createdToPaidMs: {
         samples: latencies.length,
         p50: percentile(latencies, 50),
@@ -481,6 +518,165 @@ async function main(): Promise<void> {
   }
 }
 
+/**
+ * Transactions (pg_stat_database: commits + rollbacks) and, with --statements, statements (the
+ * server's log) per checkout, per service database, over the measured window. A backend reports its
+ * counts at most once a second and when it goes idle, so each reading waits a little first.
+ */
+class DbCounters {
+  readonly #dbName: (svc: ServiceName) => string;
+  readonly #pgLog: string;
+  #xacts = new Map<string, number>();
+  #logOffset = 0;
+
+  constructor(dbName: (svc: ServiceName) => string, pgLog: string) {
+    this.#dbName = dbName;
+    this.#pgLog = pgLog;
+  }
+
+  async #readXacts(): Promise<Map<string, number>> {
+    await new Promise((r) => setTimeout(r, 1500));
+    const names = SERVICES.filter((s) => s.name !== 'gateway').map((s) => s.name);
+    return withAdmin(async (client) => {
+      await client.query('select pg_stat_clear_snapshot()');
+      const rows = (
+        await client.query<{ datname: string; xacts: string }>(
+          'select datname, xact_commit + xact_rollback as xacts from pg_stat_database where datname = any($1)',
+          [names.map((n) => this.#dbName(n))],
+        )
+      ).rows;
+      const out = new Map<string, number>();
+      for (const n of names) out.set(n, Number(rows.find((r) => r.datname === this.#dbName(n))?.xacts ?? 0));
+      return out;
+    });
+  }
+
+  async start(): Promise<void> {
+    this.#xacts = await this.#readXacts();
+    if (args.statements) this.#logOffset = statSync(this.#pgLog).size;
+  }
+
+  async finish(orders: number): Promise<Record<string, unknown>> {
+    const logEnd = args.statements ? statSync(this.#pgLog).size : 0;
+    const after = await this.#readXacts();
+    const transactions: Record<string, number> = { total: 0 };
+    for (const [svc, n] of after) {
+      const perCheckout = (n - (this.#xacts.get(svc) ?? 0)) / orders;
+      transactions.total = (transactions.total ?? 0) + perCheckout;
+      if (perCheckout > 0) transactions[svc] = round(perCheckout);
+    }
+    transactions.total = round(transactions.total ?? 0);
+    if (!args.statements) return { transactionsPerCheckout: transactions };
+    const bytes = Buffer.alloc(logEnd - this.#logOffset);
+    const fd = openSync(this.#pgLog, 'r');
+    try {
+      readSync(fd, bytes, 0, bytes.length, this.#logOffset);
+    } finally {
+      closeSync(fd);
+    }
+    const prefix = this.#dbName('auth').replace(/auth$/, '');
+    const perService = new Map<string, number>();
+    const perStatement = new Map<string, number>();
+    const line = /@(\S+) LOG: {2}(?:statement|execute [^:]*): (.*)$/;
+    for (const text of bytes.toString('utf8').split('\n')) {
+      const m = line.exec(text);
+      if (!m?.[1]?.startsWith(prefix)) continue;
+      const svc = m[1].slice(prefix.length);
+      perService.set(svc, (perService.get(svc) ?? 0) + 1);
+      const sql = `${svc}: ${(m[2] ?? '').replace(/\s+/g, ' ').slice(0, 90)}`;
+      perStatement.set(sql, (perStatement.get(sql) ?? 0) + 1);
+    }
+    const statements: Record<string, number> = { total: 0 };
+    for (const [svc, n] of [...perService].sort((a, b) => b[1] - a[1])) {
+      statements[svc] = round(n / orders);
+      statements.total = (statements.total ?? 0) + n / orders;
+    }
+    statements.total = round(statements.total ?? 0);
+    const topStatements = Object.fromEntries(
+      [...perStatement]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 25)
+        .map(([sql, n]) => [sql, round(n / orders)]),
+    );
+    return { transactionsPerCheckout: transactions, statementsPerCheckout: statements, topStatements };
+  }
+}
+
+/** Who handles each saga event next (its consumer, the queue named in processed_events). */
+const NEXT_CONSUMER: Record<string, ServiceName | undefined> = {
+  'order.created': 'stock',
+  'stock.reserved': 'payment',
+  'payment.succeeded': 'order',
+};
+const PRODUCER: Record<string, ServiceName> = {
+  'order.created': 'order',
+  'stock.reserved': 'stock',
+  'payment.intent.created': 'payment',
+  'payment.succeeded': 'payment',
+  'order.paid': 'order',
+};
+
+/**
+ * The steps of each hop, p50 over the orders, from the databases' own timestamps (one clock, one
+ * machine): `written`: the event's occurredAt (in its producer's transaction); `confirmed`: the
+ * outbox row's sent_at (the relay marks it after the broker's confirm); `at tap`: our tap queue got
+ * it; `claimed`: the next consumer's inbox row (processed_at, at the start of its transaction);
+ * then the next event written. payment.intent.created -> payment.succeeded is the simulated
+ * Stripe's webhook (its own delay, then an HTTP request), not a consumer.
+ */
+async function hopStages(
+  tracks: OrderTrack[],
+  dbName: (svc: ServiceName) => string,
+): Promise<Record<string, number | null>> {
+  const sentAt = new Map<string, number>();
+  const claimedAt = new Map<string, number>();
+  for (const svc of new Set(Object.values(PRODUCER))) {
+    const ids = tracks.flatMap((t) => Object.values(t.ids));
+    const client = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:5432/${dbName(svc)}` });
+    await client.connect();
+    try {
+      for (const r of (
+        await client.query<{ event_id: string; sent_at: string | null }>(
+          'select event_id, sent_at from outbox where event_id = any($1)',
+          [ids],
+        )
+      ).rows)
+        if (r.sent_at !== null) sentAt.set(r.event_id, Number(r.sent_at));
+      for (const r of (
+        await client.query<{ consumer: string; event_id: string; processed_at: string }>(
+          'select consumer, event_id, processed_at from processed_events where event_id = any($1) and consumer = $2',
+          [ids, svc],
+        )
+      ).rows)
+        claimedAt.set(r.event_id, Number(r.processed_at));
+    } finally {
+      await client.end();
+    }
+  }
+  const out: Record<string, number | null> = {};
+  const p50 = (f: (t: OrderTrack) => number) => p50Of(tracks, f);
+  const nan = Number.NaN;
+  for (let i = 0; i < SAGA.length; i++) {
+    const from = SAGA[i] as string;
+    const to = SAGA[i + 1];
+    const id = (t: OrderTrack) => t.ids[from] ?? '';
+    out[`${from}: written -> at tap`] = p50((t) => (t.seen[from] ?? nan) - (t.at[from] ?? nan));
+    out[`${from}: written -> confirmed`] = p50((t) => (sentAt.get(id(t)) ?? nan) - (t.at[from] ?? nan));
+    const consumer = NEXT_CONSUMER[from];
+    if (consumer && to) {
+      out[`${from}: at tap -> claimed by ${consumer}`] = p50(
+        (t) => (claimedAt.get(id(t)) ?? nan) - (t.seen[from] ?? nan),
+      );
+      out[`${from}: claimed by ${consumer} -> ${to} written`] = p50(
+        (t) => (t.at[to] ?? nan) - (claimedAt.get(id(t)) ?? nan),
+      );
+    } else if (to) {
+      out[`${from}: at tap -> ${to} written`] = p50((t) => (t.at[to] ?? nan) - (t.seen[from] ?? nan));
+    }
+  }
+  return out;
+}
+
 const SAGA = ['order.created', 'stock.reserved', 'payment.intent.created', 'payment.succeeded', 'order.paid'];
 
 /**
@@ -491,14 +687,7 @@ const SAGA = ['order.created', 'stock.reserved', 'payment.intent.created', 'paym
  */
 function hops(tracks: OrderTrack[]): Record<string, number | null> {
   const out: Record<string, number | null> = {};
-  const p50 = (f: (t: OrderTrack) => number) =>
-    percentile(
-      tracks
-        .map(f)
-        .filter((x) => !Number.isNaN(x))
-        .sort((a, b) => a - b),
-      50,
-    );
+  const p50 = (f: (t: OrderTrack) => number) => p50Of(tracks, f);
   for (let i = 0; i < SAGA.length; i++) {
     const from = SAGA[i] as string;
     const to = SAGA[i + 1];
@@ -507,6 +696,17 @@ function hops(tracks: OrderTrack[]): Record<string, number | null> {
       out[`${from} -> ${to} handle`] = p50((t) => (t.at[to] ?? Number.NaN) - (t.seen[from] ?? Number.NaN));
   }
   return out;
+}
+
+/** The median of `f` over the orders for which it is defined (not NaN). */
+function p50Of(tracks: OrderTrack[], f: (t: OrderTrack) => number): number | null {
+  return percentile(
+    tracks
+      .map(f)
+      .filter((x) => !Number.isNaN(x))
+      .sort((a, b) => a - b),
+    50,
+  );
 }
 
 function round(x: number): number {

@@ -6,11 +6,14 @@ import { pruneInboxQuery } from './db/inbox.ts';
 import {
   markFailedQuery,
   markSentQuery,
+  markSentWithoutFlushQuery,
   type OutboxRow,
   outboxStatsQuery,
   pruneOutboxQuery,
-  selectUnsentLockedQuery,
+  RELEASE_RELAY_LOCK,
+  selectUnsentHoldingRelayLock,
   selectUnsentQuery,
+  selectUnsentTakingRelayLock,
   takeRelayLock,
   unsentExistsQuery,
 } from './db/outbox.ts';
@@ -32,6 +35,14 @@ type Db = Kysely<RuntimeTables> | Transaction<RuntimeTables>;
 /** What became of one row's publish in a batch; `skipped`: an earlier row of its key failed. */
 type Published = { status: 'fulfilled' } | { status: 'rejected'; reason: unknown } | { status: 'skipped' };
 
+/** What a pass (or a run of passes) did. `more`: a full batch, go again at once. */
+interface PassOutcome {
+  published: number;
+  failed: number;
+  more: boolean;
+  empty?: boolean;
+}
+
 const PRUNE_EVERY_MS = 10 * 60_000;
 /** Gauges are read at most this often: a stats query after every pass doubled an idle relay's cost. */
 const GAUGES_EVERY_MS = 1000;
@@ -44,6 +55,11 @@ const GAUGES_EVERY_MS = 1000;
  * in the batch and is not sent at all when that one failed (it stays unsent for the next pass),
  * and a row that failed before holds back the later rows of its key until it is confirmed. A crash between publish and marking sent re-publishes the same
  * eventId; consumers' inboxes drop the duplicate.
+ *
+ * On PostgreSQL a pass is two statements, a select and an update, without BEGIN/COMMIT: leadership
+ * is a session lock that one connection takes with its first select and keeps while there is work
+ * (a wake-up during a pass, or a full batch, runs the next pass at once on it), released when the
+ * relay goes idle. A woken relay is thus one round trip from its first publish.
  */
 export class OutboxRelay {
   readonly #db: Kysely<RuntimeTables>;
@@ -117,7 +133,8 @@ export class OutboxRelay {
       const woken = this.#wokenForPass;
       this.#wokenForPass = false;
       try {
-        const outcome = await this.runOnce(!woken);
+        const outcome =
+          this.#dialect === 'postgres' ? await this.#relayPostgres(!woken, true) : await this.runOnce(!woken);
         more = outcome.more && outcome.failed === 0;
         // An idle poll that found no unsent row has answered the gauges' question already.
         await this.#updateGauges(outcome.empty === true);
@@ -154,30 +171,80 @@ export class OutboxRelay {
    * One batch. `more`: the batch was full, go again at once. `checkFirst`: look for unsent rows
    * with one statement before opening a transaction (an idle poll then costs one round trip).
    */
-  async runOnce(
-    checkFirst = false,
-  ): Promise<{ published: number; failed: number; more: boolean; empty?: boolean }> {
+  async runOnce(checkFirst = false): Promise<PassOutcome> {
     const dialect = this.#dialect;
-    if (dialect === 'sqlite') return this.#publishBatch(this.#db, false);
+    if (dialect === 'postgres') return this.#relayPostgres(checkFirst, false);
+    if (dialect === 'sqlite') return this.#publishBatch(this.#db);
     if (checkFirst && (await this.#unsentExists(this.#db, {})).rows.length === 0)
       return { published: 0, failed: 0, more: false, empty: true };
     return this.#db.transaction().execute(async (tx) => {
-      // PostgreSQL takes the leader lock in the select itself: one round trip fewer per pass.
-      if (dialect === 'postgres') return this.#publishBatch(tx, true);
       if (!(await takeRelayLock(tx, dialect))) return { published: 0, failed: 0, more: false };
-      return this.#publishBatch(tx, false);
+      return this.#publishBatch(tx);
     });
   }
 
-  async #publishBatch(
-    db: Db,
-    lockInSelect: boolean,
-  ): Promise<{ published: number; failed: number; more: boolean }> {
+  /**
+   * PostgreSQL: passes on one connection. The first select tries the leader lock (a session lock)
+   * and reads the unsent rows in one statement; while this relay leads and `whileBusy`, a wake-up
+   * that came during a pass or a full batch runs the next pass at once on the same connection,
+   * still leading (a plain select). The lock is released at the end, when there is nothing more to
+   * do or a publish failed (the poll retries), so that another process's relay may lead next.
+   */
+  async #relayPostgres(checkFirst: boolean, whileBusy: boolean): Promise<PassOutcome> {
+    if (checkFirst && (await this.#unsentExists(this.#db, {})).rows.length === 0)
+      return { published: 0, failed: 0, more: false, empty: true };
     const limit = this.#options.batchSize;
-    const rows = (await (lockInSelect
-      ? selectUnsentLockedQuery(db, limit)
-      : selectUnsentQuery(db, this.#dialect, limit)
+    return this.#db.connection().execute(async (conn) => {
+      const total: PassOutcome = { published: 0, failed: 0, more: false };
+      let leading = false;
+      try {
+        for (;;) {
+          let rows: OutboxRow[];
+          if (leading) {
+            rows = (await conn.executeQuery(selectUnsentHoldingRelayLock(limit))).rows;
+          } else {
+            const answer = (await conn.executeQuery(selectUnsentTakingRelayLock(limit))).rows;
+            // Another process leads: it publishes these rows too.
+            if (answer[0]?.leader !== true) return total;
+            leading = true;
+            rows = answer.filter((row) => row.id !== null);
+          }
+          const outcome = await this.#publishRows(rows, conn, (ids, now) =>
+            conn.executeQuery(markSentWithoutFlushQuery(ids, now)),
+          );
+          total.published += outcome.published;
+          total.failed += outcome.failed;
+          total.more = outcome.more;
+          if (!whileBusy || outcome.failed > 0) return total;
+          if (outcome.more) continue;
+          if (!this.#woken) return total;
+          this.#woken = false;
+        }
+      } finally {
+        if (leading)
+          await conn.executeQuery(RELEASE_RELAY_LOCK).catch((error: unknown) => {
+            // The connection is gone (and its session lock with it), or about to be.
+            this.#log.warn({ err: describeError(error) }, 'could not release the outbox relay lock');
+          });
+      }
+    });
+  }
+
+  async #publishBatch(db: Db): Promise<PassOutcome> {
+    const rows = (await selectUnsentQuery(
+      db,
+      this.#dialect,
+      this.#options.batchSize,
     ).execute()) as OutboxRow[];
+    return this.#publishRows(rows, db, (ids, now) => markSentQuery(db, ids, now).execute());
+  }
+
+  /** Publishes one batch of unsent rows (see the class comment for the order), then marks them. */
+  async #publishRows(
+    rows: readonly OutboxRow[],
+    db: Db,
+    markSent: (ids: Array<number | string>, now: number) => Promise<unknown>,
+  ): Promise<PassOutcome> {
     if (rows.length === 0) return { published: 0, failed: 0, more: false };
     const heldBack = new Set<string>();
     const batch: OutboxRow[] = [];
@@ -223,7 +290,7 @@ export class OutboxRelay {
         );
       }
     });
-    if (sent.length > 0) await markSentQuery(db, sent, Date.now()).execute();
+    if (sent.length > 0) await markSent(sent, Date.now());
     for (const [error, ids] of failures) await markFailedQuery(db, ids, error).execute();
     return {
       published: sent.length,

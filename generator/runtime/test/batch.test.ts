@@ -6,7 +6,6 @@
  */
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectUnsentLockedQuery } from '../src/db/outbox.ts';
 import type { Envelope, HandlerContext, ServiceRuntime } from '../src/index.ts';
 import { scratch } from './harness.ts';
 import {
@@ -177,26 +176,5 @@ describe('batches of deliveries', () => {
       const amounts = effects.filter((e) => e.order_id === `flaky-${key}`).map((e) => e.amount);
       expect(amounts).toEqual(Array.from({ length: 10 }, (_, n) => key + 3 * n));
     }
-  });
-
-  it("turns synchronous_commit off in the relay's transaction only", async () => {
-    const setting = sql<{ value: string }>`select current_setting('synchronous_commit') as value`;
-    // The setting comes with the relay's leader lock: while this runtime's own relay holds the lock
-    // the statement sets nothing (and writes nothing). Try until this transaction gets the lock.
-    const leader = sql<{
-      n: number;
-    }>`select count(*)::int as n from pg_locks where locktype = 'advisory' and pid = pg_backend_pid()`;
-    let inRelay: string | undefined;
-    for (let attempt = 0; attempt < 100 && inRelay === undefined; attempt++) {
-      inRelay = await runtime.db.transaction().execute(async (tx) => {
-        await selectUnsentLockedQuery(tx as never, 10).execute();
-        if (((await leader.execute(tx)).rows[0]?.n ?? 0) === 0) return undefined;
-        return (await setting.execute(tx)).rows[0]?.value;
-      });
-      if (inRelay === undefined) await new Promise((r) => setTimeout(r, 20));
-    }
-    expect(inRelay).toBe('off');
-    const elsewhere = await runtime.transaction(async (tx) => (await setting.execute(tx)).rows[0]?.value);
-    expect(elsewhere).toBe('on');
   });
 });

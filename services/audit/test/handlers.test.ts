@@ -5,8 +5,8 @@ import {
   userPasswordResetRequestedV2Event,
   userRegisteredV1Event,
 } from '@kada/contracts/events.ts';
-import { registerAuditConsumers } from '@kada/contracts/services/audit/index.ts';
-import { uuidv7 } from '@kada/runtime';
+import { type AuditHandlerContext, registerAuditConsumers } from '@kada/contracts/services/audit/index.ts';
+import { createLogger, uuidv7 } from '@kada/runtime';
 import {
   type ConsumerHarness,
   consumerHarness,
@@ -32,6 +32,25 @@ describe.each(dialects)('audit handlers on %s', (dialect) => {
   afterAll(async () => {
     await testDb.destroy();
   });
+
+  const orderCreated = () =>
+    envelopeOf(orderCreatedV1Event, {
+      orderId: uuidv7(),
+      userId: uuidv7(),
+      items: [
+        {
+          productId: uuidv7(),
+          sellerId: uuidv7(),
+          name: 'Ceylon tea, 500 g',
+          quantity: 2,
+          unitPrice: { amount: 1999, currency: 'USD' },
+          lineTotal: { amount: 3998, currency: 'USD' },
+        },
+      ],
+      total: { amount: 3998, currency: 'USD' },
+      paymentMethodId: 'pm_card_visa',
+      createdAt: '2025-06-12T14:00:00Z',
+    });
 
   const row = (eventId: string) =>
     testDb.db.selectFrom('audit_log').selectAll().where('event_id', '=', eventId).executeTakeFirstOrThrow();
@@ -97,23 +116,7 @@ describe.each(dialects)('audit handlers on %s', (dialect) => {
   });
 
   it('keeps business data such as product names and amounts as they are', async () => {
-    const event = envelopeOf(orderCreatedV1Event, {
-      orderId: uuidv7(),
-      userId: uuidv7(),
-      items: [
-        {
-          productId: uuidv7(),
-          sellerId: uuidv7(),
-          name: 'Ceylon tea, 500 g',
-          quantity: 2,
-          unitPrice: { amount: 1999, currency: 'USD' },
-          lineTotal: { amount: 3998, currency: 'USD' },
-        },
-      ],
-      total: { amount: 3998, currency: 'USD' },
-      paymentMethodId: 'pm_card_visa',
-      createdAt: '2025-06-12T14:00:00Z',
-    });
+    const event = orderCreated();
     await audit.deliver(event);
     expect(JSON.parse((await row(event.eventId)).data)).toEqual(event.data);
   });
@@ -137,5 +140,26 @@ describe.each(dialects)('audit handlers on %s', (dialect) => {
       .execute();
     expect(rows).toHaveLength(1);
     expect(rows[0]?.producer).toBe('test');
+  });
+
+  it('ignores an event id already in the log when the handler itself sees it twice (not only the inbox)', async () => {
+    const event = orderCreated();
+    const handlers = createAuditHandlers();
+    const log = createLogger('audit-test');
+    for (const producer of ['order', 'someone-else'])
+      await testDb.db.transaction().execute((tx) =>
+        handlers.orderCreatedV1({ ...event, producer }, {
+          tx,
+          log,
+          attempt: 1,
+          envelope: event,
+        } as unknown as AuditHandlerContext<AuditDatabase>),
+      );
+    const rows = await testDb.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('event_id', '=', event.eventId)
+      .execute();
+    expect(rows.map((r) => r.producer)).toEqual(['order']);
   });
 });

@@ -75,25 +75,27 @@ export async function recordMoney(
     at: string;
   },
 ): Promise<boolean> {
-  const existing = await tx
-    .selectFrom('dash_payments')
-    .select('key')
-    .where('key', '=', fact.key)
-    .executeTakeFirst();
-  if (existing) return false;
-  await tx
+  // One statement (insert … select … where not exists), not a select and then an insert.
+  const inserted = await tx
     .insertInto('dash_payments')
-    .values({
-      key: fact.key,
-      order_id: fact.orderId,
-      kind: fact.kind,
-      amount: fact.amount,
-      currency: fact.currency,
-      day: dayOf(fact.at),
-      occurred_at: isoOf(fact.at),
-    })
-    .execute();
-  return true;
+    .columns(['key', 'order_id', 'kind', 'amount', 'currency', 'day', 'occurred_at'])
+    .expression(
+      tx
+        .selectNoFrom((eb) => [
+          eb.cast<string>(eb.val(fact.key), 'varchar(200)').as('key'),
+          eb.cast<string>(eb.val(fact.orderId), 'varchar(64)').as('order_id'),
+          eb.cast<string>(eb.val(fact.kind), 'varchar(10)').as('kind'),
+          eb.cast<number>(eb.val(fact.amount), 'bigint').as('amount'),
+          eb.cast<string>(eb.val(fact.currency), 'varchar(3)').as('currency'),
+          eb.cast<string>(eb.val(dayOf(fact.at)), 'varchar(10)').as('day'),
+          eb.cast<string>(eb.val(isoOf(fact.at)), 'varchar(32)').as('occurred_at'),
+        ])
+        .where(({ not, exists, selectFrom }) =>
+          not(exists(selectFrom('dash_payments').select('key').where('key', '=', fact.key))),
+        ),
+    )
+    .executeTakeFirst();
+  return Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0;
 }
 
 /**

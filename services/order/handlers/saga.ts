@@ -40,7 +40,11 @@ export async function leavePending(
   if (result.numUpdatedRows !== 1n) throw new OrderChangedConcurrentlyError(orderId);
 }
 
-/** Records a saga event against the order, whether it changed the order or not. */
+/**
+ * Records a saga event against the order, whether it changed the order or not; an event already
+ * recorded is left as it is. One `insert … select … where not exists` statement (every dialect)
+ * rather than a select and then an insert: a round trip fewer for each saga event.
+ */
 export async function recordHistory(
   tx: Transaction<OrderDatabase>,
   orderId: string,
@@ -48,22 +52,29 @@ export async function recordHistory(
   applied: boolean,
   note: string | null = null,
 ): Promise<void> {
-  const seen = await tx
-    .selectFrom('order_history')
-    .select('event_id')
-    .where('order_id', '=', orderId)
-    .where('event_id', '=', event.eventId)
-    .executeTakeFirst();
-  if (seen) return;
   await tx
     .insertInto('order_history')
-    .values({
-      order_id: orderId,
-      event_id: event.eventId,
-      event_type: event.eventType,
-      applied: applied ? 1 : 0,
-      note,
-      recorded_at: new Date().toISOString(),
-    })
+    .columns(['order_id', 'event_id', 'event_type', 'applied', 'note', 'recorded_at'])
+    .expression(
+      tx
+        .selectNoFrom((eb) => [
+          eb.cast<string>(eb.val(orderId), 'varchar(64)').as('order_id'),
+          eb.cast<string>(eb.val(event.eventId), 'varchar(64)').as('event_id'),
+          eb.cast<string>(eb.val(event.eventType), 'varchar(100)').as('event_type'),
+          eb.cast<number>(eb.val(applied ? 1 : 0), 'integer').as('applied'),
+          eb.cast<string | null>(eb.val(note), 'varchar(500)').as('note'),
+          eb.cast<string>(eb.val(new Date().toISOString()), 'varchar(32)').as('recorded_at'),
+        ])
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('order_history')
+                .select('event_id')
+                .where('order_id', '=', orderId)
+                .where('event_id', '=', event.eventId),
+            ),
+          ),
+        ),
+    )
     .execute();
 }

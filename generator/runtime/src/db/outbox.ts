@@ -148,23 +148,54 @@ export function selectUnsentQuery(db: Db, dialect: SqlDialect, limit: number) {
 }
 
 /**
- * PostgreSQL: {@link selectUnsentQuery} that also takes the relay's leader lock
- * ({@link relayLockQuery}) in the same statement. The uncorrelated subquery is evaluated once, before
- * the scan; when another process holds the lock the answer is empty.
- *
- * The same statement sets `synchronous_commit = off` for the relay's transaction only (the
- * `set_config(…, true)` of `SET LOCAL`): its commit then does not wait for the WAL flush. What that
- * transaction writes is only "these rows were sent" (and failure counts). Lost in a crash of
- * PostgreSQL, the rows are published again after restart: the consumers' inboxes drop the copies,
- * exactly as after a crash between publish and marking sent. Every other transaction (state,
- * inbox, outbox rows) keeps the server's setting.
+ * PostgreSQL relay statements, SQL written once (no query building per pass). The relay's leadership
+ * is a session advisory lock here, taken by the first select of a busy period and kept by that
+ * connection until the relay has nothing more to send ({@link RELEASE_RELAY_LOCK}); the passes in
+ * between run without BEGIN/COMMIT: a select, the publishes, one update. Each statement is its own
+ * transaction; nothing in a pass needs more (the lock, not a transaction, keeps other processes out).
  */
-export function selectUnsentLockedQuery(db: Db, limit: number) {
-  return selectUnsentQuery(db, 'postgres', limit)
-    .where(
-      sql<boolean>`(select pg_try_advisory_xact_lock(hashtext(current_schema() || '.kada_outbox_relay')))`,
-    )
-    .where(sql<boolean>`(select set_config('synchronous_commit', 'off', true)) = 'off'`);
+const RELAY_LOCK_KEY = "hashtext(current_schema() || '.kada_outbox_relay')";
+const UNSENT_COLUMNS =
+  'id, event_id, ordering_key, exchange, routing_key, event_type, correlation_id, producer, body, headers, created_at, attempts';
+
+/**
+ * Tries the leader lock and, when taken, reads the oldest unsent rows in the same statement. Always
+ * one row at least: `leader` says whether the lock was taken; `id` is null when nothing is unsent.
+ */
+export function selectUnsentTakingRelayLock(limit: number): CompiledQuery<OutboxRow & { leader: boolean }> {
+  return CompiledQuery.raw(
+    `select l.leader, o.* from (select pg_try_advisory_lock(${RELAY_LOCK_KEY}) as leader) l left join lateral (select ${UNSENT_COLUMNS} from outbox where sent_at is null and l.leader order by id limit $1) o on true`,
+    [limit],
+  );
+}
+
+/** The oldest unsent rows, for a relay that holds the lock already. */
+export function selectUnsentHoldingRelayLock(limit: number): CompiledQuery<OutboxRow> {
+  return CompiledQuery.raw(
+    `select ${UNSENT_COLUMNS} from outbox where sent_at is null order by id limit $1`,
+    [limit],
+  );
+}
+
+export const RELEASE_RELAY_LOCK: CompiledQuery<{ released: boolean }> = CompiledQuery.raw(
+  `select pg_advisory_unlock(${RELAY_LOCK_KEY}) as released`,
+);
+
+/**
+ * {@link markSentQuery} as one statement that also sets `synchronous_commit = off` for its own
+ * transaction only (`set_config(…, true)`, evaluated once before the update): its commit does not
+ * wait for the WAL flush. It writes only "these rows were sent": lost in a crash of PostgreSQL, the
+ * rows are published again after restart and the consumers' inboxes drop the copies, exactly as
+ * after a crash between publish and marking sent. Every other transaction keeps the server's setting.
+ */
+export function markSentWithoutFlushQuery(
+  ids: ReadonlyArray<number | string>,
+  now: number,
+): CompiledQuery<never> {
+  return CompiledQuery.raw(
+    `update outbox set sent_at = $1, last_error = null, body = $2 where id = any($3) and (select set_config('synchronous_commit', 'off', true)) = 'off'`,
+    [now, REDACTED_BODY, ids],
+  );
 }
 
 /** Whether any row waits to be relayed: one cheap statement for a poll that usually finds nothing. */
