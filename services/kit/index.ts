@@ -44,6 +44,8 @@ export type { SubjectRevocations } from './src/revocations.ts';
 export { MAX_TOKEN_AGE_SECONDS, revokeSubject } from './src/revocations.ts';
 export type { KitOperationId, MountOptions, RawInput, RouteCall, ServiceRoutes } from './src/routes.ts';
 export { KIT_OPERATIONS, mountRoutes } from './src/routes.ts';
+export type { ColumnSpec, TableSpec } from './src/schema.ts';
+export { createTables } from './src/schema.ts';
 export {
   createLinkTokenOpener,
   loadSealPrivateKey,
