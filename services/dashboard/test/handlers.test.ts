@@ -9,6 +9,7 @@ import {
 } from '@kada/contracts/events.ts';
 import { registerDashboardConsumers } from '@kada/contracts/services/dashboard/index.ts';
 import { uuidv7 } from '@kada/runtime';
+import { decodeCursor } from '@kada/service-kit';
 import {
   type ConsumerHarness,
   consumerHarness,
@@ -249,7 +250,6 @@ describe.each(dialects)('dashboard handlers on %s', (dialect) => {
     const first = await listOrders(testDb.db, { sellerId: seller }, { range: oct, limit: 2 });
     expect(first.items.map((o) => o.createdAt)).toEqual([times[2], times[1]]);
     expect(first.nextCursor).not.toBeNull();
-    const { decodeCursor } = await import('../http/queries.ts');
     const second = await listOrders(
       testDb.db,
       { sellerId: seller },
