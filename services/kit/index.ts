@@ -40,10 +40,14 @@ export type { HandlersWithDeps } from './src/handlers.ts';
 export { withDeps } from './src/handlers.ts';
 export type { DevKeys } from './src/keys.ts';
 export { ensureDevKeys, JWT_ALGORITHM, publicPart, TOTP_KEY_FILE_NAME } from './src/keys.ts';
+export type { PagePosition } from './src/paging.ts';
+export { cursorParameter, decodeCursor, pageOf } from './src/paging.ts';
 export type { SubjectRevocations } from './src/revocations.ts';
 export { MAX_TOKEN_AGE_SECONDS, revokeSubject } from './src/revocations.ts';
 export type { KitOperationId, MountOptions, RawInput, RouteCall, ServiceRoutes } from './src/routes.ts';
 export { KIT_OPERATIONS, mountRoutes } from './src/routes.ts';
+export type { ColumnSpec, TableSpec } from './src/schema.ts';
+export { createTables } from './src/schema.ts';
 export {
   createLinkTokenOpener,
   loadSealPrivateKey,

@@ -1,4 +1,6 @@
 // @kada/service-kit/testing.ts: one place for what a service's tests need. Explicit export list.
+// - serviceTest(dialect, { name, migrations, consumers?, routes? }): the fixture most tests start from,
+//   a fresh database with the service's consumer harness (deliver) and, given routes, its http harness.
 // - testDatabase(dialect, { name, migrations }): a fresh SQLite file or PostgreSQL database (PG_URL).
 // - consumerHarness(service, db, register): deliver(event) through the GENERATED registration.
 // - httpHarness(service, database, routes): the routes in-process, events recorded.
@@ -17,3 +19,5 @@ export type { HttpHarness } from './testing/http-harness.ts';
 export { httpHarness } from './testing/http-harness.ts';
 export type { TestKeys } from './testing/keys.ts';
 export { createTestKeys } from './testing/keys.ts';
+export type { ServiceTest, ServiceTestOptions } from './testing/service-test.ts';
+export { serviceTest } from './testing/service-test.ts';

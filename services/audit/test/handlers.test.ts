@@ -7,30 +7,18 @@ import {
 } from '@kada/contracts/events.ts';
 import { type AuditHandlerContext, registerAuditConsumers } from '@kada/contracts/services/audit/index.ts';
 import { createLogger, uuidv7 } from '@kada/runtime';
-import {
-  type ConsumerHarness,
-  consumerHarness,
-  dialects,
-  envelopeOf,
-  type TestDatabase,
-  testDatabase,
-} from '@kada/service-kit/testing.ts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dialects, envelopeOf, serviceTest } from '@kada/service-kit/testing.ts';
+import { describe, expect, it } from 'vitest';
 import { migrations } from '../db/migrations.ts';
 import type { AuditDatabase } from '../db/schema.ts';
 import { createAuditHandlers } from '../handlers/index.ts';
 
 describe.each(dialects)('audit handlers on %s', (dialect) => {
-  let testDb: TestDatabase<AuditDatabase>;
-  let audit: ConsumerHarness;
-  beforeAll(async () => {
-    testDb = await testDatabase<AuditDatabase>(dialect, { name: 'audit', migrations });
-    audit = await consumerHarness('audit', testDb.db, (rt) =>
-      registerAuditConsumers(rt, createAuditHandlers()),
-    );
-  });
-  afterAll(async () => {
-    await testDb.destroy();
+  const audit = serviceTest<AuditDatabase>(dialect, {
+    name: 'audit',
+    migrations,
+    per: 'suite',
+    consumers: (rt) => registerAuditConsumers(rt, createAuditHandlers()),
   });
 
   const orderCreated = () =>
@@ -53,7 +41,7 @@ describe.each(dialects)('audit handlers on %s', (dialect) => {
     });
 
   const row = (eventId: string) =>
-    testDb.db.selectFrom('audit_log').selectAll().where('event_id', '=', eventId).executeTakeFirstOrThrow();
+    audit.db.selectFrom('audit_log').selectAll().where('event_id', '=', eventId).executeTakeFirstOrThrow();
 
   it('logs the envelope facts and masks the personal data of user.registered', async () => {
     const event = envelopeOf(
@@ -110,7 +98,7 @@ describe.each(dialects)('audit handlers on %s', (dialect) => {
       userAgent: '[masked]',
       email: 'j***@example.com',
     });
-    const everything = JSON.stringify(await testDb.db.selectFrom('audit_log').selectAll().execute());
+    const everything = JSON.stringify(await audit.db.selectFrom('audit_log').selectAll().execute());
     for (const secret of [token, '203.0.113.7', 'Mozilla', 'jane.doe@'])
       expect(everything).not.toContain(secret);
   });
@@ -133,7 +121,7 @@ describe.each(dialects)('audit handlers on %s', (dialect) => {
     const first = envelopeOf(notificationFailedV1Event, data);
     await audit.deliver(first);
     await audit.deliver({ ...first, producer: 'someone-else' });
-    const rows = await testDb.db
+    const rows = await audit.db
       .selectFrom('audit_log')
       .selectAll()
       .where('event_id', '=', first.eventId)
@@ -147,7 +135,7 @@ describe.each(dialects)('audit handlers on %s', (dialect) => {
     const handlers = createAuditHandlers();
     const log = createLogger('audit-test');
     for (const producer of ['order', 'someone-else'])
-      await testDb.db.transaction().execute((tx) =>
+      await audit.db.transaction().execute((tx) =>
         handlers.orderCreatedV1({ ...event, producer }, {
           tx,
           log,
@@ -155,7 +143,7 @@ describe.each(dialects)('audit handlers on %s', (dialect) => {
           envelope: event,
         } as unknown as AuditHandlerContext<AuditDatabase>),
       );
-    const rows = await testDb.db
+    const rows = await audit.db
       .selectFrom('audit_log')
       .selectAll()
       .where('event_id', '=', event.eventId)

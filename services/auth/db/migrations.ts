@@ -1,87 +1,76 @@
-import type { Kysely } from 'kysely';
+import { createTables } from '@kada/service-kit';
 import type { Migration } from 'kysely/migration';
 
 /** The auth service's migrations (Kysely schema builder only: SQLite, PostgreSQL and SQL Server). */
 export const migrations: Record<string, Migration> = {
-  '0001_auth': {
-    async up(db: Kysely<unknown>) {
-      await db.schema
-        .createTable('users')
-        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
-        .addColumn('email', 'varchar(254)', (c) => c.notNull().unique())
-        .addColumn('name', 'varchar(200)', (c) => c.notNull())
-        .addColumn('role', 'varchar(16)', (c) => c.notNull())
-        .addColumn('password_hash', 'varchar(255)', (c) => c.notNull())
-        .addColumn('email_verified', 'integer', (c) => c.notNull().defaultTo(0))
-        .addColumn('failed_logins', 'integer', (c) => c.notNull().defaultTo(0))
-        .addColumn('locked_until', 'varchar(32)')
-        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
-        .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
-        .execute();
-      await db.schema.createIndex('users_locked_until').on('users').column('locked_until').execute();
-
-      await db.schema
-        .createTable('refresh_tokens')
-        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
-        .addColumn('user_id', 'varchar(36)', (c) => c.notNull())
-        .addColumn('family_id', 'varchar(36)', (c) => c.notNull())
-        .addColumn('token_hash', 'varchar(64)', (c) => c.notNull().unique())
-        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
-        .addColumn('expires_at', 'varchar(32)', (c) => c.notNull())
-        .addColumn('revoked_at', 'varchar(32)')
-        .addColumn('replaced_by', 'varchar(36)')
-        .execute();
-      await db.schema.createIndex('refresh_tokens_user').on('refresh_tokens').column('user_id').execute();
-      await db.schema.createIndex('refresh_tokens_family').on('refresh_tokens').column('family_id').execute();
-
-      await db.schema
-        .createTable('one_time_tokens')
-        .addColumn('token_hash', 'varchar(64)', (c) => c.primaryKey())
-        .addColumn('user_id', 'varchar(36)', (c) => c.notNull())
-        .addColumn('purpose', 'varchar(32)', (c) => c.notNull())
-        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
-        .addColumn('expires_at', 'varchar(32)', (c) => c.notNull())
-        .addColumn('used_at', 'varchar(32)')
-        .execute();
-      await db.schema.createIndex('one_time_tokens_user').on('one_time_tokens').column('user_id').execute();
-
-      await db.schema
-        .createTable('known_logins')
-        .addColumn('user_id', 'varchar(36)', (c) => c.notNull())
-        .addColumn('kind', 'varchar(8)', (c) => c.notNull())
-        .addColumn('value_hash', 'varchar(64)', (c) => c.notNull())
-        .addColumn('first_seen_at', 'varchar(32)', (c) => c.notNull())
-        .addColumn('last_seen_at', 'varchar(32)', (c) => c.notNull())
-        .addPrimaryKeyConstraint('known_logins_pk', ['user_id', 'kind', 'value_hash'])
-        .execute();
+  '0001_auth': createTables({
+    users: {
+      columns: {
+        id: 'varchar(36) primary key',
+        email: 'varchar(254) not null unique',
+        name: 'varchar(200) not null',
+        role: 'varchar(16) not null',
+        password_hash: 'varchar(255) not null',
+        email_verified: 'integer not null default 0',
+        failed_logins: 'integer not null default 0',
+        locked_until: 'varchar(32)',
+        created_at: 'varchar(32) not null',
+        updated_at: 'varchar(32) not null',
+      },
+      indexes: { users_locked_until: ['locked_until'] },
     },
-    async down(db: Kysely<unknown>) {
-      for (const table of ['known_logins', 'one_time_tokens', 'refresh_tokens', 'users']) {
-        await db.schema.dropTable(table).execute();
-      }
+    refresh_tokens: {
+      columns: {
+        id: 'varchar(36) primary key',
+        user_id: 'varchar(36) not null',
+        family_id: 'varchar(36) not null',
+        token_hash: 'varchar(64) not null unique',
+        created_at: 'varchar(32) not null',
+        expires_at: 'varchar(32) not null',
+        revoked_at: 'varchar(32)',
+        replaced_by: 'varchar(36)',
+      },
+      indexes: { refresh_tokens_user: ['user_id'], refresh_tokens_family: ['family_id'] },
     },
-  },
-  '0002_two_factor': {
-    async up(db: Kysely<unknown>) {
-      await db.schema
-        .createTable('two_factor')
-        .addColumn('user_id', 'varchar(36)', (c) => c.primaryKey())
-        .addColumn('secret_sealed', 'varchar(255)', (c) => c.notNull())
-        .addColumn('confirmed_at', 'varchar(32)')
-        .addColumn('last_step', 'bigint')
-        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
-        .execute();
-      await db.schema
-        .createTable('recovery_codes')
-        .addColumn('code_hash', 'varchar(64)', (c) => c.primaryKey())
-        .addColumn('user_id', 'varchar(36)', (c) => c.notNull())
-        .addColumn('used_at', 'varchar(32)')
-        .execute();
-      await db.schema.createIndex('recovery_codes_user').on('recovery_codes').column('user_id').execute();
+    one_time_tokens: {
+      columns: {
+        token_hash: 'varchar(64) primary key',
+        user_id: 'varchar(36) not null',
+        purpose: 'varchar(32) not null',
+        created_at: 'varchar(32) not null',
+        expires_at: 'varchar(32) not null',
+        used_at: 'varchar(32)',
+      },
+      indexes: { one_time_tokens_user: ['user_id'] },
     },
-    async down(db: Kysely<unknown>) {
-      await db.schema.dropTable('recovery_codes').execute();
-      await db.schema.dropTable('two_factor').execute();
+    known_logins: {
+      columns: {
+        user_id: 'varchar(36) not null',
+        kind: 'varchar(8) not null',
+        value_hash: 'varchar(64) not null',
+        first_seen_at: 'varchar(32) not null',
+        last_seen_at: 'varchar(32) not null',
+      },
+      primaryKey: ['user_id', 'kind', 'value_hash'],
     },
-  },
+  }),
+  '0002_two_factor': createTables({
+    two_factor: {
+      columns: {
+        user_id: 'varchar(36) primary key',
+        secret_sealed: 'varchar(255) not null',
+        confirmed_at: 'varchar(32)',
+        last_step: 'bigint',
+        created_at: 'varchar(32) not null',
+      },
+    },
+    recovery_codes: {
+      columns: {
+        code_hash: 'varchar(64) primary key',
+        user_id: 'varchar(36) not null',
+        used_at: 'varchar(32)',
+      },
+      indexes: { recovery_codes_user: ['user_id'] },
+    },
+  }),
 };

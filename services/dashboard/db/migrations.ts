@@ -1,79 +1,55 @@
-import type { Kysely } from 'kysely';
+import { createTables } from '@kada/service-kit';
 import type { Migration } from 'kysely/migration';
 
 /** The dashboard's read-model tables (schema builder only: SQLite, PostgreSQL and SQL Server alike). */
 export const migrations: Record<string, Migration> = {
-  '0001_dashboard': {
-    async up(db: Kysely<unknown>): Promise<void> {
-      await db.schema
-        .createTable('dash_orders')
-        .addColumn('order_id', 'varchar(64)', (col) => col.primaryKey())
-        .addColumn('status', 'varchar(20)', (col) => col.notNull())
-        .addColumn('status_at', 'varchar(32)', (col) => col.notNull())
-        .addColumn('created_at', 'varchar(32)')
-        .addColumn('total_amount', 'bigint')
-        .addColumn('currency', 'varchar(3)')
-        .addColumn('line_count', 'integer')
-        .addColumn('updated_at', 'varchar(32)', (col) => col.notNull())
-        .execute();
-      await db.schema
-        .createIndex('dash_orders_created')
-        .on('dash_orders')
-        .columns(['created_at', 'order_id'])
-        .execute();
-      await db.schema
-        .createTable('dash_order_sellers')
-        .addColumn('order_id', 'varchar(64)', (col) => col.notNull())
-        .addColumn('seller_id', 'varchar(64)', (col) => col.notNull())
-        .addColumn('line_count', 'integer', (col) => col.notNull())
-        .addColumn('seller_total', 'bigint', (col) => col.notNull())
-        .addColumn('currency', 'varchar(3)', (col) => col.notNull())
-        .addPrimaryKeyConstraint('dash_order_sellers_pk', ['order_id', 'seller_id'])
-        .execute();
-      await db.schema
-        .createIndex('dash_order_sellers_seller')
-        .on('dash_order_sellers')
-        .columns(['seller_id', 'order_id'])
-        .execute();
-      await db.schema
-        .createTable('dash_payments')
-        .addColumn('key', 'varchar(200)', (col) => col.primaryKey())
-        .addColumn('order_id', 'varchar(64)', (col) => col.notNull())
-        .addColumn('kind', 'varchar(10)', (col) => col.notNull())
-        .addColumn('amount', 'bigint', (col) => col.notNull())
-        .addColumn('currency', 'varchar(3)', (col) => col.notNull())
-        .addColumn('day', 'varchar(10)', (col) => col.notNull())
-        .addColumn('occurred_at', 'varchar(32)', (col) => col.notNull())
-        .execute();
-      await db.schema
-        .createIndex('dash_payments_day')
-        .on('dash_payments')
-        .columns(['day', 'currency'])
-        .execute();
-      await db.schema.createIndex('dash_payments_order').on('dash_payments').column('order_id').execute();
-      await db.schema
-        .createTable('dash_signup_days')
-        .addColumn('day', 'varchar(10)', (col) => col.primaryKey())
-        .addColumn('buyers', 'integer', (col) => col.notNull().defaultTo(0))
-        .addColumn('sellers', 'integer', (col) => col.notNull().defaultTo(0))
-        .addColumn('deleted', 'integer', (col) => col.notNull().defaultTo(0))
-        .execute();
-      await db.schema
-        .createTable('dash_erased_users')
-        .addColumn('user_id', 'varchar(64)', (col) => col.primaryKey())
-        .addColumn('erased_at', 'varchar(32)', (col) => col.notNull())
-        .execute();
+  '0001_dashboard': createTables({
+    dash_orders: {
+      columns: {
+        order_id: 'varchar(64) primary key',
+        status: 'varchar(20) not null',
+        status_at: 'varchar(32) not null',
+        created_at: 'varchar(32)',
+        total_amount: 'bigint',
+        currency: 'varchar(3)',
+        line_count: 'integer',
+        updated_at: 'varchar(32) not null',
+      },
+      indexes: { dash_orders_created: ['created_at', 'order_id'] },
     },
-    async down(db: Kysely<unknown>): Promise<void> {
-      for (const table of [
-        'dash_erased_users',
-        'dash_signup_days',
-        'dash_payments',
-        'dash_order_sellers',
-        'dash_orders',
-      ]) {
-        await db.schema.dropTable(table).execute();
-      }
+    dash_order_sellers: {
+      columns: {
+        order_id: 'varchar(64) not null',
+        seller_id: 'varchar(64) not null',
+        line_count: 'integer not null',
+        seller_total: 'bigint not null',
+        currency: 'varchar(3) not null',
+      },
+      primaryKey: ['order_id', 'seller_id'],
+      indexes: { dash_order_sellers_seller: ['seller_id', 'order_id'] },
     },
-  },
+    dash_payments: {
+      columns: {
+        key: 'varchar(200) primary key',
+        order_id: 'varchar(64) not null',
+        kind: 'varchar(10) not null',
+        amount: 'bigint not null',
+        currency: 'varchar(3) not null',
+        day: 'varchar(10) not null',
+        occurred_at: 'varchar(32) not null',
+      },
+      indexes: { dash_payments_day: ['day', 'currency'], dash_payments_order: ['order_id'] },
+    },
+    dash_signup_days: {
+      columns: {
+        day: 'varchar(10) primary key',
+        buyers: 'integer not null default 0',
+        sellers: 'integer not null default 0',
+        deleted: 'integer not null default 0',
+      },
+    },
+    dash_erased_users: {
+      columns: { user_id: 'varchar(64) primary key', erased_at: 'varchar(32) not null' },
+    },
+  }),
 };

@@ -98,6 +98,16 @@ export async function recordMoney(
   return Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0;
 }
 
+/** The payment for an order, recorded once whichever of order.paid and payment.succeeded reports it first. */
+export function recordPayment(
+  tx: Tx,
+  orderId: string,
+  paid: { amount: number; currency: string },
+  at: string,
+): Promise<boolean> {
+  return recordMoney(tx, { key: `paid:${orderId}`, orderId, kind: 'payment', ...paid, at });
+}
+
 /**
  * Adds one to a day's signup counter. The increment is done by the database (`x = x + 1`), so
  * concurrent handlers do not lose counts; a concurrent first insert of the day fails on the primary

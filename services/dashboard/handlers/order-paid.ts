@@ -1,7 +1,7 @@
 import type { OrderPaidV1 } from '@kada/contracts/events.ts';
 import type { DashboardHandlerContext } from '@kada/contracts/services/dashboard/index.ts';
 import type { Envelope } from '@kada/runtime';
-import { applyOrderStatus, recordMoney } from '../db/read-model.ts';
+import { applyOrderStatus, recordPayment } from '../db/read-model.ts';
 import type { DashboardDatabase } from '../db/schema.ts';
 
 /** PAID, and the order's payment for revenue (unless payment.succeeded recorded it first). */
@@ -11,12 +11,5 @@ export async function orderPaid(
 ): Promise<void> {
   const { orderId, total, paidAt } = event.data;
   await applyOrderStatus(ctx.tx, orderId, 'PAID', paidAt);
-  await recordMoney(ctx.tx, {
-    key: `paid:${orderId}`,
-    orderId,
-    kind: 'payment',
-    amount: total.amount,
-    currency: total.currency,
-    at: paidAt,
-  });
+  await recordPayment(ctx.tx, orderId, total, paidAt);
 }

@@ -3,7 +3,7 @@ import type {
   PaymentSucceededV1,
 } from '@kada/contracts/services/dashboard/index.ts';
 import type { Envelope } from '@kada/runtime';
-import { recordMoney } from '../db/read-model.ts';
+import { recordPayment } from '../db/read-model.ts';
 import type { DashboardDatabase } from '../db/schema.ts';
 
 /** The money received for an order, on the day Stripe reported it (once, shared with order.paid). */
@@ -12,12 +12,5 @@ export async function paymentSucceeded(
   ctx: DashboardHandlerContext<DashboardDatabase>,
 ): Promise<void> {
   const { orderId, amount, succeededAt } = event.data;
-  await recordMoney(ctx.tx, {
-    key: `paid:${orderId}`,
-    orderId,
-    kind: 'payment',
-    amount: amount.amount,
-    currency: amount.currency,
-    at: succeededAt,
-  });
+  await recordPayment(ctx.tx, orderId, amount, succeededAt);
 }

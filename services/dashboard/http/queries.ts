@@ -1,3 +1,4 @@
+import { type PagePosition, pageOf } from '@kada/service-kit';
 import type { Kysely } from 'kysely';
 import type { DashboardDatabase, OrderStatus } from '../db/schema.ts';
 import { addDays, type DateRange, eachDay } from './params.ts';
@@ -30,23 +31,6 @@ function laterOf(a: string, b: string): string {
   return b;
 }
 
-/** Opaque keyset cursor: the last row's (createdAt, orderId). */
-export function encodeCursor(createdAt: string, orderId: string): string {
-  return Buffer.from(JSON.stringify([createdAt, orderId])).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): { createdAt: string; orderId: string } | undefined {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && typeof value[0] === 'string' && typeof value[1] === 'string') {
-      return { createdAt: value[0], orderId: value[1] };
-    }
-  } catch {
-    // fall through: not one of ours
-  }
-  return undefined;
-}
-
 /**
  * Orders placed in the range, newest first. A seller sees only orders with their lines, and only
  * their lines' count and total; an admin sees whole orders.
@@ -58,7 +42,7 @@ export async function listOrders(
     range: DateRange;
     status?: OrderStatus | undefined;
     limit: number;
-    after?: { createdAt: string; orderId: string } | undefined;
+    after?: PagePosition | undefined;
   },
 ): Promise<DashboardOrderPage> {
   const start = `${options.range.from}T00:00:00.000Z`;
@@ -74,7 +58,7 @@ export async function listOrders(
     query = query.where((eb) =>
       eb.or([
         eb('o.created_at', '<', after.createdAt),
-        eb.and([eb('o.created_at', '=', after.createdAt), eb('o.order_id', '<', after.orderId)]),
+        eb.and([eb('o.created_at', '=', after.createdAt), eb('o.order_id', '<', after.id)]),
       ]),
     );
   }
@@ -110,7 +94,10 @@ export async function listOrders(
           .orderBy('o.order_id', 'desc')
           .limit(options.limit + 1)
           .execute();
-  const page = rows.slice(0, options.limit);
+  const { page, nextCursor } = pageOf(rows, options.limit, (row) => ({
+    createdAt: row.created_at ?? '',
+    id: row.order_id,
+  }));
   const items = page.map((row) => {
     const createdAt = row.created_at ?? row.status_at;
     return {
@@ -122,12 +109,7 @@ export async function listOrders(
       updatedAt: laterOf(row.status_at, createdAt),
     };
   });
-  const last = page.at(-1);
-  return {
-    items,
-    nextCursor:
-      rows.length > options.limit && last ? encodeCursor(last.created_at ?? '', last.order_id) : null,
-  };
+  return { items, nextCursor };
 }
 
 export interface RevenueDay {

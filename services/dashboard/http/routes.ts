@@ -1,16 +1,16 @@
 import { type DashboardOperations, dashboardRouteTable } from '@kada/contracts/openapi/dashboard.routes.ts';
 import {
   currentUser,
+  cursorParameter,
   mountRoutes,
   requireAuth,
   type ServiceContext,
   type ServiceRoutes,
-  validationError,
 } from '@kada/service-kit';
 import type { Express, Request } from 'express';
 import type { DashboardDatabase } from '../db/schema.ts';
 import { dateRange } from './params.ts';
-import { decodeCursor, listOrders, revenueReport, type Scope, signupReport } from './queries.ts';
+import { listOrders, revenueReport, type Scope, signupReport } from './queries.ts';
 
 /** A seller sees their own data; an admin sees everyone's. */
 function scopeOf(req: Request): Scope {
@@ -42,10 +42,7 @@ export function dashboardHandlers(
     async getDashboardOrders({ query }, { req }) {
       const range = dateRange(query);
       const { status, limit = 20, cursor } = query;
-      const after = cursor === undefined ? undefined : decodeCursor(cursor);
-      if (cursor !== undefined && !after) {
-        throw validationError([{ parameter: 'cursor', detail: 'is not a cursor returned by this API' }]);
-      }
+      const after = cursorParameter(cursor);
       return { status: 200, body: await listOrders(ctx.db, scopeOf(req), { range, status, limit, after }) };
     },
 

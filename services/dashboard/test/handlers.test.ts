@@ -9,15 +9,9 @@ import {
 } from '@kada/contracts/events.ts';
 import { registerDashboardConsumers } from '@kada/contracts/services/dashboard/index.ts';
 import { uuidv7 } from '@kada/runtime';
-import {
-  type ConsumerHarness,
-  consumerHarness,
-  dialects,
-  envelopeOf,
-  type TestDatabase,
-  testDatabase,
-} from '@kada/service-kit/testing.ts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeCursor } from '@kada/service-kit';
+import { dialects, envelopeOf, serviceTest } from '@kada/service-kit/testing.ts';
+import { describe, expect, it } from 'vitest';
 import { migrations } from '../db/migrations.ts';
 import type { DashboardDatabase } from '../db/schema.ts';
 import { handlers } from '../handlers/index.ts';
@@ -49,16 +43,11 @@ export function orderCreated(
 }
 
 describe.each(dialects)('dashboard handlers on %s', (dialect) => {
-  let testDb: TestDatabase<DashboardDatabase>;
-  let dashboard: ConsumerHarness;
-  beforeAll(async () => {
-    testDb = await testDatabase<DashboardDatabase>(dialect, { name: 'dashboard', migrations });
-    dashboard = await consumerHarness('dashboard', testDb.db, (rt) =>
-      registerDashboardConsumers(rt, handlers),
-    );
-  });
-  afterAll(async () => {
-    await testDb.destroy();
+  const dashboard = serviceTest<DashboardDatabase>(dialect, {
+    name: 'dashboard',
+    migrations,
+    per: 'suite',
+    consumers: (rt) => registerDashboardConsumers(rt, handlers),
   });
 
   const paid = (orderId: string, total: number, paidAt = '2025-06-12T14:00:09.000Z') =>
@@ -89,7 +78,7 @@ describe.each(dialects)('dashboard handlers on %s', (dialect) => {
     ]);
     await dashboard.deliver(event);
 
-    const mine = await listOrders(testDb.db, { sellerId: a }, { range, limit: 20 });
+    const mine = await listOrders(dashboard.db, { sellerId: a }, { range, limit: 20 });
     expect(mine.items).toEqual([
       {
         orderId: event.data.orderId,
@@ -100,9 +89,9 @@ describe.each(dialects)('dashboard handlers on %s', (dialect) => {
         updatedAt: '2025-06-12T14:00:00.000Z',
       },
     ]);
-    const theirs = await listOrders(testDb.db, { sellerId: b }, { range, limit: 20 });
+    const theirs = await listOrders(dashboard.db, { sellerId: b }, { range, limit: 20 });
     expect(theirs.items.map((o) => [o.itemCount, o.sellerTotal.amount])).toEqual([[1, 1250]]);
-    const all = await listOrders(testDb.db, { all: true }, { range, limit: 100 });
+    const all = await listOrders(dashboard.db, { all: true }, { range, limit: 100 });
     expect(all.items.find((o) => o.orderId === event.data.orderId)).toMatchObject({
       itemCount: 3,
       sellerTotal: usd(5748),
@@ -116,7 +105,7 @@ describe.each(dialects)('dashboard handlers on %s', (dialect) => {
     const { orderId } = created.data;
     await dashboard.deliver(paid(orderId, 1000)); // before order.created
     await dashboard.deliver(created);
-    let page = await listOrders(testDb.db, { sellerId: seller }, { range, limit: 20 });
+    let page = await listOrders(dashboard.db, { sellerId: seller }, { range, limit: 20 });
     expect(page.items[0]).toMatchObject({ status: 'PAID', updatedAt: '2025-06-12T14:00:09.000Z' });
 
     await dashboard.deliver(
@@ -127,9 +116,9 @@ describe.each(dialects)('dashboard handlers on %s', (dialect) => {
         reason: 'ADMIN_ACTION',
       }),
     );
-    page = await listOrders(testDb.db, { sellerId: seller }, { range, limit: 20, status: 'CANCELLED' });
+    page = await listOrders(dashboard.db, { sellerId: seller }, { range, limit: 20, status: 'CANCELLED' });
     expect(page.items.map((o) => o.orderId)).toEqual([orderId]);
-    expect(await orderStatusCounts(testDb.db, { sellerId: seller })).toEqual({
+    expect(await orderStatusCounts(dashboard.db, { sellerId: seller })).toEqual({
       PENDING_PAYMENT: 0,
       PAID: 0,
       FAILED: 0,
@@ -159,26 +148,26 @@ describe.each(dialects)('dashboard handlers on %s', (dialect) => {
       }),
     );
     const july = { from: '2025-07-01', to: '2025-07-03' };
-    const revenueA = await revenueReport(testDb.db, { sellerId: a }, july, 'USD');
+    const revenueA = await revenueReport(dashboard.db, { sellerId: a }, july, 'USD');
     expect(revenueA).toEqual([
       { date: '2025-07-01', orders: 1, gross: usd(3000), refunded: usd(0), net: usd(3000) },
       { date: '2025-07-02', orders: 0, gross: usd(0), refunded: usd(0), net: usd(0) },
       { date: '2025-07-03', orders: 0, gross: usd(0), refunded: usd(750), net: usd(0) },
     ]);
-    const revenueB = await revenueReport(testDb.db, { sellerId: b }, july, 'USD');
+    const revenueB = await revenueReport(dashboard.db, { sellerId: b }, july, 'USD');
     expect(revenueB.map((d) => [d.gross.amount, d.refunded.amount])).toEqual([
       [1000, 0],
       [0, 0],
       [0, 250],
     ]);
-    const admin = await revenueReport(testDb.db, { all: true }, july, 'USD');
+    const admin = await revenueReport(dashboard.db, { all: true }, july, 'USD');
     expect(admin.map((d) => [d.orders, d.gross.amount, d.refunded.amount])).toEqual([
       [1, 4000, 0],
       [0, 0, 0],
       [0, 0, 1000],
     ]);
     expect(
-      (await revenueReport(testDb.db, { all: true }, july, 'EUR')).every((d) => d.gross.amount === 0),
+      (await revenueReport(dashboard.db, { all: true }, july, 'EUR')).every((d) => d.gross.amount === 0),
     ).toBe(true);
   });
 
@@ -202,11 +191,11 @@ describe.each(dialects)('dashboard handlers on %s', (dialect) => {
         reason: 'USER_REQUEST',
       }),
     );
-    expect(await signupReport(testDb.db, { from: day, to: '2025-08-02' })).toEqual([
+    expect(await signupReport(dashboard.db, { from: day, to: '2025-08-02' })).toEqual([
       { date: day, buyers: 2, sellers: 1, deleted: 1 },
       { date: '2025-08-02', buyers: 0, sellers: 0, deleted: 0 },
     ]);
-    const stored = JSON.stringify(await testDb.db.selectFrom('dash_signup_days').selectAll().execute());
+    const stored = JSON.stringify(await dashboard.db.selectFrom('dash_signup_days').selectAll().execute());
     expect(stored).not.toContain('someone@example.com');
   });
 
@@ -228,17 +217,17 @@ describe.each(dialects)('dashboard handlers on %s', (dialect) => {
       }),
     );
     await dashboard.deliver(orderCreated([[gone, 100]], '2025-09-03T00:00:00.000Z'));
-    const rows = await testDb.db
+    const rows = await dashboard.db
       .selectFrom('dash_order_sellers')
       .selectAll()
       .where('seller_id', '=', gone)
       .execute();
     expect(rows).toEqual([]);
     const sept = { from: '2025-09-01', to: '2025-09-30' };
-    expect((await listOrders(testDb.db, { sellerId: other }, { range: sept, limit: 20 })).items).toHaveLength(
-      1,
-    );
-    expect((await listOrders(testDb.db, { all: true }, { range: sept, limit: 20 })).items).toHaveLength(2);
+    expect(
+      (await listOrders(dashboard.db, { sellerId: other }, { range: sept, limit: 20 })).items,
+    ).toHaveLength(1);
+    expect((await listOrders(dashboard.db, { all: true }, { range: sept, limit: 20 })).items).toHaveLength(2);
   });
 
   it('pages newest first with a cursor', async () => {
@@ -246,12 +235,11 @@ describe.each(dialects)('dashboard handlers on %s', (dialect) => {
     const times = ['2025-10-01T01:00:00.000Z', '2025-10-01T02:00:00.000Z', '2025-10-01T03:00:00.000Z'];
     for (const at of times) await dashboard.deliver(orderCreated([[seller, 100]], at));
     const oct = { from: '2025-10-01', to: '2025-10-01' };
-    const first = await listOrders(testDb.db, { sellerId: seller }, { range: oct, limit: 2 });
+    const first = await listOrders(dashboard.db, { sellerId: seller }, { range: oct, limit: 2 });
     expect(first.items.map((o) => o.createdAt)).toEqual([times[2], times[1]]);
     expect(first.nextCursor).not.toBeNull();
-    const { decodeCursor } = await import('../http/queries.ts');
     const second = await listOrders(
-      testDb.db,
+      dashboard.db,
       { sellerId: seller },
       { range: oct, limit: 2, after: decodeCursor(first.nextCursor ?? '') },
     );

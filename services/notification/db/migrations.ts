@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { createTables } from '@kada/service-kit';
 import type { Migration } from 'kysely/migration';
 
 /**
@@ -6,64 +6,49 @@ import type { Migration } from 'kysely/migration';
  * and SQL Server). Bounded varchar everywhere a column is keyed or indexed; SQL Server cannot index text.
  */
 export const migrations: Record<string, Migration> = {
-  '0001_notification': {
-    async up(db: Kysely<unknown>): Promise<void> {
-      await db.schema
-        .createTable('contacts')
-        .addColumn('user_id', 'varchar(64)', (col) => col.primaryKey())
-        .addColumn('email', 'varchar(254)', (col) => col.notNull())
-        .addColumn('name', 'varchar(200)', (col) => col.notNull())
-        .addColumn('phone', 'varchar(32)')
-        .addColumn('updated_at', 'varchar(32)', (col) => col.notNull())
-        .execute();
-      await db.schema
-        .createTable('erased_users')
-        .addColumn('user_id', 'varchar(64)', (col) => col.primaryKey())
-        .addColumn('erased_at', 'varchar(32)', (col) => col.notNull())
-        .execute();
-      await db.schema
-        .createTable('notifications')
-        .addColumn('id', 'varchar(64)', (col) => col.primaryKey())
-        .addColumn('user_id', 'varchar(64)', (col) => col.notNull())
-        .addColumn('channel', 'varchar(16)', (col) => col.notNull())
-        .addColumn('template', 'varchar(100)', (col) => col.notNull())
-        .addColumn('event_id', 'varchar(64)', (col) => col.notNull())
-        .addColumn('priority', 'varchar(16)', (col) => col.notNull())
-        .addColumn('status', 'varchar(16)', (col) => col.notNull())
-        .addColumn('provider', 'varchar(50)')
-        .addColumn('error', 'varchar(200)')
-        .addColumn('created_at', 'varchar(32)', (col) => col.notNull())
-        .addColumn('updated_at', 'varchar(32)', (col) => col.notNull())
-        .execute();
+  '0001_notification': createTables({
+    contacts: {
+      columns: {
+        user_id: 'varchar(64) primary key',
+        email: 'varchar(254) not null',
+        name: 'varchar(200) not null',
+        phone: 'varchar(32)',
+        updated_at: 'varchar(32) not null',
+      },
+    },
+    erased_users: {
+      columns: { user_id: 'varchar(64) primary key', erased_at: 'varchar(32) not null' },
+    },
+    notifications: {
+      columns: {
+        id: 'varchar(64) primary key',
+        user_id: 'varchar(64) not null',
+        channel: 'varchar(16) not null',
+        template: 'varchar(100) not null',
+        event_id: 'varchar(64) not null',
+        priority: 'varchar(16) not null',
+        status: 'varchar(16) not null',
+        provider: 'varchar(50)',
+        error: 'varchar(200)',
+        created_at: 'varchar(32) not null',
+        updated_at: 'varchar(32) not null',
+      },
       // The rate limit counts a user's recent notifications.
-      await db.schema
-        .createIndex('notifications_user_created')
-        .on('notifications')
-        .columns(['user_id', 'created_at'])
-        .execute();
-      await db.schema
-        .createTable('delivery_log')
-        .addColumn('id', 'varchar(64)', (col) => col.primaryKey())
-        .addColumn('notification_id', 'varchar(64)', (col) => col.notNull())
-        .addColumn('user_id', 'varchar(64)', (col) => col.notNull())
-        .addColumn('channel', 'varchar(16)', (col) => col.notNull())
-        .addColumn('template', 'varchar(100)', (col) => col.notNull())
-        .addColumn('provider', 'varchar(50)', (col) => col.notNull())
-        .addColumn('status', 'varchar(16)', (col) => col.notNull())
-        .addColumn('error', 'varchar(1000)')
-        .addColumn('created_at', 'varchar(32)', (col) => col.notNull())
-        .execute();
-      await db.schema
-        .createIndex('delivery_log_notification')
-        .on('delivery_log')
-        .column('notification_id')
-        .execute();
+      indexes: { notifications_user_created: ['user_id', 'created_at'] },
     },
-    async down(db: Kysely<unknown>): Promise<void> {
-      await db.schema.dropTable('delivery_log').execute();
-      await db.schema.dropTable('notifications').execute();
-      await db.schema.dropTable('erased_users').execute();
-      await db.schema.dropTable('contacts').execute();
+    delivery_log: {
+      columns: {
+        id: 'varchar(64) primary key',
+        notification_id: 'varchar(64) not null',
+        user_id: 'varchar(64) not null',
+        channel: 'varchar(16) not null',
+        template: 'varchar(100) not null',
+        provider: 'varchar(50) not null',
+        status: 'varchar(16) not null',
+        error: 'varchar(1000)',
+        created_at: 'varchar(32) not null',
+      },
+      indexes: { delivery_log_notification: ['notification_id'] },
     },
-  },
+  }),
 };

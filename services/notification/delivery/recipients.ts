@@ -1,5 +1,6 @@
-import type { ContactsTable } from '../db/schema.ts';
-import type { Ctx, NotificationDeps } from './notify.ts';
+import type { ContactsTable, NotificationChannel } from '../db/schema.ts';
+import { type Ctx, type NotificationDeps, type NotifyRequest, notify } from './notify.ts';
+import type { TemplateKey, TemplateVars } from './templates.ts';
 
 /** Thrown to have the broker redeliver later: the user's contact copy has not arrived yet. */
 export class ContactNotYetKnownError extends Error {
@@ -38,4 +39,36 @@ export async function recipientOf(
     throw new ContactNotYetKnownError();
   }
   return { erased: false, contact };
+}
+
+/** A message to a user by id: their contact copy supplies the name, the phone and, unless given, the address. */
+export interface UserMessage {
+  userId: string;
+  template: TemplateKey;
+  priority: NotifyRequest['priority'];
+  channels: readonly NotificationChannel[];
+  /** Also by SMS when a phone number is on file. */
+  smsWhenPhone?: boolean;
+  /** The address the event carries; without it the contact copy's, waited for when email is a channel. */
+  email?: string;
+  /** The template's variables besides `name`. */
+  vars?: TemplateVars;
+}
+
+/** Notifies a user (see {@link notify}) unless they were erased; see {@link recipientOf} for the contact copy. */
+export async function notifyUser(deps: NotificationDeps, ctx: Ctx, message: UserMessage): Promise<void> {
+  const { userId, email, channels } = message;
+  const needContact = email === undefined && channels.includes('email');
+  const { erased, contact } = await recipientOf(deps, ctx, userId, { needContact });
+  if (erased) return;
+  const phone = contact?.phone ?? null;
+  await notify(deps, ctx, {
+    userId,
+    template: message.template,
+    priority: message.priority,
+    channels: message.smsWhenPhone && phone ? [...channels, 'sms'] : channels,
+    email: email ?? contact?.email ?? null,
+    phone,
+    vars: { name: contact?.name, ...message.vars },
+  });
 }

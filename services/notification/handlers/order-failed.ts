@@ -1,6 +1,5 @@
 import type { OrderFailedV1 } from '@kada/contracts/events.ts';
-import { notify } from '../delivery/notify.ts';
-import { recipientOf } from '../delivery/recipients.ts';
+import { notifyUser } from '../delivery/recipients.ts';
 import { orderRef } from '../delivery/templates.ts';
 import type { NotificationHandlersWithDeps } from './index.ts';
 
@@ -17,16 +16,11 @@ const reasons: Record<OrderFailedV1['reason'], string> = {
  */
 export const orderFailedV1: NotificationHandlersWithDeps['orderFailedV1'] = async (event, ctx, deps) => {
   const { orderId, userId, reason } = event.data;
-  const emailToo = reason !== 'PAYMENT_FAILED';
-  const { erased, contact } = await recipientOf(deps, ctx, userId, { needContact: emailToo });
-  if (erased) return;
-  await notify(deps, ctx, {
+  await notifyUser(deps, ctx, {
     userId,
     template: 'order.failed',
     priority: 'high',
-    channels: emailToo ? ['email', 'push'] : ['push'],
-    email: contact?.email ?? null,
-    phone: contact?.phone ?? null,
-    vars: { name: contact?.name, orderRef: orderRef(orderId), reason: reasons[reason] },
+    channels: reason === 'PAYMENT_FAILED' ? ['push'] : ['email', 'push'],
+    vars: { orderRef: orderRef(orderId), reason: reasons[reason] },
   });
 };

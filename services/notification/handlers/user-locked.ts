@@ -1,6 +1,5 @@
 import type { UserLockedV1 } from '@kada/contracts/events.ts';
-import { notify } from '../delivery/notify.ts';
-import { recipientOf } from '../delivery/recipients.ts';
+import { notifyUser } from '../delivery/recipients.ts';
 import { formatTime } from '../delivery/templates.ts';
 import type { NotificationHandlersWithDeps } from './index.ts';
 
@@ -13,17 +12,14 @@ const reasons: Record<UserLockedV1['reason'], string> = {
 /** Tells the user their account is locked: email, and SMS when a phone number is on file. */
 export const userLockedV1: NotificationHandlersWithDeps['userLockedV1'] = async (event, ctx, deps) => {
   const { userId, email, reason, lockedUntil } = event.data;
-  const { erased, contact } = await recipientOf(deps, ctx, userId, { needContact: false });
-  if (erased) return;
-  await notify(deps, ctx, {
+  await notifyUser(deps, ctx, {
     userId,
     template: 'user.locked',
     priority: 'normal',
-    channels: contact?.phone ? ['email', 'sms'] : ['email'],
+    channels: ['email'],
+    smsWhenPhone: true,
     email,
-    phone: contact?.phone ?? null,
     vars: {
-      name: contact?.name,
       reason: reasons[reason],
       until: lockedUntil
         ? `It unlocks by itself at ${formatTime(lockedUntil)}.`

@@ -1,73 +1,71 @@
-import type { Kysely } from 'kysely';
+import { createTables } from '@kada/service-kit';
 import type { Migration } from 'kysely/migration';
 
 /** The order service's migrations (Kysely schema builder only: SQLite, PostgreSQL and SQL Server). */
 export const migrations: Record<string, Migration> = {
-  '0001_orders': {
-    async up(db: Kysely<unknown>): Promise<void> {
-      await db.schema
-        .createTable('catalogue')
-        .addColumn('product_id', 'varchar(64)', (col) => col.primaryKey())
-        .addColumn('seller_id', 'varchar(64)', (col) => col.notNull())
-        .addColumn('name', 'varchar(200)', (col) => col.notNull())
-        .addColumn('price_amount', 'bigint', (col) => col.notNull())
-        .addColumn('price_currency', 'varchar(3)', (col) => col.notNull())
-        .addColumn('active', 'integer', (col) => col.notNull())
-        .addColumn('version_at', 'varchar(32)', (col) => col.notNull())
-        .addColumn('updated_at', 'varchar(32)', (col) => col.notNull())
-        .execute();
-      await db.schema
-        .createTable('orders')
-        .addColumn('order_id', 'varchar(64)', (col) => col.primaryKey())
-        .addColumn('user_id', 'varchar(64)', (col) => col.notNull())
-        .addColumn('status', 'varchar(20)', (col) => col.notNull())
-        .addColumn('total_amount', 'bigint', (col) => col.notNull())
-        .addColumn('total_currency', 'varchar(3)', (col) => col.notNull())
-        .addColumn('payment_method_id', 'varchar(255)')
-        .addColumn('payment_intent_id', 'varchar(255)')
-        .addColumn('failure_reason', 'varchar(32)')
-        .addColumn('failure_detail', 'varchar(1000)')
-        .addColumn('created_at', 'varchar(32)', (col) => col.notNull())
-        .addColumn('updated_at', 'varchar(32)', (col) => col.notNull())
-        .addColumn('erased_at', 'varchar(32)')
-        .execute();
-      await db.schema.createIndex('orders_by_user').on('orders').columns(['user_id', 'created_at']).execute();
-      await db.schema
-        .createTable('order_lines')
-        .addColumn('order_id', 'varchar(64)', (col) => col.notNull())
-        .addColumn('line_no', 'integer', (col) => col.notNull())
-        .addColumn('product_id', 'varchar(64)', (col) => col.notNull())
-        .addColumn('seller_id', 'varchar(64)', (col) => col.notNull())
-        .addColumn('name', 'varchar(200)', (col) => col.notNull())
-        .addColumn('quantity', 'integer', (col) => col.notNull())
-        .addColumn('unit_amount', 'bigint', (col) => col.notNull())
-        .addColumn('currency', 'varchar(3)', (col) => col.notNull())
-        .addColumn('line_amount', 'bigint', (col) => col.notNull())
-        .addPrimaryKeyConstraint('order_lines_pk', ['order_id', 'line_no'])
-        .execute();
-      await db.schema
-        .createTable('order_requests')
-        .addColumn('user_id', 'varchar(64)', (col) => col.notNull())
-        .addColumn('idempotency_key', 'varchar(128)', (col) => col.notNull())
-        .addColumn('order_id', 'varchar(64)', (col) => col.notNull())
-        .addColumn('created_at', 'varchar(32)', (col) => col.notNull())
-        .addPrimaryKeyConstraint('order_requests_pk', ['user_id', 'idempotency_key'])
-        .execute();
-      await db.schema
-        .createTable('order_history')
-        .addColumn('order_id', 'varchar(64)', (col) => col.notNull())
-        .addColumn('event_id', 'varchar(64)', (col) => col.notNull())
-        .addColumn('event_type', 'varchar(100)', (col) => col.notNull())
-        .addColumn('applied', 'integer', (col) => col.notNull())
-        .addColumn('note', 'varchar(500)')
-        .addColumn('recorded_at', 'varchar(32)', (col) => col.notNull())
-        .addPrimaryKeyConstraint('order_history_pk', ['order_id', 'event_id'])
-        .execute();
+  '0001_orders': createTables({
+    catalogue: {
+      columns: {
+        product_id: 'varchar(64) primary key',
+        seller_id: 'varchar(64) not null',
+        name: 'varchar(200) not null',
+        price_amount: 'bigint not null',
+        price_currency: 'varchar(3) not null',
+        active: 'integer not null',
+        version_at: 'varchar(32) not null',
+        updated_at: 'varchar(32) not null',
+      },
     },
-    async down(db: Kysely<unknown>): Promise<void> {
-      for (const table of ['order_history', 'order_requests', 'order_lines', 'orders', 'catalogue']) {
-        await db.schema.dropTable(table).execute();
-      }
+    orders: {
+      columns: {
+        order_id: 'varchar(64) primary key',
+        user_id: 'varchar(64) not null',
+        status: 'varchar(20) not null',
+        total_amount: 'bigint not null',
+        total_currency: 'varchar(3) not null',
+        payment_method_id: 'varchar(255)',
+        payment_intent_id: 'varchar(255)',
+        failure_reason: 'varchar(32)',
+        failure_detail: 'varchar(1000)',
+        created_at: 'varchar(32) not null',
+        updated_at: 'varchar(32) not null',
+        erased_at: 'varchar(32)',
+      },
+      indexes: { orders_by_user: ['user_id', 'created_at'] },
     },
-  },
+    order_lines: {
+      columns: {
+        order_id: 'varchar(64) not null',
+        line_no: 'integer not null',
+        product_id: 'varchar(64) not null',
+        seller_id: 'varchar(64) not null',
+        name: 'varchar(200) not null',
+        quantity: 'integer not null',
+        unit_amount: 'bigint not null',
+        currency: 'varchar(3) not null',
+        line_amount: 'bigint not null',
+      },
+      primaryKey: ['order_id', 'line_no'],
+    },
+    order_requests: {
+      columns: {
+        user_id: 'varchar(64) not null',
+        idempotency_key: 'varchar(128) not null',
+        order_id: 'varchar(64) not null',
+        created_at: 'varchar(32) not null',
+      },
+      primaryKey: ['user_id', 'idempotency_key'],
+    },
+    order_history: {
+      columns: {
+        order_id: 'varchar(64) not null',
+        event_id: 'varchar(64) not null',
+        event_type: 'varchar(100) not null',
+        applied: 'integer not null',
+        note: 'varchar(500)',
+        recorded_at: 'varchar(32) not null',
+      },
+      primaryKey: ['order_id', 'event_id'],
+    },
+  }),
 };

@@ -1,5 +1,5 @@
 import type { components } from '@kada/contracts/openapi/order.ts';
-import { HttpError } from '@kada/service-kit';
+import { HttpError, type PagePosition, pageOf } from '@kada/service-kit';
 import type { Kysely } from 'kysely';
 import type { OrderDatabase, OrderStatus } from '../db/schema.ts';
 
@@ -44,7 +44,7 @@ export async function getOrder(db: Kysely<OrderDatabase>, userId: string, orderI
 export interface ListQuery {
   status?: OrderStatus;
   limit: number;
-  cursor?: { createdAt: string; orderId: string };
+  cursor?: PagePosition | undefined;
 }
 
 /** The caller's orders, newest first, a page at a time (keyset pagination on createdAt, orderId). */
@@ -63,7 +63,7 @@ export async function listOrders(
     select = select.where((eb) =>
       eb.or([
         eb('created_at', '<', cursor.createdAt),
-        eb.and([eb('created_at', '=', cursor.createdAt), eb('order_id', '<', cursor.orderId)]),
+        eb.and([eb('created_at', '=', cursor.createdAt), eb('order_id', '<', cursor.id)]),
       ]),
     );
   }
@@ -72,7 +72,10 @@ export async function listOrders(
     .orderBy('order_id', 'desc')
     .limit(query.limit + 1)
     .execute();
-  const page = rows.slice(0, query.limit);
+  const { page, nextCursor } = pageOf(rows, query.limit, (row) => ({
+    createdAt: row.created_at,
+    id: row.order_id,
+  }));
   const counts = new Map<string, number>();
   if (page.length > 0) {
     const grouped = await db
@@ -87,7 +90,6 @@ export async function listOrders(
       .execute();
     for (const row of grouped) counts.set(row.order_id, Number(row.lines));
   }
-  const last = page.at(-1);
   return {
     items: page.map((row) => ({
       orderId: row.order_id,
@@ -96,28 +98,6 @@ export async function listOrders(
       total: { amount: Number(row.total_amount), currency: row.total_currency },
       createdAt: row.created_at,
     })),
-    nextCursor: rows.length > query.limit && last ? encodeCursor(last.created_at, last.order_id) : null,
+    nextCursor,
   };
-}
-
-function encodeCursor(createdAt: string, orderId: string): string {
-  return Buffer.from(JSON.stringify([createdAt, orderId])).toString('base64url');
-}
-
-/** The position a `nextCursor` names; undefined for a string this API did not hand out. */
-export function decodeCursor(cursor: string): { createdAt: string; orderId: string } | undefined {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      typeof value[0] === 'string' &&
-      typeof value[1] === 'string'
-    ) {
-      return { createdAt: value[0], orderId: value[1] };
-    }
-  } catch {
-    // not ours
-  }
-  return undefined;
 }

@@ -2,18 +2,18 @@ import { type OrderOperations, orderRouteTable } from '@kada/contracts/openapi/o
 import { createOrderPublisher } from '@kada/contracts/services/order/index.ts';
 import {
   currentUser,
+  cursorParameter,
   HttpError,
   mountRoutes,
   requireAuth,
   type ServiceContext,
   type ServiceRoutes,
-  validationError,
 } from '@kada/service-kit';
 import type { Express } from 'express';
 import type { Transaction } from 'kysely';
 import type { OrderDatabase } from '../db/schema.ts';
 import { findIdempotentOrder, placeOrder } from './place-order.ts';
-import { decodeCursor, getOrder, listOrders } from './read-orders.ts';
+import { getOrder, listOrders } from './read-orders.ts';
 
 /** POST /orders (buyers), GET /orders and GET /orders/{orderId} (the caller's own orders): order.yaml's routes. */
 export function orderRoutes(app: Express, ctx: ServiceContext<OrderDatabase>): void {
@@ -60,10 +60,7 @@ export function orderHandlers(ctx: ServiceContext<OrderDatabase>): ServiceRoutes
     },
 
     async listOrders({ query }, { req }) {
-      const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-      if (query.cursor !== undefined && !cursor) {
-        throw validationError([{ parameter: 'cursor', detail: 'is not a cursor this API returned' }]);
-      }
+      const cursor = cursorParameter(query.cursor);
       const page = await listOrders(ctx.db, currentUser(req).id, {
         ...(query.status ? { status: query.status } : {}),
         limit: query.limit ?? 20,

@@ -7,83 +7,41 @@ import type {
   OrderPaidV1,
 } from '@kada/contracts/events.ts';
 import { createOrderPublisher, registerOrderConsumers } from '@kada/contracts/services/order/index.ts';
-import {
-  type ConsumerHarness,
-  consumerHarness,
-  dialects,
-  only,
-  recordingSink,
-  type TestDatabase,
-  testDatabase,
-} from '@kada/service-kit/testing.ts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dialects, only, recordingSink, serviceTest } from '@kada/service-kit/testing.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { migrations } from '../db/migrations.ts';
 import type { OrderDatabase } from '../db/schema.ts';
 import { OrderNotYetKnownError } from '../handlers/errors.ts';
 import { orderHandlers } from '../handlers/index.ts';
 import { ERASED_USER_ID } from '../handlers/user-deleted.ts';
 import { placeOrder } from '../http/place-order.ts';
+import { productCreated, productUpdated } from './fixtures.ts';
 
 const sellerA = randomUUID();
 const sellerB = randomUUID();
 
-function productCreated(productId: string, sellerId: string, amount: number, currency = 'USD') {
-  return {
-    productId,
-    sellerId,
-    name: `Product ${productId.slice(0, 4)}`,
-    description: '',
-    category: 'handicrafts',
-    price: { amount, currency },
-    stock: 10,
-    createdAt: '2025-06-01T10:00:00.000Z',
-  };
-}
-
-function productUpdated(
-  productId: string,
-  sellerId: string,
-  amount: number,
-  updatedAt: string,
-  active = true,
-) {
-  return {
-    productId,
-    sellerId,
-    name: `Product ${productId.slice(0, 4)}`,
-    category: 'handicrafts',
-    price: { amount, currency: 'USD' },
-    stock: 10,
-    active,
-    updatedAt,
-  };
-}
-
 for (const dialect of dialects) {
   describe(`order handlers (${dialect})`, () => {
-    let database: TestDatabase<OrderDatabase>;
-    let order: ConsumerHarness;
     let buyer: string;
     let p1: string;
     let p2: string;
-
+    const order = serviceTest<OrderDatabase>(dialect, {
+      name: 'order',
+      migrations,
+      consumers: (rt) => registerOrderConsumers(rt, orderHandlers),
+    });
     beforeEach(async () => {
-      database = await testDatabase<OrderDatabase>(dialect, { name: 'order', migrations });
-      order = await consumerHarness('order', database.db, (rt) => registerOrderConsumers(rt, orderHandlers));
       buyer = randomUUID();
       p1 = randomUUID();
       p2 = randomUUID();
       await order.deliver('product.created.v1', productCreated(p1, sellerA, 1999));
       await order.deliver('product.created.v1', productCreated(p2, sellerB, 1250));
     });
-    afterEach(async () => {
-      await database.destroy();
-    });
 
     /** Places an order the way POST /orders does; returns its order.created. */
     async function place(userId = buyer): Promise<OrderCreatedV1> {
       const sink = recordingSink('order');
-      await database.db.transaction().execute((tx) =>
+      await order.db.transaction().execute((tx) =>
         placeOrder(tx, createOrderPublisher(sink), userId, {
           items: [
             { productId: p1, quantity: 2 },
@@ -96,7 +54,7 @@ for (const dialect of dialects) {
     }
 
     async function row(orderId: string) {
-      return database.db
+      return order.db
         .selectFrom('orders')
         .selectAll()
         .where('order_id', '=', orderId)
@@ -104,7 +62,7 @@ for (const dialect of dialects) {
     }
 
     async function history(orderId: string) {
-      return database.db
+      return order.db
         .selectFrom('order_history')
         .select(['event_type', 'applied', 'note'])
         .where('order_id', '=', orderId)
@@ -154,7 +112,7 @@ for (const dialect of dialects) {
       await order.deliver('product.updated.v1', productUpdated(p1, sellerA, 999, '2025-06-05T08:00:00.000Z'));
       // product.created redelivered after updates changes nothing either.
       await order.deliver('product.created.v1', productCreated(p1, sellerA, 1999));
-      const entry = await database.db
+      const entry = await order.db
         .selectFrom('catalogue')
         .selectAll()
         .where('product_id', '=', p1)
@@ -166,7 +124,7 @@ for (const dialect of dialects) {
         'product.updated.v1',
         productUpdated(p1, sellerA, 1499, '2025-06-11T08:00:00.000Z', false),
       );
-      const delisted = await database.db
+      const delisted = await order.db
         .selectFrom('catalogue')
         .select('active')
         .where('product_id', '=', p1)
@@ -335,7 +293,7 @@ for (const dialect of dialects) {
       expect(Number(paidRow.total_amount)).toBe(paidOrder.total.amount);
       expect(paidRow.erased_at).not.toBeNull();
       expect(await row(pendingOrder.orderId)).toMatchObject({ status: 'CANCELLED', user_id: ERASED_USER_ID });
-      const lines = await database.db
+      const lines = await order.db
         .selectFrom('order_lines')
         .select('line_amount')
         .where('order_id', '=', paidOrder.orderId)

@@ -4,21 +4,13 @@ import { orderResponseValidators } from '@kada/contracts/openapi/order.responses
 import { orderRouteTable } from '@kada/contracts/openapi/order.routes.ts';
 import { registerOrderConsumers } from '@kada/contracts/services/order/index.ts';
 import { contractFetch } from '@kada/service-kit/testing/contract.ts';
-import {
-  type ConsumerHarness,
-  consumerHarness,
-  dialects,
-  type HttpHarness,
-  httpHarness,
-  only,
-  type TestDatabase,
-  testDatabase,
-} from '@kada/service-kit/testing.ts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dialects, only, serviceTest } from '@kada/service-kit/testing.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { migrations } from '../db/migrations.ts';
 import type { OrderDatabase } from '../db/schema.ts';
 import { orderHandlers } from '../handlers/index.ts';
 import { orderRoutes } from '../http/routes.ts';
+import { productCreated, productUpdated } from './fixtures.ts';
 
 const seller = randomUUID();
 // Every answer these tests see is checked against order.yaml (status, content type, body schema).
@@ -26,9 +18,12 @@ const fetch = contractFetch(orderRouteTable, orderResponseValidators);
 
 for (const dialect of dialects) {
   describe(`order HTTP API (${dialect})`, () => {
-    let database: TestDatabase<OrderDatabase>;
-    let events: ConsumerHarness;
-    let http: HttpHarness;
+    const service = serviceTest<OrderDatabase>(dialect, {
+      name: 'order',
+      migrations,
+      consumers: (rt) => registerOrderConsumers(rt, orderHandlers),
+      routes: orderRoutes,
+    });
     let buyer: { id: string; role: 'buyer' };
     let token: string;
     let usd: string;
@@ -36,36 +31,20 @@ for (const dialect of dialects) {
     let eur: string;
 
     beforeEach(async () => {
-      database = await testDatabase<OrderDatabase>(dialect, { name: 'order', migrations });
-      events = await consumerHarness('order', database.db, (rt) => registerOrderConsumers(rt, orderHandlers));
-      http = await httpHarness('order', database, orderRoutes);
       buyer = { id: randomUUID(), role: 'buyer' };
-      token = await http.token(buyer);
+      token = await service.http.token(buyer);
       [usd, usd2, eur] = [randomUUID(), randomUUID(), randomUUID()];
       for (const [productId, amount, currency] of [
         [usd, 1999, 'USD'],
         [usd2, 500, 'USD'],
         [eur, 700, 'EUR'],
       ] as const) {
-        await events.deliver('product.created.v1', {
-          productId,
-          sellerId: seller,
-          name: `Product ${productId.slice(0, 4)}`,
-          description: '',
-          category: 'tea',
-          price: { amount, currency },
-          stock: 5,
-          createdAt: '2025-06-01T00:00:00.000Z',
-        });
+        await service.deliver('product.created.v1', productCreated(productId, seller, amount, currency));
       }
-    });
-    afterEach(async () => {
-      await http.close();
-      await database.destroy();
     });
 
     function post(body: unknown, headers: Record<string, string> = {}, bearer: string | null = token) {
-      return fetch(`${http.url}/orders`, {
+      return fetch(`${service.http.url}/orders`, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -77,7 +56,7 @@ for (const dialect of dialects) {
     }
 
     function get(path: string, bearer = token) {
-      return fetch(`${http.url}${path}`, { headers: { authorization: `Bearer ${bearer}` } });
+      return fetch(`${service.http.url}${path}`, { headers: { authorization: `Bearer ${bearer}` } });
     }
 
     const order = (productId: string, quantity = 1) => ({
@@ -99,7 +78,7 @@ for (const dialect of dialects) {
       expect(body.status).toBe('PENDING_PAYMENT');
       expect(res.headers.get('location')).toBe(`/orders/${body.orderId}`);
 
-      const created = only<OrderCreatedV1>(http.events, 'order.created');
+      const created = only<OrderCreatedV1>(service.http.events, 'order.created');
       expect(created).toMatchObject({
         orderId: body.orderId,
         userId: buyer.id,
@@ -136,7 +115,7 @@ for (const dialect of dialects) {
       expect(res.headers.get('content-type')).toContain('application/problem+json');
       const problem = (await res.json()) as { errors: Array<{ pointer: string }> };
       expect(problem.errors.map((e) => e.pointer)).toContain('/items/0/unitPrice');
-      expect(http.events).toEqual([]);
+      expect(service.http.events).toEqual([]);
     });
 
     it('answers 422 problem+json for unknown or delisted products and mixed currencies, storing nothing', async () => {
@@ -156,16 +135,10 @@ for (const dialect of dialects) {
         productIds: [unknown],
       });
 
-      await events.deliver('product.updated.v1', {
-        productId: usd2,
-        sellerId: seller,
-        name: 'Gone',
-        category: 'tea',
-        price: { amount: 500, currency: 'USD' },
-        stock: 5,
-        active: false,
-        updatedAt: '2025-06-02T00:00:00.000Z',
-      });
+      await service.deliver(
+        'product.updated.v1',
+        productUpdated(usd2, seller, 500, '2025-06-02T00:00:00.000Z', false),
+      );
       expect((await post(order(usd2))).status).toBe(422);
 
       const mixed = await post({
@@ -178,21 +151,25 @@ for (const dialect of dialects) {
       expect(mixed.status).toBe(422);
       expect(await mixed.json()).toMatchObject({ title: 'Mixed currencies' });
 
-      expect(http.events).toEqual([]);
-      expect(await database.db.selectFrom('orders').select('order_id').execute()).toEqual([]);
+      expect(service.http.events).toEqual([]);
+      expect(await service.db.selectFrom('orders').select('order_id').execute()).toEqual([]);
     });
 
     it('requires a buyer token with a verified email', async () => {
       const anonymous = await post(order(usd), {}, null);
       expect(anonymous.status).toBe(401);
       expect(anonymous.headers.get('www-authenticate')).toContain('Bearer');
-      const asSeller = await post(order(usd), {}, await http.token({ id: randomUUID(), role: 'seller' }));
+      const asSeller = await post(
+        order(usd),
+        {},
+        await service.http.token({ id: randomUUID(), role: 'seller' }),
+      );
       expect(asSeller.status).toBe(403);
-      const unverified = await http.token({ id: randomUUID(), role: 'buyer', emailVerified: false });
+      const unverified = await service.http.token({ id: randomUUID(), role: 'buyer', emailVerified: false });
       const notYet = await post(order(usd), {}, unverified);
       expect(notYet.status).toBe(403);
       expect(await notYet.json()).toMatchObject({ type: expect.stringMatching(/email-not-verified$/) });
-      expect(http.events).toEqual([]);
+      expect(service.http.events).toEqual([]);
     });
 
     it('returns the first order for a repeated Idempotency-Key', async () => {
@@ -202,12 +179,12 @@ for (const dialect of dialects) {
       const again = await post(order(usd), { 'idempotency-key': 'k-1' });
       expect(again.status).toBe(202);
       expect(((await again.json()) as { orderId: string }).orderId).toBe(first.orderId);
-      expect(http.events.filter((e) => e.eventType === 'order.created')).toHaveLength(1);
+      expect(service.http.events.filter((e) => e.eventType === 'order.created')).toHaveLength(1);
       // Another buyer's identical key is another order.
       const other = await post(
         order(usd),
         { 'idempotency-key': 'k-1' },
-        await http.token({ id: randomUUID(), role: 'buyer' }),
+        await service.http.token({ id: randomUUID(), role: 'buyer' }),
       );
       expect(((await other.json()) as { orderId: string }).orderId).not.toBe(first.orderId);
     });
@@ -216,7 +193,7 @@ for (const dialect of dialects) {
       const ids: string[] = [];
       for (let i = 0; i < 3; i++)
         ids.push(((await (await post(order(usd))).json()) as { orderId: string }).orderId);
-      const stranger = await http.token({ id: randomUUID(), role: 'buyer' });
+      const stranger = await service.http.token({ id: randomUUID(), role: 'buyer' });
       await post(order(usd2), {}, stranger);
 
       const page1 = (await (await get('/orders?limit=2')).json()) as {

@@ -1,40 +1,36 @@
+import { createTables } from '@kada/service-kit';
 import type { Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 
 /** The payment service's migrations (Kysely schema builder only: SQLite, PostgreSQL and SQL Server). */
 export const migrations: Record<string, Migration> = {
-  '0001_payments': {
-    async up(db: Kysely<unknown>): Promise<void> {
-      await db.schema
-        .createTable('payments')
-        .addColumn('order_id', 'varchar(64)', (col) => col.primaryKey())
-        .addColumn('user_id', 'varchar(64)', (col) => col.notNull())
-        .addColumn('amount', 'bigint', (col) => col.notNull())
-        .addColumn('currency', 'varchar(3)', (col) => col.notNull())
-        .addColumn('payment_method_id', 'varchar(255)')
-        .addColumn('status', 'varchar(20)', (col) => col.notNull())
-        .addColumn('payment_intent_id', 'varchar(255)')
-        .addColumn('decline_code', 'varchar(100)')
-        .addColumn('message', 'varchar(1000)')
-        .addColumn('created_at', 'varchar(32)', (col) => col.notNull())
-        .addColumn('updated_at', 'varchar(32)', (col) => col.notNull())
-        .execute();
-      await db.schema.createIndex('payments_by_intent').on('payments').column('payment_intent_id').execute();
-      await db.schema.createIndex('payments_by_user').on('payments').column('user_id').execute();
-      await db.schema
-        .createTable('stripe_events')
-        .addColumn('event_id', 'varchar(255)', (col) => col.primaryKey())
-        .addColumn('type', 'varchar(100)', (col) => col.notNull())
-        .addColumn('object_id', 'varchar(255)')
-        .addColumn('outcome', 'varchar(16)', (col) => col.notNull())
-        .addColumn('received_at', 'varchar(32)', (col) => col.notNull())
-        .execute();
+  '0001_payments': createTables({
+    payments: {
+      columns: {
+        order_id: 'varchar(64) primary key',
+        user_id: 'varchar(64) not null',
+        amount: 'bigint not null',
+        currency: 'varchar(3) not null',
+        payment_method_id: 'varchar(255)',
+        status: 'varchar(20) not null',
+        payment_intent_id: 'varchar(255)',
+        decline_code: 'varchar(100)',
+        message: 'varchar(1000)',
+        created_at: 'varchar(32) not null',
+        updated_at: 'varchar(32) not null',
+      },
+      indexes: { payments_by_intent: ['payment_intent_id'], payments_by_user: ['user_id'] },
     },
-    async down(db: Kysely<unknown>): Promise<void> {
-      await db.schema.dropTable('stripe_events').execute();
-      await db.schema.dropTable('payments').execute();
+    stripe_events: {
+      columns: {
+        event_id: 'varchar(255) primary key',
+        type: 'varchar(100) not null',
+        object_id: 'varchar(255)',
+        outcome: 'varchar(16) not null',
+        received_at: 'varchar(32) not null',
+      },
     },
-  },
+  }),
   '0002_payment_confirmation': {
     async up(db: Kysely<unknown>): Promise<void> {
       // client: the buyer's browser confirms the PaymentIntent with its client secret (order.created's confirmation).

@@ -10,16 +10,7 @@ import { paymentResponseValidators } from '@kada/contracts/openapi/payment.respo
 import { paymentRouteTable } from '@kada/contracts/openapi/payment.routes.ts';
 import { registerPaymentConsumers } from '@kada/contracts/services/payment/index.ts';
 import { contractFetch } from '@kada/service-kit/testing/contract.ts';
-import {
-  type ConsumerHarness,
-  consumerHarness,
-  dialects,
-  type HttpHarness,
-  httpHarness,
-  only,
-  type TestDatabase,
-  testDatabase,
-} from '@kada/service-kit/testing.ts';
+import { consumerHarness, dialects, httpHarness, only, serviceTest } from '@kada/service-kit/testing.ts';
 import Stripe from 'stripe';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrations } from '../db/migrations.ts';
@@ -37,34 +28,30 @@ const fetch = contractFetch(paymentRouteTable, paymentResponseValidators);
 
 for (const dialect of dialects) {
   describe(`payment with the Stripe SDK against a local Stripe (${dialect})`, () => {
-    let database: TestDatabase<PaymentDatabase>;
     let sim: SimulatedStripe;
     let stripe: Stripe;
-    let payment: ConsumerHarness;
-    let http: HttpHarness;
     let buyer: string;
 
+    // The local Stripe starts before the service (its handlers and routes take the client) and stops first.
     beforeEach(async () => {
-      database = await testDatabase<PaymentDatabase>(dialect, { name: 'payment', migrations });
       sim = await startSimulatedStripe({ webhookSecret: WEBHOOK_SECRET, webhookDelayMs: 5 });
       stripe = simulatedClient(sim);
-      payment = await consumerHarness('payment', database.db, (rt) =>
-        registerPaymentConsumers(rt, createPaymentHandlers(stripe)),
-      );
-      http = await httpHarness('payment', database, (app, ctx) =>
+      buyer = randomUUID();
+    });
+    const payment = serviceTest<PaymentDatabase>(dialect, {
+      name: 'payment',
+      migrations,
+      consumers: (rt) => registerPaymentConsumers(rt, createPaymentHandlers(stripe)),
+      routes: (app, ctx) =>
         paymentRoutes(app, ctx, {
           stripe,
           webhookSecret: WEBHOOK_SECRET,
           kind: 'simulated',
           publishableKey: null,
         }),
-      );
-      buyer = randomUUID();
     });
     afterEach(async () => {
       await sim.close();
-      await http.close();
-      await database.destroy();
     });
 
     async function orderCreated(
@@ -106,7 +93,7 @@ for (const dialect of dialects) {
     }
 
     async function row(orderId: string) {
-      return database.db
+      return payment.db
         .selectFrom('payments')
         .selectAll()
         .where('order_id', '=', orderId)
@@ -114,7 +101,7 @@ for (const dialect of dialects) {
     }
 
     function signedPost(payload: string, signature: string | undefined) {
-      return fetch(`${http.url}/webhooks/stripe`, {
+      return fetch(`${payment.http.url}/webhooks/stripe`, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -170,14 +157,14 @@ for (const dialect of dialects) {
     });
 
     it('drives the signed webhook to payment.succeeded for pm_card_visa', async () => {
-      sim.setWebhookUrl(`${http.url}/webhooks/stripe`);
+      sim.setWebhookUrl(`${payment.http.url}/webhooks/stripe`);
       const orderId = await orderCreated('pm_card_visa');
       const created = only<PaymentIntentCreatedV1>(
         await payment.deliver('stock.reserved.v1', stockReserved(orderId)),
         'payment.intent.created',
       );
       await sim.idle();
-      const succeeded = only<PaymentSucceededV1>(http.events, 'payment.succeeded');
+      const succeeded = only<PaymentSucceededV1>(payment.http.events, 'payment.succeeded');
       expect(succeeded).toMatchObject({
         orderId,
         userId: buyer,
@@ -186,8 +173,8 @@ for (const dialect of dialects) {
       });
       expect(await row(orderId)).toMatchObject({ status: 'SUCCEEDED' });
 
-      const view = await fetch(`${http.url}/payments/${orderId}`, {
-        headers: { authorization: `Bearer ${await http.token({ id: buyer, role: 'buyer' })}` },
+      const view = await fetch(`${payment.http.url}/payments/${orderId}`, {
+        headers: { authorization: `Bearer ${await payment.http.token({ id: buyer, role: 'buyer' })}` },
       });
       expect(await view.json()).toMatchObject({
         orderId,
@@ -196,13 +183,16 @@ for (const dialect of dialects) {
         amount: { amount: 5248, currency: 'USD' },
         declineCode: null,
       });
-      const stranger = await http.token({ id: randomUUID(), role: 'buyer' });
+      const stranger = await payment.http.token({ id: randomUUID(), role: 'buyer' });
       expect(
-        (await fetch(`${http.url}/payments/${orderId}`, { headers: { authorization: `Bearer ${stranger}` } }))
-          .status,
+        (
+          await fetch(`${payment.http.url}/payments/${orderId}`, {
+            headers: { authorization: `Bearer ${stranger}` },
+          })
+        ).status,
       ).toBe(404);
       // The generated parameter validator answers a malformed id before the handler runs.
-      const malformed = await fetch(`${http.url}/payments/not-a-uuid`, {
+      const malformed = await fetch(`${payment.http.url}/payments/not-a-uuid`, {
         headers: { authorization: `Bearer ${stranger}` },
       });
       expect(malformed.status).toBe(400);
@@ -210,7 +200,7 @@ for (const dialect of dialects) {
     });
 
     it('with real Stripe answers the simulated confirmation 404 problem+json, before auth and validation', async () => {
-      const real = await httpHarness('payment', database, (app, ctx) =>
+      const real = await httpHarness('payment', payment.database, (app, ctx) =>
         paymentRoutes(app, ctx, {
           stripe,
           webhookSecret: WEBHOOK_SECRET,
@@ -238,14 +228,14 @@ for (const dialect of dialects) {
       ['pm_card_chargeDeclined', 'generic_decline', 'Your card was declined.'],
       ['pm_card_chargeDeclinedInsufficientFunds', 'insufficient_funds', 'Your card has insufficient funds.'],
     ])('turns a decline (%s) into payment.failed with its decline code', async (pm, declineCode, message) => {
-      sim.setWebhookUrl(`${http.url}/webhooks/stripe`);
+      sim.setWebhookUrl(`${payment.http.url}/webhooks/stripe`);
       const orderId = await orderCreated(pm);
       const created = only<PaymentIntentCreatedV1>(
         await payment.deliver('stock.reserved.v1', stockReserved(orderId)),
         'payment.intent.created',
       );
       await sim.idle();
-      expect(only<PaymentFailedV1>(http.events, 'payment.failed')).toMatchObject({
+      expect(only<PaymentFailedV1>(payment.http.events, 'payment.failed')).toMatchObject({
         orderId,
         paymentIntentId: created.paymentIntentId,
         amount: { amount: 5248, currency: 'USD' },
@@ -283,10 +273,11 @@ for (const dialect of dialects) {
     ])(
       'confirmation client: the browser confirms with the client secret (%s -> %s), the webhook decides',
       async (cardNumber, outcome, status, eventType) => {
-        sim.setWebhookUrl(`${http.url}/webhooks/stripe`);
+        sim.setWebhookUrl(`${payment.http.url}/webhooks/stripe`);
         const orderId = await orderCreated('pm_card_visa', 5248, 'client');
-        const auth = { authorization: `Bearer ${await http.token({ id: buyer, role: 'buyer' })}` };
-        const secretOf = () => fetch(`${http.url}/payments/${orderId}/client-secret`, { headers: auth });
+        const auth = { authorization: `Bearer ${await payment.http.token({ id: buyer, role: 'buyer' })}` };
+        const secretOf = () =>
+          fetch(`${payment.http.url}/payments/${orderId}/client-secret`, { headers: auth });
         // Before stock is held there is no PaymentIntent yet.
         const early = await secretOf();
         expect(early.status).toBe(409);
@@ -298,7 +289,7 @@ for (const dialect of dialects) {
         );
         await sim.idle();
         // Created from the order's total and left for the browser: nothing charged, no outcome yet.
-        expect(http.events.filter((e) => e.eventType.startsWith('payment.'))).toEqual([]);
+        expect(payment.http.events.filter((e) => e.eventType.startsWith('payment.'))).toEqual([]);
         expect(sim.requests.find((r) => r.path === '/v1/payment_intents')?.params).toMatchObject({
           amount: '5248',
           confirm: 'false',
@@ -311,23 +302,23 @@ for (const dialect of dialects) {
           paymentIntentId: created.paymentIntentId,
           provider: 'simulated',
         });
-        const stranger = await http.token({ id: randomUUID(), role: 'buyer' });
+        const stranger = await payment.http.token({ id: randomUUID(), role: 'buyer' });
         expect(
           (
-            await fetch(`${http.url}/payments/${orderId}/client-secret`, {
+            await fetch(`${payment.http.url}/payments/${orderId}/client-secret`, {
               headers: { authorization: `Bearer ${stranger}` },
             })
           ).status,
         ).toBe(404);
 
         const confirm = (clientSecret: string) =>
-          fetch(`${http.url}/payments/${orderId}/simulated-confirmation`, {
+          fetch(`${payment.http.url}/payments/${orderId}/simulated-confirmation`, {
             method: 'POST',
             headers: { ...auth, 'content-type': 'application/json' },
             body: JSON.stringify({ clientSecret, cardNumber }),
           });
         expect((await confirm(`${body.clientSecret}x`)).status).toBe(400);
-        const badCard = await fetch(`${http.url}/payments/${orderId}/simulated-confirmation`, {
+        const badCard = await fetch(`${payment.http.url}/payments/${orderId}/simulated-confirmation`, {
           method: 'POST',
           headers: { ...auth, 'content-type': 'application/json' },
           body: JSON.stringify({ clientSecret: body.clientSecret, cardNumber: '4242-4242' }),
@@ -338,7 +329,7 @@ for (const dialect of dialects) {
         expect(confirmed.status).toBe(200);
         expect(((await confirmed.json()) as { outcome: string }).outcome).toBe(outcome);
         await sim.idle();
-        expect(only(http.events, eventType)).toMatchObject({
+        expect(only(payment.http.events, eventType)).toMatchObject({
           orderId,
           paymentIntentId: created.paymentIntentId,
         });
@@ -365,7 +356,7 @@ for (const dialect of dialects) {
       const unreachable = createPaymentHandlers(
         new Stripe('sk_test_x', { ...down.sdkOptions, maxNetworkRetries: 0 }),
       );
-      const offline = await consumerHarness('payment', database.db, (rt) =>
+      const offline = await consumerHarness('payment', payment.db, (rt) =>
         registerPaymentConsumers(rt, unreachable),
       );
       await expect(
@@ -409,12 +400,12 @@ for (const dialect of dialects) {
         timestamp: Math.floor(Date.now() / 1000) - 3600,
       });
       expect((await signedPost(payload, old)).status).toBe(400);
-      expect(http.events).toEqual([]);
+      expect(payment.http.events).toEqual([]);
 
       const accepted = await signedPost(payload, good);
       expect(accepted.status).toBe(200);
       expect(await accepted.json()).toEqual({ received: true });
-      expect(only<PaymentSucceededV1>(http.events, 'payment.succeeded').orderId).toBe(orderId);
+      expect(only<PaymentSucceededV1>(payment.http.events, 'payment.succeeded').orderId).toBe(orderId);
     });
 
     it('deduplicates by Stripe event id: the same webhook twice gives one payment.succeeded', async () => {
@@ -428,8 +419,8 @@ for (const dialect of dialects) {
         );
         expect(res.status).toBe(200);
       }
-      expect(http.events.filter((e) => e.eventType === 'payment.succeeded')).toHaveLength(1);
-      const recorded = await database.db.selectFrom('stripe_events').selectAll().execute();
+      expect(payment.http.events.filter((e) => e.eventType === 'payment.succeeded')).toHaveLength(1);
+      const recorded = await payment.db.selectFrom('stripe_events').selectAll().execute();
       expect(recorded).toEqual([
         expect.objectContaining({ type: 'payment_intent.succeeded', outcome: 'applied' }),
       ]);
@@ -455,7 +446,10 @@ for (const dialect of dialects) {
       }
       expect(await row(orderId)).toMatchObject({ status: 'REFUNDED' });
       // Both facts are still announced (the order service decides what they mean for the order).
-      expect(http.events.map((e) => e.eventType).sort()).toEqual(['payment.refunded', 'payment.succeeded']);
+      expect(payment.http.events.map((e) => e.eventType).sort()).toEqual([
+        'payment.refunded',
+        'payment.succeeded',
+      ]);
     });
 
     it('answers the same webhook delivered several times at once with 200 and applies it once', async () => {
@@ -465,11 +459,11 @@ for (const dialect of dialects) {
       const header = Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
       const answers = await Promise.all(Array.from({ length: 6 }, () => signedPost(payload, header)));
       expect(answers.map((res) => res.status)).toEqual([200, 200, 200, 200, 200, 200]);
-      expect(http.events.filter((e) => e.eventType === 'payment.succeeded')).toHaveLength(1);
+      expect(payment.http.events.filter((e) => e.eventType === 'payment.succeeded')).toHaveLength(1);
     });
 
     it('on order.cancelled: cancels an intent in flight, refunds a captured one, and needs nothing before stock', async () => {
-      sim.setWebhookUrl(`${http.url}/webhooks/stripe`);
+      sim.setWebhookUrl(`${payment.http.url}/webhooks/stripe`);
       const cancelled = (orderId: string) => ({
         orderId,
         userId: buyer,
@@ -487,7 +481,7 @@ for (const dialect of dialects) {
       await sim.idle();
       await payment.deliver('order.cancelled.v1', cancelled(paid));
       await sim.idle();
-      expect(only<PaymentRefundedV1>(http.events, 'payment.refunded')).toMatchObject({
+      expect(only<PaymentRefundedV1>(payment.http.events, 'payment.refunded')).toMatchObject({
         orderId: paid,
         amount: { amount: 5248, currency: 'USD' },
       });
@@ -500,14 +494,14 @@ for (const dialect of dialects) {
         currency: 'usd',
         metadata: { orderId: inFlight },
       });
-      await database.db
+      await payment.db
         .updateTable('payments')
         .set({ status: 'PROCESSING', payment_intent_id: intent.id })
         .where('order_id', '=', inFlight)
         .execute();
       await payment.deliver('order.cancelled.v1', cancelled(inFlight));
       await sim.idle();
-      expect(only<PaymentCancelledV1>(http.events, 'payment.cancelled')).toMatchObject({
+      expect(only<PaymentCancelledV1>(payment.http.events, 'payment.cancelled')).toMatchObject({
         orderId: inFlight,
         paymentIntentId: intent.id,
       });
@@ -517,7 +511,7 @@ for (const dialect of dialects) {
     // Two replicas racing need a server database; SQLite has one writer at a time.
     if (dialect === 'postgres')
       it('a charge racing order.cancelled (two replicas) never keeps the money', async () => {
-        sim.setWebhookUrl(`${http.url}/webhooks/stripe`);
+        sim.setWebhookUrl(`${payment.http.url}/webhooks/stripe`);
         const orders: string[] = [];
         for (let i = 0; i < 6; i++) orders.push(await orderCreated());
         await Promise.all(

@@ -1,42 +1,28 @@
-import type { Kysely } from 'kysely';
+import { createTables } from '@kada/service-kit';
 import type { Migration } from 'kysely/migration';
 
 /** The product service's migrations (Kysely schema builder only: SQLite, PostgreSQL and SQL Server). */
 export const migrations: Record<string, Migration> = {
-  '0001_products': {
-    async up(db: Kysely<unknown>): Promise<void> {
-      await db.schema
-        .createTable('products')
-        .addColumn('product_id', 'varchar(64)', (col) => col.primaryKey())
-        .addColumn('seller_id', 'varchar(64)', (col) => col.notNull())
-        .addColumn('name', 'varchar(200)', (col) => col.notNull())
-        .addColumn('description', 'varchar(5000)', (col) => col.notNull())
-        .addColumn('category', 'varchar(100)', (col) => col.notNull())
-        .addColumn('price_amount', 'bigint', (col) => col.notNull())
-        .addColumn('price_currency', 'varchar(3)', (col) => col.notNull())
-        .addColumn('stock', 'integer', (col) => col.notNull())
-        .addColumn('active', 'integer', (col) => col.notNull())
-        .addColumn('created_at', 'varchar(32)', (col) => col.notNull())
-        .addColumn('updated_at', 'varchar(32)', (col) => col.notNull())
-        .execute();
-      await db.schema
-        .createIndex('products_newest')
-        .on('products')
-        .columns(['created_at', 'product_id'])
-        .execute();
-      await db.schema
-        .createIndex('products_by_category')
-        .on('products')
-        .columns(['category', 'created_at'])
-        .execute();
-      await db.schema
-        .createIndex('products_by_seller')
-        .on('products')
-        .columns(['seller_id', 'created_at'])
-        .execute();
+  '0001_products': createTables({
+    products: {
+      columns: {
+        product_id: 'varchar(64) primary key',
+        seller_id: 'varchar(64) not null',
+        name: 'varchar(200) not null',
+        description: 'varchar(5000) not null',
+        category: 'varchar(100) not null',
+        price_amount: 'bigint not null',
+        price_currency: 'varchar(3) not null',
+        stock: 'integer not null',
+        active: 'integer not null',
+        created_at: 'varchar(32) not null',
+        updated_at: 'varchar(32) not null',
+      },
+      indexes: {
+        products_newest: ['created_at', 'product_id'],
+        products_by_category: ['category', 'created_at'],
+        products_by_seller: ['seller_id', 'created_at'],
+      },
     },
-    async down(db: Kysely<unknown>): Promise<void> {
-      await db.schema.dropTable('products').execute();
-    },
-  },
+  }),
 };

@@ -1,7 +1,7 @@
 import type { ListProductsInput } from '@kada/contracts/openapi/product.routes.ts';
 import type { components } from '@kada/contracts/openapi/product.ts';
 import type { ProductPublisher } from '@kada/contracts/services/product/index.ts';
-import { HttpError, uuidv7, validationError } from '@kada/service-kit';
+import { cursorParameter, HttpError, type PagePosition, pageOf, uuidv7 } from '@kada/service-kit';
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { ProductDatabase, ProductsTable } from '../db/schema.ts';
 
@@ -153,7 +153,7 @@ export interface ListQuery {
   sellerId?: string;
   q?: string;
   limit: number;
-  cursor?: { createdAt: string; productId: string };
+  cursor?: PagePosition;
 }
 
 /** GET /products' query (already checked against product.yaml) as a search; 400 for a cursor not ours. */
@@ -162,12 +162,8 @@ export function parseListQuery(query: ListProductsInput['query']): ListQuery {
   if (query.category !== undefined) result.category = query.category;
   if (query.q !== undefined && query.q.trim() !== '') result.q = query.q.trim();
   if (query.sellerId !== undefined) result.sellerId = query.sellerId;
-  if (query.cursor !== undefined) {
-    const decoded = decodeCursor(query.cursor);
-    if (!decoded)
-      throw validationError([{ parameter: 'cursor', detail: 'is not a cursor this API returned' }]);
-    result.cursor = decoded;
-  }
+  const cursor = cursorParameter(query.cursor);
+  if (cursor) result.cursor = cursor;
   return result;
 }
 
@@ -193,7 +189,7 @@ export async function listProducts(
     select = select.where((eb) =>
       eb.or([
         eb('created_at', '<', cursor.createdAt),
-        eb.and([eb('created_at', '=', cursor.createdAt), eb('product_id', '<', cursor.productId)]),
+        eb.and([eb('created_at', '=', cursor.createdAt), eb('product_id', '<', cursor.id)]),
       ]),
     );
   }
@@ -202,31 +198,9 @@ export async function listProducts(
     .orderBy('product_id', 'desc')
     .limit(query.limit + 1)
     .execute();
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
-  return {
-    items: page.map(toView),
-    nextCursor: rows.length > query.limit && last ? encodeCursor(last.created_at, last.product_id) : null,
-  };
-}
-
-function encodeCursor(createdAt: string, productId: string): string {
-  return Buffer.from(JSON.stringify([createdAt, productId])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: string; productId: string } | undefined {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      typeof value[0] === 'string' &&
-      typeof value[1] === 'string'
-    ) {
-      return { createdAt: value[0], productId: value[1] };
-    }
-  } catch {
-    // not ours
-  }
-  return undefined;
+  const { page, nextCursor } = pageOf(rows, query.limit, (row) => ({
+    createdAt: row.created_at,
+    id: row.product_id,
+  }));
+  return { items: page.map(toView), nextCursor };
 }

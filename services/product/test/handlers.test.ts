@@ -1,15 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ProductUpdatedV1 } from '@kada/contracts/events.ts';
 import { createProductPublisher, registerProductConsumers } from '@kada/contracts/services/product/index.ts';
-import {
-  type ConsumerHarness,
-  consumerHarness,
-  dialects,
-  recordingSink,
-  type TestDatabase,
-  testDatabase,
-} from '@kada/service-kit/testing.ts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dialects, recordingSink, serviceTest } from '@kada/service-kit/testing.ts';
+import { describe, expect, it } from 'vitest';
 import { migrations } from '../db/migrations.ts';
 import type { ProductDatabase } from '../db/schema.ts';
 import { handlers } from '../handlers/index.ts';
@@ -18,20 +11,15 @@ import { sarong } from './fixtures.ts';
 
 for (const dialect of dialects) {
   describe(`product handlers (${dialect})`, () => {
-    let database: TestDatabase<ProductDatabase>;
-    let product: ConsumerHarness;
-
-    beforeEach(async () => {
-      database = await testDatabase<ProductDatabase>(dialect, { name: 'product', migrations });
-      product = await consumerHarness('product', database.db, (rt) => registerProductConsumers(rt, handlers));
-    });
-    afterEach(async () => {
-      await database.destroy();
+    const product = serviceTest<ProductDatabase>(dialect, {
+      name: 'product',
+      migrations,
+      consumers: (rt) => registerProductConsumers(rt, handlers),
     });
 
     async function list(sellerId: string) {
       const sink = recordingSink('product');
-      const id = await database.db
+      const id = await product.db
         .transaction()
         .execute((tx) => createProduct(tx, createProductPublisher(sink), sellerId, sarong));
       return id.productId;
@@ -53,7 +41,7 @@ for (const dialect of dialects) {
       expect(updates.map((u) => u.productId).sort()).toEqual([...mine].sort());
       expect(updates.every((u) => u.active === false && u.sellerId === gone)).toBe(true);
 
-      const visible = await listProducts(database.db, parseListQuery({}));
+      const visible = await listProducts(product.db, parseListQuery({}));
       expect(visible.items.map((p) => p.productId)).toEqual([theirs]);
 
       // Redelivered: nothing left to delist, nothing emitted.

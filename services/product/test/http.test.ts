@@ -3,15 +3,8 @@ import type { ProductCreatedV1, ProductUpdatedV1 } from '@kada/contracts/events.
 import { productResponseValidators } from '@kada/contracts/openapi/product.responses.ts';
 import { productRouteTable } from '@kada/contracts/openapi/product.routes.ts';
 import { contractFetch } from '@kada/service-kit/testing/contract.ts';
-import {
-  dialects,
-  type HttpHarness,
-  httpHarness,
-  only,
-  type TestDatabase,
-  testDatabase,
-} from '@kada/service-kit/testing.ts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dialects, only, serviceTest } from '@kada/service-kit/testing.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { migrations } from '../db/migrations.ts';
 import type { ProductDatabase } from '../db/schema.ts';
 import type { ProductView } from '../http/catalogue.ts';
@@ -23,24 +16,21 @@ const fetch = contractFetch(productRouteTable, productResponseValidators);
 
 for (const dialect of dialects) {
   describe(`product HTTP API (${dialect})`, () => {
-    let database: TestDatabase<ProductDatabase>;
-    let http: HttpHarness;
+    const service = serviceTest<ProductDatabase>(dialect, {
+      name: 'product',
+      migrations,
+      routes: productRoutes,
+    });
     let seller: { id: string; role: 'seller' };
     let token: string;
 
     beforeEach(async () => {
-      database = await testDatabase<ProductDatabase>(dialect, { name: 'product', migrations });
-      http = await httpHarness('product', database, productRoutes);
       seller = { id: randomUUID(), role: 'seller' };
-      token = await http.token(seller);
-    });
-    afterEach(async () => {
-      await http.close();
-      await database.destroy();
+      token = await service.http.token(seller);
     });
 
     function send(method: string, path: string, body?: unknown, bearer: string | null = token) {
-      return fetch(`${http.url}${path}`, {
+      return fetch(`${service.http.url}${path}`, {
         method,
         headers: {
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -69,7 +59,7 @@ for (const dialect of dialects) {
         price: sarong.price,
       });
 
-      const event = only<ProductCreatedV1>(http.events, 'product.created');
+      const event = only<ProductCreatedV1>(service.http.events, 'product.created');
       expect(event).toEqual({
         productId: product.productId,
         sellerId: seller.id,
@@ -86,9 +76,9 @@ for (const dialect of dialects) {
 
     it('refuses non-sellers and invalid products with problem+json, writing nothing', async () => {
       expect((await send('POST', '/products', sarong, null)).status).toBe(401);
-      const buyer = await http.token({ id: randomUUID(), role: 'buyer' });
+      const buyer = await service.http.token({ id: randomUUID(), role: 'buyer' });
       expect((await send('POST', '/products', sarong, buyer)).status).toBe(403);
-      const unverified = await http.token({ id: randomUUID(), role: 'seller', emailVerified: false });
+      const unverified = await service.http.token({ id: randomUUID(), role: 'seller', emailVerified: false });
       const notYet = await send('POST', '/products', sarong, unverified);
       expect(notYet.status).toBe(403);
       expect(await notYet.json()).toMatchObject({ type: expect.stringMatching(/email-not-verified$/) });
@@ -105,8 +95,8 @@ for (const dialect of dialects) {
         '/price/amount',
         '/price/currency',
       ]);
-      expect(http.events).toEqual([]);
-      expect(await database.db.selectFrom('products').select('product_id').execute()).toEqual([]);
+      expect(service.http.events).toEqual([]);
+      expect(await service.db.selectFrom('products').select('product_id').execute()).toEqual([]);
     });
 
     it('changes its own product and publishes the full new state', async () => {
@@ -125,7 +115,7 @@ for (const dialect of dialects) {
       });
       expect(changed.updatedAt > product.updatedAt).toBe(true);
 
-      const event = only<ProductUpdatedV1>(http.events, 'product.updated');
+      const event = only<ProductUpdatedV1>(service.http.events, 'product.updated');
       expect(event).toEqual({
         productId: product.productId,
         sellerId: seller.id,
@@ -140,19 +130,19 @@ for (const dialect of dialects) {
 
     it("refuses changes to another seller's product, to unknown products, and empty changes", async () => {
       const product = await create();
-      const other = await http.token({ id: randomUUID(), role: 'seller' });
+      const other = await service.http.token({ id: randomUUID(), role: 'seller' });
       expect((await send('PATCH', `/products/${product.productId}`, { stock: 0 }, other)).status).toBe(403);
       expect((await send('PATCH', `/products/${randomUUID()}`, { stock: 0 })).status).toBe(404);
       expect((await send('PATCH', `/products/${product.productId}`, {})).status).toBe(400);
-      expect(http.events.filter((e) => e.eventType === 'product.updated')).toEqual([]);
-      const admin = await http.token({ id: randomUUID(), role: 'admin' });
+      expect(service.http.events.filter((e) => e.eventType === 'product.updated')).toEqual([]);
+      const admin = await service.http.token({ id: randomUUID(), role: 'admin' });
       expect((await send('PATCH', `/products/${product.productId}`, { active: false }, admin)).status).toBe(
         200,
       );
     });
 
     it('browses active products newest first, filtered and paged', async () => {
-      const otherSeller = await http.token({ id: randomUUID(), role: 'seller' });
+      const otherSeller = await service.http.token({ id: randomUUID(), role: 'seller' });
       const a = await create({ ...sarong, name: 'Ceylon Tea 500 g', category: 'tea' });
       const b = await create({ ...sarong, name: 'Batik 100% cotton', category: 'handicrafts' });
       const c = await create({ ...sarong, name: 'Wooden mask', category: 'handicrafts' }, otherSeller);
@@ -190,7 +180,7 @@ for (const dialect of dialects) {
       await Promise.all(
         [1, 2, 3, 4, 5].map((stock) => send('PATCH', `/products/${product.productId}`, { stock })),
       );
-      const updates = http.events
+      const updates = service.http.events
         .filter((e) => e.eventType === 'product.updated')
         .map((e) => e.data as ProductUpdatedV1);
       expect(updates).toHaveLength(5);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type StockHandlers, stockQueues } from '@kada/contracts/services/stock/index.ts';
 import type { Transaction } from 'kysely';
+import { insertReservation, moveUnits } from '../db/levels.ts';
 import type { StockDatabase } from '../db/schema.ts';
 import { NotYetKnownError } from './errors.ts';
 
@@ -79,22 +80,11 @@ export const orderCreatedV1: StockHandlers<StockDatabase>['orderCreatedV1'] = as
 
   const reservationId = randomUUID();
   if (unavailable.length > 0) {
-    for (const line of taken) await giveBack(tx, line, now);
+    for (const line of taken) {
+      await moveUnits(tx, line.productId, line.quantity, 'reserved', 'available', now).execute();
+    }
     const reason = rejectionReason(unavailable);
-    await tx
-      .insertInto('reservations')
-      .values({
-        order_id: orderId,
-        reservation_id: reservationId,
-        user_id: userId,
-        status: 'REJECTED',
-        reason,
-        total_amount: total.amount,
-        total_currency: total.currency,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    await insertReservation(tx, { orderId, reservationId, userId, status: 'REJECTED', reason, total, now });
     await publish.stockRejectedV1(
       {
         orderId,
@@ -109,20 +99,15 @@ export const orderCreatedV1: StockHandlers<StockDatabase>['orderCreatedV1'] = as
     return;
   }
 
-  await tx
-    .insertInto('reservations')
-    .values({
-      order_id: orderId,
-      reservation_id: reservationId,
-      user_id: userId,
-      status: 'RESERVED',
-      reason: null,
-      total_amount: total.amount,
-      total_currency: total.currency,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
+  await insertReservation(tx, {
+    orderId,
+    reservationId,
+    userId,
+    status: 'RESERVED',
+    reason: null,
+    total,
+    now,
+  });
   await tx
     .insertInto('reservation_lines')
     .values(lines.map((line) => ({ order_id: orderId, product_id: line.productId, quantity: line.quantity })))
@@ -150,30 +135,11 @@ function requested(line: Line): { productId: string; requested: number } {
 
 /** The atomic check-and-take: true when the row had enough and now holds the line. */
 async function take(tx: Transaction<StockDatabase>, line: Line, now: string): Promise<boolean> {
-  const result = await tx
-    .updateTable('stock_levels')
-    .set((eb) => ({
-      available: eb('available', '-', line.quantity),
-      reserved: eb('reserved', '+', line.quantity),
-      updated_at: now,
-    }))
-    .where('product_id', '=', line.productId)
+  const result = await moveUnits(tx, line.productId, line.quantity, 'available', 'reserved', now)
     .where('active', '=', 1)
     .where('available', '>=', line.quantity)
     .executeTakeFirst();
   return result.numUpdatedRows === 1n;
-}
-
-async function giveBack(tx: Transaction<StockDatabase>, line: Line, now: string): Promise<void> {
-  await tx
-    .updateTable('stock_levels')
-    .set((eb) => ({
-      available: eb('available', '+', line.quantity),
-      reserved: eb('reserved', '-', line.quantity),
-      updated_at: now,
-    }))
-    .where('product_id', '=', line.productId)
-    .execute();
 }
 
 async function availableOf(tx: Transaction<StockDatabase>, productId: string): Promise<number> {

@@ -1,4 +1,5 @@
 import type { StockHandlers } from '@kada/contracts/services/stock/index.ts';
+import { endReservation } from '../db/levels.ts';
 import type { StockDatabase } from '../db/schema.ts';
 import { NotYetKnownError } from './errors.ts';
 
@@ -20,34 +21,11 @@ export const orderPaidV1: StockHandlers<StockDatabase>['orderPaidV1'] = async (e
     return;
   }
   const now = new Date().toISOString();
-  // Claim the transition first, so that a concurrent release (another replica) and this commit
-  // cannot both move the units.
-  const claimed = await tx
-    .updateTable('reservations')
-    .set({ status: 'COMMITTED', updated_at: now })
-    .where('order_id', '=', orderId)
-    .where('status', '=', 'RESERVED')
-    .executeTakeFirst();
-  if (Number(claimed.numUpdatedRows) !== 1) {
+  // endReservation claims the transition first, so that a concurrent release (another replica) and
+  // this commit cannot both move the units.
+  if (!(await endReservation(tx, orderId, { status: 'COMMITTED' }, now))) {
     log.warn({ orderId }, 'reservation ended concurrently; not committed');
     return;
-  }
-  const lines = await tx
-    .selectFrom('reservation_lines')
-    .select(['product_id', 'quantity'])
-    .where('order_id', '=', orderId)
-    .orderBy('product_id')
-    .execute();
-  for (const line of lines) {
-    await tx
-      .updateTable('stock_levels')
-      .set((eb) => ({
-        reserved: eb('reserved', '-', line.quantity),
-        sold: eb('sold', '+', line.quantity),
-        updated_at: now,
-      }))
-      .where('product_id', '=', line.product_id)
-      .execute();
   }
   log.info({ orderId }, 'reservation committed');
 };

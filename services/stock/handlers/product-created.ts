@@ -1,4 +1,5 @@
 import type { StockHandlers } from '@kada/contracts/services/stock/index.ts';
+import { insertLevel } from '../db/levels.ts';
 import type { StockDatabase } from '../db/schema.ts';
 
 /**
@@ -20,18 +21,12 @@ export const productCreatedV1: StockHandlers<StockDatabase>['productCreatedV1'] 
     return;
   }
   const declaredAt = new Date(createdAt).toISOString();
-  await tx
-    .insertInto('stock_levels')
-    .values({
-      product_id: productId,
-      seller_id: sellerId,
-      declared: stock,
-      available: stock,
-      reserved: 0,
-      sold: 0,
-      active: 1,
-      declared_at: declaredAt,
-      updated_at: new Date().toISOString(),
-    })
-    .execute();
+  await insertLevel(tx, {
+    productId,
+    sellerId,
+    stock,
+    active: true,
+    declaredAt,
+    now: new Date().toISOString(),
+  });
 };

@@ -1,4 +1,5 @@
 import type { StockHandlers } from '@kada/contracts/services/stock/index.ts';
+import { insertLevel } from '../db/levels.ts';
 import type { StockDatabase } from '../db/schema.ts';
 import { ConcurrentChangeError } from './errors.ts';
 
@@ -22,20 +23,7 @@ export const productUpdatedV1: StockHandlers<StockDatabase>['productUpdatedV1'] 
     .where('product_id', '=', productId)
     .executeTakeFirst();
   if (!level) {
-    await tx
-      .insertInto('stock_levels')
-      .values({
-        product_id: productId,
-        seller_id: sellerId,
-        declared: stock,
-        available: stock,
-        reserved: 0,
-        sold: 0,
-        active: active ? 1 : 0,
-        declared_at: declaredAt,
-        updated_at: now,
-      })
-      .execute();
+    await insertLevel(tx, { productId, sellerId, stock, active, declaredAt, now });
     return;
   }
   if (declaredAt < level.declared_at) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { StockHandlerContext } from '@kada/contracts/services/stock/index.ts';
+import { endReservation, insertReservation } from '../db/levels.ts';
 import type { StockDatabase } from '../db/schema.ts';
 
 /**
@@ -21,20 +22,15 @@ export async function releaseReservation(
     .where('order_id', '=', order.orderId)
     .executeTakeFirst();
   if (!reservation) {
-    await tx
-      .insertInto('reservations')
-      .values({
-        order_id: order.orderId,
-        reservation_id: randomUUID(),
-        user_id: order.userId,
-        status: 'VOIDED',
-        reason,
-        total_amount: null,
-        total_currency: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    await insertReservation(tx, {
+      orderId: order.orderId,
+      reservationId: randomUUID(),
+      userId: order.userId,
+      status: 'VOIDED',
+      reason,
+      total: null,
+      now,
+    });
     log.info({ orderId: order.orderId, reason }, 'order ended before it was reserved; voided');
     return;
   }
@@ -45,34 +41,9 @@ export async function releaseReservation(
     );
     return;
   }
-  // Claim the transition first: of two ends handled at once (order.paid and order.failed on two
-  // replicas), exactly one finds the reservation still RESERVED; the other gives nothing back.
-  const claimed = await tx
-    .updateTable('reservations')
-    .set({ status: 'RELEASED', reason, updated_at: now })
-    .where('order_id', '=', order.orderId)
-    .where('status', '=', 'RESERVED')
-    .executeTakeFirst();
-  if (Number(claimed.numUpdatedRows) !== 1) {
+  if (!(await endReservation(tx, order.orderId, { status: 'RELEASED', reason }, now))) {
     log.info({ orderId: order.orderId }, 'reservation ended concurrently; no release');
     return;
-  }
-  const lines = await tx
-    .selectFrom('reservation_lines')
-    .select(['product_id', 'quantity'])
-    .where('order_id', '=', order.orderId)
-    .orderBy('product_id')
-    .execute();
-  for (const line of lines) {
-    await tx
-      .updateTable('stock_levels')
-      .set((eb) => ({
-        available: eb('available', '+', line.quantity),
-        reserved: eb('reserved', '-', line.quantity),
-        updated_at: now,
-      }))
-      .where('product_id', '=', line.product_id)
-      .execute();
   }
   await publish.stockReleasedV1(
     { orderId: order.orderId, reservationId: reservation.reservation_id, reason, releasedAt: now },

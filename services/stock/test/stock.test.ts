@@ -1,15 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { StockRejectedV1, StockReleasedV1, StockReservedV1 } from '@kada/contracts/events.ts';
 import { registerStockConsumers } from '@kada/contracts/services/stock/index.ts';
-import {
-  type ConsumerHarness,
-  consumerHarness,
-  dialects,
-  only,
-  type TestDatabase,
-  testDatabase,
-} from '@kada/service-kit/testing.ts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dialects, only, type ServiceTest, serviceTest } from '@kada/service-kit/testing.ts';
+import { describe, expect, it } from 'vitest';
 import { migrations } from '../db/migrations.ts';
 import type { StockDatabase } from '../db/schema.ts';
 import { NotYetKnownError } from '../handlers/errors.ts';
@@ -74,34 +67,38 @@ function orderEnded(orderId: string) {
   };
 }
 
-for (const dialect of dialects) {
-  describe(`stock handlers (${dialect})`, () => {
-    let database: TestDatabase<StockDatabase>;
-    let stock: ConsumerHarness;
-
-    beforeEach(async () => {
-      database = await testDatabase<StockDatabase>(dialect, { name: 'stock', migrations });
-      stock = await consumerHarness('stock', database.db, (rt) => registerStockConsumers(rt, stockHandlers));
-    });
-    afterEach(async () => {
-      await database.destroy();
-    });
-
-    async function level(productId: string) {
-      return database.db
+/** New products with the given stocks (their ids); a product's stock level and an order's reservation. */
+function helpers(stock: ServiceTest<StockDatabase>) {
+  return {
+    async stocked<const Stocks extends number[]>(
+      ...stocks: Stocks
+    ): Promise<{ [K in keyof Stocks]: string }> {
+      const ids = stocks.map(() => randomUUID());
+      for (const [i, id] of ids.entries()) {
+        await stock.deliver('product.created.v1', productCreated(id, stocks[i] as number));
+      }
+      return ids as { [K in keyof Stocks]: string };
+    },
+    level: (productId: string) =>
+      stock.db
         .selectFrom('stock_levels')
         .select(['available', 'reserved', 'sold', 'declared', 'active'])
         .where('product_id', '=', productId)
-        .executeTakeFirstOrThrow();
-    }
+        .executeTakeFirstOrThrow(),
+    reservation: (orderId: string) =>
+      stock.db.selectFrom('reservations').selectAll().where('order_id', '=', orderId).executeTakeFirst(),
+  };
+}
 
-    async function reservation(orderId: string) {
-      return database.db
-        .selectFrom('reservations')
-        .selectAll()
-        .where('order_id', '=', orderId)
-        .executeTakeFirst();
-    }
+for (const dialect of dialects) {
+  describe(`stock handlers (${dialect})`, () => {
+    const stock = serviceTest<StockDatabase>(dialect, {
+      name: 'stock',
+      migrations,
+      consumers: (rt) => registerStockConsumers(rt, stockHandlers),
+    });
+
+    const { stocked, level, reservation } = helpers(stock);
 
     it('consumes exactly the events of its contract', () => {
       expect(stock.routingKeys.sort()).toEqual([
@@ -115,8 +112,7 @@ for (const dialect of dialects) {
     });
 
     it('keeps stock levels from product events, applying changes of the declared stock only', async () => {
-      const p = randomUUID();
-      await stock.deliver('product.created.v1', productCreated(p, 10));
+      const [p] = await stocked(10);
       expect(await level(p)).toMatchObject({ available: 10, declared: 10, reserved: 0 });
 
       // 3 units reserved by an order; then the seller changes only the price (stock still 10).
@@ -145,10 +141,7 @@ for (const dialect of dialects) {
     });
 
     it('reserves every line of an order and emits stock.reserved with the total and buyer', async () => {
-      const a = randomUUID();
-      const b = randomUUID();
-      await stock.deliver('product.created.v1', productCreated(a, 5));
-      await stock.deliver('product.created.v1', productCreated(b, 2));
+      const [a, b] = await stocked(5, 2);
       const orderId = randomUUID();
       const order = orderCreated(orderId, [
         { productId: a, quantity: 2 },
@@ -178,10 +171,7 @@ for (const dialect of dialects) {
     });
 
     it('reserves nothing when one line is short, and names the unavailable lines', async () => {
-      const a = randomUUID();
-      const b = randomUUID();
-      await stock.deliver('product.created.v1', productCreated(a, 5));
-      await stock.deliver('product.created.v1', productCreated(b, 1));
+      const [a, b] = await stocked(5, 1);
       const orderId = randomUUID();
       const delivery = await stock.deliver(
         'order.created.v1',
@@ -205,8 +195,7 @@ for (const dialect of dialects) {
     });
 
     it('rejects delisted products with PRODUCT_INACTIVE', async () => {
-      const p = randomUUID();
-      await stock.deliver('product.created.v1', productCreated(p, 5));
+      const [p] = await stocked(5);
       await stock.deliver('product.updated.v1', productUpdated(p, 5, '2025-06-02T00:00:00.000Z', false));
       const delivery = await stock.deliver(
         'order.created.v1',
@@ -233,8 +222,7 @@ for (const dialect of dialects) {
     });
 
     it('releases a reservation once when the order fails, and never a rejected one', async () => {
-      const p = randomUUID();
-      await stock.deliver('product.created.v1', productCreated(p, 3));
+      const [p] = await stocked(3);
       const orderId = randomUUID();
       const reserved = only<StockReservedV1>(
         await stock.deliver('order.created.v1', orderCreated(orderId, [{ productId: p, quantity: 2 }])),
@@ -271,8 +259,7 @@ for (const dialect of dialects) {
     });
 
     it('never reserves for an order cancelled before its order.created arrived', async () => {
-      const p = randomUUID();
-      await stock.deliver('product.created.v1', productCreated(p, 3));
+      const [p] = await stocked(3);
       const orderId = randomUUID();
       const cancelled = {
         orderId,
@@ -292,8 +279,7 @@ for (const dialect of dialects) {
     });
 
     it('commits on order.paid: the units are sold and no longer released', async () => {
-      const p = randomUUID();
-      await stock.deliver('product.created.v1', productCreated(p, 3));
+      const [p] = await stocked(3);
       const orderId = randomUUID();
       const reserved = only<StockReservedV1>(
         await stock.deliver('order.created.v1', orderCreated(orderId, [{ productId: p, quantity: 2 }])),
@@ -329,20 +315,15 @@ for (const dialect of dialects) {
 }
 
 describe('stock under concurrent orders (postgres)', () => {
-  let database: TestDatabase<StockDatabase>;
-  let stock: ConsumerHarness;
-
-  beforeEach(async () => {
-    database = await testDatabase<StockDatabase>('postgres', { name: 'stock', migrations });
-    stock = await consumerHarness('stock', database.db, (rt) => registerStockConsumers(rt, stockHandlers));
+  const stock = serviceTest<StockDatabase>('postgres', {
+    name: 'stock',
+    migrations,
+    consumers: (rt) => registerStockConsumers(rt, stockHandlers),
   });
-  afterEach(async () => {
-    await database.destroy();
-  });
+  const { stocked, level } = helpers(stock);
 
   it('gives the last unit to exactly one of two concurrent orders', async () => {
-    const p = randomUUID();
-    await stock.deliver('product.created.v1', productCreated(p, 1));
+    const [p] = await stocked(1);
     const deliveries = await Promise.all(
       [randomUUID(), randomUUID()].map((orderId) =>
         stock.deliver('order.created.v1', orderCreated(orderId, [{ productId: p, quantity: 1 }])),
@@ -350,17 +331,11 @@ describe('stock under concurrent orders (postgres)', () => {
     );
     const types = deliveries.flatMap((d) => d.emitted.map((e) => e.eventType)).sort();
     expect(types).toEqual(['stock.rejected', 'stock.reserved']);
-    const row = await database.db
-      .selectFrom('stock_levels')
-      .select(['available', 'reserved'])
-      .where('product_id', '=', p)
-      .executeTakeFirstOrThrow();
-    expect(row).toEqual({ available: 0, reserved: 1 });
+    expect(await level(p)).toMatchObject({ available: 0, reserved: 1 });
   });
 
   it('moves a reservation once when order.paid and order.failed race (two replicas)', async () => {
-    const p = randomUUID();
-    await stock.deliver('product.created.v1', productCreated(p, 10));
+    const [p] = await stocked(10);
     const orders = Array.from({ length: 8 }, () => randomUUID());
     const totals = new Map<string, StockReservedV1['total']>();
     for (const orderId of orders) {
@@ -384,7 +359,7 @@ describe('stock under concurrent orders (postgres)', () => {
         stock.deliver('order.failed.v1', orderEnded(orderId)),
       ]),
     );
-    const rows = await database.db
+    const rows = await stock.db
       .selectFrom('reservations')
       .select('status')
       .where('order_id', 'in', orders)
@@ -392,12 +367,7 @@ describe('stock under concurrent orders (postgres)', () => {
     const committed = rows.filter((r) => r.status === 'COMMITTED').length;
     const released = rows.filter((r) => r.status === 'RELEASED').length;
     expect(committed + released).toBe(orders.length);
-    const row = await database.db
-      .selectFrom('stock_levels')
-      .select(['available', 'reserved', 'sold'])
-      .where('product_id', '=', p)
-      .executeTakeFirstOrThrow();
-    expect(row).toEqual({ available: 2 + released, reserved: 0, sold: committed });
+    expect(await level(p)).toMatchObject({ available: 2 + released, reserved: 0, sold: committed });
   });
 
   it('applies racing product.updated events once each: the declared change is never added twice', async () => {
@@ -409,20 +379,12 @@ describe('stock under concurrent orders (postgres)', () => {
     ]);
     await Promise.all(updates.map((data) => stock.deliverUntilHandled('product.updated.v1', data)));
     for (const p of products) {
-      const row = await database.db
-        .selectFrom('stock_levels')
-        .select(['declared', 'available'])
-        .where('product_id', '=', p)
-        .executeTakeFirstOrThrow();
-      expect(row).toEqual({ declared: 12, available: 12 });
+      expect(await level(p)).toMatchObject({ declared: 12, available: 12 });
     }
   });
 
   it('never oversells when many multi-line orders race (all-or-nothing under contention)', async () => {
-    const a = randomUUID();
-    const b = randomUUID();
-    await stock.deliver('product.created.v1', productCreated(a, 5));
-    await stock.deliver('product.created.v1', productCreated(b, 5));
+    const [a, b] = await stocked(5, 5);
     // 12 orders each want one of a and one of b, listed in both orders (no deadlock: rows are locked in id order).
     const deliveries = await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
@@ -452,12 +414,7 @@ describe('stock under concurrent orders (postgres)', () => {
     expect(reservedCount).toBe(5);
     expect(rejectedCount).toBe(7);
     for (const productId of [a, b]) {
-      const row = await database.db
-        .selectFrom('stock_levels')
-        .select(['available', 'reserved'])
-        .where('product_id', '=', productId)
-        .executeTakeFirstOrThrow();
-      expect(row).toEqual({ available: 0, reserved: 5 });
+      expect(await level(productId)).toMatchObject({ available: 0, reserved: 5 });
     }
   });
 });

@@ -1,30 +1,18 @@
 import { registerUserConsumers } from '@kada/contracts/services/user/index.ts';
 import { uuidv7 } from '@kada/runtime';
-import {
-  type ConsumerHarness,
-  consumerHarness,
-  dialects,
-  envelopeOf,
-  type TestDatabase,
-  testDatabase,
-} from '@kada/service-kit/testing.ts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dialects, envelopeOf, serviceTest } from '@kada/service-kit/testing.ts';
+import { describe, expect, it } from 'vitest';
 import { migrations } from '../db/migrations.ts';
 import type { UserDatabase } from '../db/schema.ts';
 import { handlers } from '../handlers/index.ts';
 
 describe.each(dialects)('user handlers on %s', (dialect) => {
-  let database: TestDatabase<UserDatabase>;
-  let user: ConsumerHarness;
-  const db = () => database.db;
-
-  beforeAll(async () => {
-    database = await testDatabase<UserDatabase>(dialect, { name: 'kada_user_handlers', migrations });
-    user = await consumerHarness('user', database.db, (rt) => registerUserConsumers(rt, handlers));
-  });
-
-  afterAll(async () => {
-    await database?.destroy();
+  const db = () => user.db;
+  const user = serviceTest<UserDatabase>(dialect, {
+    name: 'user',
+    migrations,
+    per: 'suite',
+    consumers: (rt) => registerUserConsumers(rt, handlers),
   });
 
   const registered = (userId: string) =>
