@@ -78,7 +78,7 @@ async function run(command: string, o: Options): Promise<number> {
   const t0 = performance.now();
   const cacheDir = resolve('node_modules/.cache/kada-gen');
   const lockShown = join(o.out, LOCK_FILE);
-  const key = runKey({
+  const keyInput = {
     specs: o.specs,
     out: o.out,
     lockFile: resolve(o.out, LOCK_FILE),
@@ -91,7 +91,8 @@ async function run(command: string, o: Options): Promise<number> {
       lenient: o.lenient,
       openContent: o.openContent ?? null,
     },
-  });
+  };
+  const key = runKey(keyInput);
   const hit = key ? lookupRun(cacheDir, key, resolve(o.out)) : null;
   const outcome: RunOutcome = hit
     ? {
@@ -101,7 +102,7 @@ async function run(command: string, o: Options): Promise<number> {
         events: hit.events,
         cachedFiles: hit.files.length,
       }
-    : await fullRun(o, cacheDir, lockShown, key);
+    : await fullRun(o, cacheDir, lockShown, key, () => runKey(keyInput));
   return report(command, o, outcome, t0);
 }
 
@@ -111,6 +112,7 @@ async function fullRun(
   cacheDir: string,
   lockShown: string,
   key: string | null,
+  keyAfterWrite: () => string | null,
 ): Promise<RunOutcome> {
   const [{ loadSpecs }, { buildModel }, { generate }, { emitDocs }, { readLockFile }] = await Promise.all([
     import('./load.ts'),
@@ -156,8 +158,17 @@ async function fullRun(
   const remote = [...loaded.sources.values()].some((src) => hasRemoteRef(src.json));
   if (key && result && !hasErrors(sorted) && !remote) {
     const specsRoot = resolve(o.specs);
+    // A run that writes a new lock (the first run of a project, an added event) changes its own
+    // key: the next, unchanged run reads that lock. With no lock diagnostics (no change judged
+    // against the old lock, no override) the next run reports the same, so it is stored under the
+    // key after writing too; otherwise the second run of every new project missed the cache.
+    const relocks =
+      result.files.some((f) => f.path === LOCK_FILE) &&
+      o.allowBreaking === null &&
+      !sorted.some((d) => d.code.startsWith('compat:'));
     pendingStore = {
       key,
+      keyAfterWrite: relocks ? keyAfterWrite : null,
       cacheDir,
       entry: {
         deps: [...loaded.sources.entries()]
@@ -175,12 +186,20 @@ async function fullRun(
 }
 
 /** Stored once the output folder holds the result (after writing, or a check that found it fresh). */
-let pendingStore: { key: string; cacheDir: string; entry: RunEntry } | null = null;
+let pendingStore: {
+  key: string;
+  /** Set when the run writes a new lock and its outcome holds for the next run too. */
+  keyAfterWrite: (() => string | null) | null;
+  cacheDir: string;
+  entry: RunEntry;
+} | null = null;
 
-function storePending(): void {
+function storePending(written: boolean): void {
   if (!pendingStore) return;
   try {
     storeRun(pendingStore.cacheDir, pendingStore.key, pendingStore.entry);
+    const after = written && pendingStore.keyAfterWrite ? pendingStore.keyAfterWrite() : null;
+    if (after && after !== pendingStore.key) storeRun(pendingStore.cacheDir, after, pendingStore.entry);
   } catch {
     // a cache that cannot be written only costs time next run
   }
@@ -219,7 +238,7 @@ function report(command: string, o: Options, outcome: RunOutcome, t0: number): n
         `kada-gen check: ${outcome.services} documents, ${outcome.events} events, ${errors} errors, ${warnings} warnings, ${staleList.length} stale files, ${ms} ms\n`,
       );
     }
-    if (stale && staleList.length === 0) storePending();
+    if (stale && staleList.length === 0) storePending(false);
     pendingStore = null;
     return failed || staleList.length > 0 ? 1 : 0;
   }
@@ -238,7 +257,7 @@ function report(command: string, o: Options, outcome: RunOutcome, t0: number): n
     return 1;
   }
   const written = writeOutput(resolve(o.out), outcome.files);
-  storePending();
+  storePending(true);
   const total = Math.round(performance.now() - t0);
   process.stdout.write(
     `kada-gen: ${written.written.length} files written, ${written.unchanged.length} unchanged${written.removed.length ? `, ${written.removed.length} removed` : ''}, ${total} ms\n`,

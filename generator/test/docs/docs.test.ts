@@ -36,6 +36,7 @@ describe('emitDocs on the fixture specs', () => {
   it('emits the home, one page per event version and per service, changelog, search index and assets', () => {
     expect([...files.keys()]).toEqual([
       'docs/assets/graph.js',
+      'docs/assets/nav.js',
       'docs/assets/search.js',
       'docs/assets/site.css',
       'docs/changelog.html',
@@ -44,6 +45,7 @@ describe('emitDocs on the fixture specs', () => {
       'docs/events/order.paid.v1.html',
       'docs/events/stock.reserved.v1.html',
       'docs/index.html',
+      'docs/nav.js',
       'docs/search-index.js',
       'docs/services/notification.html',
       'docs/services/order.html',
@@ -267,6 +269,65 @@ describe('emitDocs on the fixture specs', () => {
     expect(index).toContainEqual(expect.objectContaining({ k: 'queue', t: 'stock.orders' }));
   });
 
+  it('keeps the lists of the navigation in one nav.js, not in every page', () => {
+    const window: {
+      KADA_NAV?: { services: { t: string; u: string }[]; events: { t: string; u: string }[] };
+    } = {};
+    runInNewContext(page('docs/nav.js'), { window });
+    expect(window.KADA_NAV?.services).toEqual(
+      ['notification', 'order', 'stock'].map((t) => ({ t, u: `services/${t}.html` })),
+    );
+    expect(window.KADA_NAV?.events.map((e) => e.u)).toEqual([
+      'events/order.created.v1.html',
+      'events/order.created.v2.html',
+      'events/order.paid.v1.html',
+      'events/stock.reserved.v1.html',
+    ]);
+    // A page links only the events it is about: stock.reserved's page names no order.paid.
+    const event = page('docs/events/stock.reserved.v1.html');
+    expect(event).not.toContain('order.paid.v1.html');
+    expect(event).toContain('<script src="../nav.js"></script>');
+  });
+
+  it('renders the navigation lists from nav.js, marking the current page', () => {
+    const made: FakeElement[] = [];
+    const list = (cls: string): FakeElement => new FakeElement('ul', made, cls);
+    const services = list('nav-services');
+    const events = list('nav-events');
+    const nav = new FakeElement('nav', made);
+    nav.attrs['data-page'] = 'events/order.paid.v1.html';
+    nav.lists = { 'ul.nav-services': services, 'ul.nav-events': events };
+    const document = {
+      currentScript: { closest: (sel: string) => (sel === 'nav' ? nav : null) },
+      body: { getAttribute: (name: string) => (name === 'data-root' ? '../' : null) },
+      createElement: (tag: string) => new FakeElement(tag, made),
+      createDocumentFragment: () => new FakeElement('#fragment', made),
+    };
+    const window: Record<string, unknown> = {};
+    runInNewContext(page('docs/nav.js'), { window });
+    runInNewContext(page('docs/assets/nav.js'), { window, document });
+    expect(services.children.map((li) => li.children[0]?.attrs.href)).toEqual([
+      '../services/notification.html',
+      '../services/order.html',
+      '../services/stock.html',
+    ]);
+    expect(services.children.map((li) => li.children[0]?.textContent)).toEqual([
+      'notification',
+      'order',
+      'stock',
+    ]);
+    const links = events.children.map((li) => li.children[0] as FakeElement);
+    expect(links.map((a) => a.children[0]?.textContent)).toEqual([
+      'order.created.v1',
+      'order.created.v2',
+      'order.paid.v1',
+      'stock.reserved.v1',
+    ]);
+    expect(links.filter((a) => a.attrs['aria-current'] === 'page').map((a) => a.attrs.href)).toEqual([
+      '../events/order.paid.v1.html',
+    ]);
+  });
+
   it('uses no external scripts, fonts or stylesheets', () => {
     for (const [path, content] of files) {
       expect(content, path).not.toMatch(/(src|href)="(https?:)?\/\//);
@@ -274,6 +335,35 @@ describe('emitDocs on the fixture specs', () => {
     }
   });
 });
+
+/** Just enough of a DOM element for assets/nav.js. */
+class FakeElement {
+  readonly attrs: Record<string, string> = {};
+  children: FakeElement[] = [];
+  textContent = '';
+  lists: Record<string, FakeElement> = {};
+  constructor(
+    readonly tag: string,
+    made: FakeElement[],
+    readonly className = '',
+  ) {
+    made.push(this);
+  }
+  setAttribute(name: string, value: string): void {
+    this.attrs[name] = value;
+  }
+  getAttribute(name: string): string | null {
+    return this.attrs[name] ?? null;
+  }
+  appendChild(child: FakeElement): void {
+    // A fragment moves its children, as in the DOM.
+    if (child.tag === '#fragment') this.children.push(...child.children);
+    else this.children.push(child);
+  }
+  querySelector(selector: string): FakeElement | null {
+    return this.lists[selector] ?? null;
+  }
+}
 
 describe('flattenSchema', () => {
   const cases: {

@@ -76,10 +76,10 @@ export function brokenLinks(
     if (!page.endsWith('.html')) continue;
     for (const link of links(content)) check(page, link);
   }
-  const index = byPath.get('docs/search-index.js');
-  if (index) {
-    for (const m of index.matchAll(/"u":"([^"]*)"/g))
-      check('docs/search-index.js', JSON.parse(`"${m[1]}"`) as string);
+  for (const script of ['docs/search-index.js', 'docs/nav.js']) {
+    const index = byPath.get(script);
+    if (!index) continue;
+    for (const m of index.matchAll(/"u":"([^"]*)"/g)) check(script, JSON.parse(`"${m[1]}"`) as string);
   }
   return broken;
 }

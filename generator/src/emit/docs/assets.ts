@@ -1,9 +1,9 @@
 /**
  * The site's static assets: one stylesheet (system fonts, light and dark through
- * prefers-color-scheme) and two small scripts (search, flow-graph highlighting). No external
+ * prefers-color-scheme) and three small scripts (search, flow-graph highlighting, navigation). No external
  * fonts, scripts or CDNs: the site works offline and from file://.
  *
- *   assetFiles() -> docs/assets/site.css, docs/assets/search.js, docs/assets/graph.js
+ *   assetFiles() -> docs/assets/site.css, docs/assets/search.js, docs/assets/graph.js, docs/assets/nav.js
  */
 import type { OutputFile } from '../file.ts';
 import { blockStamp, DOCS_DIR } from './site.ts';
@@ -362,11 +362,46 @@ const GRAPH_JS = `(function () {
 })();
 `;
 
+/**
+ * Fills the navigation's empty service and event lists from window.KADA_NAV (docs/nav.js). Runs
+ * from a plain script at the end of the nav, so the lists are there before the page is shown.
+ */
+const NAV_JS = `(function () {
+  'use strict';
+  var script = document.currentScript;
+  var nav = script && script.closest('nav');
+  var data = window.KADA_NAV;
+  if (!nav || !data) return;
+  var root = document.body.getAttribute('data-root') || '';
+  var current = nav.getAttribute('data-page');
+  function fill(selector, items, asCode) {
+    var list = nav.querySelector(selector);
+    if (!list || !Array.isArray(items)) return;
+    var frag = document.createDocumentFragment();
+    for (var i = 0; i < items.length; i++) {
+      var li = document.createElement('li');
+      var a = document.createElement('a');
+      a.setAttribute('href', root + items[i].u);
+      if (items[i].u === current) a.setAttribute('aria-current', 'page');
+      var label = asCode ? document.createElement('code') : a;
+      label.textContent = items[i].t;
+      if (asCode) a.appendChild(label);
+      li.appendChild(a);
+      frag.appendChild(li);
+    }
+    list.appendChild(frag);
+  }
+  fill('ul.nav-services', data.services, false);
+  fill('ul.nav-events', data.events, true);
+})();
+`;
+
 export function assetFiles(): OutputFile[] {
   const stamp = blockStamp([]);
   return [
     { path: `${DOCS_DIR}/assets/site.css`, content: `${stamp}\n${CSS}` },
     { path: `${DOCS_DIR}/assets/search.js`, content: `${stamp}\n${SEARCH_JS}` },
     { path: `${DOCS_DIR}/assets/graph.js`, content: `${stamp}\n${GRAPH_JS}` },
+    { path: `${DOCS_DIR}/assets/nav.js`, content: `${stamp}\n${NAV_JS}` },
   ];
 }

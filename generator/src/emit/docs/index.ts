@@ -9,7 +9,8 @@
  *      docs/services/order.html           sends, receives, queues, HTTP API
  *      docs/changelog.html                from the lock file's history
  *      docs/search-index.js               window.KADA_SEARCH_INDEX = [...] (works from file://)
- *      docs/assets/site.css, search.js, graph.js
+ *      docs/nav.js                        window.KADA_NAV = {...}: the navigation's lists, once
+ *      docs/assets/site.css, search.js, graph.js, nav.js
  *
  * The per-service AsyncAPI reference (@asyncapi/html-template) is slow and lives apart, in
  * asyncapi-html.ts; pass the services it rendered as `asyncApiReference` to link them.
@@ -42,6 +43,7 @@ export function emitDocs(graph: ContractGraph, opts: DocsOptions = {}): OutputFi
   for (const s of site.services) files.push(site.page(servicePage(site, s)));
   files.push(site.page(changelogPage(site, opts.lockHistory ?? [])));
   files.push(searchIndexFile(site));
+  files.push(site.navFile());
   files.push(...assetFiles());
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
