@@ -10,13 +10,13 @@
  * components under common/) is read only when a document references it.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { convert } from '@asyncapi/converter';
-import { type AsyncAPIDocumentInterface, fromFile, Parser } from '@asyncapi/parser';
+import { type AsyncAPIDocumentInterface, fromFile, Parser, stringify, unstringify } from '@asyncapi/parser';
 import type { Diagnostic } from './diagnostics.ts';
-import { SourceFile } from './source-map.ts';
+import { parsePointer, SourceFile } from './source-map.ts';
 
 export interface LoadedAsyncApi {
   /** Path relative to the working directory, as shown in diagnostics. */
@@ -85,7 +85,14 @@ function refTargets(json: unknown, fromAbs: string, out = new Set<string>()): Se
 const PARSER_HINT =
   'Fix the document at this position: it must be valid YAML/JSON and follow the AsyncAPI schema of its version (https://www.asyncapi.com/docs/reference).';
 
-const PARSER_CACHE_VERSION = 'parser-3.6.3-v1';
+const PARSER_CACHE_VERSION = 'parser-3.6.3-v2';
+
+/** What the validation cache keeps of a document validated without errors. */
+interface ValidatedEntry {
+  /** contentKey of the document when it was validated, kept when a diagnostic is in another file (see partsKey). */
+  readonly contentKey: string | null;
+  readonly diagnostics: Diagnostic[];
+}
 
 const require = createRequire(import.meta.url);
 
@@ -94,38 +101,50 @@ type RuleFunction = ((input: unknown, options: unknown, context: Record<string, 
 };
 
 /**
- * The parser with its full rulesets, except that the two document-structure rules (the AsyncAPI
- * JSON Schema, resolved and unresolved) share one ajv per process. Spectral keys its ajv
- * instances by the document being linted, so every document compiled the whole AsyncAPI schema
- * twice again (about 0.8 s per document, nine tenths of a cold run); the schema depends only on
- * the AsyncAPI version, so the same compiled validators give the same diagnostics.
+ * The parser with its full rulesets, except that the rules that validate with ajv share one ajv
+ * per process. Spectral keys its ajv instances by the document being linted, so every document
+ * created new instances and compiled the whole AsyncAPI schema twice again (the two
+ * document-structure rules, resolved and unresolved: about 0.8 s per document), and built two
+ * more instances for the small schemas of asyncapi-latest-version and asyncapi-servers (about
+ * 0.1 s per document). The schemas depend only on the rule and the AsyncAPI version, so the same
+ * compiled validators give the same diagnostics.
  */
 function validatingParser(): Parser {
   const { documentStructure } = require('@asyncapi/parser/cjs/ruleset/functions/documentStructure.js') as {
     documentStructure: RuleFunction;
   };
-  const { coreRuleset } = require('@asyncapi/parser/cjs/ruleset/ruleset.js') as {
-    coreRuleset: { rules: Record<string, { then: object }> };
-  };
+  const { coreRuleset, recommendedRuleset } = require('@asyncapi/parser/cjs/ruleset/ruleset.js') as Record<
+    'coreRuleset' | 'recommendedRuleset',
+    { rules: Record<string, { then: object }> }
+  >;
+  // The parser's own copy of Spectral's schema function (the one its rules reference).
+  const { schema } = createRequire(require.resolve('@asyncapi/parser/cjs/ruleset/ruleset.js'))(
+    '@stoplight/spectral-functions',
+  ) as { schema: RuleFunction };
   const sharedInventory = {};
-  const shared: RuleFunction = (input, options, context) =>
-    documentStructure(input, options, { ...context, documentInventory: sharedInventory });
-  Object.defineProperty(shared, 'name', { value: 'documentStructure' });
-  shared.validator = documentStructure.validator;
-  // The parser's own rule definitions (given, severity, message, resolved), with the shared function.
-  const rule = (name: string) => {
-    const core = coreRuleset.rules[name] as { then: object };
-    // biome-ignore lint/suspicious/noThenProperty: a Spectral rule's `then` is its action, not a promise.
-    return { ...core, then: { ...core.then, function: shared } };
+  const sharing = (fn: RuleFunction, name: string): RuleFunction => {
+    const shared: RuleFunction = (input, options, context) =>
+      fn(input, options, { ...context, documentInventory: sharedInventory });
+    Object.defineProperty(shared, 'name', { value: name });
+    shared.validator = fn.validator;
+    return shared;
   };
-  return new Parser({
-    ruleset: {
-      rules: {
-        'asyncapi-document-resolved': rule('asyncapi-document-resolved'),
-        'asyncapi-document-unresolved': rule('asyncapi-document-unresolved'),
-      },
-    },
-  } as never);
+  const replace = new Map<unknown, RuleFunction>([
+    [documentStructure, sharing(documentStructure, 'documentStructure')],
+    [schema, sharing(schema, 'schema')],
+  ]);
+  // The parser's own rule definitions (given, severity, message, resolved), with the shared functions.
+  const rules: Record<string, object> = {};
+  for (const [name, rule] of [
+    ...Object.entries(coreRuleset.rules),
+    ...Object.entries(recommendedRuleset.rules),
+  ]) {
+    const then = rule.then as { function?: unknown };
+    const fn = replace.get(then.function);
+    // biome-ignore lint/suspicious/noThenProperty: a Spectral rule's `then` is its action, not a promise.
+    if (fn) rules[name] = { ...rule, then: { ...then, function: fn } };
+  }
+  return new Parser({ ruleset: { rules } } as never);
 }
 
 export interface LoadOptions {
@@ -215,18 +234,113 @@ export async function loadSpecs(specsDir: string, options: LoadOptions = {}): Pr
     return h.digest('hex').slice(0, 40);
   };
 
+  /**
+   * What validating and parsing a document reads: its own text and, for every $ref into another
+   * file, the part of that file the $ref points at (and what that part refers to, transitively),
+   * not the rest of the file. Documents that $ref each other's messages (every consumer its
+   * producer, a ring of them in a large set) are then validated again only when a part they use
+   * changes, not whenever any document of the set does. Null (use contentKey) when a referenced
+   * file cannot be read or is not well-formed: the parser reports that, so it must run.
+   */
+  const partsKey = (abs: string): string | null => {
+    const h = createHash('sha256').update(`${PARSER_CACHE_VERSION}\0parts`);
+    const own = sourceOf(abs);
+    h.update(`\0${abs}\0${own.text}`);
+    const seen = new Set<string>();
+    let ok = true;
+    const refsIn = (json: unknown, file: string, inOwnText: boolean): void => {
+      if (!ok) return;
+      if (Array.isArray(json)) for (const v of json) refsIn(v, file, inOwnText);
+      else if (json && typeof json === 'object') {
+        for (const [k, v] of Object.entries(json)) {
+          if (k !== '$ref' || typeof v !== 'string') {
+            refsIn(v, file, inOwnText);
+            continue;
+          }
+          if (/^[a-z][a-z0-9+.-]*:/i.test(v)) {
+            ok = false; // a remote $ref: only the coarse key (and the parser) handle those
+            return;
+          }
+          const hash = v.indexOf('#');
+          const target = hash < 0 ? v : v.slice(0, hash);
+          const pointer = hash < 0 ? '' : v.slice(hash + 1);
+          // A local $ref in the document's own text is covered by that text.
+          if (target === '' && inOwnText) continue;
+          part(target === '' ? file : resolve(dirname(file), target), pointer);
+        }
+      }
+    };
+    const part = (file: string, pointer: string): void => {
+      const id = `${file}#${pointer}`;
+      if (seen.has(id) || !ok) return;
+      seen.add(id);
+      let src: SourceFile;
+      try {
+        src = sourceOf(file);
+      } catch {
+        ok = false;
+        return;
+      }
+      if (!src.wellFormed) {
+        ok = false;
+        return;
+      }
+      let node: unknown = src.json;
+      for (const seg of parsePointer(`#${pointer}`)) {
+        node = node && typeof node === 'object' ? (node as Record<string, unknown>)[seg] : undefined;
+      }
+      h.update(`\0${id}\0${JSON.stringify(node) ?? 'missing'}`);
+      refsIn(node, file, file === abs);
+    };
+    refsIn(own.json, abs, true);
+    return ok ? h.digest('hex').slice(0, 40) : null;
+  };
+
+  /** The parsed document a previous run stored under `key` (see storeParsed), or null. */
+  const readParsed = (key: string): AsyncAPIDocumentInterface | null => {
+    if (!cacheDir) return null;
+    try {
+      // An object, not the text: unstringify restores the shared references only in what it is given.
+      return unstringify(JSON.parse(readFileSync(join(cacheDir, `parsed-${key}.json`), 'utf8'))) ?? null;
+    } catch {
+      return null;
+    }
+  };
+  /**
+   * A parsed document in the parser's own serialised form, so that the next run reads it back
+   * (about a tenth of the cost of parsing it again: resolving $refs, traits, schema ids).
+   */
+  const storeParsed = (key: string, document: AsyncAPIDocumentInterface): void => {
+    if (!cacheDir) return;
+    const text = stringify(document);
+    if (text === undefined) return;
+    const file = join(cacheDir, `parsed-${key}.json`);
+    try {
+      mkdirSync(cacheDir, { recursive: true });
+      writeFileSync(`${file}.tmp-${process.pid}`, text);
+      renameSync(`${file}.tmp-${process.pid}`, file);
+    } catch {
+      // an unwritable cache only costs time
+    }
+  };
+
   const parsed: {
     c: (typeof candidates)[number];
     document: AsyncAPIDocumentInterface | undefined;
     diags: Diagnostic[];
   }[] = [];
   for (const c of candidates.filter((x) => x.kind === 'asyncapi')) {
-    const key = contentKey(c.abs);
+    const parts = cacheDir ? partsKey(c.abs) : null;
+    const key = parts ?? contentKey(c.abs);
     const cacheFile = cacheDir ? join(cacheDir, `validated-${key}.json`) : null;
     let cached: Diagnostic[] | null = null;
     if (cacheFile) {
       try {
-        cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as Diagnostic[];
+        const entry = JSON.parse(readFileSync(cacheFile, 'utf8')) as ValidatedEntry;
+        // A diagnostic inside another file holds a line of that file, which the parts key does
+        // not cover (a line added above the part moves it): then the whole text must match too.
+        const elsewhere = entry.diagnostics.some((d) => d.file !== c.source.path);
+        cached = !elsewhere || entry.contentKey === contentKey(c.abs) ? entry.diagnostics : null;
       } catch {
         cached = null;
       }
@@ -238,8 +352,12 @@ export async function loadSpecs(specsDir: string, options: LoadOptions = {}): Pr
       continue;
     }
     if (cached && !converted) {
-      const fast = await fromFile(fastParser, c.abs).parse();
-      parsed.push({ c, document: fast.document, diags: cached });
+      let document = readParsed(key);
+      if (!document) {
+        document = (await fromFile(fastParser, c.abs).parse()).document ?? null;
+        if (document) storeParsed(key, document);
+      }
+      parsed.push({ c, document: document ?? undefined, diags: cached });
       continue;
     }
     const result = converted
@@ -272,8 +390,14 @@ export async function loadSpecs(specsDir: string, options: LoadOptions = {}): Pr
     }
     // Only a document without errors is remembered: a failing one is re-checked every run.
     if (cacheFile && !converted && result.document && !diags.some((d) => d.severity === 'error')) {
+      const elsewhere = diags.some((d) => d.file !== c.source.path);
+      const entry: ValidatedEntry = {
+        contentKey: elsewhere ? (key === parts ? contentKey(c.abs) : key) : null,
+        diagnostics: diags,
+      };
       mkdirSync(dirname(cacheFile), { recursive: true });
-      writeFileSync(cacheFile, JSON.stringify(diags));
+      writeFileSync(cacheFile, JSON.stringify(entry));
+      storeParsed(key, result.document);
     }
     parsed.push({ c, document: result.document, diags });
   }

@@ -15,6 +15,8 @@ export class SourceFile {
   readonly path: string;
   readonly text: string;
   readonly json: unknown;
+  /** False when the YAML has syntax errors (json is then what could be read). */
+  readonly wellFormed: boolean;
   private readonly root: Node | null;
   private readonly counter: LineCounter;
 
@@ -23,6 +25,7 @@ export class SourceFile {
     this.text = text;
     this.counter = new LineCounter();
     const doc = parseDocument(text, { lineCounter: this.counter, uniqueKeys: false });
+    this.wellFormed = doc.errors.length === 0;
     this.root = (doc.contents as Node | null) ?? null;
     this.json = doc.toJS({ maxAliasCount: -1 });
   }

@@ -238,7 +238,7 @@ function checkExamples(graph: ContractGraph, cacheDir?: string | null): Diagnost
           cache.add(key);
           continue;
         }
-        ajvInstance ??= newAjv();
+        ajvInstance ??= newAjv({ emit: false });
         const ajv = ajvInstance;
         let validate: ReturnType<typeof ajv.compile>;
         try {

@@ -342,11 +342,11 @@ class FakeElement {
   children: FakeElement[] = [];
   textContent = '';
   lists: Record<string, FakeElement> = {};
-  constructor(
-    readonly tag: string,
-    made: FakeElement[],
-    readonly className = '',
-  ) {
+  readonly tag: string;
+  readonly className: string;
+  constructor(tag: string, made: FakeElement[], className = '') {
+    this.tag = tag;
+    this.className = className;
     made.push(this);
   }
   setAttribute(name: string, value: string): void {
