@@ -11,28 +11,64 @@ export interface Position {
   readonly column: number;
 }
 
+/** What reading a YAML/JSON text gives, without the syntax tree (see SourceFile, parsedYaml). */
+export interface ParsedYaml {
+  readonly json: unknown;
+  readonly wellFormed: boolean;
+}
+
 export class SourceFile {
   readonly path: string;
   readonly text: string;
   readonly json: unknown;
   /** False when the YAML has syntax errors (json is then what could be read). */
   readonly wellFormed: boolean;
-  private readonly root: Node | null;
-  private readonly counter: LineCounter;
+  private tree: { readonly root: Node | null; readonly counter: LineCounter } | null = null;
 
-  constructor(path: string, text: string) {
+  /**
+   * `parsed`: the json of this very text from a cache; the syntax tree, which only positions need,
+   * is then built on the first call of position().
+   */
+  constructor(path: string, text: string, parsed?: ParsedYaml) {
     this.path = path;
     this.text = text;
-    this.counter = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: this.counter, uniqueKeys: false });
-    this.wellFormed = doc.errors.length === 0;
-    this.root = (doc.contents as Node | null) ?? null;
-    this.json = doc.toJS({ maxAliasCount: -1 });
+    if (parsed) {
+      this.json = parsed.json;
+      this.wellFormed = parsed.wellFormed;
+      return;
+    }
+    const tree = this.syntaxTree();
+    this.json = tree.doc.toJS({ maxAliasCount: -1 });
+    this.wellFormed = tree.doc.errors.length === 0;
+  }
+
+  private syntaxTree() {
+    const counter = new LineCounter();
+    const doc = parseDocument(this.text, { lineCounter: counter, uniqueKeys: false });
+    this.tree = { root: (doc.contents as Node | null) ?? null, counter };
+    return { doc, ...this.tree };
+  }
+
+  /**
+   * The json and well-formedness to cache, or null when JSON cannot hold the value exactly
+   * (.nan, .inf, a key that is not a string…): such a file is always read from its text.
+   */
+  cacheable(): ParsedYaml | null {
+    const exact = (v: unknown): boolean => {
+      if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+      if (typeof v === 'number') return Number.isFinite(v) && !Object.is(v, -0);
+      if (Array.isArray(v)) return v.every(exact);
+      if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype)
+        return Object.values(v as object).every(exact);
+      return false;
+    };
+    return exact(this.json) ? { json: this.json, wellFormed: this.wellFormed } : null;
   }
 
   /** Position of the deepest node reachable along `path` (the key, for a map entry). */
   position(path: readonly (string | number)[]): Position {
-    let node: Node | null = this.root;
+    const { root, counter } = this.tree ?? this.syntaxTree();
+    let node: Node | null = root;
     let best = node?.range ? node.range[0] : 0;
     for (const seg of path) {
       if (!node) break;
@@ -49,7 +85,7 @@ export class SourceFile {
         node = item;
       } else break;
     }
-    const { line, col } = this.counter.linePos(best);
+    const { line, col } = counter.linePos(best);
     return { line, column: col };
   }
 }

@@ -82,16 +82,16 @@ export function checkContracts(graph: ContractGraph, opts: CheckOptions = {}): D
   for (const e of graph.events) {
     const p = e.producer;
     if (p && e.consumers.length === 0) {
-      const at = opLocation(graph, p);
       out.push({
         severity: 'warning',
         code: 'no-consumer',
         message: `${p.service} sends ${e.key} but no document receives it.`,
-        ...at,
+        ...opLocation(graph, p),
       });
     }
     for (const c of e.consumers) {
-      const at = opLocation(graph, c);
+      // Positions only for diagnostics: finding one builds the YAML syntax tree of the file.
+      const at = () => opLocation(graph, c);
       if (!p) {
         if (!c.external) {
           out.push(
@@ -100,26 +100,26 @@ export function checkContracts(graph: ContractGraph, opts: CheckOptions = {}): D
                   severity: 'error',
                   code: 'no-producer',
                   message: `${c.service} receives ${e.key} (${c.file}) but no document sends it. Add a send operation to the producer's document, or mark the receive operation x-kada-external: true if it comes from outside these specs.`,
-                  ...at,
+                  ...at(),
                 }
               : {
                   severity: 'warning',
                   code: 'external-producer',
                   message: `${c.service} receives ${e.key} (${c.file}) but no document here sends it: taken as produced outside these specs, so drift against its producer is not checked. Add the producer's document to the folder to check it, or mark the operation x-kada-external: true to silence this (--strict makes this an error).`,
-                  ...at,
+                  ...at(),
                 },
           );
         }
         continue;
       }
-      const related = [{ ...opLocation(graph, p), note: `${p.service} sends ${e.key} here` }];
+      const related = () => [{ ...opLocation(graph, p), note: `${p.service} sends ${e.key} here` }];
       if (c.exchange !== p.exchange) {
         out.push({
           severity: 'error',
           code: 'routing-exchange',
           message: `${c.service} binds ${e.key} on exchange "${c.exchange}" but ${p.service} (${p.file}) publishes it to "${p.exchange}".`,
-          ...at,
-          related,
+          ...at(),
+          related: related(),
         });
       }
       if (!topicMatches(c.routingKey, p.routingKey)) {
@@ -127,8 +127,8 @@ export function checkContracts(graph: ContractGraph, opts: CheckOptions = {}): D
           severity: 'error',
           code: 'routing-unbound',
           message: `${c.service} (${c.file}) binds "${c.routingKey}" for ${e.key}, which does not match the routing key "${p.routingKey}" that ${p.service} (${p.file}) publishes: no binding matches, the messages would never arrive.`,
-          ...at,
-          related,
+          ...at(),
+          related: related(),
         });
       }
       if (c.envelope !== p.envelope) {
@@ -136,8 +136,8 @@ export function checkContracts(graph: ContractGraph, opts: CheckOptions = {}): D
           severity: 'error',
           code: 'drift-envelope',
           message: `${c.service} (${c.file}) expects ${e.key} ${c.envelope ? 'inside' : 'without'} the envelope, but ${p.service} (${p.file}) sends it ${p.envelope ? 'inside' : 'without'} it.`,
-          ...at,
-          related,
+          ...at(),
+          related: related(),
         });
       }
       for (const f of checkReadable(p.schema, c.schema)) {
