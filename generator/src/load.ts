@@ -10,11 +10,12 @@
  * components under common/) is read only when a document references it.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { convert } from '@asyncapi/converter';
 import { type AsyncAPIDocumentInterface, fromFile, Parser, stringify, unstringify } from '@asyncapi/parser';
+import { writeCacheFile } from './cache-file.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import { type ParsedYaml, parsePointer, SourceFile } from './source-map.ts';
 
@@ -166,15 +167,7 @@ function readSource(abs: string, cacheDir: string | null): SourceFile {
   }
   const source = new SourceFile(displayPath(abs), text);
   const parsed = source.cacheable();
-  if (parsed) {
-    try {
-      mkdirSync(cacheDir, { recursive: true });
-      writeFileSync(`${file}.tmp-${process.pid}`, JSON.stringify(parsed));
-      renameSync(`${file}.tmp-${process.pid}`, file);
-    } catch {
-      // an unwritable cache only costs time
-    }
-  }
+  if (parsed) writeCacheFile(file, JSON.stringify(parsed));
   return source;
 }
 
@@ -345,14 +338,7 @@ export async function loadSpecs(specsDir: string, options: LoadOptions = {}): Pr
     if (!cacheDir) return;
     const text = stringify(document);
     if (text === undefined) return;
-    const file = join(cacheDir, `parsed-${key}.json`);
-    try {
-      mkdirSync(cacheDir, { recursive: true });
-      writeFileSync(`${file}.tmp-${process.pid}`, text);
-      renameSync(`${file}.tmp-${process.pid}`, file);
-    } catch {
-      // an unwritable cache only costs time
-    }
+    writeCacheFile(join(cacheDir, `parsed-${key}.json`), text);
   };
 
   const parsed: {
@@ -426,8 +412,7 @@ export async function loadSpecs(specsDir: string, options: LoadOptions = {}): Pr
         contentKey: elsewhere ? (key === parts ? contentKey(c.abs) : key) : null,
         diagnostics: diags,
       };
-      mkdirSync(dirname(cacheFile), { recursive: true });
-      writeFileSync(cacheFile, JSON.stringify(entry));
+      writeCacheFile(cacheFile, JSON.stringify(entry));
       storeParsed(key, result.document);
     }
     parsed.push({ c, document: result.document, diags });

@@ -7,9 +7,10 @@
  *   -> { files: [events.ts, validators.js, validators.d.ts, services/order/publisher.ts, …], diagnostics: [] }
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { writeCacheFile } from './cache-file.ts';
 import { checkContracts, locate } from './check/contracts.ts';
 import { checkHttp } from './check/http.ts';
 import type { Diagnostic } from './diagnostics.ts';
@@ -201,12 +202,6 @@ function cachedValidators(
     // not cached yet
   }
   const out = emitValidators(specs, sources);
-  try {
-    mkdirSync(cacheDir, { recursive: true });
-    writeFileSync(`${file}.tmp-${process.pid}`, JSON.stringify(out));
-    renameSync(`${file}.tmp-${process.pid}`, file);
-  } catch {
-    // an unwritable cache only costs time
-  }
+  writeCacheFile(file, JSON.stringify(out));
   return out;
 }
