@@ -113,6 +113,11 @@ describe.skipIf(!haveChromium && !mustRun)('docs site in headless Chromium', () 
     await input.press('Enter');
     await page.waitForURL(/events\/stock\.reserved\.v1\.html$/);
     await expect(page.locator('h1').textContent()).resolves.toContain('stock.reserved');
+    // The sidebar's lists come from docs/nav.js (not in the page): filled in, the current page marked.
+    await expect(page.locator('nav.sidebar a[aria-current="page"]').textContent()).resolves.toContain(
+      'stock.reserved',
+    );
+    expect(await page.locator('nav.sidebar a[href$="order.created.v1.html"]').count()).toBe(1);
 
     await page.locator('nav.sidebar a', { hasText: 'order' }).first().click();
     await page.waitForURL(/services\/(notification|order)\.html$/);
