@@ -481,7 +481,12 @@ async function runInbox(generated: EventDescriptor<OrderCreated>): Promise<Inbox
   await admin.query(`CREATE DATABASE ${database}`);
   const url = new URL(PG_ADMIN);
   url.pathname = `/${database}`;
-  const pool = new pg.Pool({ connectionString: url.href, max: POOL });
+  // As openDatabase makes them: pipelining clients (the runtime sends BEGIN with its first statement).
+  const pool = new pg.Pool({
+    connectionString: url.href,
+    max: POOL,
+    pipeline: process.env.KADA_BENCH_PG_PIPELINE !== '0',
+  });
   const runtime = createServiceRuntime({
     service: 'kada-bench',
     url: URL_,

@@ -28,7 +28,14 @@ export async function openDatabase(
   const dialect = dialectOf(url);
   if (dialect === 'postgres') {
     const { default: pg } = await import('pg');
-    const pool = new pg.Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_MAX ?? 10) });
+    // Pipelining clients: a statement is sent without waiting for the answer to the one before it
+    // on the same connection. Kysely still waits for each answer; the runtime's own transactions
+    // send BEGIN with their first statement and their last one with COMMIT (db/transaction.ts).
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: Number(process.env.DATABASE_POOL_MAX ?? 10),
+      pipeline: true,
+    });
     return { db: new Kysely<AnySchema>({ dialect: new PostgresDialect({ pool }) }), dialect };
   }
   if (dialect === 'mssql') {
