@@ -481,12 +481,11 @@ async function runInbox(generated: EventDescriptor<OrderCreated>): Promise<Inbox
   await admin.query(`CREATE DATABASE ${database}`);
   const url = new URL(PG_ADMIN);
   url.pathname = `/${database}`;
-  // As openDatabase makes them: pipelining clients (the runtime sends BEGIN with its first statement).
-  const pool = new pg.Pool({
-    connectionString: url.href,
-    max: POOL,
-    pipeline: process.env.KADA_BENCH_PG_PIPELINE !== '0',
-  });
+  // The pool openDatabase makes (a runtime without createPgPool: a plain pg pool, as it made then).
+  const pool =
+    'createPgPool' in runtimeModule && process.env.KADA_BENCH_PG_PIPELINE !== '0'
+      ? await runtimeModule.createPgPool(url.href, POOL)
+      : new pg.Pool({ connectionString: url.href, max: POOL });
   const runtime = createServiceRuntime({
     service: 'kada-bench',
     url: URL_,

@@ -27,15 +27,7 @@ export async function openDatabase(
   const url = options.url ?? process.env.DATABASE_URL ?? resolve('.data', options.service, 'db.sqlite');
   const dialect = dialectOf(url);
   if (dialect === 'postgres') {
-    const { default: pg } = await import('pg');
-    // Pipelining clients: a statement is sent without waiting for the answer to the one before it
-    // on the same connection. Kysely still waits for each answer; the runtime's own transactions
-    // send BEGIN with their first statement and their last one with COMMIT (db/transaction.ts).
-    const pool = new pg.Pool({
-      connectionString: url,
-      max: Number(process.env.DATABASE_POOL_MAX ?? 10),
-      pipeline: true,
-    });
+    const pool = await createPgPool(url, Number(process.env.DATABASE_POOL_MAX ?? 10));
     return { db: new Kysely<AnySchema>({ dialect: new PostgresDialect({ pool }) }), dialect };
   }
   if (dialect === 'mssql') {
@@ -46,6 +38,40 @@ export async function openDatabase(
     db: new Kysely<AnySchema>({ dialect: new SqliteDialect({ database: openSqlite(path) }) }),
     dialect,
   };
+}
+
+/**
+ * The pg pool `openDatabase` makes. Its clients pipeline: a statement is sent without waiting for
+ * the answer to the one before it on the same connection (Kysely still waits for each answer; the
+ * runtime's own transactions send BEGIN with their first statement and their last one with COMMIT,
+ * see db/transaction.ts). And they cork their socket for the rest of the tick on a query, so that
+ * statements sent in the same tick leave in one write, and PostgreSQL reads them, and answers them,
+ * in one go.
+ */
+export async function createPgPool(url: string, max: number): Promise<import('pg').Pool> {
+  const { default: pg } = await import('pg');
+  class CorkingClient extends pg.Client {
+    #corked = false;
+    override query(...args: unknown[]): never {
+      const stream = (this as unknown as { connection?: { stream?: NodeJS.WritableStream & Partial<Cork> } })
+        .connection?.stream;
+      if (!this.#corked && stream?.cork && stream.uncork) {
+        this.#corked = true;
+        stream.cork();
+        process.nextTick(() => {
+          this.#corked = false;
+          stream.uncork?.();
+        });
+      }
+      return (super.query as (...a: unknown[]) => never)(...args);
+    }
+  }
+  return new pg.Pool({ connectionString: url, max, pipeline: true, Client: CorkingClient });
+}
+
+interface Cork {
+  cork(): void;
+  uncork(): void;
 }
 
 /**
