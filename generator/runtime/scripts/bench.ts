@@ -467,6 +467,8 @@ for (const queueType of args.includes('--no-publish') ? [] : (['classic', 'quoru
 interface InboxFigures {
   per_s: number;
   cpu_us_per_message: number;
+  /** The kernel's share of it (socket reads and writes, mostly). */
+  system_cpu_us_per_message: number;
   postgres_cpu_us_per_message: number;
   inbox_rows: number | undefined;
 }
@@ -559,6 +561,7 @@ async function runInbox(generated: EventDescriptor<OrderCreated>): Promise<Inbox
     return {
       per_s: Math.round(INBOX_COUNT / seconds),
       cpu_us_per_message: Math.round((used.user + used.system) / INBOX_COUNT),
+      system_cpu_us_per_message: Math.round(used.system / INBOX_COUNT),
       postgres_cpu_us_per_message: Math.round((pgMs * 1000) / INBOX_COUNT),
       inbox_rows: inboxRows.rows[0]?.n,
     };
@@ -580,12 +583,14 @@ if (!args.includes('--no-inbox')) {
   const rate = summary((r) => r.per_s);
   const cpu = summary((r) => r.cpu_us_per_message);
   const pgCpu = summary((r) => r.postgres_cpu_us_per_message);
+  const systemCpu = summary((r) => r.system_cpu_us_per_message);
   const figures = {
     name: 'consume with inbox, postgres',
     per_s: rate.median,
     per_s_range: rate.range,
     cpu_us_per_message: cpu.median,
     cpu_us_per_message_range: cpu.range,
+    system_cpu_us_per_message: systemCpu.median,
     postgres_cpu_us_per_message: pgCpu.median,
     postgres_cpu_us_per_message_range: pgCpu.range,
     max_batch: MAX_BATCH,
@@ -597,7 +602,8 @@ if (!args.includes('--no-inbox')) {
   else
     say(
       `${figures.name.padEnd(26)} ${String(figures.per_s).padStart(7)} msg/s (range ${rate.range.join('–')})  ` +
-        `CPU per message ${figures.cpu_us_per_message} µs (this process, range ${cpu.range.join('–')}) + ` +
+        `CPU per message ${figures.cpu_us_per_message} µs (this process, range ${cpu.range.join('–')}; ` +
+        `${figures.system_cpu_us_per_message} µs of it in the kernel) + ` +
         `${figures.postgres_cpu_us_per_message} µs (its PostgreSQL backends, range ${pgCpu.range.join('–')})  ` +
         `batches of ${MAX_BATCH} at most, ${INBOX_ROUNDS} run(s), inbox rows ${figures.inbox_rows.join(', ')}; load ${figures.loadavg}`,
     );
