@@ -172,6 +172,7 @@ class KadaServiceRuntime implements ServiceRuntime {
     try {
       await pipelinedTransaction(
         this.db,
+        dialect,
         claimInboxBatchQuery(dialect, consumer, envelopes),
         async (tx, claim): Promise<TransactionEnd<undefined>> => {
           const runner = tx as unknown as QueryRunner;
@@ -240,6 +241,7 @@ class KadaServiceRuntime implements ServiceRuntime {
       } else {
         result = await pipelinedTransaction(
           this.db,
+          this.#dialect,
           claimInboxBatchQuery(this.#dialect, consumer, [envelope]),
           async (tx, claim): Promise<TransactionEnd<DeliveryResult>> => {
             if (claim.rows.length === 0) return { value: DUPLICATE };

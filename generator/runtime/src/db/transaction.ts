@@ -44,11 +44,14 @@ export interface TransactionEnd<R> {
 }
 
 /**
- * A transaction on PostgreSQL or SQLite whose first statement is sent together with BEGIN and
- * whose last statement together with COMMIT, without waiting for the answer in between: with a
- * pipelining pg client (`pipeline: true`, as `openDatabase` makes them) each pair costs one round
- * trip instead of two; with any other client the second statement still goes out as soon as the
- * first is answered, without a turn of this process's event loop.
+ * A transaction on PostgreSQL or SQLite whose first statement is sent together with BEGIN and, on
+ * PostgreSQL, whose last statement together with COMMIT, without waiting for the answer in
+ * between: with a pipelining pg client (`pipeline: true`, as `openDatabase` makes them) each pair
+ * costs one round trip instead of two; with any other client the second statement still goes out
+ * as soon as the first is answered, without a turn of this process's event loop. COMMIT goes out
+ * before the last statement's answer only where a failed statement aborts the whole transaction
+ * (PostgreSQL: COMMIT then answers ROLLBACK); SQLite keeps a transaction open after a failed
+ * statement, so there COMMIT waits for the last statement to succeed.
  *
  * The same guarantees as Kysely's `db.transaction()`: the body's queries run on the transaction's
  * connection (`tx`, a Kysely `Transaction`); any error rolls back; a COMMIT that PostgreSQL answers
@@ -57,6 +60,7 @@ export interface TransactionEnd<R> {
  */
 export function pipelinedTransaction<F, R>(
   db: Kysely<AnySchema>,
+  dialect: 'postgres' | 'sqlite',
   first: CompiledQuery<F>,
   body: (tx: Transaction<AnySchema>, first: QueryResult<F>) => Promise<TransactionEnd<R>>,
 ): Promise<R> {
@@ -79,7 +83,8 @@ export function pipelinedTransaction<F, R>(
         executor: executor.withConnectionProvider(new SingleConnectionProvider(connection)),
       });
       const { value, last } = await body(tx, firstResult);
-      const lastDone = last ? connection.executeQuery(last) : undefined;
+      if (last && dialect !== 'postgres') await connection.executeQuery(last);
+      const lastDone = last && dialect === 'postgres' ? connection.executeQuery(last) : undefined;
       const committed = connection.executeQuery(COMMIT);
       lastDone?.catch(noop);
       committed.catch(noop);
