@@ -124,21 +124,6 @@ export function claimedFresh(
   return events.map((event) => inserted.delete(event.eventId));
 }
 
-/**
- * Claims several events in one statement (PostgreSQL, SQLite): for each, whether this statement
- * inserted its row (see {@link claimInboxBatchQuery}, {@link claimedFresh}).
- */
-export async function claimInboxBatch(
-  tx: QueryRunner,
-  dialect: 'postgres' | 'sqlite',
-  consumer: string,
-  events: ReadonlyArray<{ readonly eventId: string; readonly eventType: string }>,
-  now = Date.now(),
-): Promise<boolean[]> {
-  const { rows } = await tx.executeQuery(claimInboxBatchQuery(dialect, consumer, events, now));
-  return claimedFresh(events, rows);
-}
-
 /** Gives a claim back (its delivery's handler failed inside a batch; the row was this transaction's). */
 export function unclaimInboxQuery(db: Db, consumer: string, eventId: string) {
   return db.deleteFrom('processed_events').where('consumer', '=', consumer).where('event_id', '=', eventId);
