@@ -27,11 +27,10 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type ConfirmChannel, connect } from 'amqplib';
-import { Kysely, PostgresDialect } from 'kysely';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { pino } from 'pino';
 import type {
-  AnySchema,
   ConsumerDefinition,
   DeliveryExecutor,
   EventDescriptor,
@@ -66,8 +65,11 @@ const PG_ADMIN = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postg
 const URL_ = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const EXCHANGE = 'kada.bench';
 const PREFETCH = 300;
-/** The inbox consumer's pool and its deliveries per transaction (`--max-batch 1`: one transaction each). */
-const POOL = 10;
+/**
+ * The inbox consumer's database connections (openDatabase's pool: DATABASE_POOL_MAX, default 10) and
+ * its deliveries per transaction (`--max-batch 1`: one transaction each).
+ */
+const POOL = Number(process.env.DATABASE_POOL_MAX ?? 10);
 const MAX_BATCH = option('--max-batch', 32);
 
 /** utime + stime of a process in ms (Linux /proc; USER_HZ 100), 0 when it is gone. */
@@ -483,15 +485,12 @@ async function runInbox(generated: EventDescriptor<OrderCreated>): Promise<Inbox
   await admin.query(`CREATE DATABASE ${database}`);
   const url = new URL(PG_ADMIN);
   url.pathname = `/${database}`;
-  // The pool openDatabase makes (a runtime without createPgPool: a plain pg pool, as it made then).
-  const pool =
-    'createPgPool' in runtimeModule && process.env.KADA_BENCH_PG_PIPELINE !== '0'
-      ? await runtimeModule.createPgPool(url.href, POOL)
-      : new pg.Pool({ connectionString: url.href, max: POOL });
+  // The database as a service opens it (openDatabase: its pool, and what the runtime knows of it).
+  const { db } = await runtimeModule.openDatabase({ service: 'kada-bench', url: url.href });
   const runtime = createServiceRuntime({
     service: 'kada-bench',
     url: URL_,
-    db: new Kysely<AnySchema>({ dialect: new PostgresDialect({ pool }) }),
+    db,
     dialect: 'postgres',
     logger: pino({ level: 'warn' }),
     maxBatch: MAX_BATCH,
@@ -539,10 +538,9 @@ async function runInbox(generated: EventDescriptor<OrderCreated>): Promise<Inbox
     });
     // Open the pool's connections first, so that their backends are there to be measured.
     await Promise.all(
-      Array.from({ length: POOL }, async () => {
-        const client = await pool.connect();
-        setTimeout(() => client.release(), 50);
-      }),
+      Array.from({ length: POOL }, () =>
+        db.connection().execute(() => new Promise((resolve) => setTimeout(resolve, 50))),
+      ),
     );
     await new Promise((resolve) => setTimeout(resolve, 100));
     const backends = (
@@ -557,7 +555,7 @@ async function runInbox(generated: EventDescriptor<OrderCreated>): Promise<Inbox
     const used = process.cpuUsage(cpu);
     const pgMs = backends.reduce((sum, pid, i) => sum + (procCpuMs(pid) - (pgBefore[i] as number)), 0);
     await handle.stop();
-    const inboxRows = await pool.query('select count(*)::int as n from processed_events');
+    const inboxRows = await sql<{ n: number }>`select count(*)::int as n from processed_events`.execute(db);
     return {
       per_s: Math.round(INBOX_COUNT / seconds),
       cpu_us_per_message: Math.round((used.user + used.system) / INBOX_COUNT),

@@ -5,6 +5,7 @@ import { brokerDefaults } from './broker/connection.ts';
 import type { BatchExecutor, Delivery, DeliveryResult } from './broker/consumer.ts';
 import { runWithContext } from './context.ts';
 import { claimedFresh, claimInboxBatchQuery, compileClaimInbox, unclaimInboxQuery } from './db/inbox.ts';
+import { databaseConnections } from './db/open.ts';
 import { compileInsertOutboxBatch, insertOutboxStatements } from './db/outbox.ts';
 import type { QueryRunner } from './db/precompiled.ts';
 import { migrateRuntimeTables, type RuntimeTables } from './db/schema.ts';
@@ -116,6 +117,8 @@ class KadaServiceRuntime implements ServiceRuntime {
     const consumer = definition.policy.queue;
     const executor: BatchExecutor = {
       maxBatch: this.#maxBatch,
+      // A batch holds a connection: no more batches at once than the database has connections.
+      maxConcurrent: databaseConnections(this.db),
       run: (deliveries) => this.#executeBatch(consumer, deliveries),
     };
     return this.#broker.consume(definition, executor);

@@ -10,6 +10,26 @@ export interface OpenDatabaseOptions {
   url?: string;
 }
 
+/**
+ * How many connections each database `openDatabase` opened has: the most transactions it runs at
+ * once (SQLite: one). The service runtime forms no more delivery batches at once than that.
+ */
+const connections = new WeakMap<Kysely<AnySchema>, number>();
+
+/** The connections of a database `openDatabase` opened; undefined for any other. */
+export function databaseConnections(db: Kysely<AnySchema>): number | undefined {
+  return connections.get(db);
+}
+
+function opened(
+  db: Kysely<AnySchema>,
+  dialect: SqlDialect,
+  max: number,
+): { db: Kysely<AnySchema>; dialect: SqlDialect } {
+  connections.set(db, max);
+  return { db, dialect };
+}
+
 /** Which dialect a DATABASE_URL names. */
 export function dialectOf(url: string): SqlDialect {
   if (/^postgres(ql)?:\/\//i.test(url)) return 'postgres';
@@ -27,17 +47,20 @@ export async function openDatabase(
   const url = options.url ?? process.env.DATABASE_URL ?? resolve('.data', options.service, 'db.sqlite');
   const dialect = dialectOf(url);
   if (dialect === 'postgres') {
-    const pool = await createPgPool(url, Number(process.env.DATABASE_POOL_MAX ?? 10));
-    return { db: new Kysely<AnySchema>({ dialect: new PostgresDialect({ pool }) }), dialect };
+    const max = Number(process.env.DATABASE_POOL_MAX ?? 10);
+    const pool = await createPgPool(url, max);
+    return opened(new Kysely<AnySchema>({ dialect: new PostgresDialect({ pool }) }), dialect, max);
   }
   if (dialect === 'mssql') {
     return { db: new Kysely<AnySchema>({ dialect: await mssqlDialect(url) }), dialect };
   }
   const path = url.startsWith('sqlite:') ? url.replace(/^sqlite:(\/\/)?/, '') : url;
-  return {
-    db: new Kysely<AnySchema>({ dialect: new SqliteDialect({ database: openSqlite(path) }) }),
+  // One connection (Kysely's SQLite driver runs one transaction at a time).
+  return opened(
+    new Kysely<AnySchema>({ dialect: new SqliteDialect({ database: openSqlite(path) }) }),
     dialect,
-  };
+    1,
+  );
 }
 
 /**
