@@ -1,18 +1,25 @@
 /**
  * pnpm bench [--count N] [--rounds R] [--window W] [--json] [--inbox-count N] [--max-batch B]
- *            [--no-inbox] [--no-publish]
+ *            [--inbox-rounds R] [--no-inbox] [--no-publish] [--publish-only]
  *
  * Publishes N order.created v1 events and then consumes them, once through the runtime's broker
  * layer (envelope built and validated by the descriptor's precompiled validator, confirmed
  * publish, consume with routing + validation + manual ack; no database) and once with raw
  * amqplib (confirm channel publish of a JSON envelope, consume + JSON.parse + ack), on a classic
- * and on a quorum queue. Both paths keep W publishes in flight. Prints msgs/s and the ratio;
- * --json prints one JSON object per line: name, generated_per_s, raw_per_s, ratio.
+ * and on a quorum queue. Both paths keep W publishes in flight. The two paths alternate, R rounds
+ * each; publishing alone is reported as the median and range of the per-round ratios (raw time
+ * over ours, and raw CPU per message over ours, from process.cpuUsage), then publish+consume as
+ * msg/s and ratio. `--publish-only` skips consuming. --json prints one JSON object per line.
  *
  * Then the consumer with its inbox on PostgreSQL (`createServiceRuntime`, a throw-away database):
  * N messages already queued, consumed through the runtime, each in a transaction with its inbox
  * row, several deliveries per transaction (`--max-batch N`, default 32; 1 for one transaction per
- * delivery); prints msgs/s and CPU ms per message of this process and of its PostgreSQL backends.
+ * delivery); prints msgs/s and CPU µs per message of this process and of its PostgreSQL backends
+ * (median and range of `--inbox-rounds` runs).
+ *
+ * Before/after on the same machine state: KADA_BENCH_RUNTIME=/abs/path/to/other/src/internals.ts
+ * runs another copy of the runtime (e.g. `git archive main generator/runtime/src` unpacked under
+ * generator/runtime/, so that it resolves the same dependencies); alternate the two.
  *
  * Everything goes through a private exchange (`kada.bench`) and throw-away queues, so services
  * running on the same broker see nothing.
@@ -20,21 +27,25 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type ConfirmChannel, connect } from 'amqplib';
-import { Kysely, PostgresDialect } from 'kysely';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { pino } from 'pino';
-import {
-  type AnySchema,
-  Broker,
-  brokerDefaults,
-  type ConsumerDefinition,
-  createDirectSink,
-  createServiceRuntime,
-  type DeliveryExecutor,
-  type EventDescriptor,
-  RuntimeMetrics,
-  type ValidateFunction,
+import type {
+  ConsumerDefinition,
+  DeliveryExecutor,
+  EventDescriptor,
+  ValidateFunction,
 } from '../src/internals.ts';
+
+/**
+ * The runtime under test: this package's, or another copy of its `src/internals.ts` named by
+ * KADA_BENCH_RUNTIME (an absolute path), to compare two versions in alternating runs on the same
+ * machine state (see the README: "before and after").
+ */
+const runtimeModule: typeof import('../src/internals.ts') = await import(
+  process.env.KADA_BENCH_RUNTIME ?? '../src/internals.ts'
+);
+const { Broker, brokerDefaults, createDirectSink, createServiceRuntime, RuntimeMetrics } = runtimeModule;
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -46,12 +57,19 @@ const ROUNDS = option('--rounds', 5);
 const WINDOW = option('--window', 1000);
 const JSON_OUTPUT = args.includes('--json');
 const INBOX_COUNT = option('--inbox-count', 10_000);
+/** Inbox runs (median and range reported). */
+const INBOX_ROUNDS = option('--inbox-rounds', 1);
+/** Publishing only: the queues are not consumed (more rounds in the same time). */
+const PUBLISH_ONLY = args.includes('--publish-only');
 const PG_ADMIN = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const URL_ = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const EXCHANGE = 'kada.bench';
 const PREFETCH = 300;
-/** The inbox consumer's pool and its deliveries per transaction (`--max-batch 1`: one transaction each). */
-const POOL = 10;
+/**
+ * The inbox consumer's database connections (openDatabase's pool: DATABASE_POOL_MAX, default 10) and
+ * its deliveries per transaction (`--max-batch 1`: one transaction each).
+ */
+const POOL = Number(process.env.DATABASE_POOL_MAX ?? 10);
 const MAX_BATCH = option('--max-batch', 32);
 
 /** utime + stime of a process in ms (Linux /proc; USER_HZ 100), 0 when it is gone. */
@@ -278,6 +296,7 @@ async function runRaw(queueType: 'classic' | 'quorum'): Promise<RunResult> {
     });
     const published = performance.now();
     const publishCpu = process.cpuUsage(cpu);
+    if (PUBLISH_ONLY) return result(published - started, 0, publishCpu);
     const consumer = await model.createChannel();
     await consumer.prefetch(PREFETCH);
     await within(
@@ -357,6 +376,7 @@ async function runGenerated(
     await Promise.all(lanes);
     const published = performance.now();
     const publishCpu = process.cpuUsage(cpu);
+    if (PUBLISH_ONLY) return result(published - started, 0, publishCpu);
     const restarted = await broker.consume(definition, deliver);
     await within('runtime consume', done);
     const consumed = performance.now();
@@ -367,6 +387,10 @@ async function runGenerated(
     await deleteQueues([queue, `${queue}.dlq`]);
   }
 }
+
+const round2 = (value: number): number => Math.round(value * 100) / 100;
+/** The 1-minute load average (other work on the machine moves every rate). */
+const loadavg = (): number => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -391,31 +415,40 @@ for (const queueType of args.includes('--no-publish') ? [] : (['classic', 'quoru
       raws.push(await runRaw(queueType));
     }
   }
-  const generated = median(generateds.map((r) => r.perSecond));
-  const raw = median(raws.map((r) => r.perSecond));
-  const ratio = Math.round((generated / raw) * 100) / 100;
-  const name = `publish+consume ${queueType}`;
-  // Publishing alone, each round's generated rate against the raw rate of the same round.
-  const publishRatio = median(generateds.map((g, i) => (raws[i] as RunResult).publishMs / g.publishMs));
+  // Each round's generated figure against the raw figure of the same round: the rounds share the
+  // machine's state, so their ratio is steadier than a ratio of medians taken over the whole run.
+  const wallRatios = generateds.map((g, i) => (raws[i] as RunResult).publishMs / g.publishMs);
+  const cpuRatios = generateds.map((g, i) => (raws[i] as RunResult).publishCpuUs / g.publishCpuUs);
   const publish = {
     name: `publish ${queueType}`,
     generated_per_s: median(generateds.map((r) => Math.round(COUNT / (r.publishMs / 1000)))),
     raw_per_s: median(raws.map((r) => Math.round(COUNT / (r.publishMs / 1000)))),
-    ratio: Math.round(publishRatio * 100) / 100,
+    ratio: round2(median(wallRatios)),
+    ratio_range: [round2(Math.min(...wallRatios)), round2(Math.max(...wallRatios))],
     // CPU is steadier than rates on a shared machine: raw's CPU per message over ours.
     generated_cpu_us_per_msg: median(generateds.map((r) => r.publishCpuUs)),
     raw_cpu_us_per_msg: median(raws.map((r) => r.publishCpuUs)),
-    cpu_ratio: 0,
+    cpu_ratio: round2(median(cpuRatios)),
+    cpu_ratio_range: [round2(Math.min(...cpuRatios)), round2(Math.max(...cpuRatios))],
+    rounds: ROUNDS,
+    loadavg: loadavg(),
   };
-  publish.cpu_ratio = Math.round((publish.raw_cpu_us_per_msg / publish.generated_cpu_us_per_msg) * 100) / 100;
-  if (JSON_OUTPUT) {
-    process.stdout.write(`${JSON.stringify({ name, generated_per_s: generated, raw_per_s: raw, ratio })}\n`);
-    process.stdout.write(`${JSON.stringify(publish)}\n`);
-  } else {
+  if (JSON_OUTPUT) process.stdout.write(`${JSON.stringify(publish)}\n`);
+  else
     say(
       `${publish.name.padEnd(26)} generated ${String(publish.generated_per_s).padStart(7)} msg/s  raw ${String(publish.raw_per_s).padStart(7)} msg/s  ` +
-        `ratio ${publish.ratio.toFixed(2)} (median of per-round ratios); CPU per message generated ${publish.generated_cpu_us_per_msg} µs, raw ${publish.raw_cpu_us_per_msg} µs, ratio ${publish.cpu_ratio.toFixed(2)}`,
+        `ratio ${publish.ratio.toFixed(2)} (median of ${ROUNDS} per-round ratios, range ${publish.ratio_range.join('–')}); ` +
+        `CPU per message generated ${publish.generated_cpu_us_per_msg} µs, raw ${publish.raw_cpu_us_per_msg} µs, ` +
+        `ratio ${publish.cpu_ratio.toFixed(2)} (range ${publish.cpu_ratio_range.join('–')}); load ${publish.loadavg}`,
     );
+  if (PUBLISH_ONLY) continue;
+  const generated = median(generateds.map((r) => r.perSecond));
+  const raw = median(raws.map((r) => r.perSecond));
+  const ratio = round2(generated / raw);
+  const name = `publish+consume ${queueType}`;
+  if (JSON_OUTPUT) {
+    process.stdout.write(`${JSON.stringify({ name, generated_per_s: generated, raw_per_s: raw, ratio })}\n`);
+  } else {
     say(
       `${name.padEnd(26)} generated ${String(generated).padStart(7)} msg/s  raw ${String(raw).padStart(7)} msg/s  ` +
         `ratio ${ratio.toFixed(2)}`,
@@ -433,7 +466,16 @@ for (const queueType of args.includes('--no-publish') ? [] : (['classic', 'quoru
  * The consumer with its inbox on PostgreSQL: INBOX_COUNT messages queued first (raw, fast), then
  * consumed through the service runtime, each delivery a transaction with its inbox row.
  */
-async function runInbox(generated: EventDescriptor<OrderCreated>): Promise<void> {
+interface InboxFigures {
+  per_s: number;
+  cpu_us_per_message: number;
+  /** The kernel's share of it (socket reads and writes, mostly). */
+  system_cpu_us_per_message: number;
+  postgres_cpu_us_per_message: number;
+  inbox_rows: number | undefined;
+}
+
+async function runInbox(generated: EventDescriptor<OrderCreated>): Promise<InboxFigures> {
   const run = randomUUID().slice(0, 8);
   const database = `kada_bench_inbox_${run}`;
   const queue = `kada.bench.inbox.${run}`;
@@ -443,11 +485,12 @@ async function runInbox(generated: EventDescriptor<OrderCreated>): Promise<void>
   await admin.query(`CREATE DATABASE ${database}`);
   const url = new URL(PG_ADMIN);
   url.pathname = `/${database}`;
-  const pool = new pg.Pool({ connectionString: url.href, max: POOL });
+  // The database as a service opens it (openDatabase: its pool, and what the runtime knows of it).
+  const { db } = await runtimeModule.openDatabase({ service: 'kada-bench', url: url.href });
   const runtime = createServiceRuntime({
     service: 'kada-bench',
     url: URL_,
-    db: new Kysely<AnySchema>({ dialect: new PostgresDialect({ pool }) }),
+    db,
     dialect: 'postgres',
     logger: pino({ level: 'warn' }),
     maxBatch: MAX_BATCH,
@@ -495,10 +538,9 @@ async function runInbox(generated: EventDescriptor<OrderCreated>): Promise<void>
     });
     // Open the pool's connections first, so that their backends are there to be measured.
     await Promise.all(
-      Array.from({ length: POOL }, async () => {
-        const client = await pool.connect();
-        setTimeout(() => client.release(), 50);
-      }),
+      Array.from({ length: POOL }, () =>
+        db.connection().execute(() => new Promise((resolve) => setTimeout(resolve, 50))),
+      ),
     );
     await new Promise((resolve) => setTimeout(resolve, 100));
     const backends = (
@@ -513,20 +555,14 @@ async function runInbox(generated: EventDescriptor<OrderCreated>): Promise<void>
     const used = process.cpuUsage(cpu);
     const pgMs = backends.reduce((sum, pid, i) => sum + (procCpuMs(pid) - (pgBefore[i] as number)), 0);
     await handle.stop();
-    const inboxRows = await pool.query('select count(*)::int as n from processed_events');
-    const figures = {
-      name: 'consume with inbox, postgres',
+    const inboxRows = await sql<{ n: number }>`select count(*)::int as n from processed_events`.execute(db);
+    return {
       per_s: Math.round(INBOX_COUNT / seconds),
-      cpu_ms_per_message: Math.round(((used.user + used.system) / 1000 / INBOX_COUNT) * 100) / 100,
-      postgres_cpu_ms_per_message: Math.round((pgMs / INBOX_COUNT) * 100) / 100,
-      max_batch: MAX_BATCH,
+      cpu_us_per_message: Math.round((used.user + used.system) / INBOX_COUNT),
+      system_cpu_us_per_message: Math.round(used.system / INBOX_COUNT),
+      postgres_cpu_us_per_message: Math.round((pgMs * 1000) / INBOX_COUNT),
       inbox_rows: inboxRows.rows[0]?.n,
     };
-    if (JSON_OUTPUT) process.stdout.write(`${JSON.stringify(figures)}\n`);
-    else
-      say(
-        `${figures.name.padEnd(26)} ${String(figures.per_s).padStart(7)} msg/s  CPU per message ${figures.cpu_ms_per_message} ms (this process) + ${figures.postgres_cpu_ms_per_message} ms (its PostgreSQL backends)  batches of ${MAX_BATCH} at most  inbox rows ${figures.inbox_rows}`,
-      );
   } finally {
     await runtime.stop();
     await deleteQueues([queue, `${queue}.dlq`]);
@@ -535,4 +571,38 @@ async function runInbox(generated: EventDescriptor<OrderCreated>): Promise<void>
   }
 }
 
-if (!args.includes('--no-inbox')) await runInbox(descriptor);
+if (!args.includes('--no-inbox')) {
+  const runs: InboxFigures[] = [];
+  for (let round = 0; round < INBOX_ROUNDS; round++) runs.push(await runInbox(descriptor));
+  const summary = (pick: (figures: InboxFigures) => number) => {
+    const values = runs.map(pick);
+    return { median: median(values), range: [Math.min(...values), Math.max(...values)] };
+  };
+  const rate = summary((r) => r.per_s);
+  const cpu = summary((r) => r.cpu_us_per_message);
+  const pgCpu = summary((r) => r.postgres_cpu_us_per_message);
+  const systemCpu = summary((r) => r.system_cpu_us_per_message);
+  const figures = {
+    name: 'consume with inbox, postgres',
+    per_s: rate.median,
+    per_s_range: rate.range,
+    cpu_us_per_message: cpu.median,
+    cpu_us_per_message_range: cpu.range,
+    system_cpu_us_per_message: systemCpu.median,
+    postgres_cpu_us_per_message: pgCpu.median,
+    postgres_cpu_us_per_message_range: pgCpu.range,
+    max_batch: MAX_BATCH,
+    rounds: INBOX_ROUNDS,
+    inbox_rows: runs.map((r) => r.inbox_rows),
+    loadavg: loadavg(),
+  };
+  if (JSON_OUTPUT) process.stdout.write(`${JSON.stringify(figures)}\n`);
+  else
+    say(
+      `${figures.name.padEnd(26)} ${String(figures.per_s).padStart(7)} msg/s (range ${rate.range.join('–')})  ` +
+        `CPU per message ${figures.cpu_us_per_message} µs (this process, range ${cpu.range.join('–')}; ` +
+        `${figures.system_cpu_us_per_message} µs of it in the kernel) + ` +
+        `${figures.postgres_cpu_us_per_message} µs (its PostgreSQL backends, range ${pgCpu.range.join('–')})  ` +
+        `batches of ${MAX_BATCH} at most, ${INBOX_ROUNDS} run(s), inbox rows ${figures.inbox_rows.join(', ')}; load ${figures.loadavg}`,
+    );
+}

@@ -26,6 +26,7 @@ export {
   retryQueueName,
 } from './broker/topology.ts';
 export { claimInbox, claimInboxMssql, claimInboxUpsert } from './db/inbox.ts';
+export { createPgPool } from './db/open.ts';
 export {
   insertOutboxQuery,
   markSentQuery,
@@ -35,6 +36,7 @@ export {
 } from './db/outbox.ts';
 export type { OutboxTable, ProcessedEventsTable, RuntimeTables } from './db/schema.ts';
 export { migrateRuntimeTables, runtimeMigrations } from './db/schema.ts';
+export { pipelinedTransaction } from './db/transaction.ts';
 export * from './index.ts';
 export type { DeadLetterReason } from './metrics.ts';
 export { RuntimeMetrics } from './metrics.ts';

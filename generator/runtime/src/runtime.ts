@@ -4,10 +4,12 @@ import { Broker } from './broker/broker.ts';
 import { brokerDefaults } from './broker/connection.ts';
 import type { BatchExecutor, Delivery, DeliveryResult } from './broker/consumer.ts';
 import { runWithContext } from './context.ts';
-import { claimInboxBatch, compileClaimInbox, unclaimInboxQuery } from './db/inbox.ts';
-import { compileInsertOutboxBatch } from './db/outbox.ts';
+import { claimedFresh, claimInboxBatchQuery, compileClaimInbox, unclaimInboxQuery } from './db/inbox.ts';
+import { databaseConnections } from './db/open.ts';
+import { compileInsertOutboxBatch, insertOutboxStatements } from './db/outbox.ts';
 import type { QueryRunner } from './db/precompiled.ts';
 import { migrateRuntimeTables, type RuntimeTables } from './db/schema.ts';
+import { pipelinedTransaction, type TransactionEnd } from './db/transaction.ts';
 import type { PreparedEvent } from './envelope.ts';
 import { describeError, KadaError } from './errors.ts';
 import { createLogger } from './logger.ts';
@@ -115,6 +117,8 @@ class KadaServiceRuntime implements ServiceRuntime {
     const consumer = definition.policy.queue;
     const executor: BatchExecutor = {
       maxBatch: this.#maxBatch,
+      // A batch holds a connection: no more batches at once than the database has connections.
+      maxConcurrent: databaseConnections(this.db),
       run: (deliveries) => this.#executeBatch(consumer, deliveries),
     };
     return this.#broker.consume(definition, executor);
@@ -166,46 +170,48 @@ class KadaServiceRuntime implements ServiceRuntime {
     }
     if (runs.length === 0) return results;
     let failed = false;
+    const dialect = this.#dialect as 'postgres' | 'sqlite';
+    const envelopes = runs.map((index) => (deliveries[index] as Delivery).envelope);
     try {
-      await this.db.transaction().execute(async (tx) => {
-        const runner = tx as unknown as QueryRunner;
-        const fresh = await claimInboxBatch(
-          runner,
-          this.#dialect as 'postgres' | 'sqlite',
-          consumer,
-          runs.map((index) => (deliveries[index] as Delivery).envelope),
-        );
-        for (let position = 0; position < runs.length; position++) {
-          const index = runs[position] as number;
-          const delivery = deliveries[index] as Delivery;
-          if (delivery.orderingKey !== undefined && failedKeys.has(delivery.orderingKey)) {
-            alone.add(index);
-            continue;
-          }
-          if (!fresh[position]) {
-            results[index] = DUPLICATE;
-            continue;
-          }
-          const emitted: PreparedEvent[] = [];
-          if (savepoints) await runner.executeQuery(SAVEPOINT);
-          try {
-            await this.#handle(tx, delivery, emitted);
-          } catch (error) {
-            alone.add(index);
-            if (delivery.orderingKey !== undefined) failedKeys.add(delivery.orderingKey);
-            if (!savepoints) {
-              failed = true;
-              throw error;
+      await pipelinedTransaction(
+        this.db,
+        dialect,
+        claimInboxBatchQuery(dialect, consumer, envelopes),
+        async (tx, claim): Promise<TransactionEnd<undefined>> => {
+          const runner = tx as unknown as QueryRunner;
+          const fresh = claimedFresh(envelopes, claim.rows);
+          for (let position = 0; position < runs.length; position++) {
+            const index = runs[position] as number;
+            const delivery = deliveries[index] as Delivery;
+            if (delivery.orderingKey !== undefined && failedKeys.has(delivery.orderingKey)) {
+              alone.add(index);
+              continue;
             }
-            await runner.executeQuery(ROLLBACK_TO_SAVEPOINT);
-            await unclaimInboxQuery(tx, consumer, delivery.envelope.eventId).execute();
-            continue;
+            if (!fresh[position]) {
+              results[index] = DUPLICATE;
+              continue;
+            }
+            const emitted: PreparedEvent[] = [];
+            if (savepoints) await runner.executeQuery(SAVEPOINT);
+            try {
+              await this.#handle(tx, delivery, emitted);
+            } catch (error) {
+              alone.add(index);
+              if (delivery.orderingKey !== undefined) failedKeys.add(delivery.orderingKey);
+              if (!savepoints) {
+                failed = true;
+                throw error;
+              }
+              await runner.executeQuery(ROLLBACK_TO_SAVEPOINT);
+              await unclaimInboxQuery(tx, consumer, delivery.envelope.eventId).execute();
+              continue;
+            }
+            for (const event of emitted) events.push(event);
+            results[index] = HANDLED;
           }
-          for (const event of emitted) events.push(event);
-          results[index] = HANDLED;
-        }
-        if (events.length > 0) await this.#insertOutbox(tx, events);
-      });
+          return { value: undefined, last: await this.#outboxBeforeCommit(runner, events) };
+        },
+      );
     } catch {
       // A handler failed (first pass), or the transaction itself did (commit, connection): nothing
       // of it happened. The latter: every delivery is run on its own.
@@ -219,26 +225,52 @@ class KadaServiceRuntime implements ServiceRuntime {
   /** One delivery, its inbox row and its outbox rows in one transaction. */
   async #executeOne(consumer: string, delivery: Delivery): Promise<DeliveryResult> {
     const events: PreparedEvent[] = [];
+    const { envelope } = delivery;
     let result: DeliveryResult;
     try {
-      result = await this.db.transaction().execute(async (tx): Promise<DeliveryResult> => {
-        const { envelope } = delivery;
-        const fresh = await this.#claimInbox(
-          tx as Transaction<RuntimeTables>,
-          consumer,
-          envelope.eventId,
-          envelope.eventType,
+      if (this.#dialect === 'mssql') {
+        result = await this.db.transaction().execute(async (tx): Promise<DeliveryResult> => {
+          const fresh = await this.#claimInbox(
+            tx as Transaction<RuntimeTables>,
+            consumer,
+            envelope.eventId,
+            envelope.eventType,
+          );
+          if (!fresh) return DUPLICATE;
+          await this.#handle(tx, delivery, events);
+          if (events.length > 0) await this.#insertOutbox(tx, events);
+          return HANDLED;
+        });
+      } else {
+        result = await pipelinedTransaction(
+          this.db,
+          this.#dialect,
+          claimInboxBatchQuery(this.#dialect, consumer, [envelope]),
+          async (tx, claim): Promise<TransactionEnd<DeliveryResult>> => {
+            if (claim.rows.length === 0) return { value: DUPLICATE };
+            await this.#handle(tx, delivery, events);
+            const last = await this.#outboxBeforeCommit(tx as unknown as QueryRunner, events);
+            return { value: HANDLED, last };
+          },
         );
-        if (!fresh) return DUPLICATE;
-        await this.#handle(tx, delivery, events);
-        if (events.length > 0) await this.#insertOutbox(tx, events);
-        return HANDLED;
-      });
+      }
     } catch (error) {
       return { error };
     }
     if (events.length > 0) this.#relay.wake();
     return result;
+  }
+
+  /**
+   * The outbox rows of a transaction (PostgreSQL, SQLite): every statement but the last run now,
+   * the last one handed back to go out with COMMIT. None when nothing was emitted.
+   */
+  async #outboxBeforeCommit(runner: QueryRunner, events: readonly PreparedEvent[]) {
+    if (events.length === 0) return undefined;
+    const statements = insertOutboxStatements(this.#dialect as 'postgres' | 'sqlite', events);
+    for (let index = 0; index < statements.length - 1; index++)
+      await runner.executeQuery(statements[index] as CompiledQuery);
+    return statements[statements.length - 1];
   }
 
   /** Runs the handler in the delivery's context; what it emits is collected in `into`. */

@@ -34,9 +34,8 @@ export function createDirectSink(producer: string, broker: Broker): EventSink {
         // A promise API rejects; it does not throw.
         return Promise.reject(error);
       }
-      const { envelope } = event;
-      // Only the envelope stays referenced while the confirm is awaited.
-      return broker.publish(toOutgoing(event)).then(() => envelope);
+      // Only the envelope stays referenced while the confirm is awaited; the publish resolves with it.
+      return broker.publish(toOutgoing(event), event.envelope);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomHex } from './uuid.ts';
 
 /** The parts of a W3C `traceparent` header (version 00). */
 export interface TraceParent {
@@ -24,17 +24,24 @@ export function formatTraceparent(trace: TraceParent): string {
   return `00-${trace.traceId}-${trace.spanId}-${trace.flags}`;
 }
 
-/** 32 random hex digits (a v4 UUID without dashes: cheap, and never all zeros). */
-function randomHex32(): string {
-  return randomUUID().replaceAll('-', '');
+/**
+ * A child span of `parent` (same trace id, new span id), or a new sampled trace when there is none.
+ * Ids are random and never all zeros (W3C: invalid); one draw of random bytes for both.
+ */
+export function childTrace(parent: TraceParent | undefined): TraceParent {
+  if (parent)
+    return { traceId: parent.traceId, spanId: nonZero(randomHex(8), ZERO_SPAN), flags: parent.flags };
+  const random = randomHex(24);
+  return {
+    traceId: nonZero(random.slice(0, 32), ZERO_TRACE),
+    spanId: nonZero(random.slice(32), ZERO_SPAN),
+    flags: '01',
+  };
 }
 
-/** A child span of `parent` (same trace id, new span id), or a new sampled trace when there is none. */
-export function childTrace(parent: TraceParent | undefined): TraceParent {
-  return {
-    traceId: parent?.traceId ?? randomHex32(),
-    // From the variant nibble on: its first digit is 8-b, so the span id is never zero.
-    spanId: randomHex32().slice(16),
-    flags: parent?.flags ?? '01',
-  };
+/** `hex` unless it is all zeros (2^-64 at most): then a fresh draw of the same length. */
+function nonZero(hex: string, zero: string): string {
+  let value = hex;
+  while (value === zero) value = randomHex(zero.length / 2);
+  return value;
 }

@@ -41,12 +41,12 @@ export class Broker {
   /**
    * Publishes with confirms. The target exchange is checked (declared if missing) once per
    * connection first: publishing to a missing exchange would close the channel with every message
-   * in flight on it.
+   * in flight on it. Resolves with `value` once confirmed.
    */
-  publish(message: OutgoingMessage): Promise<void> {
+  publish<T = void>(message: OutgoingMessage, value?: T): Promise<T> {
     if (message.exchange === '' || this.#declared.has(message.exchange))
-      return this.publisher.publish(message);
-    return this.ensureExchange(message.exchange).then(() => this.publisher.publish(message));
+      return this.publisher.publish(message, value);
+    return this.ensureExchange(message.exchange).then(() => this.publisher.publish(message, value));
   }
 
   ensureExchange(exchange: string): Promise<void> {

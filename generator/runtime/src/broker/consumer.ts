@@ -44,6 +44,12 @@ export type DeliveryResult = { readonly outcome: DeliveryOutcome } | { readonly 
 export interface BatchExecutor {
   /** Deliveries per batch at most (1: one at a time). */
   readonly maxBatch: number;
+  /**
+   * Batches it can run at once (the service runtime: its database's connections), when fewer than
+   * the policy's concurrency: the consumer then forms no more batches than that, so deliveries wait
+   * together in fewer, larger batches instead of in batches that wait for a connection.
+   */
+  readonly maxConcurrent?: number | undefined;
   run(deliveries: readonly Delivery[]): Promise<DeliveryResult[]>;
 }
 
@@ -91,7 +97,8 @@ interface Pending {
 }
 
 /**
- * Consumes one queue: manual ack, prefetch, at most `concurrency` batches at once (a batch: the
+ * Consumes one queue: manual ack, prefetch, at most `concurrency` batches at once (or the executor's
+ * `maxConcurrent`, when lower; a batch: the
  * deliveries waiting together, up to the executor's `maxBatch`, see {@link BatchExecutor}). Every delivery
  * ends in a broker action: ack after success (or duplicate); a copy to the next retry delay queue
  * and then ack after a handler error; a copy to `<queue>.dlq` with reason headers and then ack for
@@ -121,8 +128,10 @@ export class QueueConsumer implements ConsumerHandle {
   #acks: AckBatcher | undefined;
   #consumerTag: string | undefined;
   #waiting: Pending[] = [];
-  /** Batches being handled (at most the policy's concurrency). */
+  /** Batches being handled, at most `#concurrency`. */
   #active = 0;
+  /** The policy's concurrency, or the executor's `maxConcurrent` when lower. */
+  readonly #concurrency: number;
   #drainScheduled = false;
   /** Ordering keys of the deliveries being handled. */
   readonly #activeKeys = new Set<string>();
@@ -167,6 +176,10 @@ export class QueueConsumer implements ConsumerHandle {
     this.#connection = connection;
     this.#publisher = publisher;
     this.#executor = typeof executor === 'function' ? singleDeliveries(executor) : executor;
+    this.#concurrency = Math.max(
+      1,
+      Math.min(definition.policy.concurrency, this.#executor.maxConcurrent ?? definition.policy.concurrency),
+    );
     this.#log = log.child({ queue: this.queue });
     this.#metrics = metrics;
     this.#ownUser = connection.user;
@@ -349,7 +362,7 @@ export class QueueConsumer implements ConsumerHandle {
    * key behind it, so each key stays in queue order.
    */
   #takeBatch(): Pending[] {
-    const free = this.#definition.policy.concurrency - this.#active;
+    const free = this.#concurrency - this.#active;
     const size = Math.min(this.#executor.maxBatch, Math.max(1, Math.ceil(this.#waiting.length / free)));
     const taken: Pending[] = [];
     if (this.#activeKeys.size === 0 && size >= this.#waiting.length) {
@@ -374,7 +387,7 @@ export class QueueConsumer implements ConsumerHandle {
   }
 
   #drain(): void {
-    const concurrency = this.#definition.policy.concurrency;
+    const concurrency = this.#concurrency;
     while (this.#active < concurrency && !this.#stopping && this.#waiting.length > 0) {
       const batch = this.#takeBatch();
       if (batch.length === 0) break;

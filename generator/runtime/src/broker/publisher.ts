@@ -21,7 +21,9 @@ interface PublishRequest extends OutgoingMessage {
   resends: number;
   returned: boolean;
   settled: boolean;
-  resolve(): void;
+  /** What the publish resolves with once confirmed. */
+  readonly value: unknown;
+  resolve(value: unknown): void;
   reject(error: Error): void;
 }
 
@@ -69,7 +71,11 @@ export class ConfirmPublisher {
     return this.#queue.length + this.#inflight.size;
   }
 
-  publish(message: OutgoingMessage): Promise<void> {
+  /**
+   * Resolves with `value` (nothing by default) once the broker confirmed the message: a caller
+   * that wants to hand something back after the confirm needs no promise of its own for it.
+   */
+  publish<T = void>(message: OutgoingMessage, value?: T): Promise<T> {
     if (this.#closed) return Promise.reject(new KadaError('KADA_STOPPED', 'publisher is closed'));
     if (this.#queue.length >= this.#connection.options.maxQueued) {
       return Promise.reject(
@@ -86,8 +92,8 @@ export class ConfirmPublisher {
     properties.mandatory = true;
     properties.userId = this.#connection.user;
     if (properties.persistent === undefined) properties.persistent = true;
-    return new Promise<void>((resolve, reject) => {
-      this.#queue.push({
+    return new Promise<T>((resolve, reject) => {
+      const request: PublishRequest = {
         exchange: message.exchange,
         routingKey: message.routingKey,
         content: message.content,
@@ -97,9 +103,22 @@ export class ConfirmPublisher {
         resends: 0,
         returned: false,
         settled: false,
-        resolve,
+        value,
+        resolve: resolve as (value: unknown) => void,
         reject,
-      });
+      };
+      // Nothing waiting before it and room on the wire: straight out, without a trip through the queue.
+      const channel = this.#channel;
+      if (
+        channel &&
+        this.#writable &&
+        this.#queue.length === 0 &&
+        this.#inflight.size < this.#connection.options.maxInFlight
+      ) {
+        this.#write(channel, request);
+        return;
+      }
+      this.#queue.push(request);
       this.#pump();
     });
   }
@@ -175,27 +194,33 @@ export class ConfirmPublisher {
     while (this.#writable && this.#queue.length > 0 && this.#inflight.size < maxInFlight) {
       const request = this.#queue.shift() as PublishRequest;
       if (request.settled) continue;
-      request.returned = false;
-      this.#inflight.set(request.seq, request);
-      try {
-        this.#writable = channel.publish(
-          request.exchange,
-          request.routingKey,
-          request.content,
-          request.properties,
-          (error: unknown) => this.#onConfirm(channel, request, error),
-        );
-      } catch (error) {
-        // The channel closed under us (IllegalOperationError) or the message cannot be encoded.
-        this.#inflight.delete(request.seq);
-        if (error instanceof RangeError) {
-          this.#settle(request, new KadaError('KADA_CONFIG', describeError(error), { cause: error }));
-        } else {
-          if (this.#channel === channel) this.#channel = undefined;
-          this.#requeue(request, false);
-        }
-        return;
+      if (!this.#write(channel, request)) return;
+    }
+  }
+
+  /** Writes one request on the channel; false when the channel failed under it (stop writing). */
+  #write(channel: ConfirmChannel, request: PublishRequest): boolean {
+    request.returned = false;
+    this.#inflight.set(request.seq, request);
+    try {
+      this.#writable = channel.publish(
+        request.exchange,
+        request.routingKey,
+        request.content,
+        request.properties,
+        (error: unknown) => this.#onConfirm(channel, request, error),
+      );
+      return true;
+    } catch (error) {
+      // The channel closed under us (IllegalOperationError) or the message cannot be encoded.
+      this.#inflight.delete(request.seq);
+      if (error instanceof RangeError) {
+        this.#settle(request, new KadaError('KADA_CONFIG', describeError(error), { cause: error }));
+      } else {
+        if (this.#channel === channel) this.#channel = undefined;
+        this.#requeue(request, false);
       }
+      return false;
     }
   }
 
@@ -312,7 +337,7 @@ export class ConfirmPublisher {
     if (request.settled) return;
     request.settled = true;
     if (error) request.reject(error);
-    else request.resolve();
+    else request.resolve(request.value);
   }
 
   #notifyIdle(): void {

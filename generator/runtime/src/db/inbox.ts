@@ -74,26 +74,53 @@ export function valuesPlaceholders(dialect: 'postgres' | 'sqlite', rows: number,
 }
 
 /**
- * Claims several events in one statement (PostgreSQL, SQLite): for each, whether this statement
- * inserted its row. An event id that appears twice counts as fresh once, on its first appearance.
- * Like {@link claimInbox}, a concurrent transaction holding the same row makes this one wait for it.
+ * PostgreSQL: one statement text for any number of events (two array parameters), so the server
+ * sees the same statement every time and the client serializes 4 parameters instead of 4 per event.
  */
-export async function claimInboxBatch(
-  tx: QueryRunner,
+const CLAIM_UNNEST =
+  'insert into processed_events (consumer, event_id, event_type, processed_at) ' +
+  'select $1::varchar, e.event_id, e.event_type, $4::bigint from unnest($2::varchar[], $3::varchar[]) as e(event_id, event_type) ' +
+  'on conflict (consumer, event_id) do nothing returning event_id';
+
+/**
+ * The statement that claims several events at once (PostgreSQL, SQLite); {@link claimedFresh}
+ * reads its answer. Like {@link claimInbox}, a concurrent transaction holding the same row makes
+ * this one wait for it.
+ */
+export function claimInboxBatchQuery(
   dialect: 'postgres' | 'sqlite',
   consumer: string,
   events: ReadonlyArray<{ readonly eventId: string; readonly eventType: string }>,
   now = Date.now(),
-): Promise<boolean[]> {
+): CompiledQuery<{ event_id: string }> {
+  if (dialect === 'postgres') {
+    const ids: string[] = [];
+    const types: string[] = [];
+    for (const event of events) {
+      ids.push(event.eventId);
+      types.push(event.eventType);
+    }
+    return CompiledQuery.raw(CLAIM_UNNEST, [consumer, ids, types, now]);
+  }
   const parameters: unknown[] = [];
   for (const event of events) parameters.push(consumer, event.eventId, event.eventType, now);
-  const { rows } = await tx.executeQuery<{ event_id: string }>(
-    CompiledQuery.raw(
-      `insert into processed_events (consumer, event_id, event_type, processed_at) values ${valuesPlaceholders(dialect, events.length, 4)} on conflict (consumer, event_id) do nothing returning event_id`,
-      parameters,
-    ),
+  return CompiledQuery.raw(
+    `insert into processed_events (consumer, event_id, event_type, processed_at) values ${valuesPlaceholders(dialect, events.length, 4)} on conflict (consumer, event_id) do nothing returning event_id`,
+    parameters,
   );
-  const inserted = new Set(rows.map((row) => row.event_id));
+}
+
+/**
+ * For each event, whether the claim statement inserted its row. An event id that appears twice
+ * counts as fresh once, on its first appearance.
+ */
+export function claimedFresh(
+  events: ReadonlyArray<{ readonly eventId: string }>,
+  rows: ReadonlyArray<{ event_id: string }>,
+): boolean[] {
+  if (rows.length === events.length && events.length === 1) return [true];
+  const inserted = new Set<string>();
+  for (const row of rows) inserted.add(row.event_id);
   return events.map((event) => inserted.delete(event.eventId));
 }
 

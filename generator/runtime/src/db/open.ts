@@ -10,6 +10,26 @@ export interface OpenDatabaseOptions {
   url?: string;
 }
 
+/**
+ * How many connections each database `openDatabase` opened has: the most transactions it runs at
+ * once (SQLite: one). The service runtime forms no more delivery batches at once than that.
+ */
+const connections = new WeakMap<Kysely<AnySchema>, number>();
+
+/** The connections of a database `openDatabase` opened; undefined for any other. */
+export function databaseConnections(db: Kysely<AnySchema>): number | undefined {
+  return connections.get(db);
+}
+
+function opened(
+  db: Kysely<AnySchema>,
+  dialect: SqlDialect,
+  max: number,
+): { db: Kysely<AnySchema>; dialect: SqlDialect } {
+  connections.set(db, max);
+  return { db, dialect };
+}
+
 /** Which dialect a DATABASE_URL names. */
 export function dialectOf(url: string): SqlDialect {
   if (/^postgres(ql)?:\/\//i.test(url)) return 'postgres';
@@ -27,18 +47,54 @@ export async function openDatabase(
   const url = options.url ?? process.env.DATABASE_URL ?? resolve('.data', options.service, 'db.sqlite');
   const dialect = dialectOf(url);
   if (dialect === 'postgres') {
-    const { default: pg } = await import('pg');
-    const pool = new pg.Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_MAX ?? 10) });
-    return { db: new Kysely<AnySchema>({ dialect: new PostgresDialect({ pool }) }), dialect };
+    const max = Number(process.env.DATABASE_POOL_MAX ?? 10);
+    const pool = await createPgPool(url, max);
+    return opened(new Kysely<AnySchema>({ dialect: new PostgresDialect({ pool }) }), dialect, max);
   }
   if (dialect === 'mssql') {
     return { db: new Kysely<AnySchema>({ dialect: await mssqlDialect(url) }), dialect };
   }
   const path = url.startsWith('sqlite:') ? url.replace(/^sqlite:(\/\/)?/, '') : url;
-  return {
-    db: new Kysely<AnySchema>({ dialect: new SqliteDialect({ database: openSqlite(path) }) }),
+  // One connection (Kysely's SQLite driver runs one transaction at a time).
+  return opened(
+    new Kysely<AnySchema>({ dialect: new SqliteDialect({ database: openSqlite(path) }) }),
     dialect,
-  };
+    1,
+  );
+}
+
+/**
+ * The pg pool `openDatabase` makes. Its clients pipeline: a statement is sent without waiting for
+ * the answer to the one before it on the same connection (Kysely still waits for each answer; the
+ * runtime's own transactions send BEGIN with their first statement and their last one with COMMIT,
+ * see db/transaction.ts). And they cork their socket for the rest of the tick on a query, so that
+ * statements sent in the same tick leave in one write, and PostgreSQL reads them, and answers them,
+ * in one go.
+ */
+export async function createPgPool(url: string, max: number): Promise<import('pg').Pool> {
+  const { default: pg } = await import('pg');
+  class CorkingClient extends pg.Client {
+    #corked = false;
+    override query(...args: unknown[]): never {
+      const stream = (this as unknown as { connection?: { stream?: NodeJS.WritableStream & Partial<Cork> } })
+        .connection?.stream;
+      if (!this.#corked && stream?.cork && stream.uncork) {
+        this.#corked = true;
+        stream.cork();
+        process.nextTick(() => {
+          this.#corked = false;
+          stream.uncork?.();
+        });
+      }
+      return (super.query as (...a: unknown[]) => never)(...args);
+    }
+  }
+  return new pg.Pool({ connectionString: url, max, pipeline: true, Client: CorkingClient });
+}
+
+interface Cork {
+  cork(): void;
+  uncork(): void;
 }
 
 /**

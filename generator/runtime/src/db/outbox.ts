@@ -124,6 +124,48 @@ export function compileInsertOutboxBatch(
   };
 }
 
+/**
+ * PostgreSQL: one statement text for any number of rows (one array parameter per column), in the
+ * order given: the identity column follows the ordinality, so the relay sends them in that order.
+ */
+const INSERT_OUTBOX_UNNEST =
+  `insert into outbox (${OUTBOX_FIELDS.join(', ')}) ` +
+  `select ${OUTBOX_FIELDS.join(', ')} from unnest(` +
+  '$1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[], $7::varchar[], ' +
+  `$8::text[], $9::text[], $10::bigint[]) with ordinality as e(${OUTBOX_FIELDS.join(', ')}, position) order by position`;
+
+/**
+ * The statements that write `events` to the outbox (PostgreSQL: one; SQLite: one per 200 rows), in
+ * the given order. The runtime sends the last one together with COMMIT.
+ */
+export function insertOutboxStatements(
+  dialect: 'postgres' | 'sqlite',
+  events: readonly PreparedEvent[],
+): CompiledQuery[] {
+  if (dialect === 'postgres') {
+    const columns: unknown[][] = OUTBOX_FIELDS.map(() => []);
+    for (const event of events) {
+      const values = outboxValues(event);
+      for (let column = 0; column < values.length; column++)
+        (columns[column] as unknown[]).push(values[column]);
+    }
+    return [CompiledQuery.raw(INSERT_OUTBOX_UNNEST, columns)];
+  }
+  const statements: CompiledQuery[] = [];
+  for (let start = 0; start < events.length; start += OUTBOX_ROWS_PER_STATEMENT) {
+    const chunk = events.slice(start, start + OUTBOX_ROWS_PER_STATEMENT);
+    const parameters: unknown[] = [];
+    for (const event of chunk) parameters.push(...outboxValues(event));
+    statements.push(
+      CompiledQuery.raw(
+        `insert into outbox (${OUTBOX_FIELDS.join(', ')}) values ${valuesPlaceholders(dialect, chunk.length, OUTBOX_FIELDS.length)}`,
+        parameters,
+      ),
+    );
+  }
+  return statements;
+}
+
 /** The oldest unsent rows, in insertion order. */
 export function selectUnsentQuery(db: Db, dialect: SqlDialect, limit: number) {
   const base = db
