@@ -114,17 +114,19 @@ async function fullRun(
   key: string | null,
   keyAfterWrite: () => string | null,
 ): Promise<RunOutcome> {
-  const [{ loadSpecs }, { buildModel }, { generate }, { emitDocs }, { readLockFile }] = await Promise.all([
-    import('./load.ts'),
-    import('./model.ts'),
-    import('./pipeline.ts'),
-    import('./emit/docs/index.ts'),
-    import('./lock/read.ts'),
-  ]);
+  const [{ loadSpecs }, { buildModel }, { checkDocuments }, { generate }, { emitDocs }, { readLockFile }] =
+    await Promise.all([
+      import('./load.ts'),
+      import('./model.ts'),
+      import('./check/index.ts'),
+      import('./pipeline.ts'),
+      import('./emit/docs/index.ts'),
+      import('./lock/read.ts'),
+    ]);
   const loaded = await loadSpecs(o.specs, { cacheDir });
   const diagnostics: Diagnostic[] = [...loaded.diagnostics];
   const { graph, diagnostics: modelDiags } = buildModel(loaded);
-  diagnostics.push(...modelDiags);
+  diagnostics.push(...modelDiags, ...checkDocuments(graph));
   const failedEarly = hasErrors(diagnostics);
   const previous = readLockFile(resolve(o.out, LOCK_FILE), lockShown);
   diagnostics.push(...previous.diagnostics);
@@ -362,11 +364,7 @@ async function runInit(dir: string | undefined): Promise<number> {
 }
 
 async function printRules(format: 'text' | 'json'): Promise<number> {
-  const [{ allRules }, { HTTP_RULES }] = await Promise.all([
-    import('./lock/compare.ts'),
-    import('./check/http.ts'),
-  ]);
-  const rules = [...allRules(), ...HTTP_RULES];
+  const rules = (await import('./check/index.ts')).allRules();
   if (format === 'json') process.stdout.write(`${JSON.stringify(rules, null, 2)}\n`);
   else {
     process.stdout.write(READING);

@@ -15,6 +15,7 @@ import type {
 } from '@asyncapi/parser';
 import type { ConsumerPolicy } from '@kada/runtime';
 import { retryDelayMs } from '@kada/runtime/topology';
+import { readConsumerPolicy } from './consumer-policy.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import type { LoadedAsyncApi, LoadedSpecs } from './load.ts';
 import { type AmqpChannelModel, readAmqpChannel, replyPairs } from './model-amqp.ts';
@@ -92,6 +93,8 @@ export interface MessageModel {
   readonly deprecated?: string;
   /** `x-kada-event.openContent`: how the compatibility check reads open objects (see `kada-gen rules`). */
   readonly openContent: 'tolerant' | 'strict';
+  /** x-kada-event as the message declares it (check/event-extension.ts judges it). */
+  readonly eventExtension: Readonly<Record<string, unknown>>;
   /** The payload (the envelope's `data`), all $refs resolved. */
   readonly schema: JsonSchema;
   readonly schemaLocation: SchemaLocation;
@@ -106,7 +109,10 @@ export interface MessageModel {
 }
 
 export interface ConsumerModel extends MessageModel {
+  /** The policy x-kada-consumer asks for, with a default for each value out of range. */
   readonly policy: ConsumerPolicyModel;
+  /** x-kada-consumer as the operation declares it (check/consumer-policy.ts judges it). */
+  readonly consumerExtension?: Readonly<Record<string, unknown>>;
   /** Declared `x-kada-external: true`: produced outside this set of specs. */
   readonly external: boolean;
 }
@@ -169,6 +175,16 @@ export interface ContractGraph {
   readonly exchanges: readonly { name: string; type: string; durable: boolean }[];
   /** Read access to the spec texts, for diagnostics that point at lines. */
   readonly sources: Map<string, SourceFile>;
+  /** Documents left out because another document has their service id (check/ownership.ts reports them). */
+  readonly unread: readonly UnreadDocument[];
+}
+
+export interface UnreadDocument {
+  readonly service: string;
+  readonly file: string;
+  readonly absPath: string;
+  /** The file of the document read with this service id. */
+  readonly sameIdAs: string;
 }
 
 /** The spec's consumer policy in the runtime's shape (what generated code passes to rt.consume). */
@@ -198,17 +214,8 @@ export function retryDelays(p: ConsumerPolicyModel): number[] {
 }
 
 export const DEFAULT_EXCHANGE = 'domain.events';
-export const DEFAULT_POLICY: Omit<ConsumerPolicyModel, 'queue'> = {
-  queueType: 'quorum',
-  prefetch: 100,
-  concurrency: 16,
-  maxRetries: 3,
-  backoff: { initialMs: 1000, multiplier: 2, maxMs: 30_000 },
-  deliveryLimit: 5,
-  deadLetter: true,
-};
-
-const COMPAT = new Set([
+/** The values x-kada-event.compatibility may take. */
+export const COMPATIBILITY_MODES: ReadonlySet<string> = new Set([
   'backward',
   'forward',
   'full',
@@ -340,117 +347,13 @@ function messageKeyIn(channel: ChannelInterface, message: MessageInterface): str
   return message.id();
 }
 
-function readPolicy(
-  ctx: Ctx,
-  op: OperationInterface,
-  service: string,
-  defaultQueue: string | null,
-): ConsumerPolicyModel {
-  const raw = op.extensions().get('x-kada-consumer')?.value() as Record<string, unknown> | undefined;
-  const path = ['operations', String(op.id()), 'x-kada-consumer'];
-  const p = raw ?? {};
-  const num = (k: string, d: number, min: number, max: number): number => {
-    const v = p[k];
-    if (v === undefined) return d;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-      diag(
-        ctx,
-        'error',
-        'consumer-policy',
-        `x-kada-consumer.${k} must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}.`,
-        [...path, k],
-      );
-      return d;
-    }
-    return v;
-  };
-  const known = new Set([
-    'queue',
-    'queueType',
-    'prefetch',
-    'concurrency',
-    'maxRetries',
-    'backoff',
-    'deliveryLimit',
-    'deadLetter',
-    'priority',
-    'orderingKey',
-    'singleActiveConsumer',
-  ]);
-  for (const k of Object.keys(p)) {
-    if (!known.has(k))
-      diag(
-        ctx,
-        'error',
-        'consumer-policy',
-        `x-kada-consumer has an unknown key "${k}"; known keys: ${[...known].join(', ')}.`,
-        [...path, k],
-      );
-  }
-  const queueType = p.queueType ?? DEFAULT_POLICY.queueType;
-  if (queueType !== 'quorum' && queueType !== 'classic') {
-    diag(
-      ctx,
-      'error',
-      'consumer-policy',
-      `x-kada-consumer.queueType must be "quorum" or "classic", got ${JSON.stringify(queueType)}.`,
-      [...path, 'queueType'],
-    );
-  }
-  const b = (p.backoff ?? {}) as Record<string, unknown>;
-  const backoffNum = (k: 'initialMs' | 'multiplier' | 'maxMs', min: number, max: number): number => {
-    const v = b[k];
-    if (v === undefined) return DEFAULT_POLICY.backoff[k];
-    if (typeof v !== 'number' || v < min || v > max) {
-      diag(
-        ctx,
-        'error',
-        'consumer-policy',
-        `x-kada-consumer.backoff.${k} must be a number from ${min} to ${max}, got ${JSON.stringify(v)}.`,
-        [...path, 'backoff', k],
-      );
-      return DEFAULT_POLICY.backoff[k];
-    }
-    return v;
-  };
-  const priority = p.priority === undefined ? undefined : num('priority', 0, 1, 255);
-  if (priority !== undefined && queueType === 'quorum') {
-    diag(
-      ctx,
-      'error',
-      'consumer-policy',
-      'x-kada-consumer.priority needs queueType "classic": RabbitMQ 3.10 quorum queues have no priorities. Use a separate queue for urgent events instead.',
-      [...path, 'priority'],
-    );
-  }
-  if (p.singleActiveConsumer !== undefined && typeof p.singleActiveConsumer !== 'boolean') {
-    diag(
-      ctx,
-      'error',
-      'consumer-policy',
-      `x-kada-consumer.singleActiveConsumer must be true or false, got ${JSON.stringify(p.singleActiveConsumer)}.`,
-      [...path, 'singleActiveConsumer'],
-    );
-  }
-  const queue = typeof p.queue === 'string' && p.queue ? p.queue : (defaultQueue ?? service);
-  const policy: ConsumerPolicyModel = {
-    queue,
-    queueType: queueType === 'classic' ? 'classic' : 'quorum',
-    prefetch: num('prefetch', DEFAULT_POLICY.prefetch, 1, 65_535),
-    concurrency: num('concurrency', DEFAULT_POLICY.concurrency, 1, 1024),
-    maxRetries: num('maxRetries', DEFAULT_POLICY.maxRetries, 0, 20),
-    backoff: {
-      initialMs: backoffNum('initialMs', 1, 3_600_000),
-      multiplier: backoffNum('multiplier', 1, 10),
-      maxMs: backoffNum('maxMs', 1, 86_400_000),
-    },
-    deliveryLimit: num('deliveryLimit', DEFAULT_POLICY.deliveryLimit, 1, 1000),
-    deadLetter: p.deadLetter === undefined ? DEFAULT_POLICY.deadLetter : p.deadLetter === true,
-    ...(priority !== undefined ? { priority } : {}),
-    ...(typeof p.orderingKey === 'string' ? { orderingKey: p.orderingKey } : {}),
-    ...(p.singleActiveConsumer === true ? { singleActiveConsumer: true as const } : {}),
-  };
-  return policy;
+function readPolicy(op: OperationInterface, defaultQueue: string): ConsumerPolicyModel {
+  return readConsumerPolicy(consumerExtensionOf(op), defaultQueue).policy;
+}
+
+/** x-kada-consumer as the operation declares it (check/consumer-policy.ts judges it). */
+function consumerExtensionOf(op: OperationInterface): Record<string, unknown> | undefined {
+  return op.extensions().get('x-kada-consumer')?.value() as Record<string, unknown> | undefined;
 }
 
 /** true when every server of the document speaks AMQP: its channels default to AMQP (see model-amqp.ts). */
@@ -507,15 +410,6 @@ function buildMessages(ctx: Ctx, op: OperationInterface, asReply = false): Messa
       typeof ext.compatibility === 'string' ? ext.compatibility : 'full'
     ) as Compatibility;
     const msgPath = ['channels', chKey, 'messages', mKey];
-    if (!COMPAT.has(compatibility)) {
-      diag(
-        ctx,
-        'error',
-        'compatibility-mode',
-        `x-kada-event.compatibility must be one of ${[...COMPAT].join(', ')}; got "${compatibility}".`,
-        msgPath,
-      );
-    }
     // an unquoted YAML date may arrive as a Date
     const deprecated =
       ext.deprecated instanceof Date
@@ -523,25 +417,6 @@ function buildMessages(ctx: Ctx, op: OperationInterface, asReply = false): Messa
         : typeof ext.deprecated === 'string'
           ? ext.deprecated
           : undefined;
-    const openContent = ext.openContent ?? 'tolerant';
-    if (openContent !== 'tolerant' && openContent !== 'strict') {
-      diag(
-        ctx,
-        'error',
-        'open-content',
-        `x-kada-event.openContent must be "tolerant" (default: readers ignore unknown fields) or "strict" (adding a property to an open object breaks backward); got ${JSON.stringify(openContent)}.`,
-        msgPath,
-      );
-    }
-    if (ext.deprecated !== undefined && !(deprecated && /^\d{4}-\d{2}-\d{2}$/.test(deprecated))) {
-      diag(
-        ctx,
-        'error',
-        'deprecated-date',
-        `x-kada-event.deprecated must be the date (YYYY-MM-DD) from which the event may be removed; got ${JSON.stringify(ext.deprecated)}.`,
-        msgPath,
-      );
-    }
     const envelopeExt = msg.extensions().get('x-kada-envelope')?.value();
     const payload = msg.payload();
     const schema = decycle(
@@ -588,7 +463,8 @@ function buildMessages(ctx: Ctx, op: OperationInterface, asReply = false): Messa
       compatibility,
       contentType: msg.contentType() ?? 'application/json',
       ...(deprecated ? { deprecated } : {}),
-      openContent: openContent === 'strict' ? 'strict' : 'tolerant',
+      openContent: ext.openContent === 'strict' ? 'strict' : 'tolerant',
+      eventExtension: ext,
       schema,
       schemaLocation: schemaLoc,
       operationLocation: { absPath: ctx.loaded.absPath, pointer: opPath },
@@ -603,6 +479,7 @@ export function buildModel(specs: LoadedSpecs): { graph: ContractGraph; diagnost
   const sourceOf = (abs: string): SourceFile | undefined => specs.sources.get(abs);
   const services: ServiceModel[] = [];
   const seenIds = new Map<string, string>();
+  const unread: UnreadDocument[] = [];
   const fileNames = new Map<string, number>();
   for (const l of specs.asyncapi) fileNames.set(basename(l.file), (fileNames.get(basename(l.file)) ?? 0) + 1);
   const sharedNames = new Set([...fileNames].filter(([, n]) => n > 1).map(([name]) => name));
@@ -617,15 +494,9 @@ export function buildModel(specs: LoadedSpecs): { graph: ContractGraph; diagnost
     }
     const sharedAddresses = new Set([...exchangesOf].filter(([, xs]) => xs.size > 1).map(([a]) => a));
     const ctx: Ctx = { loaded, service: id, diagnostics, sourceOf, sharedAddresses };
-    const prev = seenIds.get(id);
-    if (prev) {
-      diag(
-        ctx,
-        'error',
-        'service-duplicate',
-        `service id "${id}" is used by both ${prev} and ${loaded.file}; give one of them another id with info.x-kada-service (e.g. x-kada-service: ${id}-2 in ${loaded.file}), or rename one file.`,
-        ['info'],
-      );
+    const first = seenIds.get(id);
+    if (first) {
+      unread.push({ service: id, file: loaded.file, absPath: loaded.absPath, sameIdAs: first });
       continue;
     }
     seenIds.set(id, loaded.file);
@@ -659,8 +530,14 @@ export function buildModel(specs: LoadedSpecs): { graph: ContractGraph; diagnost
         }
         if (op.action() === 'send') sends.push(m);
         else {
-          const policy = readPolicy(ctx, op, id, typeof bq === 'string' ? bq : null);
-          receives.push({ ...m, policy, external: op.extensions().get('x-kada-external')?.value() === true });
+          const policy = readPolicy(op, typeof bq === 'string' ? bq : id);
+          const declared = consumerExtensionOf(op);
+          receives.push({
+            ...m,
+            policy,
+            ...(declared !== undefined ? { consumerExtension: declared } : {}),
+            external: op.extensions().get('x-kada-external')?.value() === true,
+          });
         }
       }
     }
@@ -689,21 +566,6 @@ export function buildModel(specs: LoadedSpecs): { graph: ContractGraph; diagnost
     const queueModels: QueueModel[] = [];
     for (const [name, consumers] of [...queues].sort((a, b) => a[0].localeCompare(b[0]))) {
       const first = consumers[0] as ConsumerModel;
-      const { queue: _q, orderingKey: _o, ...base } = first.policy;
-      for (const c of consumers.slice(1)) {
-        const { queue: _q2, orderingKey: _o2, ...other2 } = c.policy;
-        if (JSON.stringify(other2) !== JSON.stringify(base)) {
-          const pos = loaded.source.position(['operations', c.operationId, 'x-kada-consumer']);
-          diagnostics.push({
-            severity: 'error',
-            code: 'consumer-policy-conflict',
-            message: `operations "${first.operationId}" and "${c.operationId}" share queue "${name}" but declare different consumer policies; one queue has one policy: make them equal or use another queue.`,
-            file: loaded.file,
-            line: pos.line,
-            column: pos.column,
-          });
-        }
-      }
       queueModels.push({ name, service: id, policy: first.policy, consumers });
     }
     const info = doc.info();
@@ -733,21 +595,9 @@ export function buildModel(specs: LoadedSpecs): { graph: ContractGraph; diagnost
   };
   for (const s of services) {
     for (const m of s.sends) {
+      // A second sender is not the producer: check/ownership.ts reports it (event-owner).
       const e = entry(m.key);
-      if (e.producer && e.producer.service !== s.id) {
-        const pos = specs.sources.get(s.absPath)?.position(m.operationLocation.pointer) ?? {
-          line: 1,
-          column: 1,
-        };
-        diagnostics.push({
-          severity: 'error',
-          code: 'event-owner',
-          message: `event ${m.key} is sent by both ${e.producer.service} (${e.producer.file}) and ${s.id}; one document must own an event.`,
-          file: s.file,
-          line: pos.line,
-          column: pos.column,
-        });
-      } else if (!e.producer) e.producer = m;
+      if (!e.producer) e.producer = m;
     }
     for (const c of s.receives) entry(c.key).consumers.push(c);
   }
@@ -799,6 +649,7 @@ export function buildModel(specs: LoadedSpecs): { graph: ContractGraph; diagnost
       http,
       exchanges: [...exchanges.values()].sort((a, b) => a.name.localeCompare(b.name)),
       sources: specs.sources,
+      unread,
     },
     diagnostics,
   };

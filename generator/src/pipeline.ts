@@ -10,9 +10,12 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { newAjv } from './ajv.ts';
 import { writeCacheFile } from './cache-file.ts';
-import { checkContracts, locate } from './check/contracts.ts';
+import { checkContracts } from './check/contracts.ts';
+import { checkExamples } from './check/examples.ts';
 import { checkHttp } from './check/http.ts';
+import { locate } from './check/place.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import { emitEvents } from './emit/events.ts';
 import { GENERATOR_NAME, GENERATOR_VERSION, GeneratedFile, type OutputFile } from './emit/file.ts';
@@ -21,13 +24,7 @@ import { emitOpenApiTypes } from './emit/openapi.ts';
 import { emitServices } from './emit/services.ts';
 import { SymbolTable } from './emit/symbols.ts';
 import { emitTopology } from './emit/topology.ts';
-import {
-  bodySchema,
-  emitValidators,
-  newAjv,
-  stripAnnotations,
-  type ValidatorSpec,
-} from './emit/validators.ts';
+import { bodySchema, emitValidators, stripAnnotations, type ValidatorSpec } from './emit/validators.ts';
 import { checkLock, type LockInput } from './lock/check.ts';
 import type { ContractGraph } from './model.ts';
 
@@ -84,7 +81,8 @@ export async function generate(graph: ContractGraph, opts: GenerateOptions = {})
 async function generateFiles(graph: ContractGraph, opts: GenerateOptions): Promise<GenerateResult> {
   const runtimeModule = opts.runtimeModule ?? '@kada/runtime';
   const diagnostics = [
-    ...checkContracts(graph, { strict: opts.strict ?? false, cacheDir: opts.cacheDir ?? null }),
+    ...checkContracts(graph, { strict: opts.strict ?? false }),
+    ...checkExamples(graph, opts.cacheDir ?? null),
     ...checkHttp(graph),
   ];
   const files: OutputFile[] = [];

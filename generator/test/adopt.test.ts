@@ -15,6 +15,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { checkDocuments } from '../src/check/index.ts';
 import { formatDiagnostic } from '../src/diagnostics.ts';
 import { rewriteDeclarationExtensions } from '../src/emit/javascript.ts';
 import { scaffoldProject, serviceIdOf } from '../src/init.ts';
@@ -80,7 +81,11 @@ describe('the scaffold and --emit js', () => {
     const loaded = await loadSpecs(join(dir, 'specs'));
     const { graph, diagnostics } = buildModel(loaded);
     const result = await generate(graph, { packageName: null, cacheDir: null });
-    expect([...loaded.diagnostics, ...diagnostics, ...result.diagnostics].map(formatDiagnostic)).toEqual([]);
+    expect(
+      [...loaded.diagnostics, ...diagnostics, ...checkDocuments(graph), ...result.diagnostics].map(
+        formatDiagnostic,
+      ),
+    ).toEqual([]);
     const consumer = result.files.find((f) => f.path === 'services/tasks/consumer.ts')?.content ?? '';
     expect(consumer).toContain('export interface TasksHandlers<DB = any> {');
     expect(consumer).toContain('taskCreatedV1(event: Envelope<TaskCreatedV1>');

@@ -5,6 +5,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { checkDocuments } from '../src/check/index.ts';
 import { formatDiagnostic } from '../src/diagnostics.ts';
 import { loadSpecs } from '../src/load.ts';
 import { buildModel } from '../src/model.ts';
@@ -46,7 +47,7 @@ async function run(fixture: string, strict = false) {
   const result = await generate(graph, { packageName: null, cacheDir: null, strict });
   return {
     graph,
-    diagnostics: [...loaded.diagnostics, ...diagnostics, ...result.diagnostics],
+    diagnostics: [...loaded.diagnostics, ...diagnostics, ...checkDocuments(graph), ...result.diagnostics],
     files: result.files,
   };
 }

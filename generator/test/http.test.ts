@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkHttp, HTTP_RULES } from '../src/check/http.ts';
+import { checkDocuments } from '../src/check/index.ts';
 import { formatDiagnostic } from '../src/diagnostics.ts';
 import { httpOperations } from '../src/http-model.ts';
 import { loadSpecs } from '../src/load.ts';
@@ -18,7 +19,9 @@ const here = dirname(new URL(import.meta.url).pathname);
 async function graphOf(fixture: string) {
   const loaded = await loadSpecs(join(here, 'fixtures', fixture));
   const { graph, diagnostics } = buildModel(loaded);
-  expect([...loaded.diagnostics, ...diagnostics].filter((d) => d.severity === 'error')).toEqual([]);
+  expect(
+    [...loaded.diagnostics, ...diagnostics, ...checkDocuments(graph)].filter((d) => d.severity === 'error'),
+  ).toEqual([]);
   return graph;
 }
 

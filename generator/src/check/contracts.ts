@@ -7,61 +7,54 @@
  *      "stock's view of order.created.v1 requires /total, which order may omit (specs/asyncapi/order.yaml:…)"
  */
 
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { checkReadable } from '../compat/readable.ts';
 import type { Diagnostic } from '../diagnostics.ts';
-import { newAjv } from '../emit/validators.ts';
-import {
-  type ContractGraph,
-  followRef,
-  type JsonSchema,
-  type MessageModel,
-  type SchemaLocation,
-} from '../model.ts';
+import type { ContractGraph, MessageModel } from '../model.ts';
+import { parsePointer } from '../source-map.ts';
+import { dataPointerToSchemaPath, locate } from './place.ts';
 
-export function locate(
-  graph: ContractGraph,
-  base: SchemaLocation,
-  segs: readonly string[],
-): { file: string; line: number; column: number } {
-  const sourceOf = (abs: string) => graph.sources.get(abs);
-  let loc = base;
-  for (const seg of segs) {
-    loc = followRef(sourceOf, loc);
-    loc = { absPath: loc.absPath, pointer: [...loc.pointer, seg] };
-  }
-  const src = graph.sources.get(loc.absPath);
-  if (!src) return { file: loc.absPath, line: 1, column: 1 };
-  const pos = src.position(loc.pointer);
-  return { file: src.path, line: pos.line, column: pos.column };
-}
-
-function pointerSegments(p: string): string[] {
-  if (!p || p === '/') return [];
-  return p
-    .split('/')
-    .slice(1)
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-/** '/items/*\/unitPrice' in the data -> ['properties','items','items','properties','unitPrice'] in `schema`. */
-export function dataPointerToSchemaPath(schema: JsonSchema, dataPointer: string): string[] {
-  const out: string[] = [];
-  let node: JsonSchema | undefined = schema;
-  for (const seg of pointerSegments(dataPointer)) {
-    if (!node) break;
-    if (seg === '*' || /^\d+$/.test(seg)) {
-      out.push('items');
-      node = node.items as JsonSchema | undefined;
-    } else {
-      out.push('properties', seg);
-      node = (node.properties as Record<string, JsonSchema> | undefined)?.[seg];
-    }
-  }
-  return out;
-}
+export const DRIFT_RULES = [
+  {
+    id: 'no-consumer',
+    kind: 'drift',
+    description: 'A warning: an event is sent but no document here receives it.',
+  },
+  {
+    id: 'no-producer',
+    kind: 'drift',
+    description:
+      'With --strict: a receive operation whose event no document sends (mark it x-kada-external: true when it comes from outside these specs).',
+  },
+  {
+    id: 'external-producer',
+    kind: 'drift',
+    description:
+      'Without --strict, a warning: a receive operation whose event no document here sends is taken as produced outside these specs, so its drift is not checked.',
+  },
+  {
+    id: 'routing-exchange',
+    kind: 'drift',
+    description: 'A consumer binds an event on another exchange than the one its producer publishes to.',
+  },
+  {
+    id: 'routing-unbound',
+    kind: 'drift',
+    description:
+      "A consumer's binding key (with * and #) does not match the routing key its producer publishes with.",
+  },
+  {
+    id: 'drift-envelope',
+    kind: 'drift',
+    description:
+      'A consumer expects an event inside the shared envelope and its producer sends it without (or the reverse).',
+  },
+  {
+    id: 'drift:<rule>',
+    kind: 'drift',
+    description:
+      "A consumer's view of an event is not satisfied by its producer's schema; <rule> is the payload rule that breaks (see the payload rules above), read tolerant: a view may leave out what it does not use.",
+  },
+] as const;
 
 function opLocation(graph: ContractGraph, m: MessageModel) {
   return locate(graph, m.operationLocation, []);
@@ -73,8 +66,6 @@ export interface CheckOptions {
    * where every producer is present); without it, a warning: the producer is another team's.
    */
   readonly strict?: boolean;
-  /** Folder for the cache of examples already found valid (by schema and payload); null for none. */
-  readonly cacheDir?: string | null;
 }
 
 export function checkContracts(graph: ContractGraph, opts: CheckOptions = {}): Diagnostic[] {
@@ -142,7 +133,7 @@ export function checkContracts(graph: ContractGraph, opts: CheckOptions = {}): D
       }
       for (const f of checkReadable(p.schema, c.schema)) {
         if (f.severity !== 'breaking') continue;
-        const where = locate(graph, c.schemaLocation, pointerSegments(f.schemaPointer));
+        const where = locate(graph, c.schemaLocation, parsePointer(f.schemaPointer));
         const prodWhere = locate(graph, p.schemaLocation, dataPointerToSchemaPath(p.schema, f.pointer));
         out.push({
           severity: 'error',
@@ -154,7 +145,6 @@ export function checkContracts(graph: ContractGraph, opts: CheckOptions = {}): D
       }
     }
   }
-  out.push(...checkExamples(graph, opts.cacheDir));
   return out;
 }
 
@@ -169,103 +159,4 @@ export function topicMatches(pattern: string, key: string): boolean {
     return (p[i] === '*' || p[i] === k[j]) && go(i + 1, j + 1);
   };
   return go(0, 0);
-}
-
-const VALID_EXAMPLES = 'examples-valid-v1.json';
-
-/**
- * Hashes of (schema, example) pairs a previous run found valid. Compiling a schema costs ajv a
- * few milliseconds, thousands of times in a large set; a pair seen valid before is valid again.
- * An invalid pair is never remembered, so its diagnostic always comes from a fresh check.
- */
-function validExamplesCache(cacheDir: string | null | undefined): {
-  has(key: string): boolean;
-  add(key: string): void;
-  save(): void;
-} {
-  const file = cacheDir ? join(cacheDir, VALID_EXAMPLES) : null;
-  let known = new Set<string>();
-  if (file) {
-    try {
-      known = new Set(JSON.parse(readFileSync(file, 'utf8')) as string[]);
-    } catch {
-      known = new Set();
-    }
-  }
-  const now = new Set<string>();
-  return {
-    has: (key) => known.has(key),
-    add: (key) => void now.add(key),
-    save: () => {
-      if (!file || !cacheDir || (now.size === known.size && [...now].every((k) => known.has(k)))) return;
-      try {
-        mkdirSync(cacheDir, { recursive: true });
-        writeFileSync(`${file}.tmp-${process.pid}`, JSON.stringify([...now].sort()));
-        renameSync(`${file}.tmp-${process.pid}`, file);
-      } catch {
-        // an unwritable cache only costs time
-      }
-    },
-  };
-}
-
-function checkExamples(graph: ContractGraph, cacheDir?: string | null): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  let ajvInstance: ReturnType<typeof newAjv> | undefined;
-  const cache = validExamplesCache(cacheDir);
-  const schemaText = new Map<object, string>();
-  const seen = new Set<string>();
-  for (const s of graph.services) {
-    for (const m of [...s.sends, ...s.receives, ...s.other]) {
-      for (const ex of m.examples) {
-        const id = `${ex.location.absPath}#${ex.location.pointer.join('/')}`;
-        if (seen.has(id)) continue;
-        seen.add(id);
-        let text = schemaText.get(m.schema);
-        if (text === undefined) {
-          text = JSON.stringify(m.schema);
-          schemaText.set(m.schema, text);
-        }
-        const key = createHash('sha256')
-          .update(text)
-          .update('\0')
-          .update(JSON.stringify(ex.payload) ?? 'undefined')
-          .digest('hex')
-          .slice(0, 32);
-        // A schema with its own $id shares ajv's registry with the others: always compiled.
-        const cacheable = !text.includes('"$id"');
-        if (cacheable && cache.has(key)) {
-          cache.add(key);
-          continue;
-        }
-        ajvInstance ??= newAjv({ emit: false });
-        const ajv = ajvInstance;
-        let validate: ReturnType<typeof ajv.compile>;
-        try {
-          validate = ajv.compile(m.schema);
-        } catch (err) {
-          out.push({
-            severity: 'error',
-            code: 'schema-invalid',
-            message: `the payload schema of ${m.key} does not compile: ${(err as Error).message}`,
-            ...locate(graph, m.schemaLocation, []),
-          });
-          break;
-        }
-        if (validate(ex.payload)) {
-          if (cacheable) cache.add(key);
-        } else {
-          const first = validate.errors?.[0];
-          out.push({
-            severity: 'error',
-            code: 'example-invalid',
-            message: `example ${ex.name ? `"${ex.name}" ` : ''}of ${m.key} does not match its payload schema: ${first?.instancePath || '/'} ${first?.message ?? ''}. Fix the example or the schema.`,
-            ...locate(graph, ex.location, ['payload', ...pointerSegments(first?.instancePath ?? '')]),
-          });
-        }
-      }
-    }
-  }
-  cache.save();
-  return out;
 }

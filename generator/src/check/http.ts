@@ -10,7 +10,7 @@
 import type { Diagnostic } from '../diagnostics.ts';
 import { expandedSchema, type HttpOperationModel, httpOperations } from '../http-model.ts';
 import type { ContractGraph } from '../model.ts';
-import { locate } from './contracts.ts';
+import { locate } from './place.ts';
 
 /** The rule ids this check reports, for `kada-gen rules`. */
 export const HTTP_RULES = [

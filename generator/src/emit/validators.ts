@@ -8,13 +8,12 @@
  *      validators.d.ts: export declare const orderCreatedV1: ValidateFunction;
  */
 import { createRequire } from 'node:module';
+import { newAjv } from '../ajv.ts';
 import type { JsonSchema, MessageModel } from '../model.ts';
 import { GeneratedFile, headerLine, type OutputFile } from './file.ts';
 
 const require = createRequire(import.meta.url);
 // ajv ships CommonJS; load it the way its standalone docs do.
-const Ajv = require('ajv').default as typeof import('ajv').default;
-const addFormats = require('ajv-formats').default as typeof import('ajv-formats').default;
 const standaloneCode = require('ajv/dist/standalone')
   .default as typeof import('ajv/dist/standalone/index.js').default;
 
@@ -70,25 +69,6 @@ export function bodySchema(
       data: $defs ? data : schema,
     },
   };
-}
-
-/**
- * The ajv the validators are compiled with. `{ emit: false }`: one that only validates (the
- * example check), without the standalone source and its optimising pass, which take half of
- * ajv's compile time and change only the shape of the code, not what it accepts or reports.
- */
-export function newAjv(opts: { emit?: boolean } = {}): InstanceType<typeof Ajv> {
-  const ajv = new Ajv({
-    code:
-      opts.emit === false
-        ? { source: false, lines: false, optimize: false }
-        : { source: true, esm: true, lines: false, optimize: 1 },
-    strict: false,
-    allErrors: false,
-    validateFormats: true,
-  });
-  addFormats(ajv);
-  return ajv;
 }
 
 /** Compiles the validators and returns `validators.js` and its `validators.d.ts`. */

@@ -8,10 +8,11 @@
  *      with --allow-breaking order.created.v1 --reason "no consumer reads quantity yet":
  *   -> diagnostics: [ … info compat:override … ], lock.overrides += { event, reason, rules: ['type-mismatch'], at: <sha> }
  */
+
+import { type ContractChange, compareContracts, showValue } from '../check/changes.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import type { OutputFile } from '../emit/file.ts';
 import type { ContractGraph } from '../model.ts';
-import { type ContractChange, compareContracts, showValue } from './compare.ts';
 import {
   LOCK_FILE,
   LOCKFILE_VERSION,
@@ -21,6 +22,30 @@ import {
   serializeLock,
   snapshotEvents,
 } from './lockfile.ts';
+
+/**
+ * What the lock step reports beyond the changes themselves (each breaking change is reported as
+ * `compat:<rule>`, with the rule of check/changes.ts or the payload rule).
+ */
+export const LOCK_RULES = [
+  {
+    id: 'compat:event-retired',
+    kind: 'lock',
+    description:
+      'Info: a deprecated event whose date has passed is no longer sent and no consumer here receives it; it is dropped from the lock.',
+  },
+  {
+    id: 'compat:override-unknown',
+    kind: 'lock',
+    description: '--allow-breaking names an event version that is neither in the lock nor in the specs.',
+  },
+  {
+    id: 'compat:override-unused',
+    kind: 'lock',
+    description:
+      '--allow-breaking names an event with no breaking change to accept; no override is recorded.',
+  },
+] as const;
 
 export interface AllowBreaking {
   readonly event: string;

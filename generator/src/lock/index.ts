@@ -1,14 +1,14 @@
 /** The contract lock and the comparison of contract states (lock, git ref) with the current graph. */
-export { type AllowBreaking, checkLock, type LockInput, type LockResult } from './check.ts';
+
 export {
-  allRules,
   CONTRACT_RULES,
   type ContractChange,
   compareContracts,
   type Place,
   showValue,
   sortChanges,
-} from './compare.ts';
+} from '../check/changes.ts';
+export { type AllowBreaking, checkLock, LOCK_RULES, type LockInput, type LockResult } from './check.ts';
 export {
   LOCK_FILE,
   type LockedConsumer,

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareGraphs } from '../../src/against.ts';
+import { allRules, checkDocuments } from '../../src/check/index.ts';
 import { loadSpecs } from '../../src/load.ts';
-import { allRules } from '../../src/lock/index.ts';
 import { buildModel, type ContractGraph } from '../../src/model.ts';
 import {
   CACHE_DIR,
@@ -32,7 +32,9 @@ async function graphOf(side: string, o: FixtureOptions): Promise<ContractGraph> 
   writeSpecs(dir, fixtureSpecs(o));
   const loaded = await loadSpecs(dir, { cacheDir: CACHE_DIR });
   const { graph, diagnostics } = buildModel(loaded);
-  expect([...loaded.diagnostics, ...diagnostics].filter((d) => d.severity === 'error')).toEqual([]);
+  expect(
+    [...loaded.diagnostics, ...diagnostics, ...checkDocuments(graph)].filter((d) => d.severity === 'error'),
+  ).toEqual([]);
   return graph;
 }
 
@@ -288,8 +290,9 @@ function git(repo: string, ...args: string[]): void {
   );
 }
 
-describe('kada-gen check --against on a fixture git repository', () => {
-  const repo = join(work, 'repo');
+/** A git repository under `work`/`name` whose specs/ folder each `commit` replaces with a fixture spec set. */
+function fixtureRepo(name: string) {
+  const repo = join(work, name);
   const specs = join(repo, 'specs');
   const commit = (o: FixtureOptions, message: string) => {
     rmSync(specs, { recursive: true, force: true });
@@ -297,6 +300,11 @@ describe('kada-gen check --against on a fixture git repository', () => {
     git(repo, 'add', '-A', 'specs');
     git(repo, 'commit', '-q', '-m', message);
   };
+  return { repo, specs, commit };
+}
+
+describe('kada-gen check --against on a fixture git repository', () => {
+  const { repo, specs, commit } = fixtureRepo('repo');
   const against = (ref: string, ...extra: string[]) => runCli(['check', '--against', ref, ...extra], repo);
 
   beforeAll(() => {
@@ -374,14 +382,7 @@ describe('kada-gen check --against on a fixture git repository', () => {
 });
 
 describe('kada-gen check --against on a repository with no consumer document', () => {
-  const repo = join(work, 'producer-only');
-  const specs = join(repo, 'specs');
-  const commit = (o: FixtureOptions, message: string) => {
-    rmSync(specs, { recursive: true, force: true });
-    writeSpecs(specs, fixtureSpecs(o));
-    git(repo, 'add', '-A', 'specs');
-    git(repo, 'commit', '-q', '-m', message);
-  };
+  const { repo, commit } = fixtureRepo('producer-only');
   const against = (...extra: string[]) =>
     runCli(['check', '--against', 'HEAD~1', '--format', 'json', ...extra], repo);
   type Json = { rule: string; severity: string; event: string; message: string }[];

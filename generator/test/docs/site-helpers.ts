@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkDocuments } from '../../src/check/index.ts';
 import type { OutputFile } from '../../src/emit/file.ts';
 import { loadSpecs } from '../../src/load.ts';
 import { buildModel, type ContractGraph } from '../../src/model.ts';
@@ -17,7 +18,7 @@ export async function graphOf(specsDir: string): Promise<ContractGraph> {
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) throw new Error(`fixture specs do not load: ${JSON.stringify(errors, null, 2)}`);
   const { graph, diagnostics } = buildModel(loaded);
-  const modelErrors = diagnostics.filter((d) => d.severity === 'error');
+  const modelErrors = [...diagnostics, ...checkDocuments(graph)].filter((d) => d.severity === 'error');
   if (modelErrors.length > 0)
     throw new Error(`fixture model has errors: ${JSON.stringify(modelErrors, null, 2)}`);
   return graph;

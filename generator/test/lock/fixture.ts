@@ -25,10 +25,9 @@ export const V1_SCHEMA = {
   },
 };
 
+/** v1 with `total` an amount and a currency. */
 export const V2_SCHEMA = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['orderId', 'total'],
+  ...V1_SCHEMA,
   properties: {
     orderId: { type: 'string', minLength: 1 },
     total: {

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { checkDocuments } from '../../src/check/index.ts';
 import type { Diagnostic } from '../../src/diagnostics.ts';
 import { loadSpecs } from '../../src/load.ts';
 import {
@@ -28,7 +29,9 @@ async function graphOf(side: string, o: FixtureOptions): Promise<{ graph: Contra
   writeSpecs(dir, fixtureSpecs(o));
   const loaded = await loadSpecs(dir, { cacheDir: CACHE_DIR });
   const { graph, diagnostics } = buildModel(loaded);
-  const errors = [...loaded.diagnostics, ...diagnostics].filter((d) => d.severity === 'error');
+  const errors = [...loaded.diagnostics, ...diagnostics, ...checkDocuments(graph)].filter(
+    (d) => d.severity === 'error',
+  );
   expect(errors, `${side} specs load cleanly`).toEqual([]);
   return { graph, dir };
 }
@@ -378,7 +381,8 @@ describe('x-kada-event retirement and open content', () => {
     rmSync(dir, { recursive: true, force: true });
     writeSpecs(dir, fixtureSpecs({ deprecated: { 1: 'soon' }, openContent: 'loose' }));
     const loaded = await loadSpecs(dir, { cacheDir: CACHE_DIR });
-    const errors = buildModel(loaded).diagnostics.filter((d) => d.severity === 'error');
+    const { graph, diagnostics } = buildModel(loaded);
+    const errors = [...diagnostics, ...checkDocuments(graph)].filter((d) => d.severity === 'error');
     expect(errors.map((d) => d.code).sort()).toEqual(['deprecated-date', 'open-content']);
     expect(errors.find((d) => d.code === 'deprecated-date')?.message).toContain('got "soon"');
     expect(errors.every((d) => d.file.endsWith('shop.yaml'))).toBe(true);

@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import type { ConsumerHandle, Envelope, Logger, ServiceRuntime } from '@kada/runtime';
 import { createServiceRuntime, openDatabase } from '@kada/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkDocuments } from '../../src/check/index.ts';
 import { formatDiagnostic } from '../../src/diagnostics.ts';
 import { loadSpecs } from '../../src/load.ts';
 import { LOCK_FILE, type Lockfile, parseLock } from '../../src/lock/index.ts';
@@ -40,9 +41,12 @@ async function generateInto(o: FixtureOptions, previous: Lockfile | null): Promi
   const loaded = await loadSpecs(specs, { cacheDir: CACHE_DIR });
   const { graph, diagnostics } = buildModel(loaded);
   const result = await generate(graph, { packageName: null, cacheDir: null, lock: { previous } });
-  const errors = [...loaded.diagnostics, ...diagnostics, ...result.diagnostics].filter(
-    (d) => d.severity === 'error',
-  );
+  const errors = [
+    ...loaded.diagnostics,
+    ...diagnostics,
+    ...checkDocuments(graph),
+    ...result.diagnostics,
+  ].filter((d) => d.severity === 'error');
   expect(errors.map(formatDiagnostic)).toEqual([]);
   writeOutput(join(dir, 'generated'), result.files);
   return parseLock(readFileSync(join(dir, 'generated', LOCK_FILE), 'utf8'));

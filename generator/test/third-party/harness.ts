@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { checkDocuments } from '../../src/check/index.ts';
 import { type Diagnostic, formatDiagnostic } from '../../src/diagnostics.ts';
 import { loadSpecs } from '../../src/load.ts';
 import { buildModel } from '../../src/model.ts';
@@ -36,7 +37,7 @@ export interface Generated {
 export async function generateInto(spec: string, out: string, strict = false): Promise<Generated> {
   const loaded = await loadSpecs(spec, { cacheDir: join(here, '../../node_modules/.cache/kada-gen') });
   const { graph, diagnostics } = buildModel(loaded);
-  const all = [...loaded.diagnostics, ...diagnostics];
+  const all = [...loaded.diagnostics, ...diagnostics, ...checkDocuments(graph)];
   let paths: string[] = [];
   if (!all.some((d) => d.severity === 'error')) {
     const result = await generate(graph, { packageName: null, cacheDir: null, strict });

@@ -53,6 +53,19 @@ function checkNot(ctx: Context, node: Node): void {
   if (rn === undefined || deepEqual(ws.not, rn)) return;
   const { writerLabel: W, readerLabel: R } = ctx.opts;
   const at = `${sptr}/not`;
+  /** Values the writer may send that the reader's `not` rejects. */
+  const rejects = (sent: unknown[]) => {
+    if (sent.length > 0)
+      report(
+        ctx,
+        'not-mismatch',
+        ptr,
+        at,
+        sent,
+        rn,
+        `${W} may send ${show(sent)}, which ${R} rejects (not: ${show(rn)}).`,
+      );
+  };
   if (rn === true || (isObject(rn) && Object.keys(rn).length === 0)) {
     report(ctx, 'not-mismatch', ptr, at, ws.not, rn, `${R} rejects every value (not: ${show(rn)}).`);
     return;
@@ -83,16 +96,7 @@ function checkNot(ctx: Context, node: Node): void {
     const rejected = listed.filter((v) => !nTypes || covers(nTypes, typeOf(v)));
     if (values) {
       const bad = values.filter((v) => includesValue(rejected, v));
-      if (bad.length > 0)
-        report(
-          ctx,
-          'not-mismatch',
-          ptr,
-          at,
-          bad,
-          rn,
-          `${W} may send ${show(bad)}, which ${R} rejects (not: ${show(rn)}).`,
-        );
+      rejects(bad);
       return;
     }
     // a listed value reaches the reader when the writer's own schema accepts it
@@ -108,16 +112,7 @@ function checkNot(ctx: Context, node: Node): void {
       unprovable(ctx, 'not', ptr, at, ws.not, rn, `${W} may or may not send ${show(unsure)}`);
       return;
     }
-    if (reachable.length === 0) return;
-    report(
-      ctx,
-      'not-mismatch',
-      ptr,
-      at,
-      reachable,
-      rn,
-      `${W} may send ${show(reachable)}, which ${R} rejects (not: ${show(rn)}).`,
-    );
+    rejects(reachable);
     return;
   }
   // a value can match `not` only if its type is one the `not` allows

@@ -121,6 +121,20 @@ function checkObject(ctx: Context, node: Node): void {
     );
   }
 
+  /** The reader's schema for a key the writer may send: `false` rejects it (`forbids` says what). */
+  const readAs = (wSchema: unknown, rSchema: unknown, cp: string, sp: string, forbids: string) => {
+    if (rSchema === false)
+      report(
+        ctx,
+        'property-rejected',
+        cp,
+        sp,
+        'declared',
+        false,
+        `${W} may send it, but ${R} forbids ${forbids}.`,
+      );
+    else ctx.visit(wSchema, rSchema, cp, sp);
+  };
   /** Judges one key the writer may send (`name`, or any key of a map when name is undefined). */
   const judgeKey = (name: string | undefined, wSchema: unknown, cp: string, fromPattern?: string) => {
     if (wSchema === false) return;
@@ -128,18 +142,7 @@ function checkObject(ctx: Context, node: Node): void {
     if (name !== undefined && name in rProps) {
       covered = true;
       const rSchema = rProps[name];
-      const sp = childPointer(`${sptr}/properties`, name);
-      if (rSchema === false)
-        report(
-          ctx,
-          'property-rejected',
-          cp,
-          sp,
-          'declared',
-          false,
-          `${W} may send it, but ${R} forbids it (false schema).`,
-        );
-      else ctx.visit(wSchema, rSchema, cp, sp);
+      readAs(wSchema, rSchema, cp, childPointer(`${sptr}/properties`, name), 'it (false schema)');
     }
     for (const [pattern, rSchema] of rPatterns) {
       const sp = childPointer(`${sptr}/patternProperties`, pattern);
@@ -163,17 +166,7 @@ function checkObject(ctx: Context, node: Node): void {
       }
       // a named key, or the same pattern on both sides, is covered; a map's other keys are not
       if (name !== undefined || fromPattern === pattern) covered = true;
-      if (rSchema === false)
-        report(
-          ctx,
-          'property-rejected',
-          cp,
-          sp,
-          'declared',
-          false,
-          `${W} may send it, but ${R} forbids keys matching ${pattern}.`,
-        );
-      else ctx.visit(wSchema, rSchema, cp, sp);
+      readAs(wSchema, rSchema, cp, sp, `keys matching ${pattern}`);
     }
     if (covered) return;
     if (rAdditional !== undefined) {

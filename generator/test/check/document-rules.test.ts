@@ -1,15 +1,15 @@
 /**
- * The rules the model applies while it reads the documents, which had no test: `consumer-policy`
- * (x-kada-consumer), `event-owner` (one document sends an event) and `service-duplicate` (one
- * document per service id). Each case gives a small spec set and wants the diagnostics of that rule.
+ * The document rules (check/event-extension.ts, check/consumer-policy.ts, check/ownership.ts):
+ * what x-kada-event and x-kada-consumer declare, and who owns what across documents. Each case
+ * gives a small spec set and wants the diagnostics of that rule in one document.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { allRules, checkDocuments } from '../../src/check/index.ts';
 import { loadSpecs } from '../../src/load.ts';
-import { allRules } from '../../src/lock/index.ts';
 import { buildModel } from '../../src/model.ts';
 import { CACHE_DIR, fixtureSpecs, writeSpecs } from '../lock/fixture.ts';
 
@@ -31,6 +31,17 @@ function withSecondSender(files: Files, service: string): Files {
     ...files,
     [`${service}.yaml`]: shop.replace('x-kada-service: shop', `x-kada-service: ${service}`),
   };
+}
+
+/** `files` with a second receive operation in `service`'s document, on the same queue, with `policy`. */
+function withSecondReceive(files: Files, service: string, policy: Record<string, unknown>): Files {
+  const doc = parse(files[`${service}.yaml`] ?? '') as {
+    operations: Record<string, Record<string, unknown>>;
+  };
+  const [first = {}] = Object.values(doc.operations);
+  const { queue } = first['x-kada-consumer'] as { queue: string };
+  doc.operations.receiveAgain = { ...first, 'x-kada-consumer': { queue, ...policy } };
+  return { ...files, [`${service}.yaml`]: stringify(doc) };
 }
 
 interface Case {
@@ -96,6 +107,28 @@ const sets: Record<string, Files> = {
     ...withSecondSender(fixtureSpecs(), 'warehouse'),
     'shop-copy.yaml': fixtureSpecs()['shop.yaml'] ?? '',
   },
+  // same-policy.yaml and other-policy.yaml receive order.created twice on one queue.
+  queues: withSecondReceive(
+    withSecondReceive(
+      fixtureSpecs({
+        consumers: [
+          { service: 'same-policy', version: 1 },
+          { service: 'other-policy', version: 1 },
+        ],
+      }),
+      'same-policy',
+      { maxRetries: 3, deadLetter: true, backoff: { initialMs: 100, multiplier: 2, maxMs: 1000 } },
+    ),
+    'other-policy',
+    { maxRetries: 5, deadLetter: true, backoff: { initialMs: 100, multiplier: 2, maxMs: 1000 } },
+  ),
+  // v1 is deprecated "soon"; every version declares an unknown mode and open content.
+  extensions: fixtureSpecs({
+    versions: [1, 2],
+    mode: 'sideways',
+    deprecated: { 1: 'soon', 2: '2030-01-01' },
+    openContent: 'loose',
+  }),
 };
 
 const cases: Array<Case & { set: keyof typeof sets }> = [
@@ -106,6 +139,55 @@ const cases: Array<Case & { set: keyof typeof sets }> = [
     file: `${consumerOf(i)}.yaml`,
     want,
   })),
+  {
+    rule: 'consumer-policy-conflict',
+    name: 'two operations on one queue with one policy give nothing',
+    set: 'queues',
+    file: 'same-policy.yaml',
+    want: [],
+  },
+  {
+    rule: 'consumer-policy-conflict',
+    name: 'two operations on one queue with different retries',
+    set: 'queues',
+    file: 'other-policy.yaml',
+    want: [
+      'operations "receiveOrderCreatedV1" and "receiveAgain" share queue "other-policy" but declare different consumer policies',
+    ],
+  },
+  ...(['compatibility-mode', 'open-content', 'deprecated-date'] as const).map((rule) => ({
+    rule,
+    name: 'the defaults give nothing',
+    set: 'policies' as const,
+    file: 'shop.yaml',
+    want: [],
+  })),
+  {
+    rule: 'compatibility-mode',
+    name: 'an unknown mode, on each message',
+    set: 'extensions',
+    file: 'shop.yaml',
+    want: [
+      'x-kada-event.compatibility must be one of backward, forward, full, backward-transitive, forward-transitive, full-transitive; got "sideways".',
+      'got "sideways".',
+    ],
+  },
+  {
+    rule: 'open-content',
+    name: 'neither tolerant nor strict',
+    set: 'extensions',
+    file: 'shop.yaml',
+    want: ['x-kada-event.openContent must be "tolerant"', 'got "loose".'],
+  },
+  {
+    rule: 'deprecated-date',
+    name: 'a word instead of a date (the date on v2 is fine)',
+    set: 'extensions',
+    file: 'shop.yaml',
+    want: [
+      'x-kada-event.deprecated must be the date (YYYY-MM-DD) from which the event may be removed; got "soon".',
+    ],
+  },
   {
     rule: 'event-owner',
     name: 'one sender of an event gives nothing',
@@ -158,7 +240,9 @@ function modelDiagnostics(set: keyof typeof sets) {
       const loaded = await loadSpecs(dir, { cacheDir: CACHE_DIR });
       expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
       const local = (text: string) => text.replace(/[^\s(]*kada-rules-[^/]+\//g, '');
-      return buildModel(loaded).diagnostics.map((d) => ({
+      const { graph, diagnostics } = buildModel(loaded);
+      expect(diagnostics).toEqual([]);
+      return checkDocuments(graph).map((d) => ({
         code: d.code,
         severity: d.severity,
         file: local(d.file),
@@ -170,7 +254,12 @@ function modelDiagnostics(set: keyof typeof sets) {
   return found;
 }
 
-describe('rules the model applies', () => {
+describe('document rules', () => {
+  // Parsing the sets takes seconds on a loaded machine: once, before the cases.
+  beforeAll(async () => {
+    await Promise.all(Object.keys(sets).map((set) => modelDiagnostics(set)));
+  }, 180_000);
+
   it('lists each rule in kada-gen rules', () => {
     const listed = allRules().map((r) => r.id);
     for (const rule of new Set(cases.map((c) => c.rule))) expect(listed).toContain(rule);

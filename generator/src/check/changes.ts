@@ -11,8 +11,6 @@
  * compared under the mode the current spec declares.
  */
 
-import { dataPointerToSchemaPath, locate } from '../check/contracts.ts';
-import { MODEL_RULES } from '../check/model-rules.ts';
 import {
   type Comparison,
   compareTransitive,
@@ -21,9 +19,12 @@ import {
   type VersionFinding,
 } from '../compat/modes.ts';
 import { normalizeSchema } from '../compat/normalize.ts';
-import { RULES } from '../compat/rules.ts';
+import { type LockedEvent, schemaHash } from '../lock/lockfile.ts';
 import type { ConsumerModel, ContractGraph, MessageModel } from '../model.ts';
-import { type LockedEvent, schemaHash } from './lockfile.ts';
+import { parsePointer } from '../source-map.ts';
+import { dataPointerToSchemaPath, locate, type Place } from './place.ts';
+
+export type { Place };
 
 /** Rules beyond payload schemas, in the same id space as the compat engine's RULES. */
 export const CONTRACT_RULES = [
@@ -40,18 +41,6 @@ export const CONTRACT_RULES = [
       'An event version is marked x-kada-event.deprecated: <date> (safe; it may be removed after that date).',
   },
   { id: 'event-added', kind: 'contract', description: 'A new event version is sent (safe).' },
-  {
-    id: 'operation-removed',
-    kind: 'contract',
-    description:
-      'An operation is gone; breaking when it was the only one sending an event whose removal is breaking (see event-removed).',
-  },
-  {
-    id: 'channel-removed',
-    kind: 'contract',
-    description:
-      'A channel is gone; breaking when a consumer still binds its address and nobody sends to it any more, or when it carried an event whose removal is breaking.',
-  },
   {
     id: 'routing-key-changed',
     kind: 'contract',
@@ -76,11 +65,6 @@ export const CONTRACT_RULES = [
     id: 'envelope-changed',
     kind: 'contract',
     description: 'An event moved into or out of the shared envelope.',
-  },
-  {
-    id: 'consumer-without-producer',
-    kind: 'contract',
-    description: 'A consumer starts receiving an event that nobody sends.',
   },
   {
     id: 'dead-letter-removed',
@@ -109,21 +93,6 @@ export const CONTRACT_RULES = [
     description: "The event's declared compatibility mode changed (safe; the new mode applies).",
   },
 ] as const;
-
-/** Every rule id the CLI can report, payload rules first. */
-export function allRules(): { id: string; kind: string; description: string }[] {
-  return [...RULES, ...CONTRACT_RULES, ...MODEL_RULES].map((r) => ({
-    id: r.id,
-    kind: r.kind,
-    description: r.description,
-  }));
-}
-
-export interface Place {
-  readonly file: string;
-  readonly line: number;
-  readonly column: number;
-}
 
 export interface ContractChange extends Place {
   readonly rule: string;
@@ -159,14 +128,6 @@ export interface CompareOptions {
 
 const pointerOf = (segs: readonly string[]): string =>
   `#/${segs.map((s) => s.replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`;
-
-function segments(p: string): string[] {
-  if (!p || p === '/') return [];
-  return p
-    .split('/')
-    .slice(1)
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
 
 /** A place inside the document that declares `m` (channels and operations are in that document). */
 function inDocument(graph: ContractGraph, m: MessageModel, segs: readonly string[]): Place {
@@ -214,7 +175,7 @@ function payloadChanges(
       if (seen.direction !== f.direction) merged.set(id, { ...seen, direction: 'both' });
       continue;
     }
-    const place = backward ? at(segments(f.schemaPointer)) : byData(f);
+    const place = backward ? at(parsePointer(f.schemaPointer)) : byData(f);
     const dir = f.direction === 'both' ? 'both' : f.direction;
     merged.set(id, {
       rule: f.rule,
@@ -241,7 +202,7 @@ function payloadChanges(
       new: backward ? f.reader : f.writer,
       message: `${f.message} (a warning under --lenient)`,
       direction: f.direction,
-      ...(backward ? at(segments(f.schemaPointer)) : byData(f)),
+      ...(backward ? at(parsePointer(f.schemaPointer)) : byData(f)),
     });
   }
   for (const f of result.safe) {
