@@ -42,7 +42,7 @@ usage:
             --against REF: compare the specs with the specs at git REF instead; exit 1 on a breaking change
             (overrides recorded in --out/contracts.lock.json by --allow-breaking are honoured)
   init      scaffold a service project in DIR (new or empty): a spec, a handler, main.ts, a test, a README
-  rules     list the compatibility rule ids and the reading they assume
+  rules     list every rule id (compatibility, lock, document, drift, example, HTTP) and the reading they assume
 
   --strict  a received event that no document in --specs sends is an error (default: a warning, an external producer)
   --lenient            a schema keyword the check cannot decide ("unprovable") is a warning, not breaking
