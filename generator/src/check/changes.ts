@@ -134,6 +134,21 @@ function inDocument(graph: ContractGraph, m: MessageModel, segs: readonly string
   return locate(graph, { absPath: m.operationLocation.absPath, pointer: [] }, segs);
 }
 
+/**
+ * A change of what `m`'s document declares at `segs` (a channel's address or binding, a message's
+ * content type or envelope), breaking unless it says otherwise; it points at `at` (default `segs`)
+ * where `segs` may be a default that is not written.
+ */
+function declaredChange(
+  graph: ContractGraph,
+  m: MessageModel,
+  segs: readonly string[],
+  change: Pick<ContractChange, 'rule' | 'event' | 'old' | 'new' | 'message'> & { breaking?: boolean },
+  at: readonly string[] = segs,
+): ContractChange {
+  return { breaking: true, ...change, pointer: pointerOf(segs), ...inDocument(graph, m, at) };
+}
+
 /** 'full-transitive' -> 'full'. */
 export function baseMode(mode: string): Mode {
   return mode.replace(/-transitive$/, '') as Mode;
@@ -261,29 +276,26 @@ function consumerChanges(
       });
     }
     if (was.routingKey !== c.routingKey) {
-      out.push({
-        rule: 'routing-key-changed',
-        breaking: true,
-        event: key,
-        old: was.routingKey,
-        new: c.routingKey,
-        message: `${service} now binds ${key} with "${c.routingKey}" instead of "${was.routingKey}".`,
-        pointer: pointerOf(['channels', c.channelId, 'address']),
-        ...inDocument(graph, c, ['channels', c.channelId, 'address']),
-      });
+      out.push(
+        declaredChange(graph, c, ['channels', c.channelId, 'address'], {
+          rule: 'routing-key-changed',
+          event: key,
+          old: was.routingKey,
+          new: c.routingKey,
+          message: `${service} now binds ${key} with "${c.routingKey}" instead of "${was.routingKey}".`,
+        }),
+      );
     }
     if (was.exchange !== c.exchange) {
-      const segs = ['channels', c.channelId, 'bindings', 'amqp', 'exchange', 'name'];
-      out.push({
-        rule: 'exchange-changed',
-        breaking: true,
-        event: key,
-        old: was.exchange,
-        new: c.exchange,
-        message: `${service} now binds ${key} on exchange "${c.exchange}" instead of "${was.exchange}".`,
-        pointer: pointerOf(segs),
-        ...inDocument(graph, c, segs),
-      });
+      out.push(
+        declaredChange(graph, c, ['channels', c.channelId, 'bindings', 'amqp', 'exchange', 'name'], {
+          rule: 'exchange-changed',
+          event: key,
+          old: was.exchange,
+          new: c.exchange,
+          message: `${service} now binds ${key} on exchange "${c.exchange}" instead of "${was.exchange}".`,
+        }),
+      );
     }
     if (was.deadLetter && !c.policy.deadLetter) {
       out.push({
@@ -381,6 +393,7 @@ export function compareContracts(
       }
       continue;
     }
+    const messageSegs = ['channels', p.channelId, 'messages', p.messageId];
     if (was.producer !== p.service) {
       out.push({
         rule: 'producer-changed',
@@ -394,81 +407,83 @@ export function compareContracts(
       });
     }
     if (was.routingKey !== p.routingKey) {
-      const segs = ['channels', p.channelId, 'address'];
-      out.push({
-        rule: 'routing-key-changed',
-        breaking: true,
-        event: key,
-        pointer: pointerOf(segs),
-        old: was.routingKey,
-        new: p.routingKey,
-        message: `${p.service} now publishes ${key} with routing key "${p.routingKey}" instead of "${was.routingKey}": existing bindings on "${was.routingKey}" stop receiving it.`,
-        ...inDocument(graph, p, segs),
-      });
+      out.push(
+        declaredChange(graph, p, ['channels', p.channelId, 'address'], {
+          rule: 'routing-key-changed',
+          event: key,
+          old: was.routingKey,
+          new: p.routingKey,
+          message: `${p.service} now publishes ${key} with routing key "${p.routingKey}" instead of "${was.routingKey}": existing bindings on "${was.routingKey}" stop receiving it.`,
+        }),
+      );
     }
     if (was.exchange !== p.exchange) {
-      const segs = ['channels', p.channelId, 'bindings', 'amqp', 'exchange', 'name'];
-      out.push({
-        rule: 'exchange-changed',
-        breaking: true,
-        event: key,
-        pointer: pointerOf(segs),
-        old: was.exchange,
-        new: p.exchange,
-        message: `${p.service} now publishes ${key} to exchange "${p.exchange}" instead of "${was.exchange}": queues bound on "${was.exchange}" stop receiving it.`,
-        ...inDocument(graph, p, segs),
-      });
+      out.push(
+        declaredChange(graph, p, ['channels', p.channelId, 'bindings', 'amqp', 'exchange', 'name'], {
+          rule: 'exchange-changed',
+          event: key,
+          old: was.exchange,
+          new: p.exchange,
+          message: `${p.service} now publishes ${key} to exchange "${p.exchange}" instead of "${was.exchange}": queues bound on "${was.exchange}" stop receiving it.`,
+        }),
+      );
     }
     if (was.exchangeType !== undefined && was.exchangeType !== p.exchangeType) {
-      const segs = ['channels', p.channelId, 'bindings', 'amqp', 'exchange', 'type'];
-      out.push({
-        rule: 'exchange-changed',
-        breaking: true,
-        event: key,
-        pointer: pointerOf(segs),
-        old: was.exchangeType,
-        new: p.exchangeType,
-        message: `${p.service} now publishes ${key} to a ${p.exchangeType} exchange instead of a ${was.exchangeType} one: existing bindings route differently (and redeclaring the exchange with another type fails).`,
-        ...inDocument(graph, p, segs),
-      });
+      out.push(
+        declaredChange(graph, p, ['channels', p.channelId, 'bindings', 'amqp', 'exchange', 'type'], {
+          rule: 'exchange-changed',
+          event: key,
+          old: was.exchangeType,
+          new: p.exchangeType,
+          message: `${p.service} now publishes ${key} to a ${p.exchangeType} exchange instead of a ${was.exchangeType} one: existing bindings route differently (and redeclaring the exchange with another type fails).`,
+        }),
+      );
     }
     if (was.contentType !== undefined && was.contentType !== p.contentType) {
-      const segs = ['channels', p.channelId, 'messages', p.messageId, 'contentType'];
-      out.push({
-        rule: 'content-type-changed',
-        breaking: true,
-        event: key,
-        pointer: pointerOf(segs),
-        old: was.contentType,
-        new: p.contentType,
-        message: `${key} is now sent as ${p.contentType} instead of ${was.contentType}: readers decode the body by its content type.`,
-        ...inDocument(graph, p, ['channels', p.channelId, 'messages', p.messageId]),
-      });
+      out.push(
+        declaredChange(
+          graph,
+          p,
+          [...messageSegs, 'contentType'],
+          {
+            rule: 'content-type-changed',
+            event: key,
+            old: was.contentType,
+            new: p.contentType,
+            message: `${key} is now sent as ${p.contentType} instead of ${was.contentType}: readers decode the body by its content type.`,
+          },
+          messageSegs,
+        ),
+      );
     }
     if (p.deprecated !== undefined && was.deprecated !== p.deprecated) {
-      out.push({
-        rule: 'event-deprecated',
-        breaking: false,
-        event: key,
-        pointer: pointerOf(['channels', p.channelId, 'messages', p.messageId, 'x-kada-event', 'deprecated']),
-        old: was.deprecated ?? null,
-        new: p.deprecated,
-        message: `${key} is deprecated from ${p.deprecated}: it may be removed on or after that date once this is released.`,
-        ...inDocument(graph, p, ['channels', p.channelId, 'messages', p.messageId]),
-      });
+      out.push(
+        declaredChange(
+          graph,
+          p,
+          [...messageSegs, 'x-kada-event', 'deprecated'],
+          {
+            rule: 'event-deprecated',
+            breaking: false,
+            event: key,
+            old: was.deprecated ?? null,
+            new: p.deprecated,
+            message: `${key} is deprecated from ${p.deprecated}: it may be removed on or after that date once this is released.`,
+          },
+          messageSegs,
+        ),
+      );
     }
     if (was.envelope !== p.envelope) {
-      const segs = ['channels', p.channelId, 'messages', p.messageId];
-      out.push({
-        rule: 'envelope-changed',
-        breaking: true,
-        event: key,
-        pointer: pointerOf(segs),
-        old: was.envelope,
-        new: p.envelope,
-        message: `${key} is now sent ${p.envelope ? 'inside' : 'without'} the shared envelope: readers of the other form reject it.`,
-        ...inDocument(graph, p, segs),
-      });
+      out.push(
+        declaredChange(graph, p, messageSegs, {
+          rule: 'envelope-changed',
+          event: key,
+          old: was.envelope,
+          new: p.envelope,
+          message: `${key} is now sent ${p.envelope ? 'inside' : 'without'} the shared envelope: readers of the other form reject it.`,
+        }),
+      );
     }
     if (was.compatibility !== p.compatibility) {
       out.push({

@@ -51,6 +51,10 @@ interface Case {
   want: string[];
 }
 
+/** v1 open to undeclared properties, and the same with an optional `note` added. */
+const openV1 = { ...V1_SCHEMA, additionalProperties: true };
+const openV1WithNote = { ...openV1, properties: { ...V1_SCHEMA.properties, note: { type: 'string' } } };
+
 const cases: Case[] = [
   { name: 'no change', before: { consumers: [legacy] }, after: { consumers: [legacy] }, want: [] },
   {
@@ -159,37 +163,14 @@ const cases: Case[] = [
   },
   {
     name: 'open content strict on the message: an optional field added to an open object breaks backward',
-    before: {
-      openContent: 'strict',
-      mode: 'backward',
-      schemas: { 1: { ...V1_SCHEMA, additionalProperties: true } },
-    },
-    after: {
-      openContent: 'strict',
-      mode: 'backward',
-      schemas: {
-        1: {
-          ...V1_SCHEMA,
-          additionalProperties: true,
-          properties: { ...V1_SCHEMA.properties, note: { type: 'string' } },
-        },
-      },
-    },
+    before: { openContent: 'strict', mode: 'backward', schemas: { 1: openV1 } },
+    after: { openContent: 'strict', mode: 'backward', schemas: { 1: openV1WithNote } },
     want: ['breaking type-mismatch order.created.v1'],
   },
   {
     name: 'tolerant (default): the same change is safe',
-    before: { mode: 'backward', schemas: { 1: { ...V1_SCHEMA, additionalProperties: true } } },
-    after: {
-      mode: 'backward',
-      schemas: {
-        1: {
-          ...V1_SCHEMA,
-          additionalProperties: true,
-          properties: { ...V1_SCHEMA.properties, note: { type: 'string' } },
-        },
-      },
-    },
+    before: { mode: 'backward', schemas: { 1: openV1 } },
+    after: { mode: 'backward', schemas: { 1: openV1WithNote } },
     want: ['safe property-added order.created.v1'],
   },
   {

@@ -121,18 +121,12 @@ function checkObject(ctx: Context, node: Node): void {
     );
   }
 
+  /** The reader rejects a key the writer declares (`why`: what the reader does). */
+  const rejected = (cp: string, sp: string, why: string) =>
+    report(ctx, 'property-rejected', cp, sp, 'declared', false, `${W} may send it, but ${R} ${why}.`);
   /** The reader's schema for a key the writer may send: `false` rejects it (`forbids` says what). */
   const readAs = (wSchema: unknown, rSchema: unknown, cp: string, sp: string, forbids: string) => {
-    if (rSchema === false)
-      report(
-        ctx,
-        'property-rejected',
-        cp,
-        sp,
-        'declared',
-        false,
-        `${W} may send it, but ${R} forbids ${forbids}.`,
-      );
+    if (rSchema === false) rejected(cp, sp, `forbids ${forbids}`);
     else ctx.visit(wSchema, rSchema, cp, sp);
   };
   /** Judges one key the writer may send (`name`, or any key of a map when name is undefined). */
@@ -173,15 +167,7 @@ function checkObject(ctx: Context, node: Node): void {
       const sp = `${sptr}/additionalProperties`;
       if (rAdditional === false) {
         if (name !== undefined)
-          report(
-            ctx,
-            'property-rejected',
-            cp,
-            sp,
-            'declared',
-            false,
-            `${W} may send it, but ${R} is closed (additionalProperties: false) and does not declare it.`,
-          );
+          rejected(cp, sp, 'is closed (additionalProperties: false) and does not declare it');
         else
           report(
             ctx,
