@@ -42,13 +42,14 @@ export function checkEventExtensions(graph: ContractGraph): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const m of messages(graph)) {
     const ext = m.eventExtension;
-    const at = declaredAt(graph, m, ['channels', m.channelId, 'messages', m.messageId]);
+    // Positions only for diagnostics: finding one builds the YAML syntax tree of the file.
+    const at = () => declaredAt(graph, m, ['channels', m.channelId, 'messages', m.messageId]);
     if (!COMPATIBILITY_MODES.has(m.compatibility)) {
       out.push({
         severity: 'error',
         code: 'compatibility-mode',
         message: `x-kada-event.compatibility must be one of ${[...COMPATIBILITY_MODES].join(', ')}; got "${m.compatibility}".`,
-        ...at,
+        ...at(),
       });
     }
     const openContent = ext.openContent ?? 'tolerant';
@@ -57,7 +58,7 @@ export function checkEventExtensions(graph: ContractGraph): Diagnostic[] {
         severity: 'error',
         code: 'open-content',
         message: `x-kada-event.openContent must be "tolerant" (default: readers ignore unknown fields) or "strict" (adding a property to an open object breaks backward); got ${JSON.stringify(openContent)}.`,
-        ...at,
+        ...at(),
       });
     }
     if (ext.deprecated !== undefined && !(m.deprecated && /^\d{4}-\d{2}-\d{2}$/.test(m.deprecated))) {
@@ -65,7 +66,7 @@ export function checkEventExtensions(graph: ContractGraph): Diagnostic[] {
         severity: 'error',
         code: 'deprecated-date',
         message: `x-kada-event.deprecated must be the date (YYYY-MM-DD) from which the event may be removed; got ${JSON.stringify(ext.deprecated)}.`,
-        ...at,
+        ...at(),
       });
     }
   }
