@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type KadaError, parseTraceparent, runWithContext, type ServiceRuntime } from '../src/internals.ts';
 import { scratch } from './harness.ts';
-import { metricValue, orderCreatedDescriptor, unique } from './helpers.ts';
+import { metricValue, orderCreatedDescriptor, sleep, unique } from './helpers.ts';
 
 const space = scratch('publish');
 
@@ -70,5 +70,39 @@ describe('publishing with confirms', () => {
 
   it('counts confirmed publishes in kada_published_total', async () => {
     expect(await metricValue(runtime, 'kada_published_total', { routing_key: routingKey })).toBe(501);
+  });
+
+  describe('a nack (a full queue that rejects publishes)', () => {
+    const full = unique('full');
+    const fullKey = `${full}.order.created.v1`;
+    const fullDescriptor = orderCreatedDescriptor(fullKey);
+    beforeAll(() =>
+      space.bind(full, fullKey, {
+        durable: true,
+        arguments: { 'x-max-length': 1, 'x-overflow': 'reject-publish' },
+      }),
+    );
+
+    it('is sent again after a pause, and confirmed once the broker takes it', async () => {
+      await runtime.directSink.emit(fullDescriptor, { orderId: 'o-first', amount: 1 });
+      // The queue is full: the broker nacks the second; the publisher pauses 100 ms and tries again.
+      const second = runtime.directSink.emit(fullDescriptor, { orderId: 'o-second', amount: 2 });
+      await sleep(50);
+      expect((await space.drain(full)).map((m) => JSON.parse(m.content.toString()).data.orderId)).toEqual([
+        'o-first',
+      ]);
+      const envelope = await second;
+      const [message] = await space.drain(full);
+      expect(message?.properties.messageId).toBe(envelope.eventId);
+    });
+
+    it('is rejected with KADA_PUBLISH_NACKED when the broker keeps refusing it', async () => {
+      await runtime.directSink.emit(fullDescriptor, { orderId: 'o-fills', amount: 1 });
+      await expect(
+        runtime.directSink.emit(fullDescriptor, { orderId: 'o-refused', amount: 2 }),
+      ).rejects.toMatchObject({ code: 'KADA_PUBLISH_NACKED' });
+      const left = await space.drain(full);
+      expect(left.map((m) => JSON.parse(m.content.toString()).data.orderId)).toEqual(['o-fills']);
+    });
   });
 });

@@ -35,6 +35,10 @@ interface PublishRequest extends OutgoingMessage {
  * put back at the head of the queue, in their original order, and re-sent once a channel is back
  * (at most `maxResends` times): the broker may see them twice, which the consumers' inbox absorbs,
  * but a confirmed publish is never lost and an unconfirmed one is never silently dropped.
+ *
+ * A nack says the broker did not take the message (a quorum queue without a leader while a node
+ * stops, a full queue with `reject-publish`): it is sent again after a pause (100 ms, doubling, at
+ * most `maxResends` times, within its deadline), then rejected with KADA_PUBLISH_NACKED.
  */
 export class ConfirmPublisher {
   readonly #connection: BrokerConnection;
@@ -49,6 +53,8 @@ export class ConfirmPublisher {
   #closed = false;
   #sweeper: NodeJS.Timeout;
   #idleWaiters: Array<() => void> = [];
+  /** Nacked requests waiting out their pause before they are sent again. */
+  readonly #pausing = new Set<PublishRequest>();
   /** kada_published_total children per exchange and routing key, to skip label hashing per message. */
   readonly #publishedCounters = new Map<string, Map<string, { inc(): void }>>();
 
@@ -68,7 +74,7 @@ export class ConfirmPublisher {
 
   /** Messages accepted and not yet confirmed or rejected. */
   get pending(): number {
-    return this.#queue.length + this.#inflight.size;
+    return this.#queue.length + this.#inflight.size + this.#pausing.size;
   }
 
   /**
@@ -143,6 +149,9 @@ export class ConfirmPublisher {
     for (const request of this.#queue)
       this.#settle(request, new KadaError('KADA_STOPPED', 'publisher closed'));
     this.#queue = [];
+    for (const request of this.#pausing)
+      this.#settle(request, new KadaError('KADA_STOPPED', 'publisher closed'));
+    this.#pausing.clear();
     const channel = this.#channel;
     this.#channel = undefined;
     if (channel) await channel.close().catch(() => undefined);
@@ -240,12 +249,7 @@ export class ConfirmPublisher {
         this.#settle(request);
       }
     } else if (error instanceof Error && error.message === 'message nacked') {
-      this.#settle(
-        request,
-        new KadaError('KADA_PUBLISH_NACKED', `broker nacked ${request.properties.messageId}`, {
-          cause: error,
-        }),
-      );
+      this.#onNack(request, error);
     } else {
       // Channel or connection lost before the confirm: we do not know whether the broker has it.
       if (this.#channel === channel) this.#channel = undefined;
@@ -253,6 +257,30 @@ export class ConfirmPublisher {
     }
     this.#pump();
     this.#notifyIdle();
+  }
+
+  /** A nacked request: sent again after a pause while resends are left, else rejected. */
+  #onNack(request: PublishRequest, error: Error): void {
+    if (request.settled) return;
+    if (request.resends >= this.#connection.options.maxResends) {
+      this.#settle(
+        request,
+        new KadaError(
+          'KADA_PUBLISH_NACKED',
+          `broker nacked ${request.properties.messageId} (${request.resends + 1} times)`,
+          { cause: error },
+        ),
+      );
+      return;
+    }
+    request.resends += 1;
+    this.#pausing.add(request);
+    const pauseMs = Math.min(100 * 2 ** (request.resends - 1), 2000);
+    setTimeout(() => {
+      if (!this.#pausing.delete(request) || request.settled || this.#closed) return;
+      this.#requeue(request, false);
+      this.#pump();
+    }, pauseMs).unref();
   }
 
   #countPublished(request: PublishRequest): void {
@@ -319,6 +347,11 @@ export class ConfirmPublisher {
     for (const request of this.#inflight.values()) {
       // Still counted in flight until its confirm (or the channel's end) arrives.
       if (request.deadline <= now) this.#settle(request, this.#timeoutError(request));
+    }
+    for (const request of this.#pausing) {
+      if (request.deadline > now) continue;
+      this.#pausing.delete(request);
+      this.#settle(request, this.#timeoutError(request));
     }
     this.#notifyIdle();
   }
