@@ -84,16 +84,29 @@ describe('publishing with confirms', () => {
     );
 
     it('is sent again after a pause, and confirmed once the broker takes it', async () => {
-      await runtime.directSink.emit(fullDescriptor, { orderId: 'o-first', amount: 1 });
-      // The queue is full: the broker nacks the second; the publisher pauses 100 ms and tries again.
-      const second = runtime.directSink.emit(fullDescriptor, { orderId: 'o-second', amount: 2 });
-      await sleep(50);
-      expect((await space.drain(full)).map((m) => JSON.parse(m.content.toString()).data.orderId)).toEqual([
-        'o-first',
-      ]);
-      const envelope = await second;
-      const [message] = await space.drain(full);
-      expect(message?.properties.messageId).toBe(envelope.eventId);
+      const model = await space.connection();
+      const channel = await model.createChannel();
+      try {
+        await runtime.directSink.emit(fullDescriptor, { orderId: 'o-first', amount: 1 });
+        // The queue is full: the broker nacks the second; the publisher pauses (100, 200, 400 ms)
+        // and tries again.
+        let settled = false;
+        const second = runtime.directSink.emit(fullDescriptor, { orderId: 'o-second', amount: 2 });
+        second.then(
+          () => (settled = true),
+          () => (settled = true),
+        );
+        await sleep(150);
+        expect(settled).toBe(false);
+        // Room for one: take the first message (one get on a channel already open).
+        const first = await channel.get(full, { noAck: true });
+        expect(first && JSON.parse(first.content.toString()).data.orderId).toBe('o-first');
+        const envelope = await second;
+        const [message] = await space.drain(full);
+        expect(message?.properties.messageId).toBe(envelope.eventId);
+      } finally {
+        await model.close();
+      }
     });
 
     it('is rejected with KADA_PUBLISH_NACKED when the broker keeps refusing it', async () => {
