@@ -49,25 +49,43 @@ import { createDatabases, dropDatabases, withAdmin } from './databases.ts';
 import { Http } from './demo.ts';
 import { Platform, SERVICES, type ServiceName } from './platform.ts';
 
-const { values: args } = parseArgs({
-  options: {
-    orders: { type: 'string', default: '300' },
-    concurrency: { type: 'string', default: '32' },
-    rate: { type: 'string' },
-    warmup: { type: 'string', default: '20' },
-    buyers: { type: 'string', default: '8' },
-    products: { type: 'string', default: '4' },
-    embedded: { type: 'boolean', default: false },
-    replicas: { type: 'string', default: '1' },
-    'cpu-prof': { type: 'string' },
-    typescript: { type: 'boolean', default: false },
-    'port-base': { type: 'string' },
-    'pool-max': { type: 'string', default: '4' },
-    statements: { type: 'boolean', default: false },
-    'pg-log': { type: 'string', default: '/var/log/postgresql/postgresql-15-main.log' },
-    verbose: { type: 'boolean', default: false },
-  },
-});
+const USAGE = `usage: pnpm bench:checkout [--orders 300] [--concurrency 32 | --rate 40] [--embedded] [--warmup 20]
+                          [--buyers 8] [--products 4] [--replicas 1] [--cpu-prof DIR] [--typescript]
+                          [--port-base N] [--pool-max 4] [--statements [--pg-log FILE]] [--verbose]
+(the header of scripts/bench-checkout.ts says what each figure means)`;
+
+// An unknown or malformed option prints the usage, not a stack trace.
+const { values: args } = (() => {
+  try {
+    return parseArgs({
+      options: {
+        orders: { type: 'string', default: '300' },
+        concurrency: { type: 'string', default: '32' },
+        rate: { type: 'string' },
+        warmup: { type: 'string', default: '20' },
+        buyers: { type: 'string', default: '8' },
+        products: { type: 'string', default: '4' },
+        embedded: { type: 'boolean', default: false },
+        replicas: { type: 'string', default: '1' },
+        'cpu-prof': { type: 'string' },
+        typescript: { type: 'boolean', default: false },
+        'port-base': { type: 'string' },
+        'pool-max': { type: 'string', default: '4' },
+        statements: { type: 'boolean', default: false },
+        'pg-log': { type: 'string', default: '/var/log/postgresql/postgresql-15-main.log' },
+        verbose: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    console.error(`bench:checkout: ${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+})();
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const ORDERS = Number(args.orders);
 const CONCURRENCY = Number(args.concurrency);
 const RATE = args.rate === undefined ? undefined : Number(args.rate);
