@@ -185,9 +185,6 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
       try {
         const model = await connect(url, {
           timeout: 10_000,
-          // Nagle off: amqplib leaves it on, and a confirm or an ack written while an earlier small
-          // segment is unacknowledged waits for the broker's delayed ACK (~40 ms on Linux).
-          noDelay: true,
           ...this.options.socketOptions,
           clientProperties: { connection_name: this.options.service },
         });
