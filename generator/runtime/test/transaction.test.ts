@@ -57,6 +57,24 @@ describe.each(['postgres', 'sqlite'] as const)('pipelined transactions on %s', (
     expect(await ids()).toEqual([1, 2, 3]);
   });
 
+  it('a failed statement the body caught: PostgreSQL rolls back and fails (COMMIT answers ROLLBACK), SQLite commits the rest', async () => {
+    const run = pipelinedTransaction(db, dialect, row(20), async (tx) => {
+      // A handler that swallows its SQL error (a duplicate key).
+      await tx.executeQuery(row(1)).catch(() => undefined);
+      return { value: 'swallowed' };
+    });
+    if (dialect === 'postgres') {
+      // The transaction is aborted: nothing of it happened, and the caller is told.
+      await expect(run).rejects.toThrow(/rolled back/);
+      expect(await ids()).toEqual([1, 2, 3]);
+    } else {
+      // SQLite undoes the failed statement only; the transaction goes on and commits.
+      await expect(run).resolves.toBe('swallowed');
+      expect(await ids()).toEqual([1, 2, 3, 20]);
+      await sql`delete from items where id = 20`.execute(db);
+    }
+  });
+
   it('fails, with nothing committed, when the statement sent with COMMIT fails', async () => {
     await expect(
       pipelinedTransaction(db, dialect, row(20), async (tx) => {
