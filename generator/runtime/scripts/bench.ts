@@ -32,6 +32,7 @@ import pg from 'pg';
 import { pino } from 'pino';
 import type {
   ConsumerDefinition,
+  ConsumerPolicy,
   DeliveryExecutor,
   EventDescriptor,
   ValidateFunction,
@@ -65,6 +66,19 @@ const PG_ADMIN = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postg
 const URL_ = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const EXCHANGE = 'kada.bench';
 const PREFETCH = 300;
+
+/** The benchmarks' consumer policy: no retries (a failure would be a bug in the bench). */
+function benchPolicy(queue: string, queueType: 'classic' | 'quorum', concurrency: number): ConsumerPolicy {
+  return {
+    queue,
+    queueType,
+    prefetch: PREFETCH,
+    concurrency,
+    retry: { maxRetries: 0, initialDelayMs: 1000, multiplier: 2, maxDelayMs: 30_000 },
+    deliveryLimit: 5,
+    deadLetter: true,
+  };
+}
 /**
  * The inbox consumer's database connections (openDatabase's pool: DATABASE_POOL_MAX, default 10) and
  * its deliveries per transaction (`--max-batch 1`: one transaction each).
@@ -340,15 +354,7 @@ async function runGenerated(
     // Declare the topology first so the publishes are routable; consume later, like the raw path.
     const definition: ConsumerDefinition = {
       service: 'kada-bench',
-      policy: {
-        queue,
-        queueType,
-        prefetch: PREFETCH,
-        concurrency: 64,
-        retry: { maxRetries: 0, initialDelayMs: 1000, multiplier: 2, maxDelayMs: 30_000 },
-        deliveryLimit: 5,
-        deadLetter: true,
-      },
+      policy: benchPolicy(queue, queueType, 64),
       routes: [
         {
           descriptor,
@@ -504,15 +510,7 @@ async function runInbox(generated: EventDescriptor<OrderCreated>): Promise<Inbox
     });
     const definition = {
       service: 'kada-bench',
-      policy: {
-        queue,
-        queueType: 'quorum' as const,
-        prefetch: PREFETCH,
-        concurrency: 16,
-        retry: { maxRetries: 0, initialDelayMs: 1000, multiplier: 2, maxDelayMs: 30_000 },
-        deliveryLimit: 5,
-        deadLetter: true,
-      },
+      policy: benchPolicy(queue, 'quorum', 16),
       routes: [
         {
           descriptor,
