@@ -265,13 +265,15 @@ export function cleanSchema(
   return value;
 }
 
-/** A local `#/a/b` reference looked up in a parsed document's JSON (undefined when it is not there). */
-export function localRef(documentJson: unknown): (ref: string) => unknown {
+/**
+ * A local `#/a/b` reference looked up in a parsed document's JSON (undefined when it is not there).
+ * The fragment is percent-decoded, then read as a JSON pointer (RFC 6901, section 6).
+ */
+function localRef(documentJson: unknown): (ref: string) => unknown {
   return (ref) => {
     if (!ref.startsWith('#/')) return undefined;
     let node: unknown = documentJson;
-    for (const raw of ref.slice(2).split('/')) {
-      const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+    for (const key of parsePointer(decodeURIComponent(ref))) {
       if (!node || typeof node !== 'object') return undefined;
       node = (node as Record<string, unknown>)[key];
     }
